@@ -1,0 +1,134 @@
+/* data_idx.c — reading IDX files (the MNIST / Fashion-MNIST format), plain or
+ * gzip-compressed, through zlib's gzread (which reads both). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "dataset.h"
+
+/* IDX header: two zero bytes, a type byte (0x08 = unsigned byte), the number
+ * of dimensions, then each dimension as a big-endian uint32. */
+typedef struct idx_header {
+    int n_dims;
+    uint32_t dims[4];
+} idx_header;
+
+static int read_exact(gzFile f, void *buf, size_t n, const char *path,
+                      const char *what, ebm_error *err) {
+    int got = gzread(f, buf, (unsigned)n);
+    if (got < 0 || (size_t)got != n) {
+        int zerr = 0;
+        const char *zmsg = gzerror(f, &zerr);
+        if (got < 0 || zerr)
+            return ebm_fail(err, EBM_EDATA, "%s: cannot read %s: %s", path, what,
+                            zmsg && *zmsg ? zmsg : "read error");
+        return ebm_fail(err, EBM_EDATA,
+                        "%s: truncated: expected %zu bytes of %s, found %d", path,
+                        n, what, got < 0 ? 0 : got);
+    }
+    return EBM_OK;
+}
+
+static gzFile open_idx(const char *path, int want_dims, idx_header *h,
+                       ebm_error *err) {
+    gzFile f = gzopen(path, "rb");
+    if (!f) {
+        ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path,
+                 errno ? strerror(errno) : "zlib could not open it");
+        return NULL;
+    }
+    unsigned char magic[4];
+    if (read_exact(f, magic, 4, path, "the IDX header", err)) goto fail;
+    if (magic[0] != 0 || magic[1] != 0 || magic[2] != 0x08) {
+        ebm_fail(err, EBM_EDATA,
+                 "%s: not an IDX file of unsigned bytes (header bytes %02x %02x "
+                 "%02x %02x, expected 00 00 08 nn)",
+                 path, magic[0], magic[1], magic[2], magic[3]);
+        goto fail;
+    }
+    h->n_dims = magic[3];
+    if (h->n_dims != want_dims) {
+        ebm_fail(err, EBM_EDATA, "%s: IDX file has %d dimensions, expected %d",
+                 path, h->n_dims, want_dims);
+        goto fail;
+    }
+    for (int i = 0; i < h->n_dims; i++) {
+        unsigned char b[4];
+        if (read_exact(f, b, 4, path, "the IDX dimensions", err)) goto fail;
+        h->dims[i] = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+                     (uint32_t)b[2] << 8 | b[3];
+    }
+    return f;
+fail:
+    gzclose(f);
+    return NULL;
+}
+
+int ebm_idx_read_images(const char *path, size_t limit, ebm_dataset *out,
+                        ebm_error *err) {
+    memset(out, 0, sizeof *out);
+    idx_header h;
+    gzFile f = open_idx(path, 3, &h, err);
+    if (!f) return err ? err->code : EBM_EDATA;
+    if (h.dims[0] == 0 || h.dims[1] == 0 || h.dims[2] == 0 ||
+        h.dims[1] > 4096 || h.dims[2] > 4096) {
+        gzclose(f);
+        return ebm_fail(err, EBM_EDATA, "%s: implausible image shape %u x %u x %u",
+                        path, h.dims[0], h.dims[1], h.dims[2]);
+    }
+    size_t n = h.dims[0];
+    if (limit && limit < n) n = limit;
+    size_t dim = (size_t)h.dims[1] * h.dims[2];
+    unsigned char *bytes = malloc(n * dim);
+    float *x = malloc(n * dim * sizeof *x);
+    int rc = EBM_OK;
+    if (!bytes || !x)
+        rc = ebm_fail(err, EBM_ENOMEM, "%s: %zu images of %zu pixels", path, n, dim);
+    else
+        rc = read_exact(f, bytes, n * dim, path, "image pixels", err);
+    gzclose(f);
+    if (rc) {
+        free(bytes);
+        free(x);
+        return rc;
+    }
+    for (size_t i = 0; i < n * dim; i++) x[i] = bytes[i] / 255.0f;
+    free(bytes);
+    out->n = n;
+    out->dim = dim;
+    out->x = x;
+    out->height = (int)h.dims[1];
+    out->width = (int)h.dims[2];
+    return EBM_OK;
+}
+
+int ebm_idx_read_labels(const char *path, size_t limit, int **labels, size_t *n,
+                        ebm_error *err) {
+    idx_header h;
+    *labels = NULL;
+    *n = 0;
+    gzFile f = open_idx(path, 1, &h, err);
+    if (!f) return err ? err->code : EBM_EDATA;
+    size_t count = h.dims[0];
+    if (limit && limit < count) count = limit;
+    unsigned char *bytes = malloc(count ? count : 1);
+    int *out = malloc((count ? count : 1) * sizeof *out);
+    int rc = EBM_OK;
+    if (!bytes || !out)
+        rc = ebm_fail(err, EBM_ENOMEM, "%s: %zu labels", path, count);
+    else
+        rc = read_exact(f, bytes, count, path, "labels", err);
+    gzclose(f);
+    if (rc) {
+        free(bytes);
+        free(out);
+        return rc;
+    }
+    for (size_t i = 0; i < count; i++) out[i] = bytes[i];
+    free(bytes);
+    *labels = out;
+    *n = count;
+    return EBM_OK;
+}

@@ -1,0 +1,394 @@
+/* main.c — the `ebm` command line: parses arguments, calls the library, and
+ * is the only place that prints results and chooses exit statuses
+ * (0 success, 1 failure, 2 bad input, 130 interrupted). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "param.h"
+#include "plot.h"
+#include "registry.h"
+#include "reproduce.h"
+#include "runner.h"
+#include "schema.h"
+#include "sweep.h"
+
+#define EXIT_BAD_INPUT 2
+#define EXIT_INTERRUPTED 130
+
+/* Set by SIGINT/SIGTERM; the library polls it through the opts structs. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void install_signal_handlers(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int exit_status(int code) {
+    switch (code) {
+    case EBM_OK: return 0;
+    case EBM_ECONFIG:
+    case EBM_EINVAL:
+    case EBM_EDATA: return EXIT_BAD_INPUT;
+    case EBM_EINTERRUPT: return EXIT_INTERRUPTED;
+    default: return 1;
+    }
+}
+
+static void print_diags(const ebm_diags *diags) {
+    for (int i = 0; i < diags->n; i++) fprintf(stderr, "%s\n", diags->items[i]);
+}
+
+static const char usage[] =
+    "usage: ebm <command> [args]\n"
+    "\n"
+    "  list [kind]                         models, samplers, datasets, estimators\n"
+    "                                      and their parameters (kind: one of those,\n"
+    "                                      or 'experiment' for the file's sections)\n"
+    "  validate FILE [key=value ...]       print the resolved config, or every error\n"
+    "  run FILE [key=value ...] [--out DIR] [--quiet]\n"
+    "                                      one run; results in DIR/run.h5\n"
+    "  sweep FILE [key=a,b key=range(start,stop[,step]) ...] [-j N] [--out DIR]\n"
+    "                                      the grid of runs and a summary table\n"
+    "  plot DIR_OR_FILE... [--out DIR]     PNGs of metrics, sweeps and images\n"
+    "  reproduce [FILE...] [-j N] [--out DIR]\n"
+    "                                      run documented experiments, compare with\n"
+    "                                      the values they cite\n"
+    "  version                             print the version\n"
+    "\n"
+    "Overrides: a.b=v sets, +a.b=v adds, ~a.b deletes (Hydra's grammar).\n";
+
+/* ---- list ---- */
+
+static const char *type_name(const ebm_param *p) {
+    switch (p->type) {
+    case EBM_P_INT: return "int";
+    case EBM_P_FLOAT: return "float";
+    case EBM_P_BOOL: return "bool";
+    case EBM_P_STRING: return "string";
+    case EBM_P_ENUM: return "enum";
+    case EBM_P_FLOATS: return "floats";
+    case EBM_P_TABLE: return "table";
+    case EBM_P_PLUGIN: return "plugin";
+    case EBM_P_PLUGINS: return "plugins";
+    case EBM_P_TABLES: return "list";
+    case EBM_P_ANY: return "any";
+    }
+    return "?";
+}
+
+static void print_params(const ebm_param *params, const char *prefix, int indent) {
+    for (const ebm_param *p = params; p && p->name; p++) {
+        char key[128], def[64], allowed[128];
+        snprintf(key, sizeof key, "%s%s", prefix, p->name);
+        if (p->flags & EBM_PF_REQUIRED) snprintf(def, sizeof def, "(required)");
+        else if (!p->def) snprintf(def, sizeof def, "-");
+        else snprintf(def, sizeof def, "%s", p->def);
+        if (p->type == EBM_P_ENUM && p->choices) snprintf(allowed, sizeof allowed, "%s", p->choices);
+        else if (p->range) snprintf(allowed, sizeof allowed, "%s", p->range);
+        else if (p->type == EBM_P_PLUGIN || p->type == EBM_P_PLUGINS)
+            snprintf(allowed, sizeof allowed, "a %s (ebm list %ss)",
+                     ebm_kind_name((ebm_kind)p->kind), ebm_kind_name((ebm_kind)p->kind));
+        else allowed[0] = '\0';
+        printf("%*s%-24s %-7s %-12s %-26s %s\n", indent, "", key, type_name(p), def,
+               allowed, p->help ? p->help : "");
+        if ((p->type == EBM_P_TABLE || p->type == EBM_P_TABLES || p->type == EBM_P_PLUGIN ||
+             p->type == EBM_P_PLUGINS) && p->sub) {
+            char sub_prefix[128];
+            snprintf(sub_prefix, sizeof sub_prefix, "%s%s.", prefix, p->name);
+            print_params(p->sub, sub_prefix, indent);
+        }
+    }
+}
+
+static int cmd_list(int argc, char **argv) {
+    int only = -1, experiment = 0;
+    if (argc > 1) {
+        if (strcmp(argv[1], "experiment") == 0) experiment = 1;
+        else if ((only = ebm_kind_from_name(argv[1])) < 0) {
+            fprintf(stderr, "ebm list: unknown kind '%s' (models, samplers, datasets, "
+                            "estimators, experiment)\n", argv[1]);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (experiment || only < 0) {
+        printf("experiment file sections\n");
+        print_params(ebm_experiment_params, "", 4);
+        if (experiment) return 0;
+        printf("\n");
+    }
+    for (int kind = 0; kind < EBM_KIND_COUNT; kind++) {
+        if (only >= 0 && kind != only) continue;
+        printf("%ss\n", ebm_kind_name((ebm_kind)kind));
+        const ebm_plugin *p = ebm_registry_at((ebm_kind)kind, 0);
+        if (!p) printf("  (none yet)\n");
+        for (int i = 0; (p = ebm_registry_at((ebm_kind)kind, i)); i++) {
+            printf("  %s — %s\n", p->name, p->help);
+            print_params(p->params, "", 6);
+        }
+        printf("\n");
+    }
+    return 0;
+}
+
+/* ---- validate ---- */
+
+static int cmd_validate(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: ebm validate FILE [key=value ...]\n");
+        return EXIT_BAD_INPUT;
+    }
+    ebm_diags diags = {0};
+    char *yaml = ebm_resolve(argv[1], argv + 2, argc - 2, &diags);
+    if (!yaml) {
+        print_diags(&diags);
+        fprintf(stderr, "%s: %d problem%s\n", argv[1], diags.n, diags.n == 1 ? "" : "s");
+        ebm_diags_free(&diags);
+        return EXIT_BAD_INPUT;
+    }
+    fputs(yaml, stdout);
+    free(yaml);
+    ebm_diags_free(&diags);
+    return 0;
+}
+
+/* ---- run ---- */
+
+/* Draws "\r<name>  epoch 3/20  2.1 epoch/s  ETA 0:08  overlap 0.93" */
+static void draw_progress(void *ctx, const ebm_progress_event *ev) {
+    (void)ctx;
+    char line[256];
+    int len = snprintf(line, sizeof line, "%s", ev->name);
+    if (ev->epochs > 0) {
+        len += snprintf(line + len, sizeof line - (size_t)len, "  epoch %d/%d", ev->epoch,
+                        ev->epochs);
+        if (ev->epoch > 0 && ev->elapsed_s > 0) {
+            double rate = ev->epoch / ev->elapsed_s;
+            int eta = (int)((ev->epochs - ev->epoch) / rate);
+            len += snprintf(line + len, sizeof line - (size_t)len,
+                            "  %.3g epoch/s  ETA %d:%02d", rate, eta / 60, eta % 60);
+        }
+    } else {
+        len += snprintf(line + len, sizeof line - (size_t)len, "  %.1f s", ev->elapsed_s);
+    }
+    if (ev->phase && strcmp(ev->phase, "train") && strcmp(ev->phase, "start"))
+        len += snprintf(line + len, sizeof line - (size_t)len, "  [%s]", ev->phase);
+    if (ev->metric && len < (int)sizeof line)
+        snprintf(line + len, sizeof line - (size_t)len, "  %s %.6g", ev->metric, ev->value);
+    fprintf(stderr, "\r%s\033[K", line);
+    fflush(stderr);
+}
+
+/* Splits argv into positional arguments and the flags every command shares.
+ * Returns -1 on a bad flag. */
+typedef struct common_flags {
+    const char *out;
+    int quiet, jobs;
+    char **positional;
+    int n_positional;
+} common_flags;
+
+static int parse_flags(int argc, char **argv, common_flags *f, int allow_jobs) {
+    memset(f, 0, sizeof *f);
+    f->jobs = 1;
+    f->positional = calloc((size_t)argc + 1, sizeof *f->positional);
+    if (!f->positional) return -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) {
+            if (++i >= argc) { fprintf(stderr, "ebm: %s needs a directory\n", a); return -1; }
+            f->out = argv[i];
+        } else if (strncmp(a, "--out=", 6) == 0) {
+            f->out = a + 6;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            f->quiet = 1;
+        } else if (allow_jobs && (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0)) {
+            char *end;
+            if (++i >= argc || (f->jobs = (int)strtol(argv[i], &end, 10)) < 1 || *end) {
+                fprintf(stderr, "ebm: -j needs a positive number\n");
+                return -1;
+            }
+        } else if (allow_jobs && strncmp(a, "-j", 2) == 0 && a[2]) {
+            char *end;
+            if ((f->jobs = (int)strtol(a + 2, &end, 10)) < 1 || *end) {
+                fprintf(stderr, "ebm: -j needs a positive number\n");
+                return -1;
+            }
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "ebm: unknown option '%s'\n", a);
+            return -1;
+        } else {
+            f->positional[f->n_positional++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+static int report_error(const char *command, int rc, const ebm_error *err,
+                        const ebm_diags *diags) {
+    if (diags && diags->n) print_diags(diags);
+    if (rc && err->msg[0] && !(diags && diags->n))
+        fprintf(stderr, "ebm %s: %s\n", command, err->msg);
+    else if (rc && diags && diags->n)
+        fprintf(stderr, "ebm %s: %d problem%s; nothing was run\n", command, diags->n,
+                diags->n == 1 ? "" : "s");
+    return exit_status(rc);
+}
+
+static int cmd_run(int argc, char **argv) {
+    common_flags f;
+    if (parse_flags(argc, argv, &f, 0) || f.n_positional < 1) {
+        if (f.n_positional < 1) fprintf(stderr, "usage: ebm run FILE [key=value ...] [--out DIR] [--quiet]\n");
+        free(f.positional);
+        return EXIT_BAD_INPUT;
+    }
+    int progress = !f.quiet && isatty(STDERR_FILENO);
+    ebm_run_opts opts = {.experiment = f.positional[0],
+                         .overrides = f.positional + 1,
+                         .n_overrides = f.n_positional - 1,
+                         .out_dir = f.out,
+                         .progress = progress ? draw_progress : NULL,
+                         .stop = &stop_requested};
+    ebm_diags diags = {0};
+    ebm_error err;
+    ebm_error_clear(&err);
+    char dir[4096] = "";
+    install_signal_handlers();
+    int rc = ebm_run(&opts, &diags, dir, sizeof dir, &err);
+    if (progress) fprintf(stderr, "\n");
+    int status = report_error("run", rc, &err, &diags);
+    if (dir[0] && rc != EBM_ECONFIG) printf("%s/run.h5\n", dir);
+    ebm_diags_free(&diags);
+    free(f.positional);
+    return status;
+}
+
+/* ---- sweep, plot, reproduce ---- */
+
+static void self_exe(char *out, size_t size, const char *argv0) {
+    ssize_t len = readlink("/proc/self/exe", out, size - 1);
+    if (len > 0) out[len] = '\0';
+    else snprintf(out, size, "%s", argv0);
+}
+
+static int cmd_sweep(int argc, char **argv, const char *exe) {
+    common_flags f;
+    if (parse_flags(argc, argv, &f, 1) || f.n_positional < 1) {
+        if (f.n_positional < 1)
+            fprintf(stderr, "usage: ebm sweep FILE [key=a,b,...] [-j N] [--out DIR]\n");
+        free(f.positional);
+        return EXIT_BAD_INPUT;
+    }
+    ebm_sweep_opts opts = {.experiment = f.positional[0],
+                           .args = f.positional + 1,
+                           .n_args = f.n_positional - 1,
+                           .out_dir = f.out,
+                           .jobs = f.jobs,
+                           .self_exe = exe,
+                           .progress = !f.quiet && isatty(STDERR_FILENO),
+                           .stop = &stop_requested};
+    ebm_error err;
+    ebm_error_clear(&err);
+    char dir[4096] = "";
+    int n_failed = 0;
+    install_signal_handlers();
+    int rc = ebm_sweep(&opts, &n_failed, dir, sizeof dir, &err);
+    int status = report_error("sweep", rc, &err, NULL);
+    if (dir[0] && rc != EBM_ECONFIG) {
+        printf("%s/summary.csv\n", dir);
+        if (n_failed) {
+            fprintf(stderr, "ebm sweep: %d point%s failed (see the log.txt in each point's "
+                            "directory)\n", n_failed, n_failed == 1 ? "" : "s");
+            if (!status) status = 1;
+        }
+    }
+    free(f.positional);
+    return status;
+}
+
+static int cmd_plot(int argc, char **argv) {
+    common_flags f;
+    if (parse_flags(argc, argv, &f, 0) || f.n_positional < 1) {
+        if (f.n_positional < 1) fprintf(stderr, "usage: ebm plot DIR_OR_FILE... [--out DIR]\n");
+        free(f.positional);
+        return EXIT_BAD_INPUT;
+    }
+    ebm_plot_opts opts = {.inputs = f.positional, .n_inputs = f.n_positional,
+                          .out_dir = f.out};
+    ebm_error err;
+    ebm_error_clear(&err);
+    char *written = NULL;
+    int rc = ebm_plot(&opts, &written, &err);
+    if (written) fputs(written, stdout);
+    free(written);
+    free(f.positional);
+    return report_error("plot", rc, &err, NULL);
+}
+
+static int cmd_reproduce(int argc, char **argv, const char *exe) {
+    common_flags f;
+    if (parse_flags(argc, argv, &f, 1)) {
+        free(f.positional);
+        return EXIT_BAD_INPUT;
+    }
+    ebm_reproduce_opts opts = {.experiments = f.positional,
+                               .n_experiments = f.n_positional,
+                               .out_dir = f.out,
+                               .jobs = f.jobs,
+                               .self_exe = exe,
+                               .progress = !f.quiet && isatty(STDERR_FILENO),
+                               .stop = &stop_requested};
+    ebm_error err;
+    ebm_error_clear(&err);
+    ebm_reproduce_row *rows = NULL;
+    int n_rows = 0;
+    install_signal_handlers();
+    int rc = ebm_reproduce(&opts, &rows, &n_rows, &err);
+    if (n_rows) ebm_reproduce_print(stdout, rows, n_rows);
+    int failed = 0;
+    for (int i = 0; i < n_rows; i++) failed += !rows[i].pass;
+    ebm_reproduce_rows_free(rows, n_rows);
+    free(f.positional);
+    if (rc) return report_error("reproduce", rc, &err, NULL);
+    if (n_rows == 0) {
+        fprintf(stderr, "ebm reproduce: no experiment with an expect: block\n");
+        return EXIT_BAD_INPUT;
+    }
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD_INPUT : 0;
+    }
+    char exe[4096];
+    self_exe(exe, sizeof exe, argv[0]);
+    const char *command = argv[1];
+    if (strcmp(command, "list") == 0) return cmd_list(argc - 1, argv + 1);
+    if (strcmp(command, "validate") == 0) return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(command, "run") == 0) return cmd_run(argc - 1, argv + 1);
+    if (strcmp(command, "sweep") == 0) return cmd_sweep(argc - 1, argv + 1, exe);
+    if (strcmp(command, "plot") == 0) return cmd_plot(argc - 1, argv + 1);
+    if (strcmp(command, "reproduce") == 0) return cmd_reproduce(argc - 1, argv + 1, exe);
+    if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
+        printf("ebm %s\n", EBM_VERSION);
+        return 0;
+    }
+    fprintf(stderr, "ebm: unknown command '%s'\n\n%s", command, usage);
+    return EXIT_BAD_INPUT;
+}

@@ -1,0 +1,87 @@
+/* model.h — the ops every model plugin implements. The runner, the
+ * estimators and (later) the samplers reach a model only through these. */
+#ifndef EBM_MODEL_H
+#define EBM_MODEL_H
+
+#include <stddef.h>
+
+#include "cfg.h"
+#include "dataset.h"
+#include "error.h"
+#include "registry.h"
+#include "rng.h"
+
+/* A named float32 parameter array, e.g. W (N × N). Models hand out tensors that
+ * point into their own storage: the runner saves them, the optimiser updates
+ * them, `ebm sample` fills them from a run file. */
+typedef struct ebm_tensor {
+    const char *name;
+    float *data;
+    int rank;
+    size_t shape[4];
+} ebm_tensor;
+
+size_t ebm_tensor_size(const ebm_tensor *t);
+
+/* Deterministic evolution (Hopfield-style dynamics at zero temperature). */
+typedef enum {
+    EBM_EVOLVE_RANDOM,   /* asynchronous, a fresh random order each sweep */
+    EBM_EVOLVE_FIXED,    /* asynchronous, units 0..N-1 in order */
+    EBM_EVOLVE_SYNC      /* all units at once */
+} ebm_evolve_mode;
+
+typedef struct ebm_evolve {
+    ebm_evolve_mode mode;
+    int max_sweeps;        /* a sweep: N single-unit updates, or one sync step */
+    double *energy_trace;  /* optional, max_sweeps + 1 entries: energy before
+                              the first sweep and after each one; entries past
+                              the stop repeat the final energy */
+} ebm_evolve;
+
+typedef struct ebm_evolve_result {
+    int sweeps;      /* sweeps done until the stop */
+    int outcome;     /* one of the values below */
+    long flips;      /* units changed in all */
+} ebm_evolve_result;
+
+enum { EBM_EVOLVE_LIMIT = 0, EBM_EVOLVE_FIXED_POINT = 1, EBM_EVOLVE_TWO_CYCLE = 2 };
+
+#define EBM_MODEL_OPS_VERSION 1
+
+typedef struct ebm_model_ops {
+    ebm_plugin info;
+
+    /* ---- v1, required ---- */
+    /* Builds the model from its validated `model` section. `train` is the
+     * training data (for sizes and data-dependent initialisation); rng is the
+     * run's "model" stream. */
+    int (*xCreate)(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rng,
+                   void **model, ebm_error *err);
+    void (*xDestroy)(void *model);
+    size_t (*xUnits)(void *model);                 /* length of a state */
+    double (*xEnergy)(void *model, const float *state);   /* E(x), T = 1 */
+    /* Its parameters, at most max of them; returns how many. */
+    int (*xParams)(void *model, ebm_tensor *out, int max);
+
+    /* ---- v1, optional (NULL when the model has no such thing) ---- */
+    /* Cross-field checks on the whole experiment at validation time, e.g. a
+     * one-shot learning rule with train.epochs set. Adds to diags. */
+    void (*xCheck)(const ebm_node *experiment, ebm_diags *diags);
+    /* One-shot learning (or data-dependent set-up) before any epoch. */
+    int (*xFit)(void *model, const ebm_dataset *train, ebm_rng *rng,
+                ebm_error *err);
+    /* Gradient of the training loss (to be minimised) for a minibatch of n
+     * data rows, written into grads (same names and shapes as xParams). The
+     * runner then lets the optimiser step. */
+    int (*xGradient)(void *model, const float *batch, size_t n,
+                     ebm_tensor *grads, ebm_rng *rng, ebm_error *err);
+    /* Data row ({0,1} floats) to model state; identity when NULL. */
+    void (*xEncode)(void *model, const float *row, float *state);
+    /* Model state back to a data row; identity when NULL. */
+    void (*xDecode)(void *model, const float *state, float *row);
+    /* Zero-temperature dynamics from `state`, in place. */
+    int (*xEvolve)(void *model, float *state, const ebm_evolve *how,
+                   ebm_rng *rng, ebm_evolve_result *res);
+} ebm_model_ops;
+
+#endif

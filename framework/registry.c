@@ -1,0 +1,70 @@
+/* registry.c — the table of every built-in plugin. Adding a plugin is one line
+ * here (and its file); nothing else in the framework changes. */
+#include "registry.h"
+
+#include <string.h>
+
+#include "dataset.h"
+#include "estimator.h"
+#include "model.h"
+
+/* Models */
+/* extern const ebm_model_ops ebm_model_hopfield; */
+
+/* Datasets */
+extern const ebm_dataset_ops ebm_dataset_fashion_mnist;
+/* extern const ebm_dataset_ops ebm_dataset_random_patterns; */
+
+/* Estimators */
+/* extern const ebm_estimator_ops ebm_estimator_retrieval; */
+
+static const ebm_plugin *const models[] = {
+    /* &ebm_model_hopfield.info, */
+    NULL};
+static const ebm_plugin *const samplers[] = {NULL};
+static const ebm_plugin *const datasets[] = {
+    &ebm_dataset_fashion_mnist.info,
+    /* &ebm_dataset_random_patterns.info, */
+    NULL};
+static const ebm_plugin *const estimators[] = {
+    /* &ebm_estimator_retrieval.info, */
+    NULL};
+
+static const ebm_plugin *const *const tables[EBM_KIND_COUNT] = {
+    [EBM_KIND_MODEL] = models,
+    [EBM_KIND_SAMPLER] = samplers,
+    [EBM_KIND_DATASET] = datasets,
+    [EBM_KIND_ESTIMATOR] = estimators,
+};
+
+static const char *const kind_names[EBM_KIND_COUNT] = {
+    "model", "sampler", "dataset", "estimator"};
+
+const char *ebm_kind_name(ebm_kind kind) {
+    return (unsigned)kind < EBM_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+int ebm_kind_from_name(const char *name) {
+    for (int k = 0; k < EBM_KIND_COUNT; k++) {
+        size_t len = strlen(kind_names[k]);
+        if (strcmp(name, kind_names[k]) == 0) return k;
+        if (strncmp(name, kind_names[k], len) == 0 && strcmp(name + len, "s") == 0)
+            return k;
+    }
+    return -1;
+}
+
+const ebm_plugin *ebm_registry_at(ebm_kind kind, int i) {
+    if ((unsigned)kind >= EBM_KIND_COUNT || i < 0) return NULL;
+    const ebm_plugin *const *table = tables[kind];
+    for (int j = 0; j <= i; j++)
+        if (!table[j]) return NULL;
+    return table[i];
+}
+
+const ebm_plugin *ebm_registry_find(ebm_kind kind, const char *name) {
+    const ebm_plugin *p;
+    for (int i = 0; (p = ebm_registry_at(kind, i)); i++)
+        if (strcmp(p->name, name) == 0) return p;
+    return NULL;
+}

@@ -1,0 +1,99 @@
+/* rng.c — xoshiro256** (Blackman & Vigna) with SplitMix64 seeding; streams are
+ * keyed by hashing the parent key with an index, so they are independent of
+ * creation order. */
+#include "rng.h"
+
+#include <math.h>
+
+static uint64_t splitmix64(uint64_t *x) {
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static void seed_from_key(ebm_rng *rng, uint64_t key) {
+    uint64_t x = key;
+    rng->key = key;
+    for (int i = 0; i < 4; i++) rng->s[i] = splitmix64(&x);
+}
+
+void ebm_rng_seed(ebm_rng *rng, uint64_t seed) {
+    uint64_t x = seed ^ 0x6a09e667f3bcc908ULL;   /* so seed 0 is not special */
+    seed_from_key(rng, splitmix64(&x));
+}
+
+void ebm_rng_derive(ebm_rng *child, const ebm_rng *parent, uint64_t index) {
+    uint64_t x = parent->key ^ rotl(index * 0xd1342543de82ef95ULL + 1, 17);
+    uint64_t key = splitmix64(&x);
+    key ^= splitmix64(&x) >> 1;
+    seed_from_key(child, key);
+}
+
+void ebm_rng_named(ebm_rng *child, const ebm_rng *parent, const char *name) {
+    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3ULL;
+    }
+    ebm_rng_derive(child, parent, h);
+}
+
+uint64_t ebm_rng_u64(ebm_rng *rng) {
+    uint64_t *s = rng->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+double ebm_rng_uniform(ebm_rng *rng) {
+    return (double)(ebm_rng_u64(rng) >> 11) * 0x1.0p-53;
+}
+
+float ebm_rng_uniformf(ebm_rng *rng) {
+    return (float)(ebm_rng_u64(rng) >> 40) * 0x1.0p-24f;
+}
+
+uint64_t ebm_rng_below(ebm_rng *rng, uint64_t n) {
+    /* Lemire's multiply-and-reject: unbiased without a division per draw. */
+    if (n == 0) return 0;
+    __uint128_t m = (__uint128_t)ebm_rng_u64(rng) * n;
+    uint64_t low = (uint64_t)m;
+    if (low < n) {
+        uint64_t threshold = -n % n;
+        while (low < threshold) {
+            m = (__uint128_t)ebm_rng_u64(rng) * n;
+            low = (uint64_t)m;
+        }
+    }
+    return (uint64_t)(m >> 64);
+}
+
+double ebm_rng_normal(ebm_rng *rng) {
+    /* Box–Muller; one draw of the pair is discarded so the state is the only
+     * thing a checkpoint must keep. */
+    double u1 = 1.0 - ebm_rng_uniform(rng);   /* (0, 1] so log is finite */
+    double u2 = ebm_rng_uniform(rng);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+int ebm_rng_bernoulli(ebm_rng *rng, double p) {
+    return ebm_rng_uniform(rng) < p;
+}
+
+void ebm_rng_shuffle(ebm_rng *rng, size_t *idx, size_t n) {
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)ebm_rng_below(rng, i);
+        size_t t = idx[i - 1];
+        idx[i - 1] = idx[j];
+        idx[j] = t;
+    }
+}

@@ -1,0 +1,480 @@
+/* runfile.c — writing the HDF5 run file (layout in runfile.h and DESIGN.md)
+ * while a run goes on.
+ *
+ * SWMR mode is deliberately NOT used for now: datasets such as /samples/<step>
+ * are created during the run, which SWMR forbids once writing has started.
+ * Crash safety comes instead from ebm_runfile_flush (H5Fflush + fsync) at
+ * every log point. The format is capped at 1.8 (libver bounds), whose
+ * superblock has no "file open for writing" flag, so a file left by a killed
+ * run opens without h5clear and holds everything up to the last flush.
+ *
+ * HDF5 keeps an exclusive lock on the file while it is open here; our reader
+ * opens with locking off so `ebm show/plot` work on a live run, while h5dump
+ * needs HDF5_USE_FILE_LOCKING=FALSE for that. */
+#include "runfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "h5util.h"
+
+#ifndef EBM_VERSION
+#define EBM_VERSION "unknown"
+#endif
+
+/* status, started and finished are fixed 32-byte strings so that they can be
+ * rewritten in place (the longest value, a timestamp, takes 21 bytes). */
+#define STATE_ATTR_SIZE 32
+/* Elements per chunk of a metric series: 2 KiB of int64, small enough for
+ * short runs, large enough that a long one is not mostly chunk index. */
+#define METRIC_CHUNK 256
+
+/* A metric series being appended to: its two datasets stay open so an append
+ * is one extend and one write each. */
+typedef struct open_series {
+    char *name;
+    hid_t step, value;
+    hsize_t n;
+} open_series;
+
+struct ebm_runfile {
+    hid_t file;
+    char *path;
+    open_series *series;
+    int n_series, cap_series;
+};
+
+static void close_series(open_series *s) {
+    if (s->step >= 0) H5Dclose(s->step);
+    if (s->value >= 0) H5Dclose(s->value);
+    free(s->name);
+}
+
+static void forget_series(ebm_runfile *rf, const char *name) {
+    for (int i = 0; i < rf->n_series; i++) {
+        if (strcmp(rf->series[i].name, name) != 0) continue;
+        close_series(&rf->series[i]);
+        rf->series[i] = rf->series[--rf->n_series];
+        return;
+    }
+}
+
+static int check_name(const char *name, const char *what, ebm_error *err) {
+    if (ebm_h5_valid_name(name)) return EBM_OK;
+    return ebm_fail(err, EBM_EINVAL,
+                    "%s name \"%s\" is not a valid HDF5 name (empty, \".\" or "
+                    "containing '/')", what, name ? name : "(null)");
+}
+
+static int write_u64_attr(hid_t obj, const char *name, uint64_t value) {
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = space < 0 ? -1
+                 : H5Acreate2(obj, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = attr >= 0 && H5Awrite(attr, H5T_NATIVE_UINT64, &value) >= 0 ? 0 : -1;
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    return rc;
+}
+
+static int write_config(hid_t file, const char *yaml) {
+    hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+    hid_t dcpl = ebm_h5_dcpl(), dset = -1;
+    int rc = -1;
+    if (type >= 0 && space >= 0 && dcpl >= 0 &&
+        H5Tset_size(type, strlen(yaml) + 1) >= 0 &&
+        H5Tset_strpad(type, H5T_STR_NULLTERM) >= 0) {
+        dset = H5Dcreate2(file, "config", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (dset >= 0 && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, yaml) >= 0)
+            rc = 0;
+    }
+    if (dset >= 0) H5Dclose(dset);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    return rc;
+}
+
+/* HDF5 reports a missing directory as a long stack; opening the path
+ * ourselves first gives the user the plain errno text. */
+static int check_writable(const char *path, ebm_error *err) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return ebm_fail(err, EBM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    close(fd);
+    return EBM_OK;
+}
+
+static hid_t create_file(const char *path) {
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
+    hid_t file = -1;
+    /* earliest..1.8: readable by h5py/h5dump of any 1.8+; strong close so
+     * H5Fclose also closes whatever an error path left open. */
+    if (fapl >= 0 && fcpl >= 0 &&
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 &&
+        H5Pset_obj_track_times(fcpl, 0) >= 0)
+        file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (fapl >= 0) H5Pclose(fapl);
+    return file;
+}
+
+ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
+                                uint64_t seed, ebm_error *err) {
+    if (!path || !config_yaml) {
+        ebm_fail(err, EBM_EINVAL, "ebm_runfile_create: path and config are required");
+        return NULL;
+    }
+    if (check_writable(path, err)) return NULL;
+    ebm_h5_silence();
+    ebm_runfile *rf = calloc(1, sizeof *rf);
+    if (!rf || !(rf->path = strdup(path))) {
+        free(rf);
+        ebm_fail(err, EBM_ENOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    rf->file = create_file(path);
+    if (rf->file < 0) {
+        ebm_h5_fail(err, EBM_EIO, path, "cannot create HDF5 file");
+        free(rf->path);
+        free(rf);
+        return NULL;
+    }
+
+    char started[32];
+    ebm_h5_now(started);
+    const char *failed = NULL;
+    if (ebm_h5_write_str_attr(rf->file, "ebm_version", EBM_VERSION, 0) < 0)
+        failed = "root attribute ebm_version";
+    else if (write_u64_attr(rf->file, "seed", seed) < 0)
+        failed = "root attribute seed";
+    else if (ebm_h5_write_str_attr(rf->file, "status", "running", STATE_ATTR_SIZE) < 0)
+        failed = "root attribute status";
+    else if (ebm_h5_write_str_attr(rf->file, "started", started, STATE_ATTR_SIZE) < 0)
+        failed = "root attribute started";
+    else if (ebm_h5_write_str_attr(rf->file, "finished", "", STATE_ATTR_SIZE) < 0)
+        failed = "root attribute finished";
+    else if (write_config(rf->file, config_yaml) < 0)
+        failed = "/config";
+    if (failed) {
+        ebm_h5_fail(err, EBM_EIO, path, "cannot write %s", failed);
+        ebm_runfile_close(rf, NULL);
+        return NULL;
+    }
+    /* /metrics exists from the start so a reader of a run killed before its
+     * first log point still sees the usual skeleton. */
+    hid_t metrics = ebm_h5_ensure_group(rf->file, "metrics");
+    if (metrics < 0) {
+        ebm_h5_fail(err, EBM_EIO, path, "cannot create /metrics");
+        ebm_runfile_close(rf, NULL);
+        return NULL;
+    }
+    H5Gclose(metrics);
+    return rf;
+}
+
+/* A 1-D extendible, chunked dataset of n elements (written by the caller). */
+static hid_t create_series_dataset(hid_t group, const char *name, hid_t type,
+                                   hsize_t n) {
+    hsize_t max = H5S_UNLIMITED, chunk = METRIC_CHUNK;
+    hid_t space = H5Screate_simple(1, &n, &max), dcpl = ebm_h5_dcpl(), dset = -1;
+    if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0)
+        dset = H5Dcreate2(group, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    return dset;
+}
+
+/* Creates /metrics/<name> with its attributes and two datasets of n points. */
+static int create_metric_group(ebm_runfile *rf, const char *name, hsize_t n,
+                               const char *estimator, const char *split,
+                               const char *axis, hid_t *step, hid_t *value,
+                               ebm_error *err) {
+    char where[600];
+    snprintf(where, sizeof where, "metrics/%s", name);
+    *step = *value = -1;
+    hid_t group = ebm_h5_ensure_group(rf->file, where);
+    if (group < 0) return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot create /%s", where);
+    const char *failed = NULL;
+    if (estimator && ebm_h5_write_str_attr(group, "estimator", estimator, 0) < 0)
+        failed = "attribute estimator";
+    else if (split && ebm_h5_write_str_attr(group, "split", split, 0) < 0)
+        failed = "attribute split";
+    else if (ebm_h5_write_str_attr(group, "axis", axis, 0) < 0)
+        failed = "attribute axis";
+    else if ((*step = create_series_dataset(group, "step", H5T_STD_I64LE, n)) < 0)
+        failed = "dataset step";
+    else if ((*value = create_series_dataset(group, "value", H5T_IEEE_F64LE, n)) < 0)
+        failed = "dataset value";
+    int rc = EBM_OK;
+    if (failed) {
+        rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot create /%s %s", where, failed);
+        if (*step >= 0) H5Dclose(*step);
+        *step = -1;
+    }
+    H5Gclose(group);
+    return rc;
+}
+
+/* The series is continued when the file already has it (a trace that later
+ * gets points appended). */
+static int open_existing_series(ebm_runfile *rf, const char *name,
+                                open_series *s, ebm_error *err) {
+    char where[600];
+    snprintf(where, sizeof where, "metrics/%s", name);
+    hid_t group = H5Gopen2(rf->file, where, H5P_DEFAULT);
+    if (group < 0) return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot open /%s", where);
+    s->step = H5Dopen2(group, "step", H5P_DEFAULT);
+    s->value = s->step < 0 ? -1 : H5Dopen2(group, "value", H5P_DEFAULT);
+    int rc = EBM_OK;
+    if (s->value < 0) {
+        rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot open /%s/step and value", where);
+    } else {
+        hid_t space = H5Dget_space(s->step);
+        hsize_t dims[1] = {0};
+        if (space < 0 || H5Sget_simple_extent_ndims(space) != 1 ||
+            H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+            rc = ebm_fail(err, EBM_EDATA, "%s: /%s/step is not 1-D", rf->path, where);
+        if (space >= 0) H5Sclose(space);
+        s->n = dims[0];
+    }
+    H5Gclose(group);
+    return rc;
+}
+
+static int find_or_open_series(ebm_runfile *rf, const char *name,
+                               const char *estimator, const char *split,
+                               open_series **out, ebm_error *err) {
+    for (int i = 0; i < rf->n_series; i++)
+        if (strcmp(rf->series[i].name, name) == 0) {
+            *out = &rf->series[i];
+            return EBM_OK;
+        }
+    if (rf->n_series == rf->cap_series) {
+        int cap = rf->cap_series ? 2 * rf->cap_series : 16;
+        open_series *grown = realloc(rf->series, (size_t)cap * sizeof *grown);
+        if (!grown) return ebm_fail(err, EBM_ENOMEM, "%s: out of memory", rf->path);
+        rf->series = grown;
+        rf->cap_series = cap;
+    }
+    open_series s = {.name = strdup(name), .step = -1, .value = -1, .n = 0};
+    if (!s.name) return ebm_fail(err, EBM_ENOMEM, "%s: out of memory", rf->path);
+
+    hid_t metrics = H5Gopen2(rf->file, "metrics", H5P_DEFAULT);
+    int exists = metrics < 0 ? -1 : ebm_h5_has_link(metrics, name);
+    if (metrics >= 0) H5Gclose(metrics);
+    int rc = exists < 0 ? ebm_h5_fail(err, EBM_EIO, rf->path, "cannot look up /metrics/%s", name)
+             : exists  ? open_existing_series(rf, name, &s, err)
+                       : create_metric_group(rf, name, 0, estimator, split, "step",
+                                             &s.step, &s.value, err);
+    if (rc) {
+        close_series(&s);
+        return rc;
+    }
+    rf->series[rf->n_series] = s;
+    *out = &rf->series[rf->n_series++];
+    return EBM_OK;
+}
+
+/* Writes one element at index `at` of a 1-D dataset already long enough. */
+static int write_element(hid_t dset, hsize_t at, hid_t mem_type, const void *v) {
+    hsize_t one = 1;
+    hid_t file_space = H5Dget_space(dset), mem_space = H5Screate_simple(1, &one, NULL);
+    int rc = file_space >= 0 && mem_space >= 0 &&
+                     H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &at, NULL, &one, NULL) >= 0 &&
+                     H5Dwrite(dset, mem_type, mem_space, file_space, H5P_DEFAULT, v) >= 0
+                 ? 0 : -1;
+    if (mem_space >= 0) H5Sclose(mem_space);
+    if (file_space >= 0) H5Sclose(file_space);
+    return rc;
+}
+
+int ebm_runfile_metric(ebm_runfile *rf, const char *name, int64_t step,
+                       double value, const char *estimator, const char *split,
+                       ebm_error *err) {
+    int rc = check_name(name, "metric", err);
+    if (rc) return rc;
+    open_series *s;
+    if ((rc = find_or_open_series(rf, name, estimator, split, &s, err))) return rc;
+    hsize_t grown = s->n + 1;
+    if (H5Dset_extent(s->step, &grown) < 0 || H5Dset_extent(s->value, &grown) < 0 ||
+        write_element(s->step, s->n, H5T_NATIVE_INT64, &step) < 0 ||
+        write_element(s->value, s->n, H5T_NATIVE_DOUBLE, &value) < 0)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot append to /metrics/%s", name);
+    s->n = grown;
+    return EBM_OK;
+}
+
+int ebm_runfile_trace(ebm_runfile *rf, const char *name, const double *values,
+                      size_t n, const char *axis, const char *estimator,
+                      ebm_error *err) {
+    int rc = check_name(name, "metric", err);
+    if (rc) return rc;
+    if (n > 0 && !values)
+        return ebm_fail(err, EBM_EINVAL, "trace %s: no values", name);
+    forget_series(rf, name);
+    char where[600];
+    snprintf(where, sizeof where, "metrics/%s", name);
+    int exists = ebm_h5_has_link(rf->file, where);
+    if (exists < 0 || (exists && H5Ldelete(rf->file, where, H5P_DEFAULT) < 0))
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot replace /%s", where);
+
+    int64_t *steps = malloc((n ? n : 1) * sizeof *steps);
+    if (!steps) return ebm_fail(err, EBM_ENOMEM, "%s: out of memory", rf->path);
+    for (size_t i = 0; i < n; i++) steps[i] = (int64_t)i;
+    hid_t step_ds, value_ds;
+    rc = create_metric_group(rf, name, n, estimator, NULL, axis ? axis : "step",
+                             &step_ds, &value_ds, err);
+    if (!rc) {
+        if (n > 0 &&
+            (H5Dwrite(step_ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, steps) < 0 ||
+             H5Dwrite(value_ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
+            rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write /%s", where);
+        H5Dclose(step_ds);
+        H5Dclose(value_ds);
+    }
+    free(steps);
+    return rc;
+}
+
+/* Creates (replacing) a contiguous float32 dataset of the given shape. */
+static hid_t create_float_dataset(hid_t group, const char *name, int rank,
+                                  const hsize_t *dims) {
+    int exists = ebm_h5_has_link(group, name);
+    if (exists < 0 || (exists && H5Ldelete(group, name, H5P_DEFAULT) < 0)) return -1;
+    hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
+    hid_t dcpl = ebm_h5_dcpl(), dset = -1;
+    if (space >= 0 && dcpl >= 0)
+        dset = H5Dcreate2(group, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    return dset;
+}
+
+static int write_shape_attr(hid_t dset, int height, int width) {
+    hsize_t two = 2;
+    int64_t shape[2] = {height, width};
+    hid_t space = H5Screate_simple(1, &two, NULL);
+    hid_t attr = space < 0 ? -1
+                 : H5Acreate2(dset, "shape", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = attr >= 0 && H5Awrite(attr, H5T_NATIVE_INT64, shape) >= 0 ? 0 : -1;
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    return rc;
+}
+
+int ebm_runfile_images(ebm_runfile *rf, const char *group, int64_t step,
+                       const float *x, size_t n, size_t dim, int height,
+                       int width, const char *layout, ebm_error *err) {
+    int rc = EBM_OK;
+    char *levels = group ? strdup(group) : NULL;
+    if (!levels) return ebm_fail(err, group ? EBM_ENOMEM : EBM_EINVAL, "images: no group");
+    char *save = NULL;
+    for (char *level = strtok_r(levels, "/", &save); level && !rc;
+         level = strtok_r(NULL, "/", &save))
+        rc = check_name(level, "image group", err);
+    free(levels);
+    if (rc) return rc;
+    if (n * dim > 0 && !x) return ebm_fail(err, EBM_EINVAL, "images /%s: no data", group);
+
+    char name[32];
+    snprintf(name, sizeof name, "%lld", (long long)step);
+    int as_image = height > 0 && width > 0 && (size_t)height * (size_t)width == dim;
+    hsize_t dims[3] = {n, as_image ? (hsize_t)height : dim, (hsize_t)width};
+
+    hid_t g = ebm_h5_ensure_group(rf->file, group);
+    hid_t dset = g < 0 ? -1 : create_float_dataset(g, name, as_image ? 3 : 2, dims);
+    if (dset < 0 ||
+        (n * dim > 0 && H5Dwrite(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) < 0) ||
+        (as_image && write_shape_attr(dset, height, width) < 0) ||
+        (layout && ebm_h5_write_str_attr(dset, "layout", layout, 0) < 0))
+        rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write /%s/%s", group, name);
+    if (dset >= 0) H5Dclose(dset);
+    if (g >= 0) H5Gclose(g);
+    return rc;
+}
+
+static int write_tensor(hid_t group, const ebm_tensor *t, const char *path,
+                        ebm_error *err) {
+    int rc = check_name(t->name, "parameter", err);
+    if (rc) return rc;
+    if (t->rank < 0 || t->rank > 4)
+        return ebm_fail(err, EBM_EINVAL, "parameter %s: rank %d is not 0..4", t->name, t->rank);
+    hsize_t dims[4];
+    size_t size = 1;
+    for (int d = 0; d < t->rank; d++) {
+        dims[d] = t->shape[d];
+        size *= t->shape[d];
+    }
+    if (size > 0 && !t->data)
+        return ebm_fail(err, EBM_EINVAL, "parameter %s: no data", t->name);
+    hid_t dset = create_float_dataset(group, t->name, t->rank, dims);
+    if (dset < 0 ||
+        (size > 0 && H5Dwrite(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->data) < 0))
+        rc = ebm_h5_fail(err, EBM_EIO, path, "cannot write /model/%s", t->name);
+    if (dset >= 0) H5Dclose(dset);
+    return rc;
+}
+
+/* The whole group is replaced, so a parameter the model no longer has does
+ * not linger from an earlier save. */
+int ebm_runfile_model(ebm_runfile *rf, const char *type,
+                      const ebm_tensor *params, int n, ebm_error *err) {
+    int exists = ebm_h5_has_link(rf->file, "model");
+    if (exists < 0 || (exists && H5Ldelete(rf->file, "model", H5P_DEFAULT) < 0))
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot replace /model");
+    hid_t group = ebm_h5_ensure_group(rf->file, "model");
+    if (group < 0) return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot create /model");
+    int rc = EBM_OK;
+    if (ebm_h5_write_str_attr(group, "type", type ? type : "", 0) < 0)
+        rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write /model attribute type");
+    for (int i = 0; i < n && !rc; i++) rc = write_tensor(group, &params[i], rf->path, err);
+    H5Gclose(group);
+    return rc;
+}
+
+int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err) {
+    static const char *const known[] = {"running", "completed", "failed", "interrupted"};
+    int ok = 0;
+    for (size_t i = 0; status && i < sizeof known / sizeof known[0]; i++)
+        ok |= strcmp(status, known[i]) == 0;
+    if (!ok)
+        return ebm_fail(err, EBM_EINVAL,
+                        "run status \"%s\" is not one of running, completed, failed, interrupted",
+                        status ? status : "(null)");
+    /* Back to "running" (a resumed run) clears finished. */
+    char finished[32] = "";
+    if (strcmp(status, "running") != 0) ebm_h5_now(finished);
+    if (ebm_h5_write_str_attr(rf->file, "status", status, STATE_ATTR_SIZE) < 0 ||
+        ebm_h5_write_str_attr(rf->file, "finished", finished, STATE_ATTR_SIZE) < 0)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute status");
+    return EBM_OK;
+}
+
+int ebm_runfile_flush(ebm_runfile *rf, ebm_error *err) {
+    if (H5Fflush(rf->file, H5F_SCOPE_GLOBAL) < 0)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot flush");
+    int *fd = NULL;
+    if (H5Fget_vfd_handle(rf->file, H5P_DEFAULT, (void **)&fd) < 0 || !fd)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot get the file descriptor to sync");
+    if (fsync(*fd) != 0)
+        return ebm_fail(err, EBM_EIO, "%s: cannot sync: %s", rf->path, strerror(errno));
+    return EBM_OK;
+}
+
+int ebm_runfile_close(ebm_runfile *rf, ebm_error *err) {
+    if (!rf) return EBM_OK;
+    int rc = ebm_runfile_flush(rf, err);
+    for (int i = 0; i < rf->n_series; i++) close_series(&rf->series[i]);
+    free(rf->series);
+    if (H5Fclose(rf->file) < 0 && !rc)
+        rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot close");
+    free(rf->path);
+    free(rf);
+    return rc;
+}

@@ -1,0 +1,341 @@
+/* runner.c — one experiment from YAML to run file: compose and validate the
+ * config, load the data, build, fit and train the model, evaluate the
+ * estimators at the log points, save the parameters. */
+#include "runner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "dataset.h"
+#include "estimator.h"
+#include "log.h"
+#include "model.h"
+#include "optim.h"
+#include "registry.h"
+#include "rng.h"
+#include "runfile.h"
+
+#define MAX_TENSORS 16
+
+/* Everything one run holds; torn down in one place (run_free). */
+typedef struct run {
+    const ebm_run_opts *opts;
+    ebm_node *cfg;
+    char *yaml;
+    ebm_rng root;
+    ebm_dataset train, valid;
+    const ebm_model_ops *ops;
+    void *model;
+    ebm_tensor params[MAX_TENSORS], grads[MAX_TENSORS];
+    int n_params;
+    ebm_runfile *rf;
+    ebm_log *log;
+    struct timespec started;
+    int epochs;
+} run;
+
+char *ebm_resolve(const char *experiment, char *const *overrides,
+                  int n_overrides, ebm_diags *diags) {
+    ebm_node *cfg = ebm_cfg_compose(experiment, overrides, n_overrides, diags);
+    if (!cfg) return NULL;
+    char *yaml = NULL;
+    if (ebm_cfg_validate(cfg, diags) == 0) yaml = ebm_cfg_to_yaml(cfg);
+    ebm_node_free(cfg);
+    return yaml;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path, ebm_error *err) {
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return ebm_fail(err, EBM_EINVAL, "%s: path too long", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return ebm_fail(err, EBM_EIO, "%s: cannot create directory: %s",
+                                buf, strerror(errno));
+            *p = saved;
+            if (!saved) break;
+        }
+    }
+    return EBM_OK;
+}
+
+static int write_text(const char *path, const char *text, ebm_error *err) {
+    FILE *f = fopen(path, "w");
+    if (!f) return ebm_fail(err, EBM_EIO, "%s: cannot write: %s", path, strerror(errno));
+    size_t len = strlen(text);
+    int ok = fwrite(text, 1, len, f) == len;
+    ok &= fclose(f) == 0;
+    if (!ok) return ebm_fail(err, EBM_EIO, "%s: write failed: %s", path, strerror(errno));
+    return EBM_OK;
+}
+
+static int choose_out_dir(const run *r, char *out, size_t size, ebm_error *err) {
+    if (r->opts->out_dir) {
+        if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
+            return ebm_fail(err, EBM_EINVAL, "--out: path too long");
+    } else {
+        char stamp[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        snprintf(out, size, "runs/%s/%s", ebm_cfg_str(r->cfg, "name", "run"), stamp);
+    }
+    return make_dirs(out, err);
+}
+
+static int load_data(run *r, ebm_error *err) {
+    const ebm_node *data_cfg = ebm_node_child(r->cfg, "data");
+    const ebm_dataset_ops *ops = (const ebm_dataset_ops *)ebm_registry_find(
+        EBM_KIND_DATASET, ebm_cfg_str(data_cfg, "type", ""));
+    ebm_rng data_rng;
+    ebm_rng_named(&data_rng, &r->root, "data");
+    int rc = ops->xLoad(data_cfg, &data_rng, &r->train, err);
+    if (rc) return ebm_error_prefix(err, "data (%s)", ops->info.name);
+    if (r->train.n == 0 || r->train.dim == 0)
+        return ebm_fail(err, EBM_EDATA, "data (%s): the dataset is empty", ops->info.name);
+    return ebm_dataset_split(&r->train, (size_t)ebm_cfg_int(data_cfg, "valid", 0),
+                             &r->valid, err);
+}
+
+static int build_model(run *r, ebm_error *err) {
+    const ebm_node *model_cfg = ebm_node_child(r->cfg, "model");
+    r->ops = (const ebm_model_ops *)ebm_registry_find(
+        EBM_KIND_MODEL, ebm_cfg_str(model_cfg, "type", ""));
+    ebm_rng model_rng;
+    ebm_rng_named(&model_rng, &r->root, "model");
+    int rc = r->ops->xCreate(model_cfg, &r->train, &model_rng, &r->model, err);
+    if (rc) return ebm_error_prefix(err, "model (%s)", r->ops->info.name);
+    r->n_params = r->ops->xParams(r->model, r->params, MAX_TENSORS);
+    if (r->ops->xFit) {
+        ebm_rng fit_rng;
+        ebm_rng_named(&fit_rng, &r->root, "fit");
+        rc = r->ops->xFit(r->model, &r->train, &fit_rng, err);
+        if (rc) return ebm_error_prefix(err, "model (%s): fit", r->ops->info.name);
+    }
+    return EBM_OK;
+}
+
+static void report(const run *r, int epoch, const char *phase) {
+    if (!r->opts->progress) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ebm_progress_event ev = {
+        .name = ebm_cfg_str(r->cfg, "name", "run"), .epoch = epoch,
+        .epochs = r->epochs, .phase = phase,
+        .elapsed_s = (double)(now.tv_sec - r->started.tv_sec) +
+                     1e-9 * (double)(now.tv_nsec - r->started.tv_nsec)};
+    int n = r->log ? ebm_log_count(r->log) : 0;
+    if (n > 0) {
+        ev.metric = ebm_log_name(r->log, n - 1);
+        ebm_log_last(r->log, ev.metric, &ev.value);
+    }
+    r->opts->progress(r->opts->progress_ctx, &ev);
+}
+
+static int is_log_point(int epoch, int epochs, int every) {
+    return epoch == 0 || epoch == epochs || (every > 0 && epoch % every == 0);
+}
+
+/* Runs every estimator whose schedule includes this epoch, then flushes. */
+static int evaluate(run *r, int epoch, ebm_error *err) {
+    const ebm_node *list = ebm_node_at(r->cfg, "log.estimators");
+    int every = (int)ebm_cfg_int(r->cfg, "log.every.epochs", 1);
+    int evaluated = 0;
+    ebm_rng estimators_rng;
+    ebm_rng_named(&estimators_rng, &r->root, "estimators");
+    for (int i = 0; list && i < list->n; i++) {
+        const ebm_node *est_cfg = list->values[i];
+        int own_every = (int)ebm_cfg_int(est_cfg, "every.epochs", every);
+        if (!is_log_point(epoch, r->epochs, own_every)) continue;
+        evaluated++;
+        const char *type = ebm_cfg_str(est_cfg, "type", "");
+        const ebm_estimator_ops *ops = (const ebm_estimator_ops *)ebm_registry_find(
+            EBM_KIND_ESTIMATOR, type);
+        const char *split = ebm_cfg_str(est_cfg, "split", "train");
+        const ebm_dataset *data = strcmp(split, "valid") == 0 ? &r->valid : &r->train;
+        if (data->n == 0)
+            return ebm_fail(err, EBM_ECONFIG,
+                            "log.estimators[%d] (%s): split 'valid' is empty; set data.valid",
+                            i, type);
+        ebm_rng est_rng, step_rng;
+        ebm_rng_derive(&est_rng, &estimators_rng, (uint64_t)i);
+        ebm_rng_derive(&step_rng, &est_rng, (uint64_t)epoch);
+        ebm_log_begin(r->log, epoch, ebm_cfg_str(est_cfg, "name", type), type, split);
+        report(r, epoch, type);
+        ebm_eval ev = {.ops = r->ops, .model = r->model, .data = data,
+                       .cfg = est_cfg, .rng = &step_rng, .log = r->log,
+                       .stop = r->opts->stop, .step = epoch,
+                       .is_final = epoch == r->epochs};
+        int rc = ops->xEvaluate(&ev, err);
+        if (rc) return ebm_error_prefix(err, "step %d: estimator %s", epoch, type);
+    }
+    /* Flushing (H5Fflush + fsync) is what makes a log point survive a crash,
+     * and it costs a disk sync, so it happens only when something was logged. */
+    return evaluated ? ebm_runfile_flush(r->rf, err) : EBM_OK;
+}
+
+static int params_finite(const run *r, int epoch, ebm_error *err) {
+    for (int t = 0; t < r->n_params; t++) {
+        size_t size = ebm_tensor_size(&r->params[t]);
+        for (size_t i = 0; i < size; i++)
+            if (!isfinite(r->params[t].data[i]))
+                return ebm_fail(err, EBM_ENUMERIC,
+                                "epoch %d: parameter %s[%zu] is %s; lower train.optim.lr",
+                                epoch, r->params[t].name, i,
+                                isnan(r->params[t].data[i]) ? "NaN" : "infinite");
+    }
+    return EBM_OK;
+}
+
+static int stopped(const run *r) { return r->opts->stop && *r->opts->stop; }
+
+/* One pass over the (shuffled) training data in minibatches. */
+static int train_epoch(run *r, ebm_optim *optim, size_t *order, float *batch,
+                       size_t batch_size, int epoch, ebm_error *err) {
+    size_t n = r->train.n, dim = r->train.dim;
+    ebm_rng epoch_rng;
+    ebm_rng_named(&epoch_rng, &r->root, "train");
+    ebm_rng_derive(&epoch_rng, &epoch_rng, (uint64_t)epoch);
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    if (ebm_cfg_bool(r->cfg, "train.shuffle", 1)) ebm_rng_shuffle(&epoch_rng, order, n);
+    for (size_t start = 0, b = 0; start < n; start += batch_size, b++) {
+        if (stopped(r)) return EBM_EINTERRUPT;
+        size_t rows = n - start < batch_size ? n - start : batch_size;
+        for (size_t k = 0; k < rows; k++)
+            memcpy(batch + k * dim, r->train.x + order[start + k] * dim,
+                   dim * sizeof *batch);
+        ebm_rng batch_rng;
+        ebm_rng_derive(&batch_rng, &epoch_rng, b);
+        int rc = r->ops->xGradient(r->model, batch, rows, r->grads, &batch_rng, err);
+        if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
+        ebm_optim_step(optim, r->params, r->grads, epoch);
+    }
+    ebm_optim_end_epoch(optim);
+    return params_finite(r, epoch, err);
+}
+
+static int alloc_grads(run *r, ebm_error *err) {
+    for (int t = 0; t < r->n_params; t++) {
+        r->grads[t] = r->params[t];
+        r->grads[t].data = calloc(ebm_tensor_size(&r->params[t]) ? ebm_tensor_size(&r->params[t]) : 1,
+                                  sizeof(float));
+        if (!r->grads[t].data) return ebm_fail(err, EBM_ENOMEM, "gradient of %s", r->params[t].name);
+    }
+    return EBM_OK;
+}
+
+static int train(run *r, ebm_error *err) {
+    int rc = evaluate(r, 0, err);
+    if (rc || r->epochs == 0) return rc;
+    if (!r->ops->xGradient)
+        return ebm_fail(err, EBM_ECONFIG, "train.epochs: model %s does not train by "
+                        "gradient steps; set train.epochs: 0", r->ops->info.name);
+    size_t batch_size = (size_t)ebm_cfg_int(r->cfg, "train.batch", 0);
+    if (batch_size == 0 || batch_size > r->train.n) batch_size = r->train.n;
+    ebm_optim optim;
+    if ((rc = alloc_grads(r, err))) return rc;
+    if ((rc = ebm_optim_init(&optim, ebm_node_at(r->cfg, "train.optim"), r->params,
+                             r->n_params, err)))
+        return rc;
+    size_t *order = malloc(r->train.n * sizeof *order);
+    float *batch = malloc(batch_size * r->train.dim * sizeof *batch);
+    if (!order || !batch) rc = ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
+    for (int epoch = 1; !rc && epoch <= r->epochs; epoch++) {
+        rc = train_epoch(r, &optim, order, batch, batch_size, epoch, err);
+        if (!rc) report(r, epoch, "train");
+        if (!rc) rc = evaluate(r, epoch, err);
+        if (!rc && stopped(r)) rc = EBM_EINTERRUPT;
+    }
+    free(order);
+    free(batch);
+    ebm_optim_free(&optim);
+    return rc;
+}
+
+static void run_free(run *r) {
+    if (r->model) r->ops->xDestroy(r->model);
+    for (int t = 0; t < r->n_params; t++) free(r->grads[t].data);
+    ebm_dataset_free(&r->train);
+    ebm_dataset_free(&r->valid);
+    ebm_log_free(r->log);
+    ebm_node_free(r->cfg);
+    free(r->yaml);
+}
+
+/* Writes the final status; keeps the first error if there was one. */
+static int finish(run *r, int rc, ebm_error *err) {
+    if (!r->rf) return rc;
+    ebm_error close_err;
+    ebm_error_clear(&close_err);
+    const char *status = rc == EBM_OK ? "completed"
+                         : rc == EBM_EINTERRUPT ? "interrupted" : "failed";
+    if (r->model && r->n_params > 0)
+        ebm_runfile_model(r->rf, r->ops->info.name, r->params, r->n_params, &close_err);
+    int rc2 = ebm_runfile_status(r->rf, status, &close_err);
+    int rc3 = ebm_runfile_close(r->rf, &close_err);
+    r->rf = NULL;
+    if (rc == EBM_OK && (rc2 || rc3)) {
+        if (err) *err = close_err;
+        return close_err.code;
+    }
+    if (rc == EBM_EINTERRUPT && err && err->code != EBM_EINTERRUPT)
+        ebm_fail(err, EBM_EINTERRUPT, "interrupted; the run file keeps what was logged");
+    return rc;
+}
+
+int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
+            size_t out_dir_size, ebm_error *err) {
+    run r;
+    memset(&r, 0, sizeof r);
+    r.opts = opts;
+    r.cfg = ebm_cfg_compose(opts->experiment, opts->overrides, opts->n_overrides, diags);
+    if (!r.cfg || ebm_cfg_validate(r.cfg, diags) != 0) {
+        run_free(&r);
+        return ebm_fail(err, EBM_ECONFIG, "%s: invalid configuration", opts->experiment);
+    }
+    for (int i = 0; i < opts->n_overrides; i++)
+        if (strchr(opts->overrides[i], '=') &&
+            ebm_is_sweep_value(strchr(opts->overrides[i], '=') + 1)) {
+            ebm_diags_add(diags, "<override %d>: '%s' is a sweep; use `ebm sweep`",
+                          i + 1, opts->overrides[i]);
+            run_free(&r);
+            return ebm_fail(err, EBM_ECONFIG, "sweep expression given to run");
+        }
+    r.yaml = ebm_cfg_to_yaml(r.cfg);
+    r.epochs = (int)ebm_cfg_int(r.cfg, "train.epochs", 0);
+    ebm_rng_seed(&r.root, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0));
+
+    char dir[4096], path[4200];
+    int rc = choose_out_dir(&r, dir, sizeof dir, err);
+    if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);
+    snprintf(path, sizeof path, "%s/config.yaml", dir);
+    if (!rc) rc = write_text(path, r.yaml ? r.yaml : "", err);
+    if (!rc) rc = load_data(&r, err);
+    if (!rc) rc = build_model(&r, err);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    if (!rc) {
+        r.rf = ebm_runfile_create(path, r.yaml, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0), err);
+        if (!r.rf) rc = err ? err->code : EBM_EIO;
+    }
+    if (!rc) {
+        r.log = ebm_log_new(r.rf);
+        clock_gettime(CLOCK_MONOTONIC, &r.started);
+        report(&r, 0, "start");
+        rc = train(&r, err);
+    }
+    rc = finish(&r, rc, err);
+    run_free(&r);
+    return rc;
+}

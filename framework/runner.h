@@ -1,0 +1,46 @@
+/* runner.h — one experiment run: compose and validate the config, load data,
+ * build and train the model, evaluate estimators at log points, and write the
+ * run directory (run.h5 and config.yaml). */
+#ifndef EBM_RUNNER_H
+#define EBM_RUNNER_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* What the runner reports to a progress callback. */
+typedef struct ebm_progress_event {
+    const char *name;        /* the experiment's name */
+    int epoch, epochs;       /* done so far, in all (0 for one-shot models) */
+    const char *phase;       /* "train", or the estimator being evaluated */
+    const char *metric;      /* the most recently logged metric, or NULL */
+    double value;
+    double elapsed_s;        /* since the run started */
+} ebm_progress_event;
+
+typedef struct ebm_run_opts {
+    const char *experiment;          /* path to the YAML file */
+    char *const *overrides;          /* "a.b=v", "+a.b=v", "~a.b" */
+    int n_overrides;
+    const char *out_dir;             /* NULL: runs/<name>/<UTC timestamp> */
+    /* Called at the start, after every epoch and before each estimator, so the
+     * CLI can draw a progress line; NULL for none. */
+    void (*progress)(void *ctx, const struct ebm_progress_event *event);
+    void *progress_ctx;
+    const volatile sig_atomic_t *stop;   /* set by a signal handler; may be NULL */
+} ebm_run_opts;
+
+/* Runs it. Config problems come back in diags (all of them) with EBM_ECONFIG
+ * and nothing written; any other failure in err. The directory used is copied
+ * to out_dir_used. On interruption the run file says status "interrupted" and
+ * EBM_EINTERRUPT is returned. */
+int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
+            size_t out_dir_size, ebm_error *err);
+
+/* Composes and validates only (ebm validate): the resolved YAML (malloc'd) or
+ * NULL with every problem in diags. */
+char *ebm_resolve(const char *experiment, char *const *overrides,
+                  int n_overrides, ebm_diags *diags);
+
+#endif

@@ -1,0 +1,420 @@
+/* sweep_grid.c — Hydra-style sweep expressions ("k=a,b", "k=range(0,1,0.1)")
+ * parsed into axes, and the axes of a file and a command line turned into the
+ * grid of points with their overrides and directory names. */
+#include "sweep_grid.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* More values than this is a typo (a step of 1e-9), not a sweep. */
+#define MAX_AXIS_VALUES 100000
+#define MAX_GRID_POINTS 100000
+#define MAX_NAME_LEN 200
+
+static char *dup_range(const char *start, size_t n) {
+    char *s = malloc(n + 1);
+    if (!s) return NULL;
+    memcpy(s, start, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* The text between start and end without surrounding blanks (malloc'd). */
+static char *dup_trimmed(const char *start, const char *end) {
+    while (start < end && isspace((unsigned char)*start)) start++;
+    while (end > start && isspace((unsigned char)end[-1])) end--;
+    return dup_range(start, (size_t)(end - start));
+}
+
+static int push_value(ebm_sweep_axis *axis, char *value) {
+    if (!value) return -1;
+    char **grown = realloc(axis->values, (size_t)(axis->n + 1) * sizeof *grown);
+    if (!grown) {
+        free(value);
+        return -1;
+    }
+    axis->values = grown;
+    axis->values[axis->n++] = value;
+    return 0;
+}
+
+/* Splits text on commas that are outside brackets, braces, parentheses and
+ * quotes, so "[1,2],[3,4]" is two values. Empty pieces are an error. */
+static int split_top_level(const char *expr, const char *text,
+                           ebm_sweep_axis *axis, ebm_error *err) {
+    int depth = 0;
+    char quote = 0;
+    const char *piece = text;
+    for (const char *p = text;; p++) {
+        char c = *p;
+        if (c && quote) {
+            if (c == '\\' && quote == '"' && p[1]) p++;
+            else if (c == quote) quote = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'') quote = c;
+        else if (c == '[' || c == '{' || c == '(') depth++;
+        else if ((c == ']' || c == '}' || c == ')') && depth > 0) depth--;
+        else if ((c == ',' && depth == 0) || c == '\0') {
+            char *value = dup_trimmed(piece, p);
+            if (value && !*value) {
+                free(value);
+                return ebm_fail(err, EBM_ECONFIG,
+                                "sweep '%s': empty value (value %d)", expr,
+                                axis->n + 1);
+            }
+            if (push_value(axis, value))
+                return ebm_fail(err, EBM_ENOMEM, "out of memory");
+            piece = p + 1;
+        }
+        if (!c) break;
+    }
+    if (quote)
+        return ebm_fail(err, EBM_ECONFIG, "sweep '%s': unterminated quote", expr);
+    return EBM_OK;
+}
+
+static int parse_number(const char *text, double *out) {
+    char *end;
+    while (isspace((unsigned char)*text)) text++;
+    if (!*text) return -1;
+    double v = strtod(text, &end);
+    while (isspace((unsigned char)*end)) end++;
+    if (*end || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+static int is_integral(double v) {
+    return v == floor(v) && fabs(v) < 9e15;
+}
+
+/* range(start, stop[, step]) as Hydra reads it: stop excluded, floats
+ * allowed. Values are start + i*step (no accumulated rounding); a value within
+ * 1e-9 steps of stop counts as stop, so range(0.05,0.26,0.01) ends at 0.25. */
+static int expand_range(const char *expr, const char *inner,
+                        ebm_sweep_axis *axis, ebm_error *err) {
+    ebm_sweep_axis parts = {0};
+    int rc = split_top_level(expr, inner, &parts, err);
+    if (rc) {
+        ebm_sweep_axis_free(&parts);
+        return rc;
+    }
+    double arg[3] = {0, 0, 1};
+    if (parts.n < 2 || parts.n > 3) {
+        int n = parts.n;
+        ebm_sweep_axis_free(&parts);
+        return ebm_fail(err, EBM_ECONFIG,
+                        "sweep '%s': range takes (start, stop[, step]), got %d "
+                        "argument(s)", expr, n);
+    }
+    for (int i = 0; i < parts.n; i++) {
+        if (parse_number(parts.values[i], &arg[i])) {
+            rc = ebm_fail(err, EBM_ECONFIG,
+                          "sweep '%s': range argument '%s' is not a number",
+                          expr, parts.values[i]);
+            ebm_sweep_axis_free(&parts);
+            return rc;
+        }
+    }
+    ebm_sweep_axis_free(&parts);
+    double start = arg[0], stop = arg[1], step = arg[2];
+    if (step == 0)
+        return ebm_fail(err, EBM_ECONFIG, "sweep '%s': range step is zero", expr);
+    int integral = is_integral(start) && is_integral(stop) && is_integral(step);
+    double slack = 1e-9 * fabs(step);
+    for (long i = 0;; i++) {
+        double v = start + (double)i * step;
+        if (step > 0 ? !(v < stop - slack) : !(v > stop + slack)) break;
+        if (axis->n >= MAX_AXIS_VALUES)
+            return ebm_fail(err, EBM_ELIMIT,
+                            "sweep '%s': more than %d values", expr,
+                            MAX_AXIS_VALUES);
+        if (v == 0) v = 0;   /* no "-0" */
+        char text[64];
+        if (integral) snprintf(text, sizeof text, "%lld", (long long)llround(v));
+        else snprintf(text, sizeof text, "%.10g", v);
+        if (push_value(axis, strdup(text)))
+            return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    }
+    if (axis->n == 0)
+        return ebm_fail(err, EBM_ECONFIG, "sweep '%s': the range is empty", expr);
+    return EBM_OK;
+}
+
+int ebm_sweep_parse_axis(const char *expr, ebm_sweep_axis *axis,
+                         ebm_error *err) {
+    memset(axis, 0, sizeof *axis);
+    const char *eq = strchr(expr, '=');
+    if (!eq)
+        return ebm_fail(err, EBM_ECONFIG,
+                        "sweep '%s': expected key=values", expr);
+    axis->key = dup_trimmed(expr, eq);
+    if (!axis->key) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    int rc;
+    if (!*axis->key) {
+        rc = ebm_fail(err, EBM_ECONFIG, "sweep '%s': empty key", expr);
+        goto fail;
+    }
+    const char *value = eq + 1;
+    while (isspace((unsigned char)*value)) value++;
+    size_t len = strlen(value);
+    while (len && isspace((unsigned char)value[len - 1])) len--;
+    if (len == 0) {
+        rc = ebm_fail(err, EBM_ECONFIG, "sweep '%s': no values", expr);
+        goto fail;
+    }
+    if (strncmp(value, "range(", 6) == 0) {
+        if (value[len - 1] != ')') {
+            rc = ebm_fail(err, EBM_ECONFIG,
+                          "sweep '%s': range(...) is not closed", expr);
+            goto fail;
+        }
+        char *inner = dup_range(value + 6, len - 7);
+        if (!inner) {
+            rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+            goto fail;
+        }
+        rc = expand_range(expr, inner, axis, err);
+        free(inner);
+    } else {
+        char *text = dup_range(value, len);
+        if (!text) {
+            rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+            goto fail;
+        }
+        rc = split_top_level(expr, text, axis, err);
+        free(text);
+    }
+    if (rc) goto fail;
+    return EBM_OK;
+fail:
+    ebm_sweep_axis_free(axis);
+    return rc;
+}
+
+void ebm_sweep_axis_free(ebm_sweep_axis *axis) {
+    if (!axis) return;
+    for (int i = 0; i < axis->n; i++) free(axis->values[i]);
+    free(axis->values);
+    free(axis->key);
+    memset(axis, 0, sizeof *axis);
+}
+
+/* ---- the grid ---- */
+
+static int find_axis(const ebm_sweep_grid *grid, const char *key) {
+    for (int i = 0; i < grid->n_axes; i++)
+        if (strcmp(grid->axes[i].key, key) == 0) return i;
+    return -1;
+}
+
+/* Adds axis (taking it) or, if its key is already an axis, replaces that one
+ * in place so the key keeps its position in the grid. */
+static int put_axis(ebm_sweep_grid *grid, ebm_sweep_axis *axis) {
+    int at = find_axis(grid, axis->key);
+    if (at >= 0) {
+        ebm_sweep_axis_free(&grid->axes[at]);
+        grid->axes[at] = *axis;
+        memset(axis, 0, sizeof *axis);
+        return 0;
+    }
+    ebm_sweep_axis *grown =
+        realloc(grid->axes, (size_t)(grid->n_axes + 1) * sizeof *grown);
+    if (!grown) return -1;
+    grid->axes = grown;
+    grid->axes[grid->n_axes++] = *axis;
+    memset(axis, 0, sizeof *axis);
+    return 0;
+}
+
+/* One entry of a `sweep:` block: a scalar expression or a YAML list. */
+static int file_axis(const char *key, const ebm_node *value,
+                     ebm_sweep_axis *axis, ebm_error *err) {
+    memset(axis, 0, sizeof *axis);
+    const char *file = value->mark.file ? value->mark.file : "?";
+    if (value->kind == EBM_NODE_SCALAR) {
+        size_t n = strlen(key) + strlen(value->scalar) + 2;
+        char *expr = malloc(n);
+        if (!expr) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        snprintf(expr, n, "%s=%s", key, value->scalar);
+        int rc = ebm_sweep_parse_axis(expr, axis, err);
+        free(expr);
+        if (rc)
+            ebm_error_prefix(err, "%s:%d:%d: sweep.%s", file, value->mark.line,
+                             value->mark.column, key);
+        return rc;
+    }
+    if (value->kind == EBM_NODE_SEQ && value->n > 0) {
+        axis->key = strdup(key);
+        if (!axis->key) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        for (int i = 0; i < value->n; i++) {
+            const ebm_node *item = value->values[i];
+            if (item->kind != EBM_NODE_SCALAR || !*item->scalar) {
+                ebm_sweep_axis_free(axis);
+                return ebm_fail(err, EBM_ECONFIG,
+                                "%s:%d:%d: sweep.%s: item %d must be a "
+                                "non-empty scalar", file, item->mark.line,
+                                item->mark.column, key, i + 1);
+            }
+            if (push_value(axis, strdup(item->scalar))) {
+                ebm_sweep_axis_free(axis);
+                return ebm_fail(err, EBM_ENOMEM, "out of memory");
+            }
+        }
+        return EBM_OK;
+    }
+    return ebm_fail(err, EBM_ECONFIG,
+                    "%s:%d:%d: sweep.%s: expected values \"a,b,c\", "
+                    "\"range(start,stop[,step])\" or a non-empty list", file,
+                    value->mark.line, value->mark.column, key);
+}
+
+static int add_file_axes(ebm_sweep_grid *grid, const ebm_node *block,
+                         ebm_error *err) {
+    if (!block) return EBM_OK;
+    if (block->kind != EBM_NODE_MAP)
+        return ebm_fail(err, EBM_ECONFIG,
+                        "%s:%d:%d: sweep: expected a map of key: values",
+                        block->mark.file ? block->mark.file : "?",
+                        block->mark.line, block->mark.column);
+    for (int i = 0; i < block->n; i++) {
+        ebm_sweep_axis axis;
+        int rc = file_axis(block->keys[i], block->values[i], &axis, err);
+        if (rc) return rc;
+        if (put_axis(grid, &axis)) {
+            ebm_sweep_axis_free(&axis);
+            return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        }
+    }
+    return EBM_OK;
+}
+
+static int add_arg(ebm_sweep_grid *grid, const char *arg, ebm_error *err) {
+    const char *eq = strchr(arg, '=');
+    int is_axis = 0;
+    if (eq && ebm_is_sweep_value(eq + 1)) {
+        is_axis = 1;
+    } else if (eq && arg[0] != '~' && arg[0] != '+') {
+        /* A plain key=value for a key the file sweeps pins that key. */
+        char *key = dup_trimmed(arg, eq);
+        if (!key) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        is_axis = find_axis(grid, key) >= 0;
+        free(key);
+    }
+    if (is_axis) {
+        ebm_sweep_axis axis;
+        int rc = ebm_sweep_parse_axis(arg, &axis, err);
+        if (rc) return rc;
+        if (put_axis(grid, &axis)) {
+            ebm_sweep_axis_free(&axis);
+            return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        }
+        return EBM_OK;
+    }
+    char **grown = realloc(grid->plain, (size_t)(grid->n_plain + 1) * sizeof *grown);
+    if (!grown) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    grid->plain = grown;
+    grid->plain[grid->n_plain] = strdup(arg);
+    if (!grid->plain[grid->n_plain]) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    grid->n_plain++;
+    return EBM_OK;
+}
+
+char *ebm_sweep_point_name(char *const *overrides, int n, int index) {
+    size_t len = 0;
+    for (int i = 0; i < n; i++) len += strlen(overrides[i]) + 1;
+    if (n == 0 || len - 1 > MAX_NAME_LEN) {
+        char *name = malloc(32);
+        if (name) snprintf(name, 32, "point-%03d", index);
+        return name;
+    }
+    char *name = malloc(len);
+    if (!name) return NULL;
+    char *p = name;
+    for (int i = 0; i < n; i++) {
+        if (i) *p++ = ',';
+        for (const char *s = overrides[i]; *s; s++)
+            *p++ = (*s == '/' || isspace((unsigned char)*s)) ? '_' : *s;
+    }
+    *p = '\0';
+    return name;
+}
+
+static int make_points(ebm_sweep_grid *grid, ebm_error *err) {
+    long total = 1;
+    for (int a = 0; a < grid->n_axes; a++) {
+        total *= grid->axes[a].n;
+        if (total > MAX_GRID_POINTS)
+            return ebm_fail(err, EBM_ELIMIT,
+                            "the sweep has more than %d points", MAX_GRID_POINTS);
+    }
+    grid->points = calloc((size_t)total, sizeof *grid->points);
+    if (!grid->points) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    grid->n_points = (int)total;
+    for (int i = 0; i < grid->n_points; i++) {
+        ebm_sweep_point *pt = &grid->points[i];
+        int n_axes = grid->n_axes;
+        pt->index = calloc((size_t)(n_axes ? n_axes : 1), sizeof *pt->index);
+        pt->overrides = calloc((size_t)(n_axes ? n_axes : 1), sizeof *pt->overrides);
+        if (!pt->index || !pt->overrides)
+            return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        int rest = i;   /* mixed-radix digits, the last axis fastest */
+        for (int a = n_axes - 1; a >= 0; a--) {
+            pt->index[a] = rest % grid->axes[a].n;
+            rest /= grid->axes[a].n;
+        }
+        for (int a = 0; a < n_axes; a++) {
+            const char *key = grid->axes[a].key;
+            const char *value = grid->axes[a].values[pt->index[a]];
+            size_t n = strlen(key) + strlen(value) + 2;
+            pt->overrides[a] = malloc(n);
+            if (!pt->overrides[a]) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+            snprintf(pt->overrides[a], n, "%s=%s", key, value);
+        }
+        pt->name = ebm_sweep_point_name(pt->overrides, n_axes, i);
+        if (!pt->name) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        /* Sanitising can make two names equal ("a/b" and "a_b"): the later
+         * point gets a numbered name so no two points share a directory. */
+        for (int j = 0; j < i; j++) {
+            if (strcmp(grid->points[j].name, pt->name) == 0) {
+                free(pt->name);
+                pt->name = ebm_sweep_point_name(NULL, 0, i);
+                if (!pt->name) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+                break;
+            }
+        }
+    }
+    return EBM_OK;
+}
+
+int ebm_sweep_grid_build(const ebm_node *sweep_block, char *const *args,
+                         int n_args, ebm_sweep_grid *grid, ebm_error *err) {
+    memset(grid, 0, sizeof *grid);
+    int rc = add_file_axes(grid, sweep_block, err);
+    for (int i = 0; !rc && i < n_args; i++) rc = add_arg(grid, args[i], err);
+    if (!rc) rc = make_points(grid, err);
+    if (rc) ebm_sweep_grid_free(grid);
+    return rc;
+}
+
+void ebm_sweep_grid_free(ebm_sweep_grid *grid) {
+    if (!grid) return;
+    for (int a = 0; a < grid->n_axes; a++) ebm_sweep_axis_free(&grid->axes[a]);
+    free(grid->axes);
+    for (int i = 0; i < grid->n_plain; i++) free(grid->plain[i]);
+    free(grid->plain);
+    for (int p = 0; p < grid->n_points; p++) {
+        ebm_sweep_point *pt = &grid->points[p];
+        if (pt->overrides)
+            for (int a = 0; a < grid->n_axes; a++) free(pt->overrides[a]);
+        free(pt->overrides);
+        free(pt->index);
+        free(pt->name);
+    }
+    free(grid->points);
+    memset(grid, 0, sizeof *grid);
+}

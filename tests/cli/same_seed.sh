@@ -1,0 +1,21 @@
+# Two runs with the same seed give the same run file contents (all but the
+# started/finished time stamps), whatever OpenBLAS's thread count; another
+# seed gives different contents.
+source "$SRC/tests/cli/lib.bash"
+EXP="$SRC/experiments/hopfield-gradient.yaml"
+SMALL=(data.dim=60 train.epochs=6 log.every.epochs=2)
+
+OPENBLAS_NUM_THREADS=1 "$EBM" run "$EXP" "${SMALL[@]}" --out "$WORK/a" --quiet >/dev/null || fail "run a"
+OPENBLAS_NUM_THREADS=2 "$EBM" run "$EXP" "${SMALL[@]}" --out "$WORK/b" --quiet >/dev/null || fail "run b"
+"$EBM" run "$EXP" "${SMALL[@]}" seed=4 --out "$WORK/c" --quiet >/dev/null || fail "run c"
+
+dump() { h5dump "$1" | grep -v -A3 -E 'ATTRIBUTE "(started|finished)"' | grep -v -E '^\s*"20[0-9]{2}-'; }
+dump "$WORK/a/run.h5" >"$WORK/a.txt"
+dump "$WORK/b/run.h5" >"$WORK/b.txt"
+dump "$WORK/c/run.h5" >"$WORK/c.txt"
+[ -s "$WORK/a.txt" ] || fail "h5dump printed nothing"
+if cmp -s "$WORK/a.txt" "$WORK/b.txt"; then pass "same seed, 1 and 2 BLAS threads: identical contents"
+else fail "same seed gave different contents"; diff "$WORK/a.txt" "$WORK/b.txt" | head -20 >&2; fi
+if cmp -s "$WORK/a.txt" "$WORK/c.txt"; then fail "another seed gave the same contents"
+else pass "another seed gives other contents"; fi
+finish
