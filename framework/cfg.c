@@ -306,6 +306,12 @@ typedef struct loader {
 
 static ebm_mark mark_of(const loader *ld, yaml_mark_t m) {
     ebm_mark at = {ld->file, (int)m.line + 1, (int)m.column + 1 + ld->col_offset};
+    if (ld->flow_only && m.line > 0) {
+        /* an override value is one line; libyaml puts an unexpected end of
+         * it on the next, which the user knows as "just past the end" */
+        at.line = 1;
+        at.column = (int)ld->len + 1 + ld->col_offset;
+    }
     return at;
 }
 

@@ -61,6 +61,16 @@ static int is_file(const char *path) {
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Adds dir to the search list unless it is not a directory or is there
+ * already (the source tree's configs/ is often also an ancestor's). */
+static void add_dir(char dirs[][PATH_MAX], int *n, int max, const char *dir) {
+    char resolved[PATH_MAX];
+    if (*n >= max || !is_dir(dir) || !realpath(dir, resolved)) return;
+    for (int i = 0; i < *n; i++)
+        if (strcmp(dirs[i], resolved) == 0) return;
+    memcpy(dirs[(*n)++], resolved, PATH_MAX);
+}
+
 /* The configs/ directories to search, most specific first: every
  * <ancestor>/configs of the experiment's directory, each $EBM_CONFIG_PATH
  * entry, then the source tree's. Returns how many were stored. */
@@ -82,7 +92,7 @@ static int config_dirs(const char *experiment, char dirs[][PATH_MAX], int max) {
             size_t len = strlen(resolved);
             int fits = snprintf(candidate, sizeof candidate, "%s%sconfigs", resolved,
                                 len && resolved[len - 1] == '/' ? "" : "/") < PATH_MAX;
-            if (fits && is_dir(candidate) && n < max) snprintf(dirs[n++], PATH_MAX, "%s", candidate);
+            if (fits) add_dir(dirs, &n, max, candidate);
             char *up = strrchr(resolved, '/');
             if (!up || len <= 1) break;
             if (up == resolved) up[1] = '\0';
@@ -93,14 +103,14 @@ static int config_dirs(const char *experiment, char dirs[][PATH_MAX], int max) {
     while (env && *env && n < max) {
         size_t len = strcspn(env, ":");
         if (len > 0 && len < PATH_MAX) {
-            snprintf(dirs[n], PATH_MAX, "%.*s", (int)len, env);
-            if (is_dir(dirs[n])) n++;
+            char entry[PATH_MAX];
+            snprintf(entry, sizeof entry, "%.*s", (int)len, env);
+            add_dir(dirs, &n, max, entry);
         }
         env += len;
         if (*env == ':') env++;
     }
-    if (n < max && is_dir(EBM_SOURCE_DIR "/configs"))
-        snprintf(dirs[n++], PATH_MAX, "%s", EBM_SOURCE_DIR "/configs");
+    add_dir(dirs, &n, max, EBM_SOURCE_DIR "/configs");
     return n;
 }
 
@@ -387,7 +397,10 @@ int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
     }
 
     if (op == DELETE) {
-        if (!slot) BAD(key_start + 1, "%s: no such key to delete", key);
+        if (!slot) {
+            ebm_node_free(value);
+            BAD(key_start + 1, "%s: no such key to delete", key);
+        }
         if (value && !trees_equal(*slot, value)) {
             ebm_node_free(value);
             BAD(key_start + 1, "%s: not deleted, it does not hold the given value", key);

@@ -37,7 +37,7 @@ static int patterns_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                                   : round(ebm_cfg_double(cfg, "load", 0) * (double)dim);
     if (!(count_real >= 1))
         return ebm_fail(err, EBM_ECONFIG,
-                        "%s:%d:%d: data.load: load × dim = %g × %lld rounds to "
+                        "%s:%d:%d: data.load: load x dim = %g x %lld rounds to "
                         "no pattern", file, cfg->mark.line, cfg->mark.column,
                         ebm_cfg_double(cfg, "load", 0), (long long)dim);
     if (count_real * (double)dim > (double)(SIZE_MAX / sizeof(float)) / 4 ||

@@ -40,7 +40,7 @@ static int emit_scalar(yaml_emitter_t *em, const char *text, int quoted) {
     yaml_scalar_style_t style = quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
                                        : YAML_PLAIN_SCALAR_STYLE;
     if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
-                                      (int)strlen(text), !quoted, quoted, style))
+                                      (int)strlen(text), !quoted, 1, style))
         return 0;
     return yaml_emitter_emit(em, &ev);
 }

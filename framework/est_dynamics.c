@@ -8,7 +8,7 @@ int ebm_est_needs_dynamics(const char *estimator, const ebm_model_ops *model,
                            char *why, size_t why_size) {
     if (model->xEvolve && model->xEncode) return 1;
     snprintf(why, why_size,
-             "%s needs a model with zero-temperature dynamics on ±1 states "
+             "%s needs a model with zero-temperature dynamics on +-1 states "
              "(xEvolve and xEncode); model %s has %s", estimator,
              model->info.name,
              !model->xEvolve && !model->xEncode ? "neither"

@@ -36,6 +36,14 @@ int ebm_h5_fail(ebm_error *err, int code, const char *path, const char *fmt,
     return ebm_fail(err, code, "%s: %s", path, what);
 }
 
+hid_t ebm_h5_hold_error(int failed) {
+    return failed ? H5Eget_current_stack() : -1;
+}
+
+void ebm_h5_release_error(hid_t held) {
+    if (held >= 0) H5Eset_current_stack(held);
+}
+
 void ebm_h5_now(char out[32]) {
     time_t now = time(NULL);
     struct tm utc;
@@ -51,7 +59,9 @@ static hid_t untimed_plist(hid_t cls) {
     hid_t plist = H5Pcreate(cls);
     if (plist < 0) return plist;
     if (H5Pset_obj_track_times(plist, 0) < 0) {
+        hid_t held = ebm_h5_hold_error(1);
         H5Pclose(plist);
+        ebm_h5_release_error(held);
         return -1;
     }
     return plist;
@@ -68,6 +78,7 @@ hid_t ebm_h5_ensure_group(hid_t loc, const char *path) {
     char *copy = strdup(path);
     hid_t gcpl = ebm_h5_gcpl();
     hid_t group = -1;   /* the level opened last; loc itself is never closed */
+    hid_t held = -1;
     char *save = NULL;
     char *name = copy && gcpl >= 0 ? strtok_r(copy, "/", &save) : NULL;
     while (name) {
@@ -76,12 +87,15 @@ hid_t ebm_h5_ensure_group(hid_t loc, const char *path) {
         hid_t next = exists < 0 ? -1
                      : exists  ? H5Gopen2(parent, name, H5P_DEFAULT)
                                : H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+        if (next < 0) held = ebm_h5_hold_error(1);
         if (group >= 0) H5Gclose(group);
         group = next;
         name = group >= 0 ? strtok_r(NULL, "/", &save) : NULL;
     }
+    if (gcpl < 0) held = ebm_h5_hold_error(1);
     if (gcpl >= 0) H5Pclose(gcpl);
     free(copy);
+    ebm_h5_release_error(held);
     return group;
 }
 
@@ -104,10 +118,12 @@ int ebm_h5_write_str_attr(hid_t obj, const char *name, const char *value,
             attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
         if (attr >= 0 && H5Awrite(attr, type, padded) >= 0) rc = 0;
     }
+    hid_t held = ebm_h5_hold_error(rc < 0);
     if (attr >= 0) H5Aclose(attr);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
     free(padded);
+    ebm_h5_release_error(held);
     return rc;
 }
 
@@ -125,7 +141,9 @@ static int read_vlen_string(hid_t obj, int is_attr, hid_t file_type,
         rc = *out ? 0 : -2;
         H5Dvlen_reclaim(mem, space, H5P_DEFAULT, &text);
     }
+    hid_t held = ebm_h5_hold_error(rc == -1);
     if (mem >= 0) H5Tclose(mem);
+    ebm_h5_release_error(held);
     return rc;
 }
 

@@ -18,6 +18,12 @@ void ebm_h5_silence(void);
 int ebm_h5_fail(ebm_error *err, int code, const char *path, const char *fmt,
                 ...) __attribute__((format(printf, 4, 5)));
 
+/* HDF5 clears its error stack at every API call, closing calls included:
+ * hold a failure's stack across the clean-up so ebm_h5_fail can still read
+ * it. hold returns -1 (nothing held) when failed is 0. */
+hid_t ebm_h5_hold_error(int failed);
+void ebm_h5_release_error(hid_t held);
+
 /* The current time in UTC as ISO 8601, "2026-11-25T01:02:03Z". */
 void ebm_h5_now(char out[32]);
 

@@ -76,8 +76,10 @@ static int write_u64_attr(hid_t obj, const char *name, uint64_t value) {
     hid_t attr = space < 0 ? -1
                  : H5Acreate2(obj, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
     int rc = attr >= 0 && H5Awrite(attr, H5T_NATIVE_UINT64, &value) >= 0 ? 0 : -1;
+    hid_t held = ebm_h5_hold_error(rc < 0);
     if (attr >= 0) H5Aclose(attr);
     if (space >= 0) H5Sclose(space);
+    ebm_h5_release_error(held);
     return rc;
 }
 
@@ -92,10 +94,12 @@ static int write_config(hid_t file, const char *yaml) {
         if (dset >= 0 && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, yaml) >= 0)
             rc = 0;
     }
+    hid_t held = ebm_h5_hold_error(rc < 0);
     if (dset >= 0) H5Dclose(dset);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
+    ebm_h5_release_error(held);
     return rc;
 }
 
@@ -119,8 +123,10 @@ static hid_t create_file(const char *path) {
         H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 &&
         H5Pset_obj_track_times(fcpl, 0) >= 0)
         file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    hid_t held = ebm_h5_hold_error(file < 0);
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
+    ebm_h5_release_error(held);
     return file;
 }
 
@@ -185,8 +191,10 @@ static hid_t create_series_dataset(hid_t group, const char *name, hid_t type,
     hid_t space = H5Screate_simple(1, &n, &max), dcpl = ebm_h5_dcpl(), dset = -1;
     if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0)
         dset = H5Dcreate2(group, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    hid_t held = ebm_h5_hold_error(dset < 0);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
+    ebm_h5_release_error(held);
     return dset;
 }
 
@@ -267,7 +275,9 @@ static int find_or_open_series(ebm_runfile *rf, const char *name,
 
     hid_t metrics = H5Gopen2(rf->file, "metrics", H5P_DEFAULT);
     int exists = metrics < 0 ? -1 : ebm_h5_has_link(metrics, name);
+    hid_t held = ebm_h5_hold_error(exists < 0);
     if (metrics >= 0) H5Gclose(metrics);
+    ebm_h5_release_error(held);
     int rc = exists < 0 ? ebm_h5_fail(err, EBM_EIO, rf->path, "cannot look up /metrics/%s", name)
              : exists  ? open_existing_series(rf, name, &s, err)
                        : create_metric_group(rf, name, 0, estimator, split, "step",
@@ -289,8 +299,10 @@ static int write_element(hid_t dset, hsize_t at, hid_t mem_type, const void *v) 
                      H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &at, NULL, &one, NULL) >= 0 &&
                      H5Dwrite(dset, mem_type, mem_space, file_space, H5P_DEFAULT, v) >= 0
                  ? 0 : -1;
+    hid_t held = ebm_h5_hold_error(rc < 0);
     if (mem_space >= 0) H5Sclose(mem_space);
     if (file_space >= 0) H5Sclose(file_space);
+    ebm_h5_release_error(held);
     return rc;
 }
 
@@ -299,7 +311,7 @@ int ebm_runfile_metric(ebm_runfile *rf, const char *name, int64_t step,
                        ebm_error *err) {
     int rc = check_name(name, "metric", err);
     if (rc) return rc;
-    open_series *s;
+    open_series *s = NULL;
     if ((rc = find_or_open_series(rf, name, estimator, split, &s, err))) return rc;
     hsize_t grown = s->n + 1;
     if (H5Dset_extent(s->step, &grown) < 0 || H5Dset_extent(s->value, &grown) < 0 ||
@@ -351,8 +363,10 @@ static hid_t create_float_dataset(hid_t group, const char *name, int rank,
     hid_t dcpl = ebm_h5_dcpl(), dset = -1;
     if (space >= 0 && dcpl >= 0)
         dset = H5Dcreate2(group, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    hid_t held = ebm_h5_hold_error(dset < 0);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
+    ebm_h5_release_error(held);
     return dset;
 }
 
@@ -363,8 +377,10 @@ static int write_shape_attr(hid_t dset, int height, int width) {
     hid_t attr = space < 0 ? -1
                  : H5Acreate2(dset, "shape", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
     int rc = attr >= 0 && H5Awrite(attr, H5T_NATIVE_INT64, shape) >= 0 ? 0 : -1;
+    hid_t held = ebm_h5_hold_error(rc < 0);
     if (attr >= 0) H5Aclose(attr);
     if (space >= 0) H5Sclose(space);
+    ebm_h5_release_error(held);
     return rc;
 }
 

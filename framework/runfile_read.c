@@ -41,7 +41,9 @@ static int open_for_read(const char *path, hid_t *file, ebm_error *err) {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl >= 0 && H5Pset_file_locking(fapl, 0, 1) >= 0)
         *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    hid_t held = ebm_h5_hold_error(*file < 0);
     if (fapl >= 0) H5Pclose(fapl);
+    ebm_h5_release_error(held);
     if (*file < 0) return ebm_h5_fail(err, EBM_EIO, path, "cannot open HDF5 file");
     return EBM_OK;
 }

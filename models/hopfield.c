@@ -280,7 +280,7 @@ static int fit_pseudo_inverse(hopfield *m, const float *y, size_t p,
         rc = ebm_fail(err, EBM_ENUMERIC,
                       "hopfield: rule pseudo_inverse: the %zu patterns are "
                       "linearly dependent (pattern %zu is a combination of the "
-                      "ones before it%s), so their Gram matrix ΞᵀΞ is singular; "
+                      "ones before it%s), so their Gram matrix is singular; "
                       "store fewer, distinct patterns or use rule storkey",
                       p, bad, p >= n ? "; more patterns than units" : "");
         goto out;
@@ -310,7 +310,7 @@ static int hopfield_create(const ebm_node *cfg, const ebm_dataset *train,
     size_t n = train->dim;
     if (n > 32768)
         return ebm_fail(err, EBM_ELIMIT,
-                        "hopfield: %zu units need a %zu × %zu weight matrix; "
+                        "hopfield: %zu units need a %zu x %zu weight matrix; "
                         "at most 32768 units are supported", n, n, n);
     const char *rule_name = ebm_cfg_str(cfg, "rule", "hebbian");
     int rule = rule_from_name(rule_name);
@@ -330,7 +330,7 @@ static int hopfield_create(const ebm_node *cfg, const ebm_dataset *train,
         free(m->b);
         free(m);
         return ebm_fail(err, EBM_ENOMEM,
-                        "hopfield: out of memory for %zu × %zu weights", n, n);
+                        "hopfield: out of memory for %zu x %zu weights", n, n);
     }
     *out = m;
     return EBM_OK;
@@ -481,6 +481,7 @@ static ebm_mark mark_of(const ebm_node *experiment, const char *path) {
 /* Cross-field rules: which rules train over epochs, and which learn a bias. */
 static void hopfield_check(const ebm_node *experiment, ebm_diags *diags) {
     const char *rule = ebm_cfg_str(experiment, "model.rule", "hebbian");
+    if (rule_from_name(rule) < 0) return;   /* the validator reports it */
     int gradient = strcmp(rule, "gradient") == 0;
     long long epochs = (long long)ebm_cfg_int(experiment, "train.epochs", 0);
     if (gradient && epochs < 1) {
@@ -510,7 +511,7 @@ static void hopfield_check(const ebm_node *experiment, ebm_diags *diags) {
 const ebm_model_ops ebm_model_hopfield = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "hopfield",
-             .help = "Hopfield network: ±1 units, E = -½yᵀWy - bᵀy, one-shot or "
+             .help = "Hopfield network: +-1 units, E = -1/2 y'Wy - b'y, one-shot or "
                      "gradient learning, zero-temperature recall",
              .params = hopfield_params},
     .xCreate = hopfield_create,

@@ -269,6 +269,268 @@ TEST(build_and_clone) {
     ebm_node_free(root);
 }
 
+/* ------------------------------------------------------------ composition */
+
+TEST(compose_order_and_merge) {
+    ebm_diags diags = {0};
+    ebm_node *root = ebm_cfg_compose(fixture("compose/exp/exp.yaml"), NULL, 0, &diags);
+    for (int i = 0; i < diags.n; i++) fprintf(stderr, "%s\n", diags.items[i]);
+    ASSERT_EQ(diags.n, 0);
+    ASSERT(root);
+    ASSERT(ebm_node_child(root, "defaults") == NULL);
+    ASSERT(strcmp(ebm_cfg_str(root, "name", ""), "composed") == 0);
+    /* the experiment file overrides every fragment */
+    ASSERT_EQ(ebm_cfg_int(root, "model.units", 0), 128);
+    ASSERT_EQ(ebm_cfg_int(root, "train.epochs", 0), 5);
+    /* nested maps merge key by key */
+    ASSERT(strcmp(ebm_cfg_str(root, "model.type", ""), "hopfield") == 0);
+    ASSERT(strcmp(ebm_cfg_str(root, "model.rule", ""), "hebbian") == 0);
+    /* a later fragment overrides an earlier one; the earlier one fills the rest */
+    ASSERT_EQ(ebm_cfg_int(root, "data.n", 0), 100);
+    ASSERT_EQ(ebm_cfg_int(root, "data.dim", 0), 50);
+    ASSERT_EQ(ebm_cfg_int(root, "data.valid", 0), 2);
+    ASSERT(strcmp(ebm_cfg_str(root, "data.type", ""), "random_patterns") == 0);
+    ASSERT_EQ(ebm_cfg_int(root, "seed", 0), 7);
+    /* the experiment's own keys come first, in its order */
+    ASSERT_EQ(root->n, 5);
+    ASSERT(strcmp(root->keys[0], "name") == 0);
+    ASSERT(strcmp(root->keys[1], "model") == 0);
+    ASSERT(strcmp(root->keys[2], "train") == 0);
+    /* positions point into the file each value came from */
+    ebm_node *n = ebm_node_at(root, "data.n");
+    ASSERT_STR_CONTAINS(n->mark.file, "configs/data/big.yaml");
+    ASSERT_EQ(n->mark.line, 2);
+    ASSERT_EQ(n->mark.column, 6);
+    ebm_node *units = ebm_node_at(root, "model.units");
+    ASSERT_STR_CONTAINS(units->mark.file, "exp/exp.yaml");
+    ASSERT_EQ(units->mark.line, 4);
+    ebm_node *seed = ebm_node_child(root, "seed");
+    ASSERT_STR_CONTAINS(seed->mark.file, "configs/data/small.yaml");
+    ASSERT_EQ(seed->mark.line, 5);
+    ebm_node_free(root);
+    ebm_diags_free(&diags);
+}
+
+TEST(compose_missing_fragment) {
+    ebm_diags diags = {0};
+    ebm_node *root = ebm_cfg_compose(fixture("compose/exp/missing.yaml"), NULL, 0, &diags);
+    ASSERT(!root);
+    ASSERT_EQ(diags.n, 1);
+    ASSERT_STR_CONTAINS(diags.items[0], "missing.yaml:4:5: defaults: no fragment 'data/nope'");
+    ASSERT_STR_CONTAINS(diags.items[0], "configs/data/nope.yaml");
+    ebm_diags_free(&diags);
+}
+
+TEST(compose_missing_file) {
+    ebm_diags diags = {0};
+    ebm_node *root = ebm_cfg_compose("/nonexistent/exp.yaml", NULL, 0, &diags);
+    ASSERT(!root);
+    ASSERT_EQ(diags.n, 1);
+    ASSERT(strcmp(diags.items[0], "/nonexistent/exp.yaml: cannot open: "
+                                  "No such file or directory") == 0);
+    ebm_diags_free(&diags);
+}
+
+TEST(compose_with_overrides) {
+    char *overrides[] = {"model.units=3", "+train.optim.lr=0.1", "~log",
+                         "model.rule=\"storkey\"", "data={n: 5, dim: [1,2]}"};
+    ebm_diags diags = {0};
+    ebm_node *root = ebm_cfg_compose(fixture("compose/exp/plain.yaml"), overrides, 5, &diags);
+    for (int i = 0; i < diags.n; i++) fprintf(stderr, "%s\n", diags.items[i]);
+    ASSERT(root);
+    ASSERT_EQ(ebm_cfg_int(root, "model.units", 0), 3);
+    ASSERT(ebm_cfg_double(root, "train.optim.lr", 0) == 0.1);
+    ASSERT(ebm_node_child(root, "log") == NULL);
+    ebm_node *rule = ebm_node_at(root, "model.rule");
+    ASSERT(rule && rule->quoted && strcmp(rule->scalar, "storkey") == 0);
+    ASSERT_EQ(ebm_cfg_int(root, "data.n", 0), 5);
+    ASSERT_EQ(ebm_cfg_int(root, "data.dim.1", 0), 2);
+    ebm_node *units = ebm_node_at(root, "model.units");
+    ASSERT(strcmp(units->mark.file, "<override 1>") == 0);
+    ASSERT_EQ(units->mark.line, 1);
+    ASSERT_EQ(units->mark.column, 13);
+    ebm_node *lr = ebm_node_at(root, "train.optim.lr");
+    ASSERT(strcmp(lr->mark.file, "<override 2>") == 0);
+    ASSERT_EQ(lr->mark.column, 17);
+    ebm_node *dim1 = ebm_node_at(root, "data.dim.1");
+    ASSERT(strcmp(dim1->mark.file, "<override 5>") == 0);
+    ASSERT_EQ(dim1->mark.column, 21);
+    ebm_node_free(root);
+
+    /* a bad override fails the composition, and every bad one is reported */
+    char *bad[] = {"model.nope.x=1", "seed", "+seed=3"};
+    ebm_diags_free(&diags);
+    root = ebm_cfg_compose(fixture("compose/exp/plain.yaml"), bad, 3, &diags);
+    ASSERT(!root);
+    ASSERT_EQ(diags.n, 2);
+    ASSERT_STR_CONTAINS(diags.items[0], "<override 2>:1:1: expected key=value");
+    ASSERT_STR_CONTAINS(diags.items[1], "<override 3>:1:2: seed: already set");
+    ebm_diags_free(&diags);
+}
+
+static ebm_node *base_tree(void) {
+    ebm_error err = {0};
+    const char *text = "a:\n  b: 1\n  c: [x, y]\nd: text\nempty:\n";
+    return ebm_cfg_parse_string(text, strlen(text), "base.yaml", &err);
+}
+
+TEST(override_forms) {
+    ebm_diags diags = {0};
+    ebm_node *root = base_tree();
+    ASSERT(root);
+    ASSERT_OK(ebm_cfg_apply_override(root, "a.b=2", 1, &diags));
+    ASSERT_EQ(ebm_cfg_int(root, "a.b", 0), 2);
+    ASSERT_OK(ebm_cfg_apply_override(root, "x.y.z=0.5", 2, &diags));   /* creates maps */
+    ASSERT(ebm_cfg_double(root, "x.y.z", 0) == 0.5);
+    ebm_node *x = ebm_node_child(root, "x");
+    ASSERT_EQ(x->kind, EBM_NODE_MAP);
+    ASSERT(strcmp(x->mark.file, "<override 2>") == 0);
+    ASSERT_OK(ebm_cfg_apply_override(root, "+a.new=abc", 3, &diags));
+    ASSERT(strcmp(ebm_cfg_str(root, "a.new", ""), "abc") == 0);
+    ASSERT_OK(ebm_cfg_apply_override(root, "~d", 4, &diags));
+    ASSERT(ebm_node_child(root, "d") == NULL);
+    ASSERT_OK(ebm_cfg_apply_override(root, "~a.b=2", 5, &diags));   /* holds 2: deleted */
+    ASSERT(ebm_node_at(root, "a.b") == NULL);
+    ASSERT_OK(ebm_cfg_apply_override(root, "a.c.1=z", 6, &diags));  /* list item */
+    ASSERT(strcmp(ebm_cfg_str(root, "a.c.1", ""), "z") == 0);
+    ASSERT_OK(ebm_cfg_apply_override(root, "a.c=[1,2,3]", 7, &diags));
+    ASSERT_EQ(ebm_node_at(root, "a.c")->kind, EBM_NODE_SEQ);
+    ASSERT_EQ(ebm_node_at(root, "a.c")->n, 3);
+    ASSERT_OK(ebm_cfg_apply_override(root, "a={k: v}", 8, &diags));  /* replaces */
+    ASSERT_EQ(ebm_node_child(root, "a")->n, 1);
+    ASSERT(strcmp(ebm_cfg_str(root, "a.k", ""), "v") == 0);
+    ASSERT_OK(ebm_cfg_apply_override(root, "empty.units=4", 9, &diags));  /* null → map */
+    ASSERT_EQ(ebm_cfg_int(root, "empty.units", 0), 4);
+    ASSERT_OK(ebm_cfg_apply_override(root, "q='1,2'", 10, &diags));
+    ebm_node *q = ebm_node_child(root, "q");
+    ASSERT(q->quoted && strcmp(q->scalar, "1,2") == 0);
+    ASSERT_OK(ebm_cfg_apply_override(root, "s=", 11, &diags));
+    ASSERT(ebm_node_child(root, "s") && ebm_cfg_str(root, "s", NULL) == NULL);
+    ASSERT_EQ(diags.n, 0);
+    ebm_node_free(root);
+    ebm_diags_free(&diags);
+}
+
+TEST(override_malformed) {
+    struct {
+        const char *text, *message;
+    } cases[] = {
+        {"a.b", "<override 1>:1:1: expected key=value"},
+        {"=3", "<override 1>:1:1: empty key"},
+        {"+=3", "<override 1>:1:2: empty key"},
+        {"~", "<override 1>:1:2: empty key"},
+        {"a..b=1", "<override 1>:1:2: a..b: empty part in key path"},
+        {".a=1", "<override 1>:1:1: .a: empty part"},
+        {"a.=1", "<override 1>:1:2: a.: empty part"},
+        {"a b=1", "<override 1>:1:2: a b: ' ' is not allowed"},
+        {"a.b=[1, 2", "<override 1>:1:10: did not find expected ',' or ']'"},
+        {"a.b={k: v", "<override 1>:1:10: did not find expected ',' or '}'"},
+        {"a.b=x: y", "<override 1>:1:5: expected a single value"},
+        {"+a.b=5", "<override 1>:1:2: a.b: already set"},
+        {"~a.zz", "<override 1>:1:2: a.zz: no such key to delete"},
+        {"~a.zz=1", "<override 1>:1:2: a.zz: no such key to delete"},
+        {"~nope.zz", "<override 1>:1:2: nope: no such key"},
+        {"~a.b=7", "<override 1>:1:2: a.b: not deleted"},
+        {"a.b.c=1", "<override 1>:1:1: a.b: holds a value ('1'), not a map"},
+        {"a.c.5=1", "<override 1>:1:1: a.c.5: not an index of the list (it has 2 items)"},
+        {"a.b=&x 1", "<override 1>:1:5: anchors"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ebm_diags diags = {0};
+        ebm_node *root = base_tree();
+        int rc = ebm_cfg_apply_override(root, cases[i].text, 1, &diags);
+        if (rc == 0 || diags.n != 1)
+            fprintf(stderr, "case '%s': rc %d, %d diags\n", cases[i].text, rc, diags.n);
+        ASSERT(rc != 0);
+        ASSERT_EQ(diags.n, 1);
+        ASSERT_STR_CONTAINS(diags.items[0], cases[i].message);
+        ASSERT_STR_CONTAINS(diags.items[0], cases[i].text);
+        /* the tree is left as it was */
+        ASSERT_EQ(ebm_cfg_int(root, "a.b", 0), 1);
+        ebm_node_free(root);
+        ebm_diags_free(&diags);
+    }
+}
+
+TEST(sweep_values) {
+    ASSERT(ebm_is_sweep_value("0.1,0.2"));
+    ASSERT(ebm_is_sweep_value("a,b,c"));
+    ASSERT(ebm_is_sweep_value("range(64,513,64)"));
+    ASSERT(ebm_is_sweep_value("range(0.1, 1)"));
+    ASSERT(ebm_is_sweep_value("[1,2],[3,4]"));
+    ASSERT(!ebm_is_sweep_value("0.1"));
+    ASSERT(!ebm_is_sweep_value("[1,2]"));
+    ASSERT(!ebm_is_sweep_value("{a: 1, b: 2}"));
+    ASSERT(!ebm_is_sweep_value("\"a,b\""));
+    ASSERT(!ebm_is_sweep_value("'a,b'"));
+    ASSERT(!ebm_is_sweep_value("ranged"));
+    ASSERT(!ebm_is_sweep_value(""));
+}
+
+/* ------------------------------------------------------------ emitting */
+
+TEST(emit_round_trip) {
+    const char *text =
+        "name: round-trip\n"
+        "n: 3\n"
+        "as_string: \"3\"\n"
+        "looks_bool: 'true'\n"
+        "colon: \"a: b\"\n"
+        "hash: \"x #y\"\n"
+        "dash: \"- z\"\n"
+        "empty_string: \"\"\n"
+        "nothing:\n"
+        "multi: \"line one\\nline two\"\n"
+        "lead: \" padded \"\n"
+        "list: [1, [2, 3], {k: v}]\n"
+        "empty_list: []\n"
+        "empty_map: {}\n"
+        "nested:\n  deeper:\n    deepest: [a, b]\n"
+        "\"quoted key\": 1\n"
+        "unicode: \"h\xc3\xa9llo\"\n"
+        "\"3\": numeric key\n";
+    ebm_error err = {0};
+    ebm_node *a = ebm_cfg_parse_string(text, strlen(text), "a.yaml", &err);
+    if (!a) FAIL_("%s", err.msg);
+    char *yaml = ebm_cfg_to_yaml(a);
+    ASSERT(yaml);
+    ebm_node *b = ebm_cfg_parse_string(yaml, strlen(yaml), "b.yaml", &err);
+    if (!b) FAIL_("re-parse failed: %s\n%s", err.msg, yaml);
+    if (!trees_equal(a, b)) fprintf(stderr, "%s", yaml);
+    ASSERT(trees_equal(a, b));
+    /* block style, keys in insertion order */
+    ASSERT(strncmp(yaml, "name: round-trip\nn: 3\n", 22) == 0);
+    ASSERT_STR_CONTAINS(yaml, "nested:\n  deeper:\n    deepest:\n    - a\n    - b\n");
+    /* and emitting the copy gives the same text */
+    char *again = ebm_cfg_to_yaml(b);
+    ASSERT(again && strcmp(yaml, again) == 0);
+    free(again);
+    free(yaml);
+    ebm_node_free(a);
+    ebm_node_free(b);
+}
+
+TEST(emit_built_tree) {
+    /* scalars built in code (not parsed) that would not survive plainly */
+    ebm_mark at = {"built", 1, 1};
+    ebm_node *root = ebm_node_new_map(at);
+    ebm_node_set(root, "colon", ebm_node_new_scalar("key: value", at));
+    ebm_node_set(root, "brackets", ebm_node_new_scalar("[not a list]", at));
+    ebm_node_set(root, "trailing", ebm_node_new_scalar("space ", at));
+    char *yaml = ebm_cfg_to_yaml(root);
+    ASSERT(yaml);
+    ebm_error err = {0};
+    ebm_node *back = ebm_cfg_parse_string(yaml, strlen(yaml), "b.yaml", &err);
+    if (!back) FAIL_("%s\n%s", err.msg, yaml);
+    ASSERT(strcmp(ebm_cfg_str(back, "colon", ""), "key: value") == 0);
+    ASSERT_EQ(ebm_node_child(back, "brackets")->kind, EBM_NODE_SCALAR);
+    ASSERT(strcmp(ebm_cfg_str(back, "brackets", ""), "[not a list]") == 0);
+    ASSERT(strcmp(ebm_cfg_str(back, "trailing", ""), "space ") == 0);
+    free(yaml);
+    ebm_node_free(root);
+    ebm_node_free(back);
+}
+
 int main(void) {
     RUN(parse_positions);
     RUN(parse_syntax_error_has_position);
@@ -281,5 +543,14 @@ int main(void) {
     RUN(parse_bool);
     RUN(getters);
     RUN(build_and_clone);
+    RUN(compose_order_and_merge);
+    RUN(compose_missing_fragment);
+    RUN(compose_missing_file);
+    RUN(compose_with_overrides);
+    RUN(override_forms);
+    RUN(override_malformed);
+    RUN(sweep_values);
+    RUN(emit_round_trip);
+    RUN(emit_built_tree);
     TEST_MAIN_END();
 }

@@ -1,0 +1,377 @@
+/* expect.c — turning an experiment's `expect:` entries into reproduce rows:
+ * read the quantity from the run or sweep results (a reduced metric, a sweep
+ * point's metric, or where a metric crosses a level along a swept key) and
+ * compare it with the documented value. */
+#include "expect.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runfile.h"
+#include "summary.h"
+
+static const char *child_text(const ebm_node *map, const char *key) {
+    const ebm_node *n = map && map->kind == EBM_NODE_MAP ? ebm_node_child(map, key) : NULL;
+    return n && n->kind == EBM_NODE_SCALAR ? n->scalar : NULL;
+}
+
+static int child_number(const ebm_node *map, const char *key, double *out) {
+    const char *text = child_text(map, key);
+    return text && ebm_parse_double(text, out) == 0 ? 0 : -1;
+}
+
+static int push_row(ebm_reproduce_row **rows, int *n_rows,
+                    const ebm_reproduce_row *row) {
+    ebm_reproduce_row *grown = realloc(*rows, (size_t)(*n_rows + 1) * sizeof *grown);
+    if (!grown) return -1;
+    *rows = grown;
+    grown[(*n_rows)++] = *row;
+    return 0;
+}
+
+/* The documented side of a row: value ± tolerance or range [lo, hi]. */
+static void documented(const ebm_node *entry, ebm_reproduce_row *row,
+                       char *note, size_t note_size) {
+    const ebm_node *range = ebm_node_child(entry, "range");
+    double lo, hi, value, tol = 0;
+    row->documented = row->low = row->high = NAN;
+    row->tolerance = 0;
+    if (range && range->kind == EBM_NODE_SEQ && range->n == 2 &&
+        range->values[0]->kind == EBM_NODE_SCALAR &&
+        range->values[1]->kind == EBM_NODE_SCALAR &&
+        ebm_parse_double(range->values[0]->scalar, &lo) == 0 &&
+        ebm_parse_double(range->values[1]->scalar, &hi) == 0 && lo <= hi) {
+        row->low = lo;
+        row->high = hi;
+        row->tolerance = -1;
+        row->documented = child_number(entry, "value", &value) == 0 ? value
+                                                                     : 0.5 * (lo + hi);
+        return;
+    }
+    if (range) {
+        snprintf(note, note_size, "range must be [low, high] with low <= high");
+        return;
+    }
+    if (child_number(entry, "value", &value) != 0) {
+        snprintf(note, note_size, "the entry has no numeric value or range");
+        return;
+    }
+    if (ebm_node_child(entry, "tolerance") &&
+        (child_number(entry, "tolerance", &tol) != 0 || tol < 0)) {
+        snprintf(note, note_size, "tolerance must be a number >= 0");
+        return;
+    }
+    row->documented = value;
+    row->tolerance = tol;
+    row->low = value - tol;
+    row->high = value + tol;
+}
+
+static double reduce_series(const ebm_series *s, const char *reduce, char *note,
+                            size_t note_size) {
+    if (s->n == 0) {
+        snprintf(note, note_size, "metric %s has no values", s->name);
+        return NAN;
+    }
+    if (strcmp(reduce, "final") == 0) return s->value[s->n - 1];
+    double acc = s->value[0];
+    for (size_t i = 1; i < s->n; i++) {
+        double v = s->value[i];
+        if (strcmp(reduce, "max") == 0) acc = v > acc ? v : acc;
+        else if (strcmp(reduce, "min") == 0) acc = v < acc ? v : acc;
+        else acc += v;
+    }
+    if (strcmp(reduce, "mean") == 0) acc /= (double)s->n;
+    return acc;
+}
+
+/* Values of a swept key compare as numbers when both are numbers (so
+ * "0.10" matches 0.1), otherwise as text. */
+static int same_value(const char *a, const char *b) {
+    double x, y;
+    if (ebm_parse_double(a, &x) == 0 && ebm_parse_double(b, &y) == 0) return x == y;
+    return strcmp(a, b) == 0;
+}
+
+/* The sweep point that `at` names (every key given must match). */
+static int find_point(const ebm_summary *s, const ebm_node *at, char *note,
+                      size_t note_size) {
+    if (!at) {
+        if (s->n_points == 1) return 0;
+        snprintf(note, note_size, "a metric of a sweep needs `at: {key: value}` "
+                                  "to pick the point");
+        return -1;
+    }
+    if (at->kind != EBM_NODE_MAP) {
+        snprintf(note, note_size, "`at` must be a map {key: value}");
+        return -1;
+    }
+    for (int i = 0; i < at->n; i++) {
+        if (ebm_summary_key(s, at->keys[i]) < 0) {
+            snprintf(note, note_size, "at: %s is not a swept key", at->keys[i]);
+            return -1;
+        }
+    }
+    for (int p = 0; p < s->n_points; p++) {
+        int match = 1;
+        for (int i = 0; match && i < at->n; i++) {
+            int k = ebm_summary_key(s, at->keys[i]);
+            const ebm_node *want = at->values[i];
+            match = want->kind == EBM_NODE_SCALAR &&
+                    same_value(s->params[(size_t)p * s->n_keys + k], want->scalar);
+        }
+        if (match) return p;
+    }
+    snprintf(note, note_size, "no sweep point matches `at`");
+    return -1;
+}
+
+static double obtain_metric(const ebm_node *entry, const char *metric,
+                            const char *result_dir, const ebm_summary *sweep,
+                            char *note, size_t note_size) {
+    const char *reduce = child_text(entry, "reduce");
+    if (!reduce) reduce = "final";
+    if (strcmp(reduce, "final") && strcmp(reduce, "max") &&
+        strcmp(reduce, "min") && strcmp(reduce, "mean")) {
+        snprintf(note, note_size, "reduce must be final, max, min or mean, not %s",
+                 reduce);
+        return NAN;
+    }
+    char path[4400];
+    if (sweep) {
+        int p = find_point(sweep, ebm_node_child(entry, "at"), note, note_size);
+        if (p < 0) return NAN;
+        snprintf(path, sizeof path, "%s/%s/run.h5", result_dir, sweep->points[p]);
+    } else {
+        snprintf(path, sizeof path, "%s/run.h5", result_dir);
+    }
+    ebm_runinfo info;
+    ebm_error read_err;
+    if (ebm_runfile_read(path, &info, &read_err)) {
+        snprintf(note, note_size, "%s", read_err.msg);
+        return NAN;
+    }
+    double obtained = NAN;
+    const ebm_series *s = ebm_runinfo_metric(&info, metric);
+    if (s) obtained = reduce_series(s, reduce, note, note_size);
+    else snprintf(note, note_size, "%.1500s has no metric %.400s", path, metric);
+    ebm_runinfo_free(&info);
+    return obtained;
+}
+
+double ebm_expect_crossing(const double *x, const double *y, int n,
+                           double level, int below, char *note,
+                           size_t note_size) {
+    const char *word = below ? "below" : "above";
+    for (int i = 0; i < n; i++) {
+        int crossed = below ? y[i] < level : y[i] > level;
+        if (!crossed) continue;
+        if (i == 0) {
+            snprintf(note, note_size, "already %s %g at the first value %g",
+                     word, level, x[0]);
+            return NAN;
+        }
+        double dy = y[i] - y[i - 1];
+        return x[i - 1] + (level - y[i - 1]) * (x[i] - x[i - 1]) / dy;
+    }
+    if (n > 0)
+        snprintf(note, note_size, "never goes %s %g over [%g, %g]", word, level,
+                 x[0], x[n - 1]);
+    else
+        snprintf(note, note_size, "no sweep point has the metric");
+    return NAN;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double obtain_crossing(const ebm_node *crossing, const ebm_summary *s,
+                              char *note, size_t note_size) {
+    const char *metric = child_text(crossing, "metric");
+    const char *over = child_text(crossing, "over");
+    const char *direction = child_text(crossing, "direction");
+    double level;
+    if (!s) {
+        snprintf(note, note_size, "crossing needs a sweep");
+        return NAN;
+    }
+    if (!metric || !over || child_number(crossing, "level", &level) != 0) {
+        snprintf(note, note_size, "crossing needs metric, level (a number) and over");
+        return NAN;
+    }
+    if (direction && strcmp(direction, "below") && strcmp(direction, "above")) {
+        snprintf(note, note_size, "crossing direction must be below or above");
+        return NAN;
+    }
+    int k = ebm_summary_key(s, over), m = ebm_summary_metric(s, metric);
+    if (k < 0 || m < 0) {
+        snprintf(note, note_size, k < 0 ? "crossing: %s is not a swept key"
+                                        : "crossing: no point logged %s",
+                 k < 0 ? over : metric);
+        return NAN;
+    }
+    /* Distinct values of `over`, each with the mean of the metric over the
+     * points that share it (the other swept keys averaged out). */
+    int np = s->n_points, n = 0;
+    double *xs = malloc((size_t)(np ? np : 1) * sizeof *xs);
+    double *ys = malloc((size_t)(np ? np : 1) * sizeof *ys);
+    double *sum = calloc((size_t)(np ? np : 1), sizeof *sum);
+    int *count = calloc((size_t)(np ? np : 1), sizeof *count);
+    double result = NAN;
+    if (!xs || !ys || !sum || !count) {
+        snprintf(note, note_size, "out of memory");
+        goto done;
+    }
+    for (int p = 0; p < np; p++) {
+        double x;
+        if (ebm_parse_double(s->params[(size_t)p * s->n_keys + k], &x) != 0) {
+            snprintf(note, note_size, "crossing: %s=%s is not a number", over,
+                     s->params[(size_t)p * s->n_keys + k]);
+            goto done;
+        }
+        double y = s->final[(size_t)p * s->n_metrics + m];
+        if (isnan(y)) continue;   /* a failed point has no value */
+        int at = 0;
+        while (at < n && xs[at] != x) at++;
+        if (at == n) xs[n++] = x;
+        sum[at] += y;
+        count[at]++;
+    }
+    /* Sort the (x, mean) pairs by x, carrying the sums along. */
+    double *pairs = malloc((size_t)(n ? n : 1) * 2 * sizeof *pairs);
+    if (!pairs) {
+        snprintf(note, note_size, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        pairs[2 * i] = xs[i];
+        pairs[2 * i + 1] = sum[i] / count[i];
+    }
+    qsort(pairs, (size_t)n, 2 * sizeof *pairs, cmp_double);
+    for (int i = 0; i < n; i++) {
+        xs[i] = pairs[2 * i];
+        ys[i] = pairs[2 * i + 1];
+    }
+    free(pairs);
+    result = ebm_expect_crossing(xs, ys, n, level,
+                                 !direction || strcmp(direction, "below") == 0,
+                                 note, note_size);
+done:
+    free(xs);
+    free(ys);
+    free(sum);
+    free(count);
+    return result;
+}
+
+static int fill_row(ebm_reproduce_row *row, const char *experiment,
+                    const ebm_node *entry, int index, const char *note) {
+    const char *quantity = child_text(entry, "quantity");
+    const char *source = child_text(entry, "source");
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "expect[%d]", index);
+    row->experiment = strdup(experiment);
+    row->quantity = strdup(quantity ? quantity : fallback);
+    row->source = strdup(source ? source : "");
+    row->note = strdup(note);
+    return row->experiment && row->quantity && row->source && row->note ? 0 : -1;
+}
+
+static void free_row(ebm_reproduce_row *row) {
+    free(row->experiment);
+    free(row->quantity);
+    free(row->source);
+    free(row->note);
+}
+
+static int expect_list_ok(const ebm_node *expect, const char *experiment,
+                          ebm_error *err) {
+    if (expect && expect->kind == EBM_NODE_SEQ) return EBM_OK;
+    return ebm_fail(err, EBM_ECONFIG, "%s: expect must be a list of entries",
+                    experiment);
+}
+
+int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
+                        const char *result_dir, int is_sweep,
+                        ebm_reproduce_row **rows, int *n_rows, ebm_error *err) {
+    int rc = expect_list_ok(expect, experiment, err);
+    if (rc) return rc;
+    ebm_summary sweep;
+    char sweep_note[2048] = "";
+    int have_sweep = 0;
+    if (is_sweep) {
+        char path[4400];
+        ebm_error read_err;
+        snprintf(path, sizeof path, "%s/summary.csv", result_dir);
+        if (ebm_summary_read_csv(path, &sweep, &read_err) == 0) have_sweep = 1;
+        else snprintf(sweep_note, sizeof sweep_note, "%s", read_err.msg);
+    }
+    for (int i = 0; i < expect->n; i++) {
+        const ebm_node *entry = expect->values[i];
+        ebm_reproduce_row row;
+        memset(&row, 0, sizeof row);
+        char note[2048] = "";
+        row.obtained = NAN;
+        if (entry->kind != EBM_NODE_MAP) {
+            snprintf(note, sizeof note, "entry %d is not a map", i + 1);
+            row.documented = row.low = row.high = NAN;
+        } else {
+            documented(entry, &row, note, sizeof note);
+            const ebm_node *crossing = ebm_node_child(entry, "crossing");
+            const char *metric = child_text(entry, "metric");
+            if (!metric) metric = child_text(entry, "quantity");
+            if (note[0]) {
+                /* the documented side is broken: nothing to compare with */
+            } else if (is_sweep && !have_sweep) {
+                snprintf(note, sizeof note, "%s", sweep_note);
+            } else if (crossing) {
+                row.obtained = obtain_crossing(crossing, have_sweep ? &sweep : NULL,
+                                               note, sizeof note);
+            } else if (metric) {
+                row.obtained = obtain_metric(entry, metric, result_dir,
+                                             have_sweep ? &sweep : NULL, note,
+                                             sizeof note);
+            } else {
+                snprintf(note, sizeof note, "the entry names no metric, "
+                                            "crossing or quantity");
+            }
+        }
+        row.pass = !isnan(row.obtained) && row.obtained >= row.low &&
+                   row.obtained <= row.high;
+        if (fill_row(&row, experiment, entry, i + 1, note) ||
+            push_row(rows, n_rows, &row)) {
+            free_row(&row);
+            rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    if (have_sweep) ebm_summary_free(&sweep);
+    return rc;
+}
+
+int ebm_expect_fail_all(const char *experiment, const ebm_node *expect,
+                        const char *note, ebm_reproduce_row **rows,
+                        int *n_rows, ebm_error *err) {
+    int n = expect && expect->kind == EBM_NODE_SEQ ? expect->n : 1;
+    for (int i = 0; i < n; i++) {
+        const ebm_node *entry = expect && expect->kind == EBM_NODE_SEQ
+                                    ? expect->values[i] : NULL;
+        ebm_reproduce_row row;
+        memset(&row, 0, sizeof row);
+        char ignored[16] = "";
+        row.obtained = NAN;
+        row.documented = row.low = row.high = NAN;
+        if (entry && entry->kind == EBM_NODE_MAP)
+            documented(entry, &row, ignored, sizeof ignored);
+        if (fill_row(&row, experiment, entry, i + 1, note) ||
+            push_row(rows, n_rows, &row)) {
+            free_row(&row);
+            return ebm_fail(err, EBM_ENOMEM, "out of memory");
+        }
+    }
+    return EBM_OK;
+}

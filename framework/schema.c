@@ -1,0 +1,128 @@
+/* schema.c — the tables behind schema.h: every key the framework itself
+ * reads from an experiment, with its type, default, range and help. */
+#include "schema.h"
+
+#include <string.h>
+
+#include "registry.h"
+
+#define END EBM_PARAM_END
+
+/* Keys every dataset accepts besides its own. */
+static const ebm_param data_common[] = {
+    {.name = "valid", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "rows held out from the end of the data as the validation split"},
+    END};
+
+static const ebm_param optim_params[] = {
+    {.name = "lr", .type = EBM_P_FLOAT, .def = "0.01", .range = "(0, inf)",
+     .help = "learning rate"},
+    {.name = "momentum", .type = EBM_P_FLOATS, .def = "0", .range = "[0, 1)",
+     .help = "one value, or [initial, final] switching after momentum_switch epochs"},
+    {.name = "momentum_switch", .type = EBM_P_INT, .def = "5", .range = "[0, inf)",
+     .help = "epoch at which momentum switches from initial to final"},
+    {.name = "weight_decay", .type = EBM_P_FLOAT, .def = "0", .range = "[0, inf)",
+     .help = "L2 penalty on the weights"},
+    {.name = "lr_decay", .type = EBM_P_FLOAT, .def = "1", .range = "(0, 1]",
+     .help = "lr is multiplied by this after every epoch"},
+    END};
+
+static const ebm_param train_params[] = {
+    {.name = "epochs", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "passes over the training data, for models that learn by gradient steps"},
+    {.name = "batch", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "minibatch size; 0 = the whole training set"},
+    {.name = "shuffle", .type = EBM_P_BOOL, .def = "true",
+     .help = "shuffle the training rows before every epoch"},
+    {.name = "optim", .type = EBM_P_TABLE, .sub = optim_params,
+     .help = "the optimiser: SGD with momentum, weight decay and lr decay"},
+    END};
+
+static const ebm_param log_every_params[] = {
+    {.name = "epochs", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
+     .help = "evaluate estimators every this many epochs (and at the start and end)"},
+    END};
+
+static const ebm_param estimator_every_params[] = {
+    {.name = "epochs", .type = EBM_P_INT, .range = "[1, inf)", .flags = EBM_PF_OPTIONAL,
+     .help = "evaluate this estimator every this many epochs (default: log.every)"},
+    END};
+
+/* Keys every estimator accepts besides its own. */
+static const ebm_param estimator_common[] = {
+    {.name = "name", .type = EBM_P_STRING, .flags = EBM_PF_OPTIONAL,
+     .help = "metric name prefix (default: the estimator type)"},
+    {.name = "split", .type = EBM_P_ENUM, .def = "train", .choices = "train|valid",
+     .help = "the data split the estimator reads"},
+    {.name = "every", .type = EBM_P_TABLE, .sub = estimator_every_params,
+     .help = "how often this estimator runs"},
+    END};
+
+static const ebm_param log_params[] = {
+    {.name = "every", .type = EBM_P_TABLE, .sub = log_every_params,
+     .help = "how often the log points come"},
+    {.name = "estimators", .type = EBM_P_PLUGINS, .def = "[]",
+     .kind = EBM_KIND_ESTIMATOR, .sub = estimator_common,
+     .help = "what to measure at each log point"},
+    END};
+
+static const ebm_param crossing_params[] = {
+    {.name = "metric", .type = EBM_P_STRING, .flags = EBM_PF_REQUIRED,
+     .help = "metric whose crossing is located"},
+    {.name = "level", .type = EBM_P_FLOAT, .flags = EBM_PF_REQUIRED,
+     .help = "the level it crosses"},
+    {.name = "over", .type = EBM_P_STRING, .flags = EBM_PF_REQUIRED,
+     .help = "the swept key"},
+    {.name = "direction", .type = EBM_P_ENUM, .def = "below", .choices = "below|above",
+     .help = "crossing from above to below the level, or the reverse"},
+    END};
+
+static const ebm_param expect_params[] = {
+    {.name = "quantity", .type = EBM_P_STRING, .flags = EBM_PF_REQUIRED,
+     .help = "what is compared, e.g. critical_load"},
+    {.name = "value", .type = EBM_P_FLOAT, .flags = EBM_PF_OPTIONAL,
+     .help = "the documented value"},
+    {.name = "tolerance", .type = EBM_P_FLOAT, .range = "[0, inf)",
+     .flags = EBM_PF_OPTIONAL, .help = "accepted distance from value"},
+    {.name = "range", .type = EBM_P_FLOATS, .flags = EBM_PF_OPTIONAL,
+     .help = "[low, high] accepted interval (instead of value ± tolerance)"},
+    {.name = "source", .type = EBM_P_STRING, .flags = EBM_PF_REQUIRED,
+     .help = "citation of the documented value"},
+    {.name = "metric", .type = EBM_P_STRING, .flags = EBM_PF_OPTIONAL,
+     .help = "metric whose value is compared (single run)"},
+    {.name = "reduce", .type = EBM_P_ENUM, .def = "final", .choices = "final|max|min|mean",
+     .help = "how the metric's series becomes one number"},
+    {.name = "at", .type = EBM_P_ANY, .flags = EBM_PF_OPTIONAL,
+     .help = "sweep point to read the metric at, as {key: value}"},
+    {.name = "crossing", .type = EBM_P_TABLE, .flags = EBM_PF_OPTIONAL,
+     .sub = crossing_params,
+     .help = "the swept value at which a metric crosses a level"},
+    END};
+
+const ebm_param ebm_experiment_params[] = {
+    {.name = "name", .type = EBM_P_STRING, .flags = EBM_PF_REQUIRED,
+     .help = "experiment name; names the run directory"},
+    {.name = "description", .type = EBM_P_STRING, .flags = EBM_PF_OPTIONAL,
+     .help = "what the experiment shows"},
+    {.name = "seed", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "seeds every random stream of the run"},
+    {.name = "data", .type = EBM_P_PLUGIN, .flags = EBM_PF_REQUIRED,
+     .kind = EBM_KIND_DATASET, .sub = data_common, .help = "the dataset"},
+    {.name = "model", .type = EBM_P_PLUGIN, .flags = EBM_PF_REQUIRED,
+     .kind = EBM_KIND_MODEL, .help = "the model"},
+    {.name = "train", .type = EBM_P_TABLE, .sub = train_params,
+     .help = "how the model learns"},
+    {.name = "log", .type = EBM_P_TABLE, .sub = log_params,
+     .help = "what is measured and when"},
+    {.name = "sweep", .type = EBM_P_ANY, .flags = EBM_PF_OPTIONAL,
+     .help = "map of key: sweep expression, as on the ebm sweep command line"},
+    {.name = "expect", .type = EBM_P_TABLES, .flags = EBM_PF_OPTIONAL,
+     .sub = expect_params,
+     .help = "documented values this experiment reproduces"},
+    END};
+
+const ebm_param *ebm_param_find(const ebm_param *table, const char *name) {
+    for (const ebm_param *p = table; p && p->name; p++)
+        if (strcmp(p->name, name) == 0) return p;
+    return NULL;
+}

@@ -1,0 +1,15 @@
+/* schema.h — the framework's own sections of an experiment file (name, seed,
+ * data, model, train, log, sweep, expect) as a parameter table, the same form
+ * plugins use, so `ebm list`, validation and defaults read one description. */
+#ifndef EBM_SCHEMA_H
+#define EBM_SCHEMA_H
+
+#include "param.h"
+
+/* The top level of an experiment; ends with EBM_PARAM_END. */
+extern const ebm_param ebm_experiment_params[];
+
+/* The entry of table called name, or NULL. */
+const ebm_param *ebm_param_find(const ebm_param *table, const char *name);
+
+#endif
