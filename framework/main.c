@@ -90,21 +90,21 @@ static const char *type_name(const ebm_param *p) {
     return "?";
 }
 
+/* One entry per parameter:
+ *       rule (enum, default hebbian; hebbian|storkey|pseudo_inverse|gradient)
+ *           learning rule: ... */
 static void print_params(const ebm_param *params, const char *prefix, int indent) {
     for (const ebm_param *p = params; p && p->name; p++) {
-        char key[128], def[64], allowed[128];
-        snprintf(key, sizeof key, "%s%s", prefix, p->name);
-        if (p->flags & EBM_PF_REQUIRED) snprintf(def, sizeof def, "(required)");
-        else if (!p->def) snprintf(def, sizeof def, "-");
-        else snprintf(def, sizeof def, "%s", p->def);
-        if (p->type == EBM_P_ENUM && p->choices) snprintf(allowed, sizeof allowed, "%s", p->choices);
-        else if (p->range) snprintf(allowed, sizeof allowed, "%s", p->range);
+        char def[96] = "", allowed[160] = "";
+        if (p->flags & EBM_PF_REQUIRED) snprintf(def, sizeof def, ", required");
+        else if (p->def) snprintf(def, sizeof def, ", default %s", p->def);
+        if (p->type == EBM_P_ENUM && p->choices) snprintf(allowed, sizeof allowed, "; %s", p->choices);
+        else if (p->range) snprintf(allowed, sizeof allowed, "; %s", p->range);
         else if (p->type == EBM_P_PLUGIN || p->type == EBM_P_PLUGINS)
-            snprintf(allowed, sizeof allowed, "a %s (ebm list %ss)",
-                     ebm_kind_name((ebm_kind)p->kind), ebm_kind_name((ebm_kind)p->kind));
-        else allowed[0] = '\0';
-        printf("%*s%-24s %-7s %-12s %-26s %s\n", indent, "", key, type_name(p), def,
-               allowed, p->help ? p->help : "");
+            snprintf(allowed, sizeof allowed, "; see ebm list %ss",
+                     ebm_kind_name((ebm_kind)p->kind));
+        printf("%*s%s%s (%s%s%s)\n", indent, "", prefix, p->name, type_name(p), def, allowed);
+        if (p->help) printf("%*s    %s\n", indent, "", p->help);
         if ((p->type == EBM_P_TABLE || p->type == EBM_P_TABLES || p->type == EBM_P_PLUGIN ||
              p->type == EBM_P_PLUGINS) && p->sub) {
             char sub_prefix[128];

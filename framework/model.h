@@ -82,6 +82,10 @@ typedef struct ebm_model_ops {
     /* Zero-temperature dynamics from `state`, in place. */
     int (*xEvolve)(void *model, float *state, const ebm_evolve *how,
                    ebm_rng *rng, ebm_evolve_result *res);
+    /* Binary models: delta[i] = E(state with unit i flipped) − E(state), for
+     * every unit at once (what single-flip samplers and stability checks
+     * need; for ±1 units with a pairwise energy it is 2·y_i·h_i). */
+    void (*xFlipEnergies)(void *model, const float *state, double *delta);
 } ebm_model_ops;
 
 #endif

@@ -263,10 +263,10 @@ static int export_images(plot_ctx *ctx, const ebm_image_set *set,
     if (scale < 1) scale = 1;
     if (scale > 24) scale = 24;
     size_t px_w = width * scale + 40, px_h = height * scale + 70;
-    if (px_w < 240) px_w = 240;
-    if (px_h < 160) px_h = 160;
+    if (px_w < 480) px_w = 480;   /* room for the title */
+    if (px_h < 200) px_h = 200;
     char title[600];
-    fmt_to(title, sizeof title, "%s: %s at step %lld%s%s", legend, set->group,
+    fmt_to(title, sizeof title, "%s: %s, step %lld%s%s", legend, set->group,
              (long long)set->step, set->layout && *set->layout ? " (" : "",
              set->layout && *set->layout ? set->layout : "");
     if (set->layout && *set->layout) strncat(title, ")", sizeof title - strlen(title) - 1);

@@ -379,6 +379,13 @@ static void hopfield_decode(void *model, const float *state, float *row) {
     for (size_t i = 0; i < n; i++) row[i] = state[i] > 0.0f ? 1.0f : 0.0f;
 }
 
+static void hopfield_flip_energies(void *model, const float *state,
+                                   double *delta) {
+    const hopfield *m = model;
+    local_fields(m, state, delta);
+    for (size_t i = 0; i < m->n; i++) delta[i] *= 2.0 * state[i];
+}
+
 static int hopfield_evolve(void *model, float *state, const ebm_evolve *how,
                            ebm_rng *rng, ebm_evolve_result *res) {
     return evolve_state(model, state, how, rng, res);
@@ -525,4 +532,5 @@ const ebm_model_ops ebm_model_hopfield = {
     .xEncode = hopfield_encode,
     .xDecode = hopfield_decode,
     .xEvolve = hopfield_evolve,
+    .xFlipEnergies = hopfield_flip_energies,
 };

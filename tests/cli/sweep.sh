@@ -14,10 +14,16 @@ expect_in "$WORK/sw/summary.csv" "completed" "summary has statuses"
 h5ls -r "$WORK/sw/summary.h5" >"$WORK/sls" 2>&1 || fail "summary.h5 unreadable"
 expect_in "$WORK/sls" "/metrics/retrieval_overlap" "summary.h5 has the metric"
 
-# A grid whose second point is invalid: the first still completes.
-expect_status 1 "sweep with a failing point" -- "$EBM" sweep "$EXP" data.dim=100 "data.load=0.1,-1" -j 2 --out "$WORK/bad" --quiet
+# A grid whose second point fails at run time (the projection rule refuses
+# more patterns than units): the first still completes.
+expect_status 1 "sweep with a failing point" -- "$EBM" sweep "$EXP" data.dim=100 data.load=1.5 "model.rule=hebbian,pseudo_inverse" -j 2 --out "$WORK/bad" --quiet
 expect_in "$WORK/err" "1 point failed" "failure reported"
-[ -f "$WORK/bad/data.load=0.1/run.h5" ] && pass "the good point still ran" || fail "good point missing"
+[ -f "$WORK/bad/data.load=1.5,model.rule=hebbian/run.h5" ] && pass "the good point still ran" || fail "good point missing"
+expect_in "$WORK/bad/summary.csv" "failed" "summary marks the failed point"
+
+# A point that is invalid before anything runs: the sweep refuses up front.
+expect_status 2 "sweep with an invalid point" -- "$EBM" sweep "$EXP" data.dim=100 "data.load=0.1,-1" --out "$WORK/invalid" --quiet
+expect_in "$WORK/err" "data.load" "invalid point named"
 
 expect_status 0 "plot the sweep" -- "$EBM" plot "$WORK/sw" --out "$WORK/plots"
 ls "$WORK/plots"/*.png >/dev/null 2>&1 && pass "sweep plots written" || fail "no sweep plots"

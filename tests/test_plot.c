@@ -1,0 +1,265 @@
+/* test_plot.c — `ebm plot` on synthetic run files and a synthetic sweep: the
+ * exported .dat/.matrix files (exact text), the PNGs gnuplot draws (real PNG
+ * signatures), and the message when gnuplot is missing from PATH. */
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plot.h"
+#include "proc.h"
+#include "runfile.h"
+#include "summary.h"
+#include "test.h"
+
+static int have_gnuplot(void) {
+    char path[4096];
+    return ebm_proc_find_in_path("gnuplot", path, sizeof path) == 0;
+}
+
+static int is_png(const char *path) {
+    static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    size_t got = fread(head, 1, sizeof head, f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    return got == 8 && memcmp(head, signature, 8) == 0 && size > 1000;
+}
+
+static char *slurp(const char *path) {
+    ebm_error err;
+    return ebm_proc_read_file(path, NULL, &err);
+}
+
+static void make_tmp(char *dir, size_t size) {
+    snprintf(dir, size, "/tmp/ebm-test-plot-XXXXXX");
+    if (!mkdtemp(dir)) dir[0] = '\0';
+}
+
+static void remove_tree(const char *dir) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* A run with metric loss (scaled by `scale`), a trace, samples at steps 1
+ * and 5 (3x3 images), and one set of recall triples (2x2 images). */
+static int write_run(const char *dir, double scale) {
+    char path[512];
+    ebm_error err;
+    if (ebm_proc_mkdirs(dir, &err)) return -1;
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    ebm_runfile *rf = ebm_runfile_create(path, "name: t\n", 1, &err);
+    if (!rf) return -1;
+    int rc = 0;
+    for (int step = 0; step < 4; step++)
+        rc |= ebm_runfile_metric(rf, "loss", step * 10, scale / (step + 1), NULL,
+                                 NULL, &err);
+    double trace[3] = {-1, -2.5, -3};
+    rc |= ebm_runfile_trace(rf, "energy_trace", trace, 3, "sweep", NULL, &err);
+    float samples[4 * 9];
+    for (int i = 0; i < 4 * 9; i++) samples[i] = (float)(i % 2);
+    rc |= ebm_runfile_images(rf, "samples", 1, samples, 4, 9, 3, 3, NULL, &err);
+    samples[0] = 0.5f;   /* the last step is the one drawn */
+    rc |= ebm_runfile_images(rf, "samples", 5, samples, 4, 9, 3, 3, NULL, &err);
+    float triples[6 * 4];
+    for (int i = 0; i < 6 * 4; i++) triples[i] = i < 4 ? 1.0f : -1.0f;
+    rc |= ebm_runfile_images(rf, "images/recall", 0, triples, 6, 4, 2, 2,
+                             "pattern,corrupted,recalled", &err);
+    rc |= ebm_runfile_status(rf, "completed", &err);
+    rc |= ebm_runfile_close(rf, &err);
+    if (rc) fprintf(stderr, "write_run: %s\n", err.msg);
+    return rc;
+}
+
+static int count_lines(const char *text) {
+    int n = 0;
+    for (; *text; text++) n += *text == '\n';
+    return n;
+}
+
+TEST(plot_runs_overlaid) {
+    char dir[64], run_a[128], run_b[128], out[128], path[512];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(run_a, sizeof run_a, "%s/runA", dir);
+    snprintf(run_b, sizeof run_b, "%s/runB", dir);
+    snprintf(out, sizeof out, "%s/plots", dir);
+    ASSERT_OK(write_run(run_a, 1.0));
+    ASSERT_OK(write_run(run_b, 2.0));
+    char run_b_file[160];
+    snprintf(run_b_file, sizeof run_b_file, "%s/run.h5", run_b);
+    char *inputs[] = {run_a, run_b_file};
+    ebm_plot_opts opts = {.inputs = inputs, .n_inputs = 2, .out_dir = out};
+    char *written = NULL;
+    ebm_error err;
+    int rc = ebm_plot(&opts, &written, &err);
+
+    /* the data is exported whether or not gnuplot is there */
+    snprintf(path, sizeof path, "%s/data/runB__loss.dat", out);
+    char *text = slurp(path);
+    ASSERT(text && strcmp(text, "# loss: step value\n0 2\n10 1\n20 0.66666666666666663\n"
+                                "30 0.5\n") == 0);
+    free(text);
+    snprintf(path, sizeof path, "%s/data/runA__energy_trace.dat", out);
+    text = slurp(path);
+    ASSERT(text && strcmp(text, "# energy_trace: step value\n0 -1\n1 -2.5\n2 -3\n") == 0);
+    free(text);
+    /* recall triples: 2 rows of pattern|corrupted|recalled, 2x2 images with
+     * one NaN gap: 5 lines of 8 cells; the first line is the bottom row */
+    snprintf(path, sizeof path, "%s/data/runA__images_recall.matrix", out);
+    text = slurp(path);
+    ASSERT(text && count_lines(text) == 5);
+    ASSERT(text && strncmp(text, "-1 -1 NaN -1 -1 NaN -1 -1\n", 26) == 0);
+    ASSERT(text && strstr(text, "\n1 1 NaN -1 -1 NaN -1 -1\n"));   /* top: pattern 0 */
+    free(text);
+    /* samples: the last step (5), where cell 0 is 0.5; 2x2 grid of 3x3 */
+    snprintf(path, sizeof path, "%s/data/runA__samples.matrix", out);
+    text = slurp(path);
+    ASSERT(text && count_lines(text) == 7);
+    ASSERT(text && strstr(text, "\n0.5 1 0 NaN 1 0 1\n"));
+    free(text);
+
+    if (!have_gnuplot()) {
+        printf("skip: gnuplot not on PATH\n");
+        ASSERT_EQ(rc, EBM_ENOTSUP);
+        free(written);
+        remove_tree(dir);
+        return;
+    }
+    if (rc) FAIL_("plot: %s", err.msg);
+    const char *pngs[] = {"loss.png", "energy_trace.png", "runA__samples.png",
+                          "runA__images_recall.png", "runB__samples.png",
+                          "runB__images_recall.png"};
+    for (size_t i = 0; i < sizeof pngs / sizeof pngs[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, pngs[i]);
+        if (!is_png(path)) FAIL_("%s is not a PNG", path);
+        ASSERT_STR_CONTAINS(written, path);
+    }
+    ASSERT_EQ(count_lines(written), 6);
+    free(written);
+    remove_tree(dir);
+}
+
+TEST(plot_sweep) {
+    char dir[64], sweep[128], path[512];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(sweep, sizeof sweep, "%s/sw", dir);
+    char *points[] = {"load=0.2,rule=a", "load=0.1,rule=a", "load=0.1,rule=b",
+                      "load=0.2,rule=b"};
+    char *keys[] = {"load", "rule"};
+    char *params[] = {"0.2", "a", "0.1", "a", "0.1", "b", "0.2", "b"};
+    for (int p = 0; p < 4; p++) {
+        snprintf(path, sizeof path, "%s/%s", sweep, points[p]);
+        ASSERT_OK(write_run(path, 1.0 + p));
+    }
+    ebm_summary s;
+    ebm_error err;
+    ASSERT_OK(ebm_summary_collect(sweep, 4, points, 2, keys, params, &s, &err));
+    snprintf(path, sizeof path, "%s/summary.csv", sweep);
+    ASSERT_OK(ebm_summary_write_csv(&s, path, &err));
+    ebm_summary_free(&s);
+
+    char *inputs[] = {sweep};
+    ebm_plot_opts opts = {.inputs = inputs, .n_inputs = 1, .out_dir = NULL};
+    char *written = NULL;
+    int rc = ebm_plot(&opts, &written, &err);
+    /* final loss (scale/4) against load, one series per rule, sorted by load */
+    snprintf(path, sizeof path, "%s/plots/data/sw__final_loss_vs_load__1.dat", sweep);
+    char *text = slurp(path);
+    ASSERT(text && strcmp(text, "# load final loss (rule=a)\n0.10000000000000001 0.5\n"
+                                "0.20000000000000001 0.25\n") == 0);
+    free(text);
+    snprintf(path, sizeof path, "%s/plots/data/sw__final_loss_vs_load__2.dat", sweep);
+    text = slurp(path);
+    ASSERT(text && strcmp(text, "# load final loss (rule=b)\n0.10000000000000001 0.75\n"
+                                "0.20000000000000001 1\n") == 0);
+    free(text);
+    /* points' metrics are overlaid; their images are not drawn */
+    snprintf(path, sizeof path, "%s/plots/data/load=0.1,rule=b__loss.dat", sweep);
+    ASSERT(ebm_proc_is_file(path));
+    snprintf(path, sizeof path, "%s/plots/data/load=0.1,rule=b__samples.matrix", sweep);
+    ASSERT(!ebm_proc_is_file(path));
+
+    if (!have_gnuplot()) {
+        printf("skip: gnuplot not on PATH\n");
+        free(written);
+        remove_tree(dir);
+        return;
+    }
+    if (rc) FAIL_("plot: %s", err.msg);
+    const char *pngs[] = {"loss.png", "energy_trace.png", "sw__loss_vs_load.png",
+                          "sw__energy_trace_vs_load.png"};
+    for (size_t i = 0; i < sizeof pngs / sizeof pngs[0]; i++) {
+        snprintf(path, sizeof path, "%s/plots/%s", sweep, pngs[i]);
+        if (!is_png(path)) FAIL_("%s is not a PNG", path);
+        ASSERT_STR_CONTAINS(written, path);
+    }
+    ASSERT_EQ(count_lines(written), 4);   /* rule is not numeric: no plot for it */
+    free(written);
+    remove_tree(dir);
+}
+
+TEST(plot_without_gnuplot) {
+    char dir[64], run[128], empty[128];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(run, sizeof run, "%s/r", dir);
+    snprintf(empty, sizeof empty, "%s/empty-bin", dir);
+    ASSERT_OK(write_run(run, 1.0));
+    mkdir(empty, 0755);
+    char *saved = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+    setenv("PATH", empty, 1);
+    char *inputs[] = {run};
+    ebm_plot_opts opts = {.inputs = inputs, .n_inputs = 1, .out_dir = NULL};
+    char *written = NULL;
+    ebm_error err;
+    int rc = ebm_plot(&opts, &written, &err);
+    if (saved) setenv("PATH", saved, 1);
+    else unsetenv("PATH");
+    free(saved);
+    ASSERT_EQ(rc, EBM_ENOTSUP);
+    ASSERT_STR_CONTAINS(err.msg, "gnuplot not found on PATH; install gnuplot-nox");
+    ASSERT_STR_CONTAINS(err.msg, "/r/plots/data");
+    char path[256];
+    snprintf(path, sizeof path, "%s/plots/data/r__loss.dat", run);
+    ASSERT(ebm_proc_is_file(path));
+    free(written);
+    remove_tree(dir);
+}
+
+TEST(plot_bad_inputs) {
+    char dir[64];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    char *missing[] = {"/nonexistent/run"};
+    ebm_plot_opts opts = {.inputs = missing, .n_inputs = 1, .out_dir = NULL};
+    char *written = NULL;
+    ebm_error err;
+    ASSERT_EQ(ebm_plot(&opts, &written, &err), EBM_EINVAL);
+    ASSERT_STR_CONTAINS(err.msg, "/nonexistent/run: no such file or directory");
+    char *not_a_run[] = {dir};
+    opts.inputs = not_a_run;
+    ASSERT_EQ(ebm_plot(&opts, &written, &err), EBM_EINVAL);
+    ASSERT_STR_CONTAINS(err.msg, "neither a run directory");
+    char path[128];
+    snprintf(path, sizeof path, "%s/other.h5", dir);
+    ASSERT_OK(ebm_proc_write_file(path, "not hdf5", &err));
+    char *not_h5[] = {path};
+    opts.inputs = not_h5;
+    ASSERT(ebm_plot(&opts, &written, &err) != 0);
+    ASSERT_STR_CONTAINS(err.msg, "other.h5");
+    ASSERT(written == NULL);
+    remove_tree(dir);
+}
+
+int main(void) {
+    RUN(plot_runs_overlaid);
+    RUN(plot_sweep);
+    RUN(plot_without_gnuplot);
+    RUN(plot_bad_inputs);
+    TEST_MAIN_END();
+}
