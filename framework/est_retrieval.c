@@ -84,7 +84,9 @@ static int retrieval_evaluate(const ebm_eval *ev, ebm_error *err) {
             rc = ebm_fail(err, EBM_EINTERRUPT, "retrieval: interrupted");
             goto out;
         }
-        size_t pattern = trial / (size_t)repeats;
+        /* Repeat-major order, so the first trials (the ones shown as images)
+         * are of distinct patterns. */
+        size_t pattern = trial % tested;
         ebm_rng rng;
         ebm_rng_derive(&rng, ev->rng, trial);
         ev->ops->xEncode(ev->model, ev->data->x + pattern * n, xi);

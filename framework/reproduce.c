@@ -250,18 +250,34 @@ static void pad(FILE *out, const char *s, int width) {
     for (int w = text_width(s); w < width; w++) fputc(' ', out);
 }
 
+/* A source is often a full citation; the table shows its start (the whole
+ * text is in the experiment file). */
+#define SOURCE_WIDTH 60
+
+static void short_source(char *out, size_t size, const char *source) {
+    snprintf(out, size, "%s", source);
+    if (text_width(out) <= SOURCE_WIDTH) return;
+    int w = 0;
+    char *c = out;
+    for (; *c; c++) {
+        if (((unsigned char)*c & 0xC0) != 0x80 && ++w > SOURCE_WIDTH - 3) break;
+    }
+    snprintf(c, size - (size_t)(c - out), "...");
+}
+
 void ebm_reproduce_print(FILE *out, const ebm_reproduce_row *rows, int n) {
     enum { COLS = 6 };
     static const char *const heads[COLS] = {"experiment", "quantity", "documented",
                                             "source", "obtained", "result"};
     int width[COLS];
     for (int c = 0; c < COLS; c++) width[c] = text_width(heads[c]);
-    char doc[96], got[32];
+    char doc[96], got[32], source[4 * SOURCE_WIDTH + 8];
     for (int i = 0; i < n; i++) {
         format_documented(doc, sizeof doc, &rows[i]);
         format_number(got, sizeof got, rows[i].obtained);
+        short_source(source, sizeof source, rows[i].source);
         const char *cells[COLS] = {rows[i].experiment, rows[i].quantity, doc,
-                                   rows[i].source, got, "PASS"};
+                                   source, got, "PASS"};
         for (int c = 0; c < COLS; c++)
             if (text_width(cells[c]) > width[c]) width[c] = text_width(cells[c]);
     }
@@ -272,9 +288,9 @@ void ebm_reproduce_print(FILE *out, const ebm_reproduce_row *rows, int n) {
     for (int i = 0; i < n; i++) {
         format_documented(doc, sizeof doc, &rows[i]);
         format_number(got, sizeof got, rows[i].obtained);
+        short_source(source, sizeof source, rows[i].source);
         const char *cells[COLS] = {rows[i].experiment, rows[i].quantity, doc,
-                                   rows[i].source, got,
-                                   rows[i].pass ? "PASS" : "FAIL"};
+                                   source, got, rows[i].pass ? "PASS" : "FAIL"};
         for (int c = 0; c < COLS; c++) {
             pad(out, cells[c], c == COLS - 1 ? 0 : width[c]);
             fputs(c == COLS - 1 ? "" : "  ", out);

@@ -1,0 +1,293 @@
+/* test_reproduce.c — `expect:` entries evaluated on synthetic run and sweep
+ * directories (reductions, sweep points picked with `at`, crossings
+ * interpolated exactly, range/tolerance pass and fail, notes when a quantity
+ * cannot be had), the printed table, and ebm_reproduce driving a stand-in
+ * `ebm` (a shell script) end to end. */
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "expect.h"
+#include "proc.h"
+#include "reproduce.h"
+#include "runfile.h"
+#include "summary.h"
+#include "test.h"
+
+static void make_tmp(char *dir, size_t size) {
+    snprintf(dir, size, "/tmp/ebm-test-repro-XXXXXX");
+    if (!mkdtemp(dir)) dir[0] = '\0';
+}
+
+static void remove_tree(const char *dir) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* DIR/run.h5 with one or two metric series. */
+static int write_run(const char *dir, const char *name, const double *values,
+                     int n, const char *name2, const double *values2, int n2) {
+    char path[512];
+    ebm_error err;
+    if (ebm_proc_mkdirs(dir, &err)) return -1;
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    ebm_runfile *rf = ebm_runfile_create(path, "name: t\n", 1, &err);
+    if (!rf) return -1;
+    int rc = 0;
+    for (int i = 0; i < n; i++)
+        rc |= ebm_runfile_metric(rf, name, i, values[i], NULL, NULL, &err);
+    for (int i = 0; name2 && i < n2; i++)
+        rc |= ebm_runfile_metric(rf, name2, i, values2[i], NULL, NULL, &err);
+    rc |= ebm_runfile_status(rf, "completed", &err);
+    rc |= ebm_runfile_close(rf, &err);
+    return rc;
+}
+
+static ebm_node *parse(const char *yaml) {
+    ebm_error err;
+    ebm_node *root = ebm_cfg_parse_string(yaml, strlen(yaml), "exp.yaml", &err);
+    if (!root) fprintf(stderr, "parse: %s\n", err.msg);
+    return root;
+}
+
+TEST(expect_on_a_run) {
+    char dir[64];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    ASSERT_OK(write_run(dir, "recall", (double[]){0.2, 0.9, 0.6}, 3, NULL, NULL, 0));
+    ebm_node *root = parse(
+        "expect:\n"
+        "  - {quantity: final_recall, metric: recall, value: 0.6, tolerance: 0.01,\n"
+        "     source: \"a paper\"}\n"
+        "  - {quantity: best, metric: recall, reduce: max, range: [0.95, 1.0]}\n"
+        "  - {quantity: mean, metric: recall, reduce: mean, value: 0.5, tolerance: 0.1}\n"
+        "  - {quantity: recall, value: 0.6}\n"
+        "  - {quantity: lowest, metric: recall, reduce: min, value: 0.3, tolerance: 0.05}\n"
+        "  - {quantity: missing, metric: nope, value: 1}\n"
+        "  - {quantity: odd, metric: recall, reduce: median, value: 1}\n"
+        "  - {quantity: no_value, metric: recall}\n");
+    ASSERT(root);
+    ebm_reproduce_row *rows = NULL;
+    int n = 0;
+    ebm_error err;
+    ASSERT_OK(ebm_expect_evaluate("exp", ebm_node_child(root, "expect"), dir, 0,
+                                  &rows, &n, &err));
+    ASSERT_EQ(n, 8);
+    ASSERT(strcmp(rows[0].experiment, "exp") == 0);
+    ASSERT(strcmp(rows[0].quantity, "final_recall") == 0);
+    ASSERT(strcmp(rows[0].source, "a paper") == 0);
+    ASSERT(rows[0].obtained == 0.6 && rows[0].pass);
+    ASSERT_NEAR(rows[0].low, 0.59, 1e-15);
+    ASSERT(rows[1].obtained == 0.9 && !rows[1].pass && rows[1].tolerance < 0);
+    ASSERT(rows[1].low == 0.95 && rows[1].high == 1.0);
+    ASSERT_NEAR(rows[2].obtained, (0.2 + 0.9 + 0.6) / 3, 1e-15);
+    ASSERT(rows[2].pass);
+    ASSERT(rows[3].obtained == 0.6 && rows[3].pass);   /* tolerance 0: exact */
+    ASSERT(rows[4].obtained == 0.2 && !rows[4].pass);  /* just outside 0.3 ± 0.05 */
+    ASSERT(isnan(rows[5].obtained) && !rows[5].pass);
+    ASSERT_STR_CONTAINS(rows[5].note, "has no metric nope");
+    ASSERT_STR_CONTAINS(rows[6].note, "reduce must be final, max, min or mean");
+    ASSERT_STR_CONTAINS(rows[7].note, "no numeric value or range");
+    ASSERT(!rows[7].pass);
+    ebm_reproduce_rows_free(rows, n);
+    ebm_node_free(root);
+    remove_tree(dir);
+}
+
+/* A sweep over load × seed with final overlap (and err = 1 - overlap):
+ *   seed 1: 1.0 0.9 0.5 0.1     seed 2: 1.0 0.7 0.3 0.1
+ *   mean:   1.0 0.8 0.4 0.1     at load 0.1 0.2 0.3 0.4
+ * written in a shuffled order, so the crossing must sort by load. */
+static int write_sweep(const char *dir) {
+    static const char *loads[] = {"0.3", "0.1", "0.4", "0.2"};
+    static const double overlap[2][4] = {{0.5, 1.0, 0.1, 0.9}, {0.3, 1.0, 0.1, 0.7}};
+    char *points[8], *params[16], names[8][64];
+    char *keys[] = {"data.load", "seed"};
+    int p = 0;
+    for (int l = 0; l < 4; l++) {
+        for (int s = 0; s < 2; s++, p++) {
+            snprintf(names[p], sizeof names[p], "data.load=%s,seed=%d", loads[l], s + 1);
+            points[p] = names[p];
+            params[2 * p] = (char *)loads[l];
+            params[2 * p + 1] = s ? "2" : "1";
+            char path[256];
+            snprintf(path, sizeof path, "%s/%s", dir, names[p]);
+            double y = overlap[s][l];
+            /* the series ends at the final value; earlier values differ */
+            if (write_run(path, "overlap", (double[]){0.0, y}, 2, "err",
+                          (double[]){1 - y}, 1))
+                return -1;
+        }
+    }
+    ebm_summary summary;
+    ebm_error err;
+    if (ebm_summary_collect(dir, 8, points, 2, keys, params, &summary, &err)) return -1;
+    char path[256];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    int rc = ebm_summary_write_csv(&summary, path, &err);
+    ebm_summary_free(&summary);
+    return rc;
+}
+
+TEST(expect_on_a_sweep) {
+    char dir[64];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    ASSERT_OK(write_sweep(dir));
+    ebm_node *root = parse(
+        "expect:\n"
+        "  - {quantity: critical_load, value: 0.25, tolerance: 0.001,\n"
+        "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n"
+        "  - {quantity: never, value: 0.3, crossing: {metric: overlap, level: 0.05,\n"
+        "     over: data.load}}\n"
+        "  - {quantity: already, value: 0.3, crossing: {metric: overlap, level: 1.5,\n"
+        "     over: data.load, direction: below}}\n"
+        "  - {quantity: rising, range: [0.2, 0.24], crossing: {metric: err,\n"
+        "     level: 0.4, over: data.load, direction: above}}\n"
+        "  - {quantity: one_point, metric: overlap, at: {data.load: 0.30, seed: 2},\n"
+        "     value: 0.3}\n"
+        "  - {quantity: first_match, metric: overlap, at: {data.load: \"0.3\"},\n"
+        "     value: 0.5}\n"
+        "  - {quantity: no_at, metric: overlap, value: 0.5}\n"
+        "  - {quantity: bad_at, metric: overlap, at: {bogus: 1}, value: 0.5}\n"
+        "  - {quantity: bad_over, value: 1, crossing: {metric: overlap, level: 0.5,\n"
+        "     over: seedling}}\n");
+    ASSERT(root);
+    ebm_reproduce_row *rows = NULL;
+    int n = 0;
+    ebm_error err;
+    ASSERT_OK(ebm_expect_evaluate("cap", ebm_node_child(root, "expect"), dir, 1,
+                                  &rows, &n, &err));
+    ASSERT_EQ(n, 9);
+    /* between (0.2, 0.8) and (0.3, 0.4): 0.2 + (0.6-0.8)*0.1/(0.4-0.8) = 0.25 */
+    ASSERT_NEAR(rows[0].obtained, 0.25, 1e-12);
+    ASSERT(rows[0].pass);
+    ASSERT(isnan(rows[1].obtained) && !rows[1].pass);
+    ASSERT_STR_CONTAINS(rows[1].note, "never goes below 0.05 over [0.1, 0.4]");
+    ASSERT(isnan(rows[2].obtained));
+    ASSERT_STR_CONTAINS(rows[2].note, "already below 1.5 at the first value 0.1");
+    /* err means 0, 0.2, 0.6, 0.9: above 0.4 at 0.25, outside [0.2, 0.24] */
+    ASSERT_NEAR(rows[3].obtained, 0.25, 1e-12);
+    ASSERT(!rows[3].pass);
+    ASSERT(rows[4].obtained == 0.3 && rows[4].pass);
+    ASSERT(rows[5].obtained == 0.5 && rows[5].pass);
+    ASSERT_STR_CONTAINS(rows[6].note, "needs `at");
+    ASSERT_STR_CONTAINS(rows[7].note, "bogus is not a swept key");
+    ASSERT_STR_CONTAINS(rows[8].note, "seedling is not a swept key");
+    ebm_reproduce_rows_free(rows, n);
+    ebm_node_free(root);
+    remove_tree(dir);
+}
+
+TEST(crossing_interpolation) {
+    char note[256] = "";
+    double x[] = {1, 2, 4, 8};
+    double y[] = {10, 9, 5, 1};
+    /* below 7 between (2, 9) and (4, 5): 2 + (7-9)*(2)/(5-9) = 3 */
+    ASSERT(ebm_expect_crossing(x, y, 4, 7, 1, note, sizeof note) == 3);
+    /* a point exactly at the level is not below it: the crossing is found in
+     * the next interval, and lands on that point (4 + 0 * 4/(1-5)) */
+    ASSERT(ebm_expect_crossing(x, y, 4, 5, 1, note, sizeof note) == 4);
+    ASSERT(ebm_expect_crossing(x, y, 4, 9.5, 1, note, sizeof note) == 1.5);
+    ASSERT(isnan(ebm_expect_crossing(x, y, 4, 11, 0, note, sizeof note)));
+    ASSERT_STR_CONTAINS(note, "never goes above 11 over [1, 8]");
+    ASSERT(isnan(ebm_expect_crossing(x, y, 0, 1, 1, note, sizeof note)));
+}
+
+TEST(table) {
+    ebm_reproduce_row rows[2] = {
+        {.experiment = "hop", .quantity = "critical_load", .source = "Amit 1985",
+         .documented = 0.138, .tolerance = 0.03, .low = 0.108, .high = 0.168,
+         .obtained = 0.14, .pass = 1, .note = ""},
+        {.experiment = "rbm-long", .quantity = "ll", .source = "",
+         .documented = -95, .tolerance = -1, .low = -100, .high = -90,
+         .obtained = NAN, .pass = 0, .note = "run failed"},
+    };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ASSERT(f);
+    ebm_reproduce_print(f, rows, 2);
+    fclose(f);
+    const char *want =
+        "experiment  quantity       documented    source     obtained  result\n"
+        "hop         critical_load  0.138 ± 0.03  Amit 1985  0.14      PASS\n"
+        "rbm-long    ll             [-100, -90]              -         FAIL  (run failed)\n";
+    if (strcmp(text, want) != 0) FAIL_("table:\n%s\nwant:\n%s", text, want);
+    free(text);
+
+    /* a long citation is cut to 60 characters */
+    rows[0].source = "Amit, Gutfreund & Sompolinsky, Phys. Rev. Lett. 55, 1530 (1985): "
+                     "alpha_c = 0.138";
+    f = open_memstream(&text, &len);
+    ASSERT(f);
+    ebm_reproduce_print(f, rows, 1);
+    fclose(f);
+    ASSERT_STR_CONTAINS(text, "  Amit, Gutfreund & Sompolinsky, Phys. Rev. Lett. 55, 1530 ...  0.14 ");
+    free(text);
+}
+
+static void write_script(const char *path, const char *body) {
+    ebm_error err;
+    ebm_proc_write_file(path, body, &err);
+    chmod(path, 0755);
+}
+
+TEST(reproduce_end_to_end_with_a_stand_in_ebm) {
+    char dir[64], path[512], fake[256], failing[256], out[256], template_run[256];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(template_run, sizeof template_run, "%s/template", dir);
+    ASSERT_OK(write_run(template_run, "recall", (double[]){0.1, 0.61}, 2, NULL, NULL, 0));
+    /* argv: run FILE --out DIR --quiet */
+    snprintf(fake, sizeof fake, "%s/fake-ebm", dir);
+    write_script(fake, "#!/bin/sh\n[ \"$1\" = run ] && [ \"$3\" = --out ] && "
+                       "[ \"$5\" = --quiet ] || exit 9\n"
+                       "cp \"$EBM_TEST_TEMPLATE/run.h5\" \"$4/run.h5\"\n");
+    snprintf(failing, sizeof failing, "%s/failing-ebm", dir);
+    write_script(failing, "#!/bin/sh\necho boom\nexit 1\n");
+    setenv("EBM_TEST_TEMPLATE", template_run, 1);
+    snprintf(path, sizeof path, "%s/retrieval.yaml", dir);
+    ebm_error err;
+    ASSERT_OK(ebm_proc_write_file(path,
+        "name: retrieval\n"
+        "expect:\n"
+        "  - {quantity: recall, metric: recall, value: 0.6, tolerance: 0.02,\n"
+        "     source: \"made up\"}\n", &err));
+    snprintf(out, sizeof out, "%s/out", dir);
+    char *experiments[] = {path};
+    ebm_reproduce_opts opts = {.experiments = experiments, .n_experiments = 1,
+                               .out_dir = out, .jobs = 1, .self_exe = fake};
+    ebm_reproduce_row *rows = NULL;
+    int n = 0;
+    int rc = ebm_reproduce(&opts, &rows, &n, &err);
+    if (rc) FAIL_("reproduce: %s", err.msg);
+    ASSERT_EQ(n, 1);
+    ASSERT(strcmp(rows[0].experiment, "retrieval") == 0);
+    ASSERT(rows[0].obtained == 0.61 && rows[0].pass);
+    ebm_reproduce_rows_free(rows, n);
+
+    opts.self_exe = failing;
+    ASSERT_OK(ebm_reproduce(&opts, &rows, &n, &err));
+    ASSERT_EQ(n, 1);
+    ASSERT(isnan(rows[0].obtained) && !rows[0].pass);
+    ASSERT_STR_CONTAINS(rows[0].note, "ebm run exited with status 1");
+    ebm_reproduce_rows_free(rows, n);
+    snprintf(path, sizeof path, "%s/retrieval/log.txt", out);
+    char *log = ebm_proc_read_file(path, NULL, &err);
+    ASSERT(log && strcmp(log, "boom\n") == 0);
+    free(log);
+    unsetenv("EBM_TEST_TEMPLATE");
+    remove_tree(dir);
+}
+
+int main(void) {
+    RUN(expect_on_a_run);
+    RUN(expect_on_a_sweep);
+    RUN(crossing_interpolation);
+    RUN(table);
+    RUN(reproduce_end_to_end_with_a_stand_in_ebm);
+    TEST_MAIN_END();
+}
