@@ -35,7 +35,8 @@ static gzFile open_idx(const char *path, int want_dims, idx_header *h,
                        ebm_error *err) {
     gzFile f = gzopen(path, "rb");
     if (!f) {
-        ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path,
+        /* A missing dataset file is bad input (exit 2), not a system failure. */
+        ebm_fail(err, EBM_EDATA, "%s: cannot open: %s", path,
                  errno ? strerror(errno) : "zlib could not open it");
         return NULL;
     }

@@ -192,6 +192,14 @@ static void draw_progress(void *ctx, const ebm_progress_event *ev) {
     fflush(stderr);
 }
 
+/* Draws "\r<done>/<total> points done, <running> running, <failed> failed" */
+static void draw_sweep_progress(void *ctx, int done, int total, int running, int failed) {
+    (void)ctx;
+    fprintf(stderr, "\rsweep: %d/%d points done, %d running, %d failed\033[K", done, total,
+            running, failed);
+    fflush(stderr);
+}
+
 /* Splits argv into positional arguments and the flags every command shares.
  * Returns -1 on a bad flag. */
 typedef struct common_flags {
@@ -292,13 +300,14 @@ static int cmd_sweep(int argc, char **argv, const char *exe) {
         free(f.positional);
         return EXIT_BAD_INPUT;
     }
+    int progress = !f.quiet && isatty(STDERR_FILENO);
     ebm_sweep_opts opts = {.experiment = f.positional[0],
                            .args = f.positional + 1,
                            .n_args = f.n_positional - 1,
                            .out_dir = f.out,
                            .jobs = f.jobs,
                            .self_exe = exe,
-                           .progress = !f.quiet && isatty(STDERR_FILENO),
+                           .progress = progress ? draw_sweep_progress : NULL,
                            .stop = &stop_requested};
     ebm_error err;
     ebm_error_clear(&err);
@@ -306,6 +315,7 @@ static int cmd_sweep(int argc, char **argv, const char *exe) {
     int n_failed = 0;
     install_signal_handlers();
     int rc = ebm_sweep(&opts, &n_failed, dir, sizeof dir, &err);
+    if (progress) fprintf(stderr, "\n");
     int status = report_error("sweep", rc, &err, NULL);
     if (dir[0] && rc != EBM_ECONFIG) {
         printf("%s/summary.csv\n", dir);
@@ -344,12 +354,13 @@ static int cmd_reproduce(int argc, char **argv, const char *exe) {
         free(f.positional);
         return EXIT_BAD_INPUT;
     }
+    int progress = !f.quiet && isatty(STDERR_FILENO);
     ebm_reproduce_opts opts = {.experiments = f.positional,
                                .n_experiments = f.n_positional,
                                .out_dir = f.out,
                                .jobs = f.jobs,
                                .self_exe = exe,
-                               .progress = !f.quiet && isatty(STDERR_FILENO),
+                               .progress = progress ? draw_sweep_progress : NULL,
                                .stop = &stop_requested};
     ebm_error err;
     ebm_error_clear(&err);
@@ -357,6 +368,7 @@ static int cmd_reproduce(int argc, char **argv, const char *exe) {
     int n_rows = 0;
     install_signal_handlers();
     int rc = ebm_reproduce(&opts, &rows, &n_rows, &err);
+    if (progress) fprintf(stderr, "\n");
     if (n_rows) ebm_reproduce_print(stdout, rows, n_rows);
     int failed = 0;
     for (int i = 0; i < n_rows; i++) failed += !rows[i].pass;

@@ -151,7 +151,8 @@ static int reproduce_one(const ebm_reproduce_opts *opts, const char *file,
         ebm_sweep_opts sweep = {
             .experiment = file, .args = NULL, .n_args = 0, .out_dir = dir,
             .jobs = opts->jobs >= 1 ? opts->jobs : 1, .self_exe = opts->self_exe,
-            .progress = 0, .stop = opts->stop};
+            .progress = opts->progress,
+            .progress_ctx = opts->progress_ctx, .stop = opts->stop};
         int n_failed = 0;
         ebm_error sweep_err;
         rc = ebm_sweep(&sweep, &n_failed, NULL, 0, &sweep_err);

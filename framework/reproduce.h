@@ -23,7 +23,9 @@ typedef struct ebm_reproduce_opts {
     const char *out_dir;       /* NULL: runs/reproduce-<UTC timestamp> */
     int jobs;
     const char *self_exe;
-    int progress;
+    /* Passed on to each sweep (see sweep.h); NULL for none. */
+    void (*progress)(void *ctx, int done, int total, int running, int failed);
+    void *progress_ctx;
     const volatile sig_atomic_t *stop;
 } ebm_reproduce_opts;
 

@@ -239,6 +239,18 @@ static int reap(point_state *st, int n) {
     return running;
 }
 
+static void report(const ebm_sweep_opts *opts, const point_state *st, int n,
+                   int running) {
+    if (!opts->progress) return;
+    int done = 0, failed = 0;
+    for (int p = 0; p < n; p++) {
+        if (st[p].state != POINT_DONE) continue;
+        done++;
+        failed += st[p].exit_code != 0;
+    }
+    opts->progress(opts->progress_ctx, done, n, running, failed);
+}
+
 /* Runs the points, at most jobs at a time. Returns 1 if stopped early. */
 static int run_points(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid,
                       const char *dir, point_state *st) {
@@ -252,6 +264,7 @@ static int run_points(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid,
         }
         int still = reap(st, n);
         if (still == running) nap();
+        else report(opts, st, n, still);
         running = still;
     }
     if (!(opts->stop && *opts->stop)) return 0;

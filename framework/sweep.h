@@ -26,7 +26,10 @@ typedef struct ebm_sweep_opts {
     const char *out_dir;      /* NULL: runs/<name>/sweep-<UTC timestamp> */
     int jobs;                 /* child processes at a time (>= 1) */
     const char *self_exe;     /* the ebm binary to run points with */
-    int progress;
+    /* Called whenever a point starts or ends, so the CLI can draw progress;
+     * NULL for none. */
+    void (*progress)(void *ctx, int done, int total, int running, int failed);
+    void *progress_ctx;
     const volatile sig_atomic_t *stop;
 } ebm_sweep_opts;
 
