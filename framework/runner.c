@@ -18,6 +18,7 @@
 #include "log.h"
 #include "model.h"
 #include "optim.h"
+#include "proc.h"
 #include "registry.h"
 #include "rng.h"
 #include "runfile.h"
@@ -51,48 +52,20 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
     return yaml;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path, ebm_error *err) {
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return ebm_fail(err, EBM_EINVAL, "%s: path too long", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return ebm_fail(err, EBM_EIO, "%s: cannot create directory: %s",
-                                buf, strerror(errno));
-            *p = saved;
-            if (!saved) break;
-        }
-    }
-    return EBM_OK;
-}
-
-static int write_text(const char *path, const char *text, ebm_error *err) {
-    FILE *f = fopen(path, "w");
-    if (!f) return ebm_fail(err, EBM_EIO, "%s: cannot write: %s", path, strerror(errno));
-    size_t len = strlen(text);
-    int ok = fwrite(text, 1, len, f) == len;
-    ok &= fclose(f) == 0;
-    if (!ok) return ebm_fail(err, EBM_EIO, "%s: write failed: %s", path, strerror(errno));
-    return EBM_OK;
-}
-
 static int choose_out_dir(const run *r, char *out, size_t size, ebm_error *err) {
     if (r->opts->out_dir) {
         if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
             return ebm_fail(err, EBM_EINVAL, "--out: path too long");
     } else {
         char stamp[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-        snprintf(out, size, "runs/%s/%s", ebm_cfg_str(r->cfg, "name", "run"), stamp);
+        ebm_proc_timestamp(stamp, sizeof stamp);
+        const char *name = ebm_cfg_str(r->cfg, "name", "run");
+        snprintf(out, size, "runs/%s/%s", name, stamp);
+        /* Two runs started within the same second get -2, -3, ... */
+        for (int k = 2; ebm_proc_is_dir(out) && k < 1000; k++)
+            snprintf(out, size, "runs/%s/%s-%d", name, stamp, k);
     }
-    return make_dirs(out, err);
+    return ebm_proc_mkdirs(out, err);
 }
 
 static int load_data(run *r, ebm_error *err) {
@@ -321,7 +294,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     int rc = choose_out_dir(&r, dir, sizeof dir, err);
     if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);
     snprintf(path, sizeof path, "%s/config.yaml", dir);
-    if (!rc) rc = write_text(path, r.yaml ? r.yaml : "", err);
+    if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
     if (!rc) rc = load_data(&r, err);
     if (!rc) rc = build_model(&r, err);
     snprintf(path, sizeof path, "%s/run.h5", dir);
