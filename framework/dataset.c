@@ -40,6 +40,29 @@ int ebm_dataset_split(ebm_dataset *d, size_t count, ebm_dataset *valid,
     return EBM_OK;
 }
 
+int ebm_dataset_append_labels(ebm_dataset *d, ebm_error *err) {
+    if (!d->labels || d->n_classes <= 0)
+        return ebm_fail(err, EBM_ECONFIG, "data.append_labels: this dataset has no labels");
+    size_t dim = d->dim + (size_t)d->n_classes;
+    float *x = calloc(d->n * dim, sizeof *x);
+    if (!x) return ebm_fail(err, EBM_ENOMEM, "appending labels to %zu rows", d->n);
+    for (size_t r = 0; r < d->n; r++) {
+        memcpy(x + r * dim, d->x + r * d->dim, d->dim * sizeof *x);
+        int label = d->labels[r];
+        if (label < 0 || label >= d->n_classes) {
+            free(x);
+            return ebm_fail(err, EBM_EDATA, "row %zu has label %d outside [0, %d)", r,
+                            label, d->n_classes);
+        }
+        x[r * dim + d->dim + (size_t)label] = 1.0f;
+    }
+    free(d->x);
+    d->x = x;
+    d->dim = dim;
+    d->height = d->width = 0;   /* rows are no longer plain images */
+    return EBM_OK;
+}
+
 size_t ebm_tensor_size(const ebm_tensor *t) {
     size_t size = 1;
     for (int i = 0; i < t->rank; i++) size *= t->shape[i];

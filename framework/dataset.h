@@ -19,6 +19,9 @@ typedef struct ebm_dataset {
 } ebm_dataset;
 
 void ebm_dataset_free(ebm_dataset *d);
+/* Appends each row's label as n_classes one-hot columns (for models with
+ * label units); an error if the data have no labels. */
+int ebm_dataset_append_labels(ebm_dataset *d, ebm_error *err);
 /* Moves the last `count` rows of d into valid (both keep labels and shape). */
 int ebm_dataset_split(ebm_dataset *d, size_t count, ebm_dataset *valid,
                       ebm_error *err);

@@ -46,7 +46,7 @@ typedef struct ebm_evolve_result {
 
 enum { EBM_EVOLVE_LIMIT = 0, EBM_EVOLVE_FIXED_POINT = 1, EBM_EVOLVE_TWO_CYCLE = 2 };
 
-#define EBM_MODEL_OPS_VERSION 1
+#define EBM_MODEL_OPS_VERSION 2
 
 typedef struct ebm_model_ops {
     ebm_plugin info;
@@ -86,6 +86,26 @@ typedef struct ebm_model_ops {
      * every unit at once (what single-flip samplers and stability checks
      * need; for ±1 units with a pairwise energy it is 2·y_i·h_i). */
     void (*xFlipEnergies)(void *model, const float *state, double *delta);
+
+    /* ---- v2: what samplers and contrastive training use ---- */
+    /* Binary models: E(state with unit i flipped) − E(state), in O(degree). */
+    double (*xFlipEnergy)(void *model, const float *state, size_t i);
+    /* Binary models: flips unit i in place (±1 → ∓1, or {0,1} → 1 − x). */
+    void (*xFlipUnit)(void *model, float *state, size_t i);
+    /* The model's temperature T in p(x) = exp(−E(x)/T)/Z (1 when NULL). */
+    double (*xTemperature)(void *model);
+    /* Units the data clamp during training (visible and label units), as a
+     * mask of xUnits bytes; NULL (or a NULL op) when every unit is data. */
+    const unsigned char *(*xDataMask)(void *model);
+    /* Contrastive statistics: grads += scale · mean over the n states of
+     * ∂E(x)/∂θ. The trainer calls it with +1 on data states (hidden units
+     * sampled given the data) and −1 on model samples, so grads ends as the
+     * gradient of the negative log-likelihood. */
+    int (*xEnergyGrad)(void *model, const float *states, size_t n, double scale,
+                       ebm_tensor *grads, ebm_error *err);
+    /* Each unit's possible values for enumeration and random starts: the
+     * low and high value of a binary unit (−1/+1 or 0/1). */
+    void (*xUnitValues)(void *model, float *low, float *high);
 } ebm_model_ops;
 
 #endif

@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "rng.h"
 #include "runfile.h"
+#include "train.h"
 
 #define MAX_TENSORS 16
 
@@ -38,6 +39,7 @@ typedef struct run {
     int n_params;
     ebm_runfile *rf;
     ebm_log *log;
+    ebm_trainer *trainer;   /* contrastive training, when the model has no xGradient */
     struct timespec started;
     int epochs;
 } run;
@@ -78,6 +80,9 @@ static int load_data(run *r, ebm_error *err) {
     if (rc) return ebm_error_prefix(err, "data (%s)", ops->info.name);
     if (r->train.n == 0 || r->train.dim == 0)
         return ebm_fail(err, EBM_EDATA, "data (%s): the dataset is empty", ops->info.name);
+    if (ebm_cfg_bool(data_cfg, "append_labels", 0) &&
+        (rc = ebm_dataset_append_labels(&r->train, err)))
+        return rc;
     return ebm_dataset_split(&r->train, (size_t)ebm_cfg_int(data_cfg, "valid", 0),
                              &r->valid, err);
 }
@@ -191,7 +196,10 @@ static int train_epoch(run *r, ebm_optim *optim, size_t *order, float *batch,
                    dim * sizeof *batch);
         ebm_rng batch_rng;
         ebm_rng_derive(&batch_rng, &epoch_rng, b);
-        int rc = r->ops->xGradient(r->model, batch, rows, r->grads, &batch_rng, err);
+        int rc = r->trainer ? ebm_trainer_gradient(r->trainer, batch, rows, r->grads,
+                                                   r->n_params, &batch_rng, err)
+                            : r->ops->xGradient(r->model, batch, rows, r->grads,
+                                                &batch_rng, err);
         if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
         ebm_optim_step(optim, r->params, r->grads, epoch);
     }
@@ -212,11 +220,20 @@ static int alloc_grads(run *r, ebm_error *err) {
 static int train(run *r, ebm_error *err) {
     int rc = evaluate(r, 0, err);
     if (rc || r->epochs == 0) return rc;
-    if (!r->ops->xGradient)
-        return ebm_fail(err, EBM_ECONFIG, "train.epochs: model %s does not train by "
-                        "gradient steps; set train.epochs: 0", r->ops->info.name);
     size_t batch_size = (size_t)ebm_cfg_int(r->cfg, "train.batch", 0);
     if (batch_size == 0 || batch_size > r->train.n) batch_size = r->train.n;
+    if (!r->ops->xGradient) {
+        /* Models without a gradient of their own learn contrastively. */
+        if (!r->ops->xEnergyGrad)
+            return ebm_fail(err, EBM_ECONFIG, "train.epochs: model %s does not learn by "
+                            "gradient steps; set train.epochs: 0", r->ops->info.name);
+        ebm_rng chains_rng;
+        ebm_rng_named(&chains_rng, &r->root, "chains");
+        r->trainer = ebm_trainer_new(ebm_node_child(r->cfg, "train"), r->ops, r->model,
+                                     r->train.dim, batch_size, &chains_rng, r->opts->stop,
+                                     err);
+        if (!r->trainer) return err ? err->code : EBM_ECONFIG;
+    }
     ebm_optim optim;
     if ((rc = alloc_grads(r, err))) return rc;
     if ((rc = ebm_optim_init(&optim, ebm_node_at(r->cfg, "train.optim"), r->params,
@@ -238,6 +255,7 @@ static int train(run *r, ebm_error *err) {
 }
 
 static void run_free(run *r) {
+    ebm_trainer_free(r->trainer);
     if (r->model) r->ops->xDestroy(r->model);
     for (int t = 0; t < r->n_params; t++) free(r->grads[t].data);
     ebm_dataset_free(&r->train);

@@ -12,6 +12,8 @@
 static const ebm_param data_common[] = {
     {.name = "valid", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "rows held out from the end of the data as the validation split"},
+    {.name = "append_labels", .type = EBM_P_BOOL, .def = "false",
+     .help = "append each row's label as one-hot columns (for models with label units)"},
     END};
 
 static const ebm_param optim_params[] = {
@@ -36,6 +38,19 @@ static const ebm_param train_params[] = {
      .help = "shuffle the training rows before every epoch"},
     {.name = "optim", .type = EBM_P_TABLE, .sub = optim_params,
      .help = "the optimiser: SGD with momentum, weight decay and lr decay"},
+    {.name = "sampler", .type = EBM_P_PLUGIN, .flags = EBM_PF_OPTIONAL,
+     .kind = EBM_KIND_SAMPLER,
+     .help = "contrastive (maximum-likelihood) training: the sampler of the data "
+             "term's hidden units and of the model term"},
+    {.name = "negatives", .type = EBM_P_ENUM, .def = "restart",
+     .choices = "restart|persistent",
+     .help = "model-term chains restarted from the data each update, or persistent across updates"},
+    {.name = "k", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
+     .help = "sampler sweeps of the model-term chains per update"},
+    {.name = "chains", .type = EBM_P_INT, .def = "100", .range = "[1, inf)",
+     .help = "number of persistent chains (negatives: persistent)"},
+    {.name = "positive_sweeps", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
+     .help = "sampler sweeps over the hidden units with the data clamped"},
     END};
 
 static const ebm_param log_every_params[] = {

@@ -1,0 +1,37 @@
+/* train.h — contrastive (maximum-likelihood) training of any model that gives
+ * xEnergyGrad: the gradient of the negative log-likelihood is
+ *   (1/T) (⟨∂E/∂θ⟩_data − ⟨∂E/∂θ⟩_model),
+ * the data term with the data units clamped and the others sampled, the model
+ * term from chains restarted from the data or kept across updates. */
+#ifndef EBM_TRAIN_H
+#define EBM_TRAIN_H
+
+#include <signal.h>
+
+#include "cfg.h"
+#include "error.h"
+#include "model.h"
+#include "rng.h"
+#include "sampler.h"
+
+typedef struct ebm_trainer ebm_trainer;
+
+/* Reads train.sampler, negatives, k, chains and positive_sweeps. Data rows
+ * have data_dim columns (xEncode turns them into states); max_rows is the
+ * largest minibatch; rng seeds the persistent chains' random starts. */
+ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops,
+                             void *model, size_t data_dim, size_t max_rows,
+                             ebm_rng *rng,
+                             const volatile sig_atomic_t *stop, ebm_error *err);
+void ebm_trainer_free(ebm_trainer *t);
+
+/* Zeroes grads and fills them with the gradient for these data rows. */
+int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
+                         ebm_tensor *grads, int n_grads, ebm_rng *rng,
+                         ebm_error *err);
+
+/* The persistent chains (NULL when negatives restart), for checkpoints and
+ * for logging samples. */
+const ebm_chains *ebm_trainer_chains(const ebm_trainer *t);
+
+#endif
