@@ -386,6 +386,27 @@ static void hopfield_flip_energies(void *model, const float *state,
     for (size_t i = 0; i < m->n; i++) delta[i] *= 2.0 * state[i];
 }
 
+/* E(y with y_i → −y_i) − E(y) = 2 y_i h_i, h_i = Σ_j w_ij y_j + b_i (w_ii = 0):
+ * what the samplers use, O(N). */
+static double hopfield_flip_energy(void *model, const float *state, size_t i) {
+    const hopfield *m = model;
+    const float *row = m->w + i * m->n;
+    double h = m->b[i];
+    for (size_t j = 0; j < m->n; j++) h += (double)row[j] * state[j];
+    return 2.0 * state[i] * h;
+}
+
+static void hopfield_flip_unit(void *model, float *state, size_t i) {
+    (void)model;
+    state[i] = state[i] > 0.0f ? -1.0f : 1.0f;
+}
+
+static void hopfield_unit_values(void *model, float *low, float *high) {
+    (void)model;
+    *low = -1.0f;
+    *high = 1.0f;
+}
+
 static int hopfield_evolve(void *model, float *state, const ebm_evolve *how,
                            ebm_rng *rng, ebm_evolve_result *res) {
     return evolve_state(model, state, how, rng, res);
@@ -533,4 +554,7 @@ const ebm_model_ops ebm_model_hopfield = {
     .xDecode = hopfield_decode,
     .xEvolve = hopfield_evolve,
     .xFlipEnergies = hopfield_flip_energies,
+    .xFlipEnergy = hopfield_flip_energy,
+    .xFlipUnit = hopfield_flip_unit,
+    .xUnitValues = hopfield_unit_values,
 };

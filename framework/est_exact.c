@@ -1,0 +1,107 @@
+/* est_exact.c — the exact estimator: log Z, the mean log-likelihood of the
+ * split's rows (hidden units summed out) and every unit's marginal, all by
+ * enumeration, for models small enough (≤ 2^max_units states a sum). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "enumerate.h"
+#include "estimator.h"
+#include "est_exact.h"
+
+static const ebm_param exact_params[] = {
+    {.name = "max_units", .type = EBM_P_INT, .def = "20", .range = "[1, 30]",
+     .help = "refuse a sum over more than this many units (2^max_units states)"},
+    {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "log-likelihood over the first this many rows of the split (0 = all)"},
+    {.name = "marginals", .type = EBM_P_BOOL, .def = "true",
+     .help = "log p(unit = on) for every unit as a trace over units"},
+    EBM_PARAM_END};
+
+int ebm_exact_data_units(const ebm_eval *ev, const ebm_enum *e,
+                         const char *estimator, ebm_error *err) {
+    size_t data_units = e->units - e->n_hidden;
+    if (!ev->data || ev->data->n == 0)
+        return ebm_fail(err, EBM_EDATA, "%s: the split has no rows", estimator);
+    if (ev->data->dim != data_units)
+        return ebm_fail(err, EBM_EDATA,
+                        "%s: data rows have %zu values, the model %zu data "
+                        "(visible and label) units", estimator, ev->data->dim,
+                        data_units);
+    return EBM_OK;
+}
+
+void ebm_exact_encode(const ebm_eval *ev, const float *row, float *state) {
+    if (ev->ops->xEncode)
+        ev->ops->xEncode(ev->model, row, state);
+    else
+        for (size_t i = 0; i < ev->data->dim; i++) state[i] = row[i];
+}
+
+static int mean_loglik(const ebm_eval *ev, const ebm_enum *e, double log_z,
+                       double *mean, ebm_error *err) {
+    int rc = ebm_exact_data_units(ev, e, "exact", err);
+    if (rc) return rc;
+    size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
+    if (rows == 0 || rows > ev->data->n) rows = ev->data->n;
+    float *state = calloc(e->units ? e->units : 1, sizeof *state);
+    if (!state) return ebm_fail(err, EBM_ENOMEM, "exact: out of memory");
+    double total = 0.0;
+    for (size_t r = 0; r < rows && rc == EBM_OK; r++) {
+        if (ev->stop && *ev->stop) {
+            rc = ebm_fail(err, EBM_EINTERRUPT, "exact: interrupted");
+            break;
+        }
+        ebm_exact_encode(ev, ev->data->x + r * ev->data->dim, state);
+        double log_p;
+        rc = ebm_enum_log_p_data(e, state, log_z, &log_p, err);
+        total += log_p;
+    }
+    free(state);
+    if (rc) return rc;
+    *mean = total / (double)rows;
+    return EBM_OK;
+}
+
+static int exact_evaluate(const ebm_eval *ev, ebm_error *err) {
+    ebm_enum e;
+    int rc = ebm_enum_init(&e, ev->ops, ev->model,
+                           (int)ebm_cfg_int(ev->cfg, "max_units", EBM_ENUM_MAX_UNITS), err);
+    if (rc) return rc;
+    double log_z = 0.0, loglik = 0.0;
+    double *p_high = NULL;
+    rc = ebm_enum_log_z(&e, &log_z, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z", log_z, err);
+    if (!rc && ev->data) rc = mean_loglik(ev, &e, log_z, &loglik, err);
+    if (!rc && ev->data) rc = ebm_log_metric(ev->log, "loglik", loglik, err);
+    if (!rc && ebm_cfg_bool(ev->cfg, "marginals", 1)) {
+        p_high = malloc((e.units ? e.units : 1) * sizeof *p_high);
+        if (!p_high) rc = ebm_fail(err, EBM_ENOMEM, "exact: out of memory");
+        if (!rc) rc = ebm_enum_marginals(&e, log_z, p_high, err);
+        if (!rc) rc = ebm_log_trace(ev->log, "marginals", p_high, e.units, "unit", err);
+    }
+    free(p_high);
+    ebm_enum_free(&e);
+    return rc;
+}
+
+int ebm_exact_supports(const char *estimator, const ebm_model_ops *model,
+                       char *why, size_t why_size) {
+    if (model->xUnitValues) return 1;
+    snprintf(why, why_size, "%s: needs a model with binary units that it can "
+             "enumerate (xUnitValues); %s has none", estimator, model->info.name);
+    return 0;
+}
+
+static int exact_supports(const ebm_model_ops *model, char *why, size_t why_size) {
+    return ebm_exact_supports("exact", model, why, why_size);
+}
+
+const ebm_estimator_ops ebm_estimator_exact = {
+    .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
+             .name = "exact",
+             .help = "exact log Z, mean log-likelihood (hidden units summed out) "
+                     "and unit marginals by enumeration (small models only)",
+             .params = exact_params},
+    .xEvaluate = exact_evaluate,
+    .xSupports = exact_supports,
+};

@@ -1,0 +1,136 @@
+/* common.c — helpers shared by the binary samplers: settings, random starts,
+ * scan orders, the heat-bath site update and state collection. */
+#include "common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+double ebm_smp_temperature(const ebm_sample_ctx *ctx) {
+    if (ebm_node_child(ctx->cfg, "temperature"))
+        return ebm_cfg_double(ctx->cfg, "temperature", 1.0);
+    if (ctx->ops->xTemperature) return ctx->ops->xTemperature(ctx->model);
+    return 1.0;
+}
+
+void ebm_smp_read_settings(const ebm_sample_ctx *ctx, int steps,
+                           ebm_smp_settings *out) {
+    out->temperature = ebm_smp_temperature(ctx);
+    out->sweeps = steps > 0 ? steps : (int)ebm_cfg_int(ctx->cfg, "sweeps", 1);
+    out->burn_in = (int)ebm_cfg_int(ctx->cfg, "burn_in", 0);
+    out->thin = (int)ebm_cfg_int(ctx->cfg, "thin", 1);
+    if (out->thin < 1) out->thin = 1;
+    out->random_scan = strcmp(ebm_cfg_str(ctx->cfg, "scan", "random"), "fixed") != 0;
+    out->random_start = strcmp(ebm_cfg_str(ctx->cfg, "start", "keep"), "random") == 0;
+}
+
+int ebm_smp_supports_binary(const char *sampler, const ebm_model_ops *model,
+                            char *why, size_t why_size) {
+    if (model->xFlipEnergy && model->xFlipUnit) return 1;
+    snprintf(why, why_size, "%s updates one binary unit at a time and needs the "
+             "model ops xFlipEnergy and xFlipUnit; model %s lacks %s", sampler,
+             model->info.name, model->xFlipEnergy ? "xFlipUnit" : "xFlipEnergy");
+    return 0;
+}
+
+int ebm_smp_sites_init(ebm_smp_sites *s, const ebm_chains *chains,
+                       ebm_error *err) {
+    size_t units = chains->units;
+    s->free_units = malloc((units ? units : 1) * sizeof *s->free_units);
+    s->order = malloc((units ? units : 1) * sizeof *s->order);
+    s->n_free = 0;
+    if (!s->free_units || !s->order) {
+        ebm_smp_sites_free(s);
+        return ebm_fail(err, EBM_ENOMEM, "sampler: out of memory for %zu units",
+                        units);
+    }
+    for (size_t i = 0; i < units; i++)
+        if (!chains->clamped || !chains->clamped[i]) s->free_units[s->n_free++] = i;
+    return EBM_OK;
+}
+
+void ebm_smp_sites_free(ebm_smp_sites *s) {
+    free(s->free_units);
+    free(s->order);
+    s->free_units = s->order = NULL;
+}
+
+void ebm_smp_scan(ebm_smp_sites *s, int random, ebm_rng *rng) {
+    memcpy(s->order, s->free_units, s->n_free * sizeof *s->order);
+    if (random) ebm_rng_shuffle(rng, s->order, s->n_free);
+}
+
+int ebm_smp_random_state(const ebm_model_ops *ops, void *model, float *x,
+                         size_t units, const unsigned char *clamped,
+                         ebm_rng *rng, ebm_error *err) {
+    if (ops->xUnitValues) {
+        float *low = malloc((units ? units : 1) * sizeof *low);
+        float *high = malloc((units ? units : 1) * sizeof *high);
+        if (!low || !high) {
+            free(low);
+            free(high);
+            return ebm_fail(err, EBM_ENOMEM, "sampler: out of memory for a random start");
+        }
+        ops->xUnitValues(model, low, high);
+        for (size_t i = 0; i < units; i++) {
+            int up = (int)(ebm_rng_u64(rng) >> 63);
+            if (!clamped || !clamped[i]) x[i] = up ? high[i] : low[i];
+        }
+        free(low);
+        free(high);
+        return EBM_OK;
+    }
+    if (!ops->xFlipUnit)
+        return ebm_fail(err, EBM_ENOTSUP, "sampler: model %s has neither "
+                        "xUnitValues nor xFlipUnit, so no random start",
+                        ops->info.name);
+    for (size_t i = 0; i < units; i++) {
+        int flip = (int)(ebm_rng_u64(rng) >> 63);
+        if (flip && (!clamped || !clamped[i])) ops->xFlipUnit(model, x, i);
+    }
+    return EBM_OK;
+}
+
+double ebm_smp_sigmoid(double z) {
+    if (z >= 0) return 1.0 / (1.0 + exp(-z));
+    double e = exp(z);
+    return e / (1.0 + e);
+}
+
+double ebm_smp_heat_bath(const ebm_model_ops *ops, void *model, float *x,
+                         size_t i, double t, ebm_rng *rng) {
+    double delta = ops->xFlipEnergy(model, x, i);
+    /* p(flipped | rest) = e^{−E'/T} / (e^{−E/T} + e^{−E'/T}) = σ(−ΔE/T). */
+    if (ebm_rng_uniform(rng) < ebm_smp_sigmoid(-delta / t)) {
+        ops->xFlipUnit(model, x, i);
+        return delta;
+    }
+    return 0.0;
+}
+
+int ebm_smp_is_collect_sweep(const ebm_smp_settings *st, int s, size_t *k) {
+    int after = s - st->burn_in;
+    if (after <= 0 || after % st->thin != 0) return 0;
+    *k = (size_t)(after / st->thin - 1);
+    return 1;
+}
+
+void ebm_smp_collect(ebm_chains *chains, size_t base, size_t k, size_t c,
+                     const float *x) {
+    if (!chains->collect) return;
+    size_t slot = base + k * chains->n + c;
+    if (slot >= chains->max_collect) return;
+    memcpy(chains->collect + slot * chains->units, x,
+           chains->units * sizeof *x);
+}
+
+void ebm_smp_collect_done(ebm_chains *chains, size_t base, size_t points) {
+    if (!chains->collect) return;
+    size_t total = base + points * chains->n;
+    chains->n_collected = total < chains->max_collect ? total : chains->max_collect;
+}
+
+int ebm_smp_stopped(const ebm_sample_ctx *ctx) {
+    return ctx->stop && *ctx->stop;
+}
