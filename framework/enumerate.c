@@ -28,16 +28,18 @@ int ebm_enum_init(ebm_enum *e, const ebm_model_ops *ops, void *model,
     if (!(e->temperature > 0.0) || !isfinite(e->temperature))
         return ebm_fail(err, EBM_EINVAL, "%s: temperature %g is not positive",
                         ops->info.name, e->temperature);
-    ops->xUnitValues(model, &e->low, &e->high);
     e->data_mask = ops->xDataMask ? ops->xDataMask(model) : NULL;
     e->max_units = max_units;
     size_t n = e->units ? e->units : 1;
     e->all = malloc(n * sizeof *e->all);
     e->hidden = malloc(n * sizeof *e->hidden);
-    if (!e->all || !e->hidden) {
+    e->low = malloc(n * sizeof *e->low);
+    e->high = malloc(n * sizeof *e->high);
+    if (!e->all || !e->hidden || !e->low || !e->high) {
         ebm_enum_free(e);
         return ebm_fail(err, EBM_ENOMEM, "enumeration: out of memory");
     }
+    ops->xUnitValues(model, e->low, e->high);
     for (size_t i = 0; i < e->units; i++) {
         e->all[i] = i;
         if (e->data_mask && !e->data_mask[i]) e->hidden[e->n_hidden++] = i;
@@ -48,7 +50,10 @@ int ebm_enum_init(ebm_enum *e, const ebm_model_ops *ops, void *model,
 void ebm_enum_free(ebm_enum *e) {
     free(e->all);
     free(e->hidden);
+    free(e->low);
+    free(e->high);
     e->all = e->hidden = NULL;
+    e->low = e->high = NULL;
 }
 
 int ebm_enum_check(const ebm_enum *e, size_t n_free, const char *what,
@@ -63,7 +68,7 @@ static double flip_energy(const ebm_enum *e, float *state, size_t unit,
                           double energy) {
     if (e->ops->xFlipEnergy) return e->ops->xFlipEnergy(e->model, state, unit);
     float keep = state[unit];
-    state[unit] = keep == e->low ? e->high : e->low;
+    state[unit] = keep == e->low[unit] ? e->high[unit] : e->low[unit];
     double flipped = e->ops->xEnergy(e->model, state);
     state[unit] = keep;
     return flipped - energy;
@@ -75,7 +80,7 @@ int ebm_enum_visit(const ebm_enum *e, float *state, const size_t *free_units,
     float saved[EBM_ENUM_HARD_LIMIT];
     for (size_t k = 0; k < n_free; k++) {
         saved[k] = state[free_units[k]];
-        state[free_units[k]] = e->low;
+        state[free_units[k]] = e->low[free_units[k]];
     }
     double energy = e->ops->xEnergy(e->model, state);
     int rc = visit(state, energy, ctx);
@@ -85,7 +90,7 @@ int ebm_enum_visit(const ebm_enum *e, float *state, const size_t *free_units,
     for (uint64_t g = 1; g < count && rc == 0; g++) {
         size_t unit = free_units[__builtin_ctzll(g)];
         double delta = flip_energy(e, state, unit, energy);
-        state[unit] = state[unit] == e->low ? e->high : e->low;
+        state[unit] = state[unit] == e->low[unit] ? e->high[unit] : e->low[unit];
         energy = g % ENUM_RESYNC == 0 ? e->ops->xEnergy(e->model, state)
                                       : energy + delta;
         rc = visit(state, energy, ctx);
@@ -193,7 +198,7 @@ int ebm_enum_marginals(const ebm_enum *e, double log_z, double *p_high,
     free(state);
     if (rc) return rc;
     /* ⟨s_i⟩ = low + (high − low) p(s_i = high) */
-    double span = (double)e->high - (double)e->low;
-    for (size_t i = 0; i < e->units; i++) p_high[i] = (p_high[i] - e->low) / span;
+    for (size_t i = 0; i < e->units; i++)
+        p_high[i] = (p_high[i] - e->low[i]) / ((double)e->high[i] - e->low[i]);
     return EBM_OK;
 }

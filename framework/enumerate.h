@@ -19,7 +19,7 @@ typedef struct ebm_enum {
     void *model;
     size_t units;
     double temperature;        /* xTemperature, or 1 */
-    float low, high;           /* xUnitValues */
+    float *low, *high;         /* each unit's two values (xUnitValues) */
     const unsigned char *data_mask;  /* xDataMask, or NULL: every unit is data */
     int max_units;             /* one sum may range over this many units */
     size_t *all;               /* 0..units−1 */

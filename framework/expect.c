@@ -128,6 +128,31 @@ static int find_point(const ebm_summary *s, const ebm_node *at, char *note,
     return -1;
 }
 
+/* A sweep without `at` and with reduce max|min|mean: the final values of
+ * every point reduced (e.g. a mean over seeds); a point without the metric
+ * (a failed run) makes the quantity unobtainable. */
+static double reduce_points(const ebm_summary *s, const char *metric,
+                            const char *reduce, char *note, size_t note_size) {
+    int m = ebm_summary_metric(s, metric);
+    if (m < 0) {
+        snprintf(note, note_size, "no sweep point logged %.400s", metric);
+        return NAN;
+    }
+    double acc = 0;
+    for (int p = 0; p < s->n_points; p++) {
+        double v = s->final[(size_t)p * s->n_metrics + m];
+        if (isnan(v)) {
+            snprintf(note, note_size, "sweep point %.400s has no %.400s", s->points[p],
+                     metric);
+            return NAN;
+        }
+        if (p == 0 || strcmp(reduce, "mean") == 0) acc = p == 0 ? v : acc + v;
+        else if (strcmp(reduce, "max") == 0) acc = v > acc ? v : acc;
+        else acc = v < acc ? v : acc;
+    }
+    return strcmp(reduce, "mean") == 0 ? acc / s->n_points : acc;
+}
+
 static double obtain_metric(const ebm_node *entry, const char *metric,
                             const char *result_dir, const ebm_summary *sweep,
                             char *note, size_t note_size) {
@@ -140,6 +165,9 @@ static double obtain_metric(const ebm_node *entry, const char *metric,
         return NAN;
     }
     char path[4400];
+    if (sweep && !ebm_node_child(entry, "at") && sweep->n_points > 1 &&
+        strcmp(reduce, "final") != 0)
+        return reduce_points(sweep, metric, reduce, note, note_size);
     if (sweep) {
         int p = find_point(sweep, ebm_node_child(entry, "at"), note, note_size);
         if (p < 0) return NAN;

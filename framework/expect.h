@@ -4,7 +4,9 @@
  *
  * An entry: quantity, source, value + tolerance or range [lo, hi], and how to
  * obtain it: metric (+ reduce final|max|min|mean, + at {key: value} to pick a
- * sweep point) or crossing {metric, level, over, direction below|above}.
+ * sweep point; in a sweep without `at`, reduce max|min|mean acts on every
+ * point's final value instead, e.g. a mean over seeds) or crossing {metric,
+ * level, over, direction below|above}.
  * With neither, the quantity names the metric (reduce final). */
 #ifndef EBM_EXPECT_H
 #define EBM_EXPECT_H

@@ -7,39 +7,55 @@
 #include "dataset.h"
 #include "estimator.h"
 #include "model.h"
+#include "sampler.h"
 
 /* Models */
 extern const ebm_model_ops ebm_model_hopfield;
+extern const ebm_model_ops ebm_model_ising;
 extern const ebm_model_ops ebm_model_boltzmann;
+
+/* Samplers */
+extern const ebm_sampler_ops ebm_sampler_gibbs;
+extern const ebm_sampler_ops ebm_sampler_mh;
+extern const ebm_sampler_ops ebm_sampler_annealing;
 
 /* Datasets */
 extern const ebm_dataset_ops ebm_dataset_fashion_mnist;
 extern const ebm_dataset_ops ebm_dataset_bars_stripes;
 extern const ebm_dataset_ops ebm_dataset_shifter;
 extern const ebm_dataset_ops ebm_dataset_random_patterns;
+extern const ebm_dataset_ops ebm_dataset_none;
 
 /* Estimators */
 extern const ebm_estimator_ops ebm_estimator_retrieval;
 extern const ebm_estimator_ops ebm_estimator_fixed_points;
 extern const ebm_estimator_ops ebm_estimator_energy_gap;
+extern const ebm_estimator_ops ebm_estimator_sample;
 extern const ebm_estimator_ops ebm_estimator_exact;
 extern const ebm_estimator_ops ebm_estimator_classify;
 
 static const ebm_plugin *const models[] = {
     &ebm_model_hopfield.info,
+    &ebm_model_ising.info,
     &ebm_model_boltzmann.info,
     NULL};
-static const ebm_plugin *const samplers[] = {NULL};
+static const ebm_plugin *const samplers[] = {
+    &ebm_sampler_gibbs.info,
+    &ebm_sampler_mh.info,
+    &ebm_sampler_annealing.info,
+    NULL};
 static const ebm_plugin *const datasets[] = {
     &ebm_dataset_fashion_mnist.info,
     &ebm_dataset_bars_stripes.info,
     &ebm_dataset_shifter.info,
     &ebm_dataset_random_patterns.info,
+    &ebm_dataset_none.info,
     NULL};
 static const ebm_plugin *const estimators[] = {
     &ebm_estimator_retrieval.info,
     &ebm_estimator_fixed_points.info,
     &ebm_estimator_energy_gap.info,
+    &ebm_estimator_sample.info,
     &ebm_estimator_exact.info,
     &ebm_estimator_classify.info,
     NULL};

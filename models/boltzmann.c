@@ -211,8 +211,10 @@ static const unsigned char *boltzmann_data_mask(void *model) {
 
 static void boltzmann_unit_values(void *model, float *low, float *high) {
     const boltzmann *m = model;
-    *low = m->low;
-    *high = m->high;
+    for (size_t i = 0; i < m->n; i++) {
+        low[i] = m->low;
+        high[i] = m->high;
+    }
 }
 
 /* w_ij = w_ji is one parameter, so ∂E/∂w_ij = −s_i s_j (i ≠ j), and

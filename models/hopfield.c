@@ -402,9 +402,11 @@ static void hopfield_flip_unit(void *model, float *state, size_t i) {
 }
 
 static void hopfield_unit_values(void *model, float *low, float *high) {
-    (void)model;
-    *low = -1.0f;
-    *high = 1.0f;
+    const hopfield *m = model;
+    for (size_t i = 0; i < m->n; i++) {
+        low[i] = -1.0f;
+        high[i] = 1.0f;
+    }
 }
 
 static int hopfield_evolve(void *model, float *state, const ebm_evolve *how,

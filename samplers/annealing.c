@@ -44,8 +44,9 @@ static size_t make_schedule(const ebm_node *cfg, double **temps, ebm_error *err)
     if (linear) {
         n = (size_t)ebm_cfg_int(cfg, "levels", 100);
     } else {
-        /* Levels above t_min, then t_min itself. */
-        double above = t_max > t_min ? ceil(log(t_min / t_max) / log(alpha)) : 0;
+        /* Levels above t_min, then t_min itself (the 1e-9 keeps a ratio that
+         * is an exact power of alpha from gaining a level by rounding). */
+        double above = t_max > t_min ? ceil(log(t_min / t_max) / log(alpha) - 1e-9) : 0;
         n = (size_t)(above < 0 ? 0 : above) + 1;
         if (above > MAX_LEVELS) n = MAX_LEVELS + 1;
     }

@@ -1,5 +1,5 @@
 /* mh.c — the mh sampler: Metropolis–Hastings with a choice of proposal
- * kernel (today "flip": k distinct free binary units flipped at once),
+ * kernel (today "flip": 1 to k distinct free binary units flipped at once),
  * accepted with min(1, exp(−ΔE/T)); reports proposals and acceptances. */
 #include <math.h>
 #include <stdlib.h>
@@ -10,12 +10,12 @@
 static const ebm_param mh_params[] = {
     EBM_SMP_COMMON_PARAMS,
     {.name = "kernel", .type = EBM_P_ENUM, .def = "flip", .choices = "flip",
-     .help = "proposal: flip = flip `flips` distinct random free units "
-             "(symmetric)"},
+     .help = "proposal: flip = flip between 1 and `flips` distinct random free "
+             "units (symmetric)"},
     {.name = "flips", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
-     .help = "kernel flip: units flipped per proposal (1: the unit comes from "
-             "the scan order; more: random distinct units, ceil(N/flips) "
-             "proposals per sweep)"},
+     .help = "kernel flip: at most this many units per proposal (1: the unit "
+             "comes from the scan order; k > 1: m ~ U{1..k} random distinct "
+             "units, ceil(N/k) proposals per sweep)"},
     EBM_PARAM_END};
 
 /* One chain's working state. */
@@ -58,11 +58,16 @@ static int flip_step(mh_chain *ch, float *x, size_t site, ebm_rng *rng) {
         ops->xFlipUnit(model, x, site);
         return 1;
     }
-    /* k distinct units: a partial Fisher–Yates shuffle of the pool puts them
-     * first. ΔE of the k-flip is the sum of single-flip energies taken one
-     * after another on the changing state, exactly E(x') − E(x). */
+    /* m ~ U{1..k} distinct units: a partial Fisher–Yates shuffle of the pool
+     * puts them first. The reverse move has the same m, units and
+     * probability, so the proposal stays symmetric; always flipping exactly
+     * k would, for even k, never change the parity of the number of high
+     * units and leave half the states unreachable. ΔE of the move is the sum
+     * of single-flip energies taken one after another on the changing state,
+     * exactly E(x') − E(x). */
+    size_t m = 1 + (size_t)ebm_rng_below(rng, ch->flips);
     double delta = 0.0;
-    for (size_t j = 0; j < ch->flips; j++) {
+    for (size_t j = 0; j < m; j++) {
         size_t pick = j + (size_t)ebm_rng_below(rng, ch->n_free - j);
         size_t unit = ch->pool[pick];
         ch->pool[pick] = ch->pool[j];
@@ -71,7 +76,7 @@ static int flip_step(mh_chain *ch, float *x, size_t site, ebm_rng *rng) {
         ops->xFlipUnit(model, x, unit);
     }
     if (metropolis_accept(delta, ch->temperature, rng)) return 1;
-    for (size_t j = ch->flips; j-- > 0;) ops->xFlipUnit(model, x, ch->pool[j]);
+    for (size_t j = m; j-- > 0;) ops->xFlipUnit(model, x, ch->pool[j]);
     return 0;
 }
 
@@ -166,7 +171,7 @@ static int mh_supports(const ebm_model_ops *model, char *why, size_t why_size) {
 const ebm_sampler_ops ebm_sampler_mh = {
     .info = {.version = EBM_SAMPLER_OPS_VERSION,
              .name = "mh",
-             .help = "Metropolis-Hastings: propose flipping `flips` free units, "
+             .help = "Metropolis-Hastings: propose flipping 1 to `flips` free units, "
                      "accept with min(1, exp(-dE/T)); reports the acceptance rate",
              .params = mh_params},
     .xRun = mh_run,

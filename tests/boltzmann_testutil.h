@@ -60,6 +60,24 @@ static inline void bm_randomise(void *m, double w_scale, double b_scale, uint64_
     }
 }
 
+/* The units' two values through xUnitValues (one pair per unit), reduced to
+ * the pair they all share; returns -1 when the units disagree or one is
+ * left unset. */
+static inline int bm_unit_values(const ebm_model_ops *ops, void *m, float *low,
+                                 float *high) {
+    size_t n = ops->xUnits(m);
+    float *lo = malloc(n * sizeof *lo), *hi = malloc(n * sizeof *hi);
+    for (size_t i = 0; i < n; i++) lo[i] = hi[i] = NAN;   /* every one must be set */
+    ops->xUnitValues(m, lo, hi);
+    int same = 1;
+    for (size_t i = 0; i < n; i++) same &= lo[i] == lo[0] && hi[i] == hi[0];
+    *low = lo[0];
+    *high = hi[0];
+    free(lo);
+    free(hi);
+    return same ? 0 : -1;
+}
+
 /* State number k: unit i is high when bit i of k is set. */
 static inline void bm_state_of(uint64_t k, size_t n, float low, float high, float *s) {
     for (size_t i = 0; i < n; i++) s[i] = (k >> i) & 1 ? high : low;

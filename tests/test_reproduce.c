@@ -153,14 +153,19 @@ TEST(expect_on_a_sweep) {
         "  - {quantity: no_at, metric: overlap, value: 0.5}\n"
         "  - {quantity: bad_at, metric: overlap, at: {bogus: 1}, value: 0.5}\n"
         "  - {quantity: bad_over, value: 1, crossing: {metric: overlap, level: 0.5,\n"
-        "     over: seedling}}\n");
+        "     over: seedling}}\n"
+        "  - {quantity: mean_over_points, metric: overlap, reduce: mean, value: 0.575,\n"
+        "     tolerance: 1e-12}\n"
+        "  - {quantity: max_over_points, metric: overlap, reduce: max, value: 1}\n"
+        "  - {quantity: min_over_points, metric: err, reduce: min, value: 0}\n"
+        "  - {quantity: absent_over_points, metric: nothing, reduce: mean, value: 0}\n");
     ASSERT(root);
     ebm_reproduce_row *rows = NULL;
     int n = 0;
     ebm_error err;
     ASSERT_OK(ebm_expect_evaluate("cap", ebm_node_child(root, "expect"), dir, 1,
                                   &rows, &n, &err));
-    ASSERT_EQ(n, 9);
+    ASSERT_EQ(n, 13);
     /* between (0.2, 0.8) and (0.3, 0.4): 0.2 + (0.6-0.8)*0.1/(0.4-0.8) = 0.25 */
     ASSERT_NEAR(rows[0].obtained, 0.25, 1e-12);
     ASSERT(rows[0].pass);
@@ -176,6 +181,14 @@ TEST(expect_on_a_sweep) {
     ASSERT_STR_CONTAINS(rows[6].note, "needs `at");
     ASSERT_STR_CONTAINS(rows[7].note, "bogus is not a swept key");
     ASSERT_STR_CONTAINS(rows[8].note, "seedling is not a swept key");
+    /* Without `at`, reduce acts across the points' final values:
+     * overlap (0.5+1+0.1+0.9 + 0.3+1+0.1+0.7)/8 = 0.575; err = 1 − overlap. */
+    ASSERT_NEAR(rows[9].obtained, 0.575, 1e-12);
+    ASSERT(rows[9].pass);
+    ASSERT(rows[10].obtained == 1.0 && rows[10].pass);
+    ASSERT_NEAR(rows[11].obtained, 0.0, 1e-12);
+    ASSERT(isnan(rows[12].obtained) && !rows[12].pass);
+    ASSERT_STR_CONTAINS(rows[12].note, "no sweep point logged nothing");
     ebm_reproduce_rows_free(rows, n);
     ebm_node_free(root);
     remove_tree(dir);
