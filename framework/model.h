@@ -22,6 +22,9 @@ typedef struct ebm_tensor {
 } ebm_tensor;
 
 size_t ebm_tensor_size(const ebm_tensor *t);
+/* Copies the first min(n, max) of a model's tensors into out (what every
+ * xParams does); returns how many. */
+int ebm_tensor_list(ebm_tensor *out, int max, const ebm_tensor *all, int n);
 
 /* Deterministic evolution (Hopfield-style dynamics at zero temperature). */
 typedef enum {

@@ -167,9 +167,7 @@ static int boltzmann_params_of(void *model, ebm_tensor *out, int max) {
         {.name = "W", .data = m->w, .rank = 2, .shape = {m->n, m->n}},
         {.name = "b", .data = m->b, .rank = 1, .shape = {m->n}},
     };
-    int k = max < 2 ? (max > 0 ? max : 0) : 2;
-    for (int i = 0; i < k; i++) out[i] = t[i];
-    return k;
+    return ebm_tensor_list(out, max, t, 2);
 }
 
 /* Data values above one half are "on"; hidden units start at the low value. */
