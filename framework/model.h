@@ -49,7 +49,7 @@ typedef struct ebm_evolve_result {
 
 enum { EBM_EVOLVE_LIMIT = 0, EBM_EVOLVE_FIXED_POINT = 1, EBM_EVOLVE_TWO_CYCLE = 2 };
 
-#define EBM_MODEL_OPS_VERSION 2
+#define EBM_MODEL_OPS_VERSION 3
 
 typedef struct ebm_model_ops {
     ebm_plugin info;
@@ -109,6 +109,30 @@ typedef struct ebm_model_ops {
     /* Each unit's possible values for enumeration and random starts: the
      * low and high value of a binary unit (−1/+1 or 0/1). */
     void (*xUnitValues)(void *model, float *low, float *high);
+
+    /* ---- v3: layered models (RBM, DBM), whose states are [visible | hidden
+     * layers] and whose layers are conditionally independent given their
+     * neighbours, so a whole layer of every chain updates in one GEMM ---- */
+    /* `steps` block-Gibbs steps for n states (rows of xUnits floats) at
+     * inverse temperature beta (the model's own 1/T included). A step
+     * resamples every layer given its neighbours in the model's order;
+     * units whose clamped byte is 1 keep their values. Row r draws only from
+     * ebm_rng_derive(rng, r), so the result does not depend on how rows are
+     * split across threads; callers pass a fresh stream to every call. */
+    int (*xBlockGibbs)(void *model, float *states, size_t n,
+                       const unsigned char *clamped, int steps, double beta,
+                       ebm_rng *rng, ebm_error *err);
+    /* Exact conditional statistics: grads += scale · mean over the n states
+     * of E[∂E/∂θ | visible part], the hidden units summed out analytically
+     * (an RBM's p(h|v) is a product). The trainer then uses it for both
+     * phases instead of xEnergyGrad on sampled hidden units: the same
+     * gradient in expectation, with less variance. */
+    int (*xDataGrad)(void *model, const float *states, size_t n, double scale,
+                     ebm_tensor *grads, ebm_error *err);
+    /* Free energy F(v) = −T log Σ_h exp(−E(v,h)/T) of the visible part of
+     * each of n states (rows of xUnits floats). */
+    int (*xFreeEnergy)(void *model, const float *states, size_t n,
+                       double *free_energy, ebm_error *err);
 } ebm_model_ops;
 
 #endif

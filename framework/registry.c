@@ -13,11 +13,15 @@
 extern const ebm_model_ops ebm_model_hopfield;
 extern const ebm_model_ops ebm_model_ising;
 extern const ebm_model_ops ebm_model_boltzmann;
+extern const ebm_model_ops ebm_model_rbm;
 
 /* Samplers */
 extern const ebm_sampler_ops ebm_sampler_gibbs;
 extern const ebm_sampler_ops ebm_sampler_mh;
 extern const ebm_sampler_ops ebm_sampler_annealing;
+extern const ebm_sampler_ops ebm_sampler_cd;
+extern const ebm_sampler_ops ebm_sampler_pcd;
+extern const ebm_sampler_ops ebm_sampler_pt;
 
 /* Datasets */
 extern const ebm_dataset_ops ebm_dataset_fashion_mnist;
@@ -38,11 +42,15 @@ static const ebm_plugin *const models[] = {
     &ebm_model_hopfield.info,
     &ebm_model_ising.info,
     &ebm_model_boltzmann.info,
+    &ebm_model_rbm.info,
     NULL};
 static const ebm_plugin *const samplers[] = {
     &ebm_sampler_gibbs.info,
     &ebm_sampler_mh.info,
     &ebm_sampler_annealing.info,
+    &ebm_sampler_cd.info,
+    &ebm_sampler_pcd.info,
+    &ebm_sampler_pt.info,
     NULL};
 static const ebm_plugin *const datasets[] = {
     &ebm_dataset_fashion_mnist.info,

@@ -70,37 +70,43 @@ static int choose_out_dir(const run *r, char *out, size_t size, ebm_error *err) 
     return ebm_proc_mkdirs(out, err);
 }
 
-static int load_data(run *r, ebm_error *err) {
-    const ebm_node *data_cfg = ebm_node_child(r->cfg, "data");
+int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
+                   ebm_dataset *valid, ebm_error *err) {
+    const ebm_node *data_cfg = ebm_node_child(cfg, "data");
     const ebm_dataset_ops *ops = (const ebm_dataset_ops *)ebm_registry_find(
         EBM_KIND_DATASET, ebm_cfg_str(data_cfg, "type", ""));
+    if (!ops) return ebm_fail(err, EBM_ECONFIG, "data.type: unknown dataset");
     ebm_rng data_rng;
-    ebm_rng_named(&data_rng, &r->root, "data");
-    int rc = ops->xLoad(data_cfg, &data_rng, &r->train, err);
+    ebm_rng_named(&data_rng, root, "data");
+    int rc = ops->xLoad(data_cfg, &data_rng, train, err);
     if (rc) return ebm_error_prefix(err, "data (%s)", ops->info.name);
-    if (r->train.n == 0 || r->train.dim == 0)
+    if (train->n == 0 || train->dim == 0)
         return ebm_fail(err, EBM_EDATA, "data (%s): the dataset is empty", ops->info.name);
     if (ebm_cfg_bool(data_cfg, "append_labels", 0) &&
-        (rc = ebm_dataset_append_labels(&r->train, err)))
+        (rc = ebm_dataset_append_labels(train, err)))
         return rc;
-    return ebm_dataset_split(&r->train, (size_t)ebm_cfg_int(data_cfg, "valid", 0),
-                             &r->valid, err);
+    return ebm_dataset_split(train, (size_t)ebm_cfg_int(data_cfg, "valid", 0), valid, err);
 }
 
-static int build_model(run *r, ebm_error *err) {
-    const ebm_node *model_cfg = ebm_node_child(r->cfg, "model");
-    r->ops = (const ebm_model_ops *)ebm_registry_find(
+int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset *train,
+                    const ebm_model_ops **ops_out, void **model, ebm_error *err) {
+    const ebm_node *model_cfg = ebm_node_child(cfg, "model");
+    const ebm_model_ops *ops = (const ebm_model_ops *)ebm_registry_find(
         EBM_KIND_MODEL, ebm_cfg_str(model_cfg, "type", ""));
+    if (!ops) return ebm_fail(err, EBM_ECONFIG, "model.type: unknown model");
+    *ops_out = ops;
     ebm_rng model_rng;
-    ebm_rng_named(&model_rng, &r->root, "model");
-    int rc = r->ops->xCreate(model_cfg, &r->train, &model_rng, &r->model, err);
-    if (rc) return ebm_error_prefix(err, "model (%s)", r->ops->info.name);
-    r->n_params = r->ops->xParams(r->model, r->params, MAX_TENSORS);
-    if (r->ops->xFit) {
+    ebm_rng_named(&model_rng, root, "model");
+    int rc = ops->xCreate(model_cfg, train, &model_rng, model, err);
+    if (rc) {
+        *model = NULL;
+        return ebm_error_prefix(err, "model (%s)", ops->info.name);
+    }
+    if (ops->xFit) {
         ebm_rng fit_rng;
-        ebm_rng_named(&fit_rng, &r->root, "fit");
-        rc = r->ops->xFit(r->model, &r->train, &fit_rng, err);
-        if (rc) return ebm_error_prefix(err, "model (%s): fit", r->ops->info.name);
+        ebm_rng_named(&fit_rng, root, "fit");
+        rc = ops->xFit(*model, train, &fit_rng, err);
+        if (rc) return ebm_error_prefix(err, "model (%s): fit", ops->info.name);
     }
     return EBM_OK;
 }
@@ -313,8 +319,9 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);
     snprintf(path, sizeof path, "%s/config.yaml", dir);
     if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
-    if (!rc) rc = load_data(&r, err);
-    if (!rc) rc = build_model(&r, err);
+    if (!rc) rc = ebm_setup_data(r.cfg, &r.root, &r.train, &r.valid, err);
+    if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, &r.ops, &r.model, err);
+    if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
     snprintf(path, sizeof path, "%s/run.h5", dir);
     if (!rc) {
         r.rf = ebm_runfile_create(path, r.yaml, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0), err);

@@ -7,7 +7,11 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "cfg.h"
+#include "dataset.h"
 #include "error.h"
+#include "model.h"
+#include "rng.h"
 
 /* What the runner reports to a progress callback. */
 typedef struct ebm_progress_event {
@@ -42,5 +46,15 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
  * NULL with every problem in diags. */
 char *ebm_resolve(const char *experiment, char *const *overrides,
                   int n_overrides, ebm_diags *diags);
+
+/* What a run builds before training, shared with `ebm sample` (which then
+ * loads the trained parameters): the configured data, split, and the model
+ * built (and fitted) from them, drawing from the same streams of root (the
+ * stream seeded by the config's seed) as the run did. On failure after
+ * creation *model is still set, for the caller to destroy. */
+int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
+                   ebm_dataset *valid, ebm_error *err);
+int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset *train,
+                    const ebm_model_ops **ops, void **model, ebm_error *err);
 
 #endif

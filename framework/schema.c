@@ -14,6 +14,9 @@ static const ebm_param data_common[] = {
      .help = "rows held out from the end of the data as the validation split"},
     {.name = "append_labels", .type = EBM_P_BOOL, .def = "false",
      .help = "append each row's label as one-hot columns (for models with label units)"},
+    {.name = "standardize", .type = EBM_P_BOOL, .def = "false",
+     .help = "shift and scale each column to mean 0, variance 1 by the training split's "
+             "statistics (Gaussian visible units)"},
     END};
 
 static const ebm_param optim_params[] = {
@@ -40,17 +43,11 @@ static const ebm_param train_params[] = {
      .help = "the optimiser: SGD with momentum, weight decay and lr decay"},
     {.name = "sampler", .type = EBM_P_PLUGIN, .flags = EBM_PF_OPTIONAL,
      .kind = EBM_KIND_SAMPLER,
-     .help = "contrastive (maximum-likelihood) training: the sampler of the data "
-             "term's hidden units and of the model term"},
-    {.name = "negatives", .type = EBM_P_ENUM, .def = "restart",
-     .choices = "restart|persistent",
-     .help = "model-term chains restarted from the data each update, or persistent across updates"},
-    {.name = "k", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
-     .help = "sampler sweeps of the model-term chains per update"},
-    {.name = "chains", .type = EBM_P_INT, .def = "100", .range = "[1, inf)",
-     .help = "number of persistent chains (negatives: persistent)"},
+     .help = "contrastive (maximum-likelihood) training: the model term's "
+             "sampler, cd (CD-k), pcd (persistent chains) or pt (tempering)"},
     {.name = "positive_sweeps", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
-     .help = "sampler sweeps over the hidden units with the data clamped"},
+     .help = "Gibbs sweeps over the hidden units with the data clamped (models "
+             "whose hidden units cannot be summed out exactly)"},
     END};
 
 static const ebm_param log_every_params[] = {

@@ -1,6 +1,6 @@
-/* train.c — the contrastive trainer: data term with hidden units sampled
- * given the data, model term from restarted or persistent chains, both
- * through the configured sampler plugin and the model's xEnergyGrad. */
+/* train.c — the contrastive trainer: the data term with hidden units summed
+ * out (xDataGrad) or sampled given the data, the model term from the
+ * training sampler's chains (restarted at the data or persistent). */
 #include "train.h"
 
 #include <stdlib.h>
@@ -14,8 +14,10 @@ struct ebm_trainer {
     const ebm_sampler_ops *sampler;
     const ebm_node *sampler_cfg;
     const volatile sig_atomic_t *stop;
+    void *sampler_state;              /* what the sampler's xOpen made */
+    ebm_sampler_stats stats;          /* summed since the last ebm_trainer_take_stats */
     size_t units, data_dim;
-    int persistent, k, positive_sweeps;
+    int persistent, positive_sweeps;
     const unsigned char *data_mask;   /* NULL: every unit is data */
     float *positive;                  /* max_rows states */
     float *negative;                  /* restart: max_rows; persistent: chains */
@@ -24,6 +26,7 @@ struct ebm_trainer {
 
 void ebm_trainer_free(ebm_trainer *t) {
     if (!t) return;
+    if (t->sampler->xClose) t->sampler->xClose(t->sampler_state);
     free(t->positive);
     free(t->negative);
     free(t);
@@ -58,7 +61,13 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
         (const ebm_sampler_ops *)ebm_registry_find(EBM_KIND_SAMPLER, name);
     if (!sampler_cfg || !sampler) {
         ebm_fail(err, EBM_ECONFIG, "train.sampler: model %s trains contrastively and "
-                 "needs a sampler (e.g. train.sampler: {type: gibbs})", ops->info.name);
+                 "needs a training sampler (e.g. train.sampler: {type: pcd})",
+                 ops->info.name);
+        return NULL;
+    }
+    if (sampler->training == EBM_CHAINS_NONE) {
+        ebm_fail(err, EBM_ECONFIG, "train.sampler: %s draws samples but does not "
+                 "train; use cd, pcd or pt", name);
         return NULL;
     }
     if (!ops->xEnergyGrad || !ops->xUnitValues) {
@@ -83,11 +92,11 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
     t->stop = stop;
     t->units = ops->xUnits(model);
     t->data_dim = data_dim;
-    t->persistent = strcmp(ebm_cfg_str(train_cfg, "negatives", "restart"), "persistent") == 0;
-    t->k = (int)ebm_cfg_int(train_cfg, "k", 1);
+    t->persistent = sampler->training == EBM_CHAINS_PERSISTENT;
     t->positive_sweeps = (int)ebm_cfg_int(train_cfg, "positive_sweeps", 1);
     t->data_mask = ops->xDataMask ? ops->xDataMask(model) : NULL;
-    size_t n_negative = t->persistent ? (size_t)ebm_cfg_int(train_cfg, "chains", 100) : max_rows;
+    size_t n_negative = t->persistent ? (size_t)ebm_cfg_int(sampler_cfg, "chains", 100)
+                                      : max_rows;
     t->positive = malloc(max_rows * t->units * sizeof *t->positive);
     t->negative = malloc(n_negative * t->units * sizeof *t->negative);
     if (!t->positive || !t->negative) {
@@ -99,6 +108,16 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
         random_states(t, t->negative, n_negative, rng);
         t->persistent_chains = (ebm_chains){.n = n_negative, .units = t->units,
                                             .x = t->negative};
+    }
+    if (sampler->xOpen) {
+        ebm_rng open_rng;
+        ebm_rng_named(&open_rng, rng, "sampler");
+        ebm_sample_ctx ctx = {.ops = ops, .model = model, .cfg = sampler_cfg,
+                              .rng = &open_rng, .stop = stop};
+        if (sampler->xOpen(&ctx, n_negative, t->units, &t->sampler_state, err)) {
+            ebm_trainer_free(t);
+            return NULL;
+        }
     }
     return t;
 }
@@ -114,12 +133,9 @@ static int any_hidden(const ebm_trainer *t) {
     return 0;
 }
 
-static int run_sampler(const ebm_trainer *t, ebm_chains *chains, int steps, ebm_rng *rng,
-                       ebm_error *err) {
-    ebm_sample_ctx ctx = {.ops = t->ops, .model = t->model, .cfg = t->sampler_cfg,
-                          .rng = rng, .log = NULL, .stop = t->stop};
-    ebm_sampler_stats stats = {0};
-    return t->sampler->xRun(&ctx, chains, steps, &stats, err);
+void ebm_trainer_take_stats(ebm_trainer *t, ebm_sampler_stats *stats) {
+    *stats = t->stats;
+    memset(&t->stats, 0, sizeof t->stats);
 }
 
 int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
@@ -142,15 +158,25 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     ebm_chains positive = {.n = n, .units = units, .x = t->positive,
                            .clamped = t->data_mask};
     int rc = EBM_OK;
-    if (any_hidden(t)) rc = run_sampler(t, &positive, t->positive_sweeps, &positive_rng, err);
-    if (!rc) rc = t->ops->xEnergyGrad(t->model, t->positive, n, inv_t, grads, err);
+    if (t->ops->xDataGrad) {
+        rc = t->ops->xDataGrad(t->model, t->positive, n, inv_t, grads, err);
+    } else {
+        if (any_hidden(t))
+            rc = ebm_gibbs_steps(t->ops, t->model, &positive, t->positive_sweeps, 1.0,
+                                 &positive_rng, t->stop, err);
+        if (!rc) rc = t->ops->xEnergyGrad(t->model, t->positive, n, inv_t, grads, err);
+    }
     if (rc) return rc;
 
     /* Model term: chains restarted from the data states, or the persistent ones. */
     ebm_chains restart = {.n = n, .units = units, .x = t->negative};
     ebm_chains *negative = t->persistent ? &t->persistent_chains : &restart;
     if (!t->persistent) memcpy(t->negative, t->positive, n * units * sizeof *t->negative);
-    rc = run_sampler(t, negative, t->k, &negative_rng, err);
-    if (!rc) rc = t->ops->xEnergyGrad(t->model, negative->x, negative->n, -inv_t, grads, err);
-    return rc;
+    ebm_sample_ctx ctx = {.ops = t->ops, .model = t->model, .cfg = t->sampler_cfg,
+                          .rng = &negative_rng, .stop = t->stop, .state = t->sampler_state};
+    rc = t->sampler->xRun(&ctx, negative, 0, &t->stats, err);
+    if (rc) return rc;
+    if (t->ops->xDataGrad)
+        return t->ops->xDataGrad(t->model, negative->x, negative->n, -inv_t, grads, err);
+    return t->ops->xEnergyGrad(t->model, negative->x, negative->n, -inv_t, grads, err);
 }

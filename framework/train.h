@@ -16,7 +16,8 @@
 
 typedef struct ebm_trainer ebm_trainer;
 
-/* Reads train.sampler, negatives, k, chains and positive_sweeps. Data rows
+/* Reads train.sampler (cd, pcd or pt: its chain policy says whether the
+ * model-term chains restart or persist) and positive_sweeps. Data rows
  * have data_dim columns (xEncode turns them into states); max_rows is the
  * largest minibatch; rng seeds the persistent chains' random starts. */
 ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops,
@@ -30,8 +31,12 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
                          ebm_tensor *grads, int n_grads, ebm_rng *rng,
                          ebm_error *err);
 
-/* The persistent chains (NULL when negatives restart), for checkpoints and
- * for logging samples. */
+/* The persistent chains (NULL when they restart), for checkpoints and for
+ * logging samples. */
 const ebm_chains *ebm_trainer_chains(const ebm_trainer *t);
+
+/* The sampler's statistics summed since the last call (swap counts of pt),
+ * then zeroed. */
+void ebm_trainer_take_stats(ebm_trainer *t, ebm_sampler_stats *stats);
 
 #endif

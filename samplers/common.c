@@ -134,3 +134,42 @@ void ebm_smp_collect_done(ebm_chains *chains, size_t base, size_t points) {
 int ebm_smp_stopped(const ebm_sample_ctx *ctx) {
     return ctx->stop && *ctx->stop;
 }
+
+int ebm_gibbs_supports(const char *sampler, const ebm_model_ops *model,
+                       char *why, size_t why_size) {
+    if (model->xBlockGibbs) return 1;
+    return ebm_smp_supports_binary(sampler, model, why, why_size);
+}
+
+int ebm_gibbs_steps(const ebm_model_ops *ops, void *model, ebm_chains *chains,
+                    int steps, double beta, ebm_rng *rng,
+                    const volatile sig_atomic_t *stop, ebm_error *err) {
+    double model_t = ops->xTemperature ? ops->xTemperature(model) : 1.0;
+    if (steps <= 0 || chains->n == 0) return EBM_OK;
+    if (ops->xBlockGibbs)
+        return ops->xBlockGibbs(model, chains->x, chains->n, chains->clamped, steps,
+                                beta / model_t, rng, err);
+    if (!ops->xFlipEnergy || !ops->xFlipUnit)
+        return ebm_fail(err, EBM_ENOTSUP, "model %s has neither block nor "
+                        "single-site Gibbs updates", ops->info.name);
+    ebm_smp_sites sites;
+    int rc = ebm_smp_sites_init(&sites, chains, err);
+    if (rc) return rc;
+    double t = model_t / beta;
+    for (size_t c = 0; c < chains->n; c++) {
+        if (stop && *stop) {
+            rc = ebm_fail(err, EBM_EINTERRUPT, "gibbs: interrupted");
+            break;
+        }
+        ebm_rng chain_rng;
+        ebm_rng_derive(&chain_rng, rng, c);
+        float *x = chains->x + c * chains->units;
+        for (int s = 0; s < steps; s++) {
+            ebm_smp_scan(&sites, 1, &chain_rng);
+            for (size_t k = 0; k < sites.n_free; k++)
+                ebm_smp_heat_bath(ops, model, x, sites.order[k], t, &chain_rng);
+        }
+    }
+    ebm_smp_sites_free(&sites);
+    return rc;
+}

@@ -1,6 +1,7 @@
-/* gibbs.c — the gibbs sampler: single-site heat-bath sweeps over the free
- * units of binary models at a temperature T, several independent chains,
- * burn-in, thinning and collection of states. */
+/* gibbs.c — the gibbs sampler: heat-bath sweeps over the free units at a
+ * temperature T — whole layers at once for layered models (RBM, DBM), else
+ * one binary unit at a time — several independent chains, burn-in, thinning
+ * and collection of states. */
 #include <stdlib.h>
 
 #include "common.h"
@@ -14,9 +15,6 @@ static void run_chain(const ebm_sample_ctx *ctx, ebm_chains *chains, size_t c,
     float *x = chains->x + c * chains->units;
     int total = st->burn_in + st->sweeps;
     for (int s = 1; s <= total; s++) {
-        /* Block updates (all units of one RBM/DBM layer at once, given the
-         * others) hook in here when the model offers a block-conditional op:
-         * one sweep becomes one pass over its blocks instead of its sites. */
         ebm_smp_scan(sites, st->random_scan, rng);
         for (size_t t = 0; t < sites->n_free; t++)
             ebm_smp_heat_bath(ctx->ops, ctx->model, x, sites->order[t],
@@ -26,13 +24,66 @@ static void run_chain(const ebm_sample_ctx *ctx, ebm_chains *chains, size_t c,
     }
 }
 
+/* Layered models: every chain advances together, one block step per sweep,
+ * in segments between collection points. Segment s draws from
+ * ebm_rng_derive(ctx->rng, s), and within it row c from its own stream. */
+static int run_blocks(const ebm_sample_ctx *ctx, ebm_chains *chains,
+                      const ebm_smp_settings *st, ebm_error *err) {
+    double model_t = ctx->ops->xTemperature ? ctx->ops->xTemperature(ctx->model) : 1.0;
+    double beta = model_t / st->temperature;
+    size_t base = chains->n_collected;
+    int total = st->burn_in + st->sweeps, done = 0;
+    uint64_t segment = 0;
+    while (done < total) {
+        if (ebm_smp_stopped(ctx)) return ebm_fail(err, EBM_EINTERRUPT, "gibbs: interrupted");
+        /* Up to the next collection point (or the end of burn-in). */
+        int next = done < st->burn_in ? st->burn_in : done + st->thin;
+        if (next > total) next = total;
+        ebm_rng segment_rng;
+        ebm_rng_derive(&segment_rng, ctx->rng, segment++);
+        int rc = ebm_gibbs_steps(ctx->ops, ctx->model, chains, next - done, beta,
+                                 &segment_rng, ctx->stop, err);
+        if (rc) return rc;
+        done = next;
+        size_t k;
+        if (ebm_smp_is_collect_sweep(st, done, &k))
+            for (size_t c = 0; c < chains->n; c++)
+                ebm_smp_collect(chains, base, k, c, chains->x + c * chains->units);
+    }
+    ebm_smp_collect_done(chains, base, (size_t)(st->sweeps / st->thin));
+    return EBM_OK;
+}
+
+static int random_starts(const ebm_sample_ctx *ctx, ebm_chains *chains, ebm_error *err) {
+    for (size_t c = 0; c < chains->n; c++) {
+        ebm_rng rng, start_rng;
+        ebm_rng_derive(&rng, ctx->rng, c);
+        ebm_rng_named(&start_rng, &rng, "start");
+        int rc = ebm_smp_random_state(ctx->ops, ctx->model, chains->x + c * chains->units,
+                                      chains->units, chains->clamped, &start_rng, err);
+        if (rc) return rc;
+    }
+    return EBM_OK;
+}
+
 static int gibbs_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                      ebm_sampler_stats *stats, ebm_error *err) {
     char why[256];
-    if (!ebm_smp_supports_binary("gibbs", ctx->ops, why, sizeof why))
+    if (!ebm_gibbs_supports("gibbs", ctx->ops, why, sizeof why))
         return ebm_fail(err, EBM_ENOTSUP, "%s", why);
     ebm_smp_settings st;
     ebm_smp_read_settings(ctx, steps, &st);
+    if (ctx->ops->xBlockGibbs) {
+        int rc = st.random_start ? random_starts(ctx, chains, err) : EBM_OK;
+        if (!rc) rc = run_blocks(ctx, chains, &st, err);
+        if (!rc && stats) {
+            long updates = (long)chains->n * (long)chains->units *
+                           (long)(st.burn_in + st.sweeps);
+            stats->proposed += updates;
+            stats->accepted += updates;
+        }
+        return rc;
+    }
     ebm_smp_sites sites;
     int rc = ebm_smp_sites_init(&sites, chains, err);
     if (rc) return rc;
@@ -62,7 +113,7 @@ static int gibbs_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
 }
 
 static int gibbs_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    return ebm_smp_supports_binary("gibbs", model, why, why_size);
+    return ebm_gibbs_supports("gibbs", model, why, why_size);
 }
 
 const ebm_sampler_ops ebm_sampler_gibbs = {

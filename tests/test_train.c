@@ -98,18 +98,17 @@ static void check_trainer(const char *train_yaml) {
 }
 
 TEST(persistent_chains_give_the_exact_gradient) {
-    check_trainer("{sampler: {type: gibbs}, negatives: persistent, chains: 400, k: 20, "
-                  "positive_sweeps: 20}");
+    check_trainer("{sampler: {type: pcd, chains: 400, k: 20}, positive_sweeps: 20}");
 }
 
 TEST(restarted_chains_with_long_runs_give_the_exact_gradient) {
-    check_trainer("{sampler: {type: gibbs}, negatives: restart, k: 50, positive_sweeps: 20}");
+    check_trainer("{sampler: {type: cd, k: 50}, positive_sweeps: 20}");
 }
 
 TEST(a_model_without_energy_gradient_is_refused) {
     extern const ebm_model_ops ebm_model_ising;
     ebm_error err;
-    const char *yaml = "{sampler: {type: gibbs}}";
+    const char *yaml = "{sampler: {type: pcd}}";
     ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "train", &err);
     ebm_model_ops no_grad = ebm_model_boltzmann;
     no_grad.xEnergyGrad = NULL;

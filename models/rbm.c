@@ -1,0 +1,267 @@
+/* rbm.c — the restricted Boltzmann machine plugin: Bernoulli or Gaussian
+ * visible units, Bernoulli hidden units, block Gibbs and the exact
+ * conditional gradient through GEMM (the algebra is in rbm_block.c). */
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "rbm.h"
+
+static const ebm_param rbm_params[] = {
+    {.name = "hidden", .type = EBM_P_INT, .flags = EBM_PF_REQUIRED, .range = "[1, inf)",
+     .help = "hidden units"},
+    {.name = "visible_units", .type = EBM_P_ENUM, .def = "bernoulli",
+     .choices = "bernoulli|gaussian",
+     .help = "bernoulli {0,1}, or gaussian with unit variance (standardise the "
+             "data: data.standardize: true)"},
+    {.name = "init_scale", .type = EBM_P_FLOAT, .def = "0.01", .range = "[0, inf)",
+     .help = "initial weights drawn from N(0, init_scale^2) (Hinton's guide: 0.01)"},
+    {.name = "bias_init", .type = EBM_P_ENUM, .def = "data", .choices = "data|zero",
+     .help = "data: visible biases log(p/(1-p)) of the data marginals (Bernoulli) "
+             "or the data means (Gaussian), hidden biases 0; zero: all 0"},
+    EBM_PARAM_END};
+
+/* Visible biases from the training data: a unit alone then matches its
+ * marginal. p is kept inside [1e-3, 1 − 1e-3] so constant pixels get a
+ * finite bias (−6.9) rather than −∞. */
+static void data_biases(ebm_rbm *m, const ebm_dataset *train) {
+    size_t nv = m->n_visible;
+    double *sum = calloc(nv, sizeof *sum);
+    if (!sum) return;
+    for (size_t r = 0; r < train->n; r++)
+        for (size_t i = 0; i < nv; i++) sum[i] += train->x[r * train->dim + i];
+    for (size_t i = 0; i < nv; i++) {
+        double mean = train->n ? sum[i] / (double)train->n : 0.5;
+        if (m->gaussian) {
+            m->b[i] = (float)mean;
+        } else {
+            double p = fmin(fmax(mean, 1e-3), 1 - 1e-3);
+            m->b[i] = (float)log(p / (1 - p));
+        }
+    }
+    free(sum);
+}
+
+static int rbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rng,
+                      void **out, ebm_error *err) {
+    ebm_rbm *m = calloc(1, sizeof *m);
+    if (!m) return ebm_fail(err, EBM_ENOMEM, "rbm");
+    int gaussian = strcmp(ebm_cfg_str(cfg, "visible_units", "bernoulli"), "gaussian") == 0;
+    int rc = ebm_rbm_init(m, train->dim, (size_t)ebm_cfg_int(cfg, "hidden", 1), gaussian, err);
+    if (rc) {
+        free(m);
+        return rc;
+    }
+    double scale = ebm_cfg_double(cfg, "init_scale", 0.01);
+    for (size_t k = 0; k < m->n_visible * m->n_hidden; k++)
+        m->W[k] = (float)(scale * ebm_rng_normal(rng));
+    if (strcmp(ebm_cfg_str(cfg, "bias_init", "data"), "data") == 0) data_biases(m, train);
+    *out = m;
+    return EBM_OK;
+}
+
+static void rbm_destroy(void *model) {
+    ebm_rbm *m = model;
+    ebm_rbm_free(m);
+    free(m);
+}
+
+static size_t rbm_units(void *model) {
+    ebm_rbm *m = model;
+    return m->n_visible + m->n_hidden;
+}
+
+static double rbm_energy(void *model, const float *s) {
+    ebm_rbm *m = model;
+    const float *v = s, *h = s + m->n_visible;
+    double e = 0;
+    for (size_t j = 0; j < m->n_hidden; j++) e -= (double)m->c[j] * h[j];
+    for (size_t i = 0; i < m->n_visible; i++) {
+        if (m->gaussian) {
+            double d = (double)v[i] - m->b[i];
+            e += 0.5 * d * d;
+        } else {
+            e -= (double)m->b[i] * v[i];
+        }
+        if (v[i] == 0.0f) continue;
+        const float *w = m->W + i * m->n_hidden;
+        double vw = 0;
+        for (size_t j = 0; j < m->n_hidden; j++) vw += (double)w[j] * h[j];
+        e -= v[i] * vw;
+    }
+    return e;
+}
+
+static int rbm_params_list(void *model, ebm_tensor *out, int max) {
+    ebm_rbm *m = model;
+    const ebm_tensor all[] = {
+        {.name = "W", .data = m->W, .rank = 2, .shape = {m->n_visible, m->n_hidden}},
+        {.name = "b", .data = m->b, .rank = 1, .shape = {m->n_visible}},
+        {.name = "c", .data = m->c, .rank = 1, .shape = {m->n_hidden}},
+    };
+    return ebm_tensor_list(out, max, all, 3);
+}
+
+static void rbm_encode(void *model, const float *row, float *state) {
+    ebm_rbm *m = model;
+    memcpy(state, row, m->n_visible * sizeof *state);
+    memset(state + m->n_visible, 0, m->n_hidden * sizeof *state);
+}
+
+static void rbm_decode(void *model, const float *state, float *row) {
+    ebm_rbm *m = model;
+    memcpy(row, state, m->n_visible * sizeof *row);
+}
+
+/* Single-site moves for the binary samplers (Bernoulli visible units only:
+ * a Gaussian unit has no flip; the samplers then use xBlockGibbs). */
+static double rbm_flip_energy(void *model, const float *s, size_t i) {
+    ebm_rbm *m = model;
+    size_t nv = m->n_visible, nh = m->n_hidden;
+    double field;
+    if (i < nv) {
+        const float *w = m->W + i * nh;
+        field = m->b[i];
+        for (size_t j = 0; j < nh; j++) field += (double)w[j] * s[nv + j];
+    } else {
+        size_t j = i - nv;
+        field = m->c[j];
+        for (size_t k = 0; k < nv; k++) field += (double)m->W[k * nh + j] * s[k];
+    }
+    return -(1.0 - 2.0 * s[i]) * field;
+}
+
+static void rbm_flip_unit(void *model, float *s, size_t i) {
+    (void)model;
+    s[i] = 1.0f - s[i];
+}
+
+static void rbm_flip_energies(void *model, const float *s, double *delta) {
+    size_t n = rbm_units(model);
+    for (size_t i = 0; i < n; i++) delta[i] = rbm_flip_energy(model, s, i);
+}
+
+static const unsigned char *rbm_data_mask(void *model) {
+    return ((ebm_rbm *)model)->data_mask;
+}
+
+static void rbm_unit_values(void *model, float *low, float *high) {
+    size_t n = rbm_units(model);
+    for (size_t i = 0; i < n; i++) {
+        low[i] = 0.0f;
+        high[i] = 1.0f;
+    }
+}
+
+/* grads += scale/n · Σ_rows ∂E/∂θ with hidden values H (samples or p(h|v)):
+ *   ∂E/∂W = −v hᵀ,  ∂E/∂c = −h,  ∂E/∂b = −v (Bernoulli) or b − v (Gaussian). */
+static int add_grad(ebm_rbm *m, const float *states, size_t n, const float *H,
+                    size_t ldh, double scale, ebm_tensor *grads) {
+    size_t nv = m->n_visible, nh = m->n_hidden, units = nv + nh;
+    float *gW = grads[0].data, *gb = grads[1].data, *gc = grads[2].data;
+    float s = (float)(-scale / (double)n);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nv, (int)nh, (int)n,
+                s, states, (int)units, H, (int)ldh, 1.0f, gW, (int)nh);
+    for (size_t r = 0; r < n; r++) {
+        const float *v = states + r * units, *h = H + r * ldh;
+        for (size_t i = 0; i < nv; i++) gb[i] += s * (m->gaussian ? v[i] - m->b[i] : v[i]);
+        for (size_t j = 0; j < nh; j++) gc[j] += s * h[j];
+    }
+    return EBM_OK;
+}
+
+static int rbm_energy_grad(void *model, const float *states, size_t n, double scale,
+                           ebm_tensor *grads, ebm_error *err) {
+    (void)err;
+    ebm_rbm *m = model;
+    if (n == 0) return EBM_OK;
+    return add_grad(m, states, n, states + m->n_visible, m->n_visible + m->n_hidden,
+                    scale, grads);
+}
+
+static int rbm_data_grad(void *model, const float *states, size_t n, double scale,
+                         ebm_tensor *grads, ebm_error *err) {
+    ebm_rbm *m = model;
+    size_t nv = m->n_visible, nh = m->n_hidden;
+    if (n == 0) return EBM_OK;
+    float *H = ebm_rbm_scratch(m, n * nh);
+    if (!H) return ebm_fail(err, EBM_ENOMEM, "rbm: %zu x %zu hidden probabilities", n, nh);
+    ebm_rbm_hidden_input(m, states, nv + nh, n, H, nh);
+    ebm_rbm_sigmoid(H, n, nh, nh, 1.0f);
+    return add_grad(m, states, n, H, nh, scale, grads);
+}
+
+/* One step: h ~ p(h|v), then v ~ p(v|h), each layer for all rows at once.
+ * A layer whose units are all clamped is skipped. */
+static int rbm_block_gibbs(void *model, float *states, size_t n,
+                           const unsigned char *clamped, int steps, double beta,
+                           ebm_rng *rng, ebm_error *err) {
+    ebm_rbm *m = model;
+    size_t nv = m->n_visible, nh = m->n_hidden, units = nv + nh;
+    if (n == 0) return EBM_OK;
+    size_t width = nv > nh ? nv : nh;
+    float *in = ebm_rbm_scratch(m, n * width);
+    ebm_rng *rngs = malloc(n * sizeof *rngs);
+    if (!in || !rngs) {
+        free(rngs);
+        return ebm_fail(err, EBM_ENOMEM, "rbm: block Gibbs buffers for %zu chains", n);
+    }
+    for (size_t r = 0; r < n; r++) ebm_rng_derive(&rngs[r], rng, r);
+    int visible_free = 1, hidden_free = 1;
+    if (clamped) {
+        visible_free = hidden_free = 0;
+        for (size_t i = 0; i < nv; i++) visible_free |= !clamped[i];
+        for (size_t j = 0; j < nh; j++) hidden_free |= !clamped[nv + j];
+    }
+    float b = (float)beta;
+    for (int step = 0; step < steps; step++) {
+        if (hidden_free) {
+            ebm_rbm_hidden_input(m, states, units, n, in, width);
+            ebm_rbm_sample_layer(in, width, states + nv, units, n, nh, 0, b, rngs,
+                                 clamped ? clamped + nv : NULL);
+        }
+        if (visible_free) {
+            ebm_rbm_visible_input(m, states + nv, units, n, in, width);
+            ebm_rbm_sample_layer(in, width, states, units, n, nv, m->gaussian, b, rngs,
+                                 clamped);
+        }
+    }
+    free(rngs);
+    return EBM_OK;
+}
+
+static int rbm_free_energy(void *model, const float *states, size_t n, double *out,
+                           ebm_error *err) {
+    ebm_rbm *m = model;
+    int rc = ebm_rbm_log_unnormalized(m, states, m->n_visible + m->n_hidden, n, 1.0,
+                                      out, err);
+    for (size_t r = 0; !rc && r < n; r++) out[r] = -out[r];
+    return rc;
+}
+
+const ebm_model_ops ebm_model_rbm = {
+    .info = {.version = EBM_MODEL_OPS_VERSION,
+             .name = "rbm",
+             .help = "restricted Boltzmann machine: Bernoulli or Gaussian visible, "
+                     "Bernoulli hidden units; E = -b'v - c'h - v'Wh (Gaussian: "
+                     "|v-b|^2/2 - c'h - v'Wh)",
+             .params = rbm_params},
+    .xCreate = rbm_create,
+    .xDestroy = rbm_destroy,
+    .xUnits = rbm_units,
+    .xEnergy = rbm_energy,
+    .xParams = rbm_params_list,
+    .xEncode = rbm_encode,
+    .xDecode = rbm_decode,
+    .xFlipEnergies = rbm_flip_energies,
+    .xFlipEnergy = rbm_flip_energy,
+    .xFlipUnit = rbm_flip_unit,
+    .xDataMask = rbm_data_mask,
+    .xEnergyGrad = rbm_energy_grad,
+    .xUnitValues = rbm_unit_values,
+    .xBlockGibbs = rbm_block_gibbs,
+    .xDataGrad = rbm_data_grad,
+    .xFreeEnergy = rbm_free_energy,
+};

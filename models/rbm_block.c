@@ -1,0 +1,128 @@
+/* rbm_block.c — the RBM's block operations (rbm.h): layer inputs by GEMM,
+ * layer sampling with one random stream per row, and the free energy. */
+#include "rbm.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ebm_rbm_init(ebm_rbm *m, size_t n_visible, size_t n_hidden, int gaussian,
+                 ebm_error *err) {
+    memset(m, 0, sizeof *m);
+    m->n_visible = n_visible;
+    m->n_hidden = n_hidden;
+    m->gaussian = gaussian;
+    m->W = calloc(n_visible * n_hidden, sizeof *m->W);
+    m->b = calloc(n_visible, sizeof *m->b);
+    m->c = calloc(n_hidden, sizeof *m->c);
+    m->data_mask = calloc(n_visible + n_hidden, 1);
+    if (!m->W || !m->b || !m->c || !m->data_mask) {
+        ebm_rbm_free(m);
+        return ebm_fail(err, EBM_ENOMEM, "rbm: %zu x %zu weights", n_visible, n_hidden);
+    }
+    memset(m->data_mask, 1, n_visible);
+    return EBM_OK;
+}
+
+void ebm_rbm_free(ebm_rbm *m) {
+    free(m->W);
+    free(m->b);
+    free(m->c);
+    free(m->data_mask);
+    free(m->scratch);
+    memset(m, 0, sizeof *m);
+}
+
+float *ebm_rbm_scratch(ebm_rbm *m, size_t floats) {
+    if (floats <= m->scratch_size) return m->scratch;
+    float *grown = realloc(m->scratch, floats * sizeof *grown);
+    if (!grown) return NULL;
+    m->scratch = grown;
+    m->scratch_size = floats;
+    return grown;
+}
+
+/* out rows ← bias, then out += x · op(W): the bias row copied first so one
+ * GEMM with beta = 1 adds the product. */
+static void affine(const float *x, size_t ldx, size_t n, const float *W,
+                   int transpose, size_t in_width, size_t out_width,
+                   const float *bias, float *out, size_t ldo) {
+    for (size_t r = 0; r < n; r++) memcpy(out + r * ldo, bias, out_width * sizeof *out);
+    if (n == 0 || in_width == 0 || out_width == 0) return;
+    /* W is n_visible × n_hidden: x·W when x is visible, x·Wᵀ when hidden. */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, transpose ? CblasTrans : CblasNoTrans,
+                (int)n, (int)out_width, (int)in_width, 1.0f, x, (int)ldx, W,
+                transpose ? (int)in_width : (int)out_width, 1.0f, out, (int)ldo);
+}
+
+void ebm_rbm_hidden_input(const ebm_rbm *m, const float *v, size_t ldv,
+                          size_t n, float *out, size_t ldo) {
+    affine(v, ldv, n, m->W, 0, m->n_visible, m->n_hidden, m->c, out, ldo);
+}
+
+void ebm_rbm_visible_input(const ebm_rbm *m, const float *h, size_t ldh,
+                           size_t n, float *out, size_t ldo) {
+    affine(h, ldh, n, m->W, 1, m->n_hidden, m->n_visible, m->b, out, ldo);
+}
+
+void ebm_rbm_sigmoid(float *x, size_t n, size_t width, size_t ld, float beta) {
+    for (size_t r = 0; r < n; r++) {
+        float *row = x + r * ld;
+        for (size_t i = 0; i < width; i++) row[i] = 1.0f / (1.0f + expf(-beta * row[i]));
+    }
+}
+
+void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
+                          size_t ld_out, size_t n, size_t width, int gaussian,
+                          float beta, ebm_rng *rngs, const unsigned char *keep) {
+    float sd = gaussian ? 1.0f / sqrtf(beta) : 0.0f;
+    for (size_t r = 0; r < n; r++) {
+        const float *x = in + r * ld_in;
+        float *y = out + r * ld_out;
+        ebm_rng *rng = &rngs[r];
+        for (size_t i = 0; i < width; i++) {
+            if (keep && keep[i]) continue;
+            if (gaussian) {
+                y[i] = x[i] + sd * (float)ebm_rng_normal(rng);
+            } else {
+                /* u < σ(z)  ⇔  u (1 + e^{−z}) < 1, one exp and no division. */
+                float u = ebm_rng_uniformf(rng);
+                y[i] = u * (1.0f + expf(-beta * x[i])) < 1.0f ? 1.0f : 0.0f;
+            }
+        }
+    }
+}
+
+double ebm_softplus(double x) {
+    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
+int ebm_rbm_log_unnormalized(ebm_rbm *m, const float *v, size_t ldv, size_t n,
+                             double beta, double *out, ebm_error *err) {
+    size_t nv = m->n_visible, nh = m->n_hidden;
+    /* In blocks of rows so the scratch stays small for large n. */
+    enum { BLOCK = 256 };
+    float *in = ebm_rbm_scratch(m, (size_t)BLOCK * (nh ? nh : 1));
+    if (!in) return ebm_fail(err, EBM_ENOMEM, "rbm: free-energy scratch");
+    for (size_t start = 0; start < n; start += BLOCK) {
+        size_t rows = n - start < BLOCK ? n - start : BLOCK;
+        ebm_rbm_hidden_input(m, v + start * ldv, ldv, rows, in, nh);
+        for (size_t r = 0; r < rows; r++) {
+            const float *x = v + (start + r) * ldv;
+            double visible = 0;
+            for (size_t i = 0; i < nv; i++) {
+                if (m->gaussian) {
+                    double d = (double)x[i] - m->b[i];
+                    visible -= 0.5 * d * d;
+                } else {
+                    visible += (double)m->b[i] * x[i];
+                }
+            }
+            double hidden = 0;
+            for (size_t j = 0; j < nh; j++) hidden += ebm_softplus(beta * in[r * nh + j]);
+            out[start + r] = beta * visible + hidden;
+        }
+    }
+    return EBM_OK;
+}
