@@ -18,6 +18,8 @@ typedef struct ebm_eval {
     const ebm_model_ops *ops;
     void *model;
     const ebm_dataset *data;     /* the split the config names */
+    const ebm_dataset *train, *valid;   /* both splits (valid may be empty),
+                                           for estimators that compare them */
     const ebm_node *cfg;         /* this estimator's own validated map */
     ebm_rng *rng;                /* a stream for this estimator at this step */
     ebm_log *log;                /* metrics go here, prefix already set */

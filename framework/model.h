@@ -133,6 +133,11 @@ typedef struct ebm_model_ops {
      * each of n states (rows of xUnits floats). */
     int (*xFreeEnergy)(void *model, const float *states, size_t n,
                        double *free_energy, ebm_error *err);
+    /* Exact log Z (T included) by the model's cheapest enumeration (an RBM
+     * enumerates its smaller layer and sums the other out analytically);
+     * EBM_ELIMIT with a clear message beyond 2^max_bits terms. NULL: the
+     * exact estimator enumerates every unit. */
+    int (*xLogPartition)(void *model, int max_bits, double *log_z, ebm_error *err);
 } ebm_model_ops;
 
 #endif

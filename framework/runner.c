@@ -159,6 +159,7 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
         ebm_log_begin(r->log, epoch, ebm_cfg_str(est_cfg, "name", type), type, split);
         report(r, epoch, type);
         ebm_eval ev = {.ops = r->ops, .model = r->model, .data = data,
+                       .train = &r->train, .valid = &r->valid,
                        .cfg = est_cfg, .rng = &step_rng, .log = r->log,
                        .stop = r->opts->stop, .step = epoch,
                        .is_final = epoch == r->epochs};
