@@ -111,5 +111,7 @@ int ebm_edit_distance(const char *a, const char *b);
 /* ---- output (emit.c) ---- */
 /* The tree as block-style YAML text (malloc'd, NUL-terminated). */
 char *ebm_cfg_to_yaml(const ebm_node *root);
+/* The tree as flow-style YAML on one line, e.g. {type: cd, k: 1}. */
+char *ebm_cfg_to_flow(const ebm_node *root);
 
 #endif

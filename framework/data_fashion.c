@@ -1,5 +1,6 @@
 /* data_fashion.c — the Fashion-MNIST dataset plugin: the IDX files of Debian's
- * dataset-fashion-mnist package, optionally filtered by class and binarised. */
+ * dataset-fashion-mnist package, optionally filtered by class and binarised
+ * (by threshold, or stochastically per minibatch). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,9 @@ static const ebm_param fashion_params[] = {
     {.name = "per_class", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "keep at most this many images of each class (0 = no limit)"},
     {.name = "binarize", .type = EBM_P_ENUM, .def = "threshold",
-     .choices = "threshold|none", .help = "pixels to {0,1} by threshold, or grey levels in [0,1]"},
+     .choices = "threshold|stochastic|none",
+     .help = "pixels to {0,1} by threshold, drawn as Bernoulli(grey) afresh for every "
+             "minibatch (stochastic), or grey levels in [0,1] (none)"},
     {.name = "threshold", .type = EBM_P_FLOAT, .def = "0.5", .range = "(0, 1)",
      .help = "pixel value above which a binarised pixel is 1"},
     EBM_PARAM_END};
@@ -116,6 +119,8 @@ static int fashion_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
     out->n = n;
     out->dim = all.dim;
     out->n_classes = 10;
+    /* grey levels stay in x; the runner draws each minibatch from them */
+    out->stochastic = strcmp(ebm_cfg_str(cfg, "binarize", "threshold"), "stochastic") == 0;
     out->height = all.height;
     out->width = all.width;
     free(keep);

@@ -28,23 +28,29 @@ static const ebm_param bars_params[] = {
      .help = "images are side x side"},
     {.name = "repeat", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
      .help = "how many copies of the pattern list the data hold"},
+    {.name = "duplicates", .type = EBM_P_BOOL, .def = "false",
+     .help = "list the blank and the full image twice, as a bar and as a stripe "
+             "(2*2^side images, the convention of Shark and Fischer & Igel)"},
     EBM_PARAM_END};
 
 /* Every pattern whose rows are each all on or all off (stripes, label 1), or
  * whose columns are (bars, label 0): 2·2^side − 2 distinct images, the blank
- * and the full one listed once, as bars. */
+ * and the full one listed once, as bars (twice with `duplicates`). */
 static int bars_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                      ebm_error *err) {
     (void)rng;
     int side = (int)ebm_cfg_int(cfg, "side", 3);
     size_t repeat = (size_t)ebm_cfg_int(cfg, "repeat", 1);
-    size_t distinct = 2 * ((size_t)1 << side) - 2, dim = (size_t)side * side;
+    int duplicates = ebm_cfg_bool(cfg, "duplicates", 0);
+    size_t distinct = 2 * ((size_t)1 << side) - (duplicates ? 0 : 2);
+    size_t dim = (size_t)side * side;
     int rc = alloc_rows(out, distinct * repeat, dim, 2, err);
     if (rc) return rc;
     size_t row = 0;
     for (int kind = 0; kind < 2; kind++) {
         for (unsigned mask = 0; mask < (1u << side); mask++) {
-            if (kind == 1 && (mask == 0 || mask == (1u << side) - 1)) continue;
+            if (kind == 1 && !duplicates && (mask == 0 || mask == (1u << side) - 1))
+                continue;
             float *x = out->x + row * dim;
             for (int i = 0; i < side; i++)
                 for (int j = 0; j < side; j++)

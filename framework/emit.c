@@ -1,6 +1,7 @@
-/* emit.c — a config tree back to block-style YAML (the resolved config that
- * `ebm validate` prints and every run file keeps). libyaml's emitter does the
- * quoting, so the text parses back to the same tree. */
+/* emit.c — a config tree back to YAML: block style for the resolved config
+ * that `ebm validate` prints and every run file keeps, flow style on one line
+ * for a map given as a sweep value. libyaml's emitter does the quoting, so
+ * the text parses back to the same tree. */
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -45,33 +46,35 @@ static int emit_scalar(yaml_emitter_t *em, const char *text, int quoted) {
     return yaml_emitter_emit(em, &ev);
 }
 
-static int emit_node(yaml_emitter_t *em, const ebm_node *n) {
+static int emit_node(yaml_emitter_t *em, const ebm_node *n, int flow) {
     yaml_event_t ev;
     switch (n->kind) {
     case EBM_NODE_SCALAR:
         return emit_scalar(em, n->scalar, n->quoted);
     case EBM_NODE_MAP:
         if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-                                                 YAML_BLOCK_MAPPING_STYLE) ||
+                                                 flow ? YAML_FLOW_MAPPING_STYLE
+                                                      : YAML_BLOCK_MAPPING_STYLE) ||
             !yaml_emitter_emit(em, &ev))
             return 0;
         for (int i = 0; i < n->n; i++)
-            if (!emit_scalar(em, n->keys[i], 0) || !emit_node(em, n->values[i]))
+            if (!emit_scalar(em, n->keys[i], 0) || !emit_node(em, n->values[i], flow))
                 return 0;
         return yaml_mapping_end_event_initialize(&ev) && yaml_emitter_emit(em, &ev);
     case EBM_NODE_SEQ:
         if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-                                                  YAML_BLOCK_SEQUENCE_STYLE) ||
+                                                  flow ? YAML_FLOW_SEQUENCE_STYLE
+                                                       : YAML_BLOCK_SEQUENCE_STYLE) ||
             !yaml_emitter_emit(em, &ev))
             return 0;
         for (int i = 0; i < n->n; i++)
-            if (!emit_node(em, n->values[i])) return 0;
+            if (!emit_node(em, n->values[i], flow)) return 0;
         return yaml_sequence_end_event_initialize(&ev) && yaml_emitter_emit(em, &ev);
     }
     return 0;
 }
 
-char *ebm_cfg_to_yaml(const ebm_node *root) {
+static char *emit(const ebm_node *root, int flow) {
     if (!root) return NULL;
     buffer out = {0};
     yaml_emitter_t em;
@@ -84,7 +87,7 @@ char *ebm_cfg_to_yaml(const ebm_node *root) {
     int ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
              yaml_emitter_emit(&em, &ev) &&
              yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) &&
-             yaml_emitter_emit(&em, &ev) && emit_node(&em, root) &&
+             yaml_emitter_emit(&em, &ev) && emit_node(&em, root, flow) &&
              yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&em, &ev) &&
              yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev) &&
              yaml_emitter_flush(&em);
@@ -95,4 +98,17 @@ char *ebm_cfg_to_yaml(const ebm_node *root) {
     }
     if (!out.text) return strdup("{}\n");
     return out.text;
+}
+
+char *ebm_cfg_to_yaml(const ebm_node *root) { return emit(root, 0); }
+
+char *ebm_cfg_to_flow(const ebm_node *root) {
+    char *text = emit(root, 1);
+    if (!text) return NULL;
+    /* One line: drop the document-end marker and the newlines libyaml adds. */
+    size_t len = strlen(text);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' ')) text[--len] = '\0';
+    if (len >= 3 && strcmp(text + len - 3, "...") == 0) text[len -= 3] = '\0';
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' ')) text[--len] = '\0';
+    return text;
 }

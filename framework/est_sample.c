@@ -65,8 +65,22 @@ static double spin(const sample_run *r, size_t i, float v) {
 
 static int log_images(const ebm_eval *ev, const sample_run *r, size_t n,
                       size_t units, ebm_error *err) {
-    int height = ev->data->height, width = ev->data->width;
-    if ((size_t)height * (size_t)width != units) {
+    const ebm_dataset *d = ev->data;
+    size_t pixels = (size_t)d->height * (size_t)d->width;
+    if (ev->ops->xDecode && d->dim <= units) {
+        /* Layered models: the visible part as a data row, drawn in the data's
+         * shape (label columns, if any, left out). */
+        for (size_t k = 0; k < n; k++)
+            ev->ops->xDecode(ev->model, r->x + k * units, r->image + k * d->dim);
+        if (pixels == 0 || pixels > d->dim) pixels = d->dim;
+        for (size_t k = 1; k < n && pixels < d->dim; k++)
+            memmove(r->image + k * pixels, r->image + k * d->dim, pixels * sizeof *r->image);
+        return ebm_log_images(ev->log, NULL, r->image, n, pixels,
+                              pixels == d->dim - d->label_columns ? d->height : 0,
+                              pixels == d->dim - d->label_columns ? d->width : 0, NULL, err);
+    }
+    int height = d->height, width = d->width;
+    if (pixels != units) {
         size_t side = (size_t)llround(sqrt((double)units));
         height = width = side * side == units ? (int)side : 0;
     }

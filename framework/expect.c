@@ -95,6 +95,36 @@ static int same_value(const char *a, const char *b) {
     return strcmp(a, b) == 0;
 }
 
+/* Which swept key an `at` key names: the key itself, or a swept key whose
+ * value is a map and that the `at` key reaches into (`train.sampler.type`
+ * inside a swept `train.sampler`); *inner is then the rest of the path. */
+static int at_key(const ebm_summary *s, const char *key, const char **inner) {
+    *inner = NULL;
+    int k = ebm_summary_key(s, key);
+    if (k >= 0) return k;
+    for (k = 0; k < s->n_keys; k++) {
+        size_t len = strlen(s->keys[k]);
+        if (strncmp(key, s->keys[k], len) == 0 && key[len] == '.') {
+            *inner = key + len + 1;
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* Does point p's value of swept key k (at path inner inside it) equal want? */
+static int point_has(const ebm_summary *s, int p, int k, const char *inner,
+                     const char *want) {
+    const char *text = s->params[(size_t)p * s->n_keys + k];
+    if (!inner) return same_value(text, want);
+    ebm_error err;
+    ebm_node *value = ebm_cfg_parse_string(text, strlen(text), "sweep value", &err);
+    const char *got = value ? ebm_cfg_str(value, inner, NULL) : NULL;
+    int match = got && same_value(got, want);
+    ebm_node_free(value);
+    return match;
+}
+
 /* The sweep point that `at` names (every key given must match). */
 static int find_point(const ebm_summary *s, const ebm_node *at, char *note,
                       size_t note_size) {
@@ -108,8 +138,9 @@ static int find_point(const ebm_summary *s, const ebm_node *at, char *note,
         snprintf(note, note_size, "`at` must be a map {key: value}");
         return -1;
     }
+    const char *inner;
     for (int i = 0; i < at->n; i++) {
-        if (ebm_summary_key(s, at->keys[i]) < 0) {
+        if (at_key(s, at->keys[i], &inner) < 0) {
             snprintf(note, note_size, "at: %s is not a swept key", at->keys[i]);
             return -1;
         }
@@ -117,10 +148,10 @@ static int find_point(const ebm_summary *s, const ebm_node *at, char *note,
     for (int p = 0; p < s->n_points; p++) {
         int match = 1;
         for (int i = 0; match && i < at->n; i++) {
-            int k = ebm_summary_key(s, at->keys[i]);
+            int k = at_key(s, at->keys[i], &inner);
             const ebm_node *want = at->values[i];
             match = want->kind == EBM_NODE_SCALAR &&
-                    same_value(s->params[(size_t)p * s->n_keys + k], want->scalar);
+                    point_has(s, p, k, inner, want->scalar);
         }
         if (match) return p;
     }

@@ -29,6 +29,7 @@ extern const ebm_dataset_ops ebm_dataset_bars_stripes;
 extern const ebm_dataset_ops ebm_dataset_shifter;
 extern const ebm_dataset_ops ebm_dataset_random_patterns;
 extern const ebm_dataset_ops ebm_dataset_none;
+extern const ebm_dataset_ops ebm_dataset_csv;
 
 /* Estimators */
 extern const ebm_estimator_ops ebm_estimator_retrieval;
@@ -37,6 +38,7 @@ extern const ebm_estimator_ops ebm_estimator_energy_gap;
 extern const ebm_estimator_ops ebm_estimator_sample;
 extern const ebm_estimator_ops ebm_estimator_exact;
 extern const ebm_estimator_ops ebm_estimator_classify;
+extern const ebm_estimator_ops ebm_estimator_filters;
 
 static const ebm_plugin *const models[] = {
     &ebm_model_hopfield.info,
@@ -58,6 +60,7 @@ static const ebm_plugin *const datasets[] = {
     &ebm_dataset_shifter.info,
     &ebm_dataset_random_patterns.info,
     &ebm_dataset_none.info,
+    &ebm_dataset_csv.info,
     NULL};
 static const ebm_plugin *const estimators[] = {
     &ebm_estimator_retrieval.info,
@@ -66,6 +69,7 @@ static const ebm_plugin *const estimators[] = {
     &ebm_estimator_sample.info,
     &ebm_estimator_exact.info,
     &ebm_estimator_classify.info,
+    &ebm_estimator_filters.info,
     NULL};
 
 static const ebm_plugin *const *const tables[EBM_KIND_COUNT] = {

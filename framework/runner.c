@@ -85,7 +85,10 @@ int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
     if (ebm_cfg_bool(data_cfg, "append_labels", 0) &&
         (rc = ebm_dataset_append_labels(train, err)))
         return rc;
-    return ebm_dataset_split(train, (size_t)ebm_cfg_int(data_cfg, "valid", 0), valid, err);
+    rc = ebm_dataset_split(train, (size_t)ebm_cfg_int(data_cfg, "valid", 0), valid, err);
+    if (!rc && ebm_cfg_bool(data_cfg, "standardize", 0))
+        rc = ebm_dataset_standardize(train, valid, err);
+    return rc;
 }
 
 int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset *train,
@@ -201,8 +204,10 @@ static int train_epoch(run *r, ebm_optim *optim, size_t *order, float *batch,
         for (size_t k = 0; k < rows; k++)
             memcpy(batch + k * dim, r->train.x + order[start + k] * dim,
                    dim * sizeof *batch);
-        ebm_rng batch_rng;
+        ebm_rng batch_rng, draw_rng;
         ebm_rng_derive(&batch_rng, &epoch_rng, b);
+        ebm_rng_named(&draw_rng, &batch_rng, "binarize");
+        ebm_dataset_draw_rows(&r->train, batch, rows, &draw_rng);
         int rc = r->trainer ? ebm_trainer_gradient(r->trainer, batch, rows, r->grads,
                                                    r->n_params, &batch_rng, err)
                             : r->ops->xGradient(r->model, batch, rows, r->grads,
@@ -212,6 +217,18 @@ static int train_epoch(run *r, ebm_optim *optim, size_t *order, float *batch,
     }
     ebm_optim_end_epoch(optim);
     return params_finite(r, epoch, err);
+}
+
+/* What the training sampler reports, as metrics of every epoch: the swap
+ * acceptance of tempering ("train_swap_rate"). */
+static int log_sampler_stats(run *r, int epoch, ebm_error *err) {
+    if (!r->trainer) return EBM_OK;
+    ebm_sampler_stats stats;
+    ebm_trainer_take_stats(r->trainer, &stats);
+    if (stats.swaps_proposed == 0) return EBM_OK;
+    ebm_log_begin(r->log, epoch, "train", "trainer", "train");
+    return ebm_log_metric(r->log, "swap_rate",
+                          (double)stats.swaps_accepted / (double)stats.swaps_proposed, err);
 }
 
 static int alloc_grads(run *r, ebm_error *err) {
@@ -251,6 +268,7 @@ static int train(run *r, ebm_error *err) {
     if (!order || !batch) rc = ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
     for (int epoch = 1; !rc && epoch <= r->epochs; epoch++) {
         rc = train_epoch(r, &optim, order, batch, batch_size, epoch, err);
+        if (!rc) rc = log_sampler_stats(r, epoch, err);
         if (!rc) report(r, epoch, "train");
         if (!rc) rc = evaluate(r, epoch, err);
         if (!rc && stopped(r)) rc = EBM_EINTERRUPT;

@@ -253,14 +253,18 @@ static int file_axis(const char *key, const ebm_node *value,
         if (!axis->key) return ebm_fail(err, EBM_ENOMEM, "out of memory");
         for (int i = 0; i < value->n; i++) {
             const ebm_node *item = value->values[i];
-            if (item->kind != EBM_NODE_SCALAR || !*item->scalar) {
+            if (item->kind == EBM_NODE_SCALAR ? !*item->scalar : item->n == 0) {
                 ebm_sweep_axis_free(axis);
                 return ebm_fail(err, EBM_ECONFIG,
                                 "%s:%d:%d: sweep.%s: item %d must be a "
-                                "non-empty scalar", file, item->mark.line,
+                                "non-empty scalar or map", file, item->mark.line,
                                 item->mark.column, key, i + 1);
             }
-            if (push_value(axis, strdup(item->scalar))) {
+            /* A map item (a whole sampler, say) becomes its flow text, which
+             * an override parses back into the same map. */
+            char *text = item->kind == EBM_NODE_SCALAR ? strdup(item->scalar)
+                                                       : ebm_cfg_to_flow(item);
+            if (push_value(axis, text)) {
                 ebm_sweep_axis_free(axis);
                 return ebm_fail(err, EBM_ENOMEM, "out of memory");
             }
