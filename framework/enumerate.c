@@ -18,6 +18,9 @@ int ebm_enum_init(ebm_enum *e, const ebm_model_ops *ops, void *model,
         return ebm_fail(err, EBM_ENOTSUP,
                         "%s: exact enumeration needs binary units (the model "
                         "has no xUnitValues)", ops->info.name);
+    if (ops->xBinary && !ops->xBinary(model))
+        return ebm_fail(err, EBM_ENOTSUP, "%s: exact enumeration needs binary units, "
+                        "and this one has real-valued units", ops->info.name);
     if (max_units < 0 || max_units > EBM_ENUM_HARD_LIMIT)
         return ebm_fail(err, EBM_EINVAL, "enumeration limit of %d units is outside "
                         "[0, %d]", max_units, EBM_ENUM_HARD_LIMIT);

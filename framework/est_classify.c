@@ -1,40 +1,36 @@
 /* est_classify.c — the classify estimator: for a model whose last `labels`
- * data columns are one-hot label units, the exact P(c | v) by enumeration
- * (hidden units summed out), its accuracy and the log-probability of the
- * true label over the split's rows. */
+ * data columns are one-hot label units, P(c | v) — exact by enumeration of
+ * the hidden units, or estimated by Gibbs sampling when they are too many —
+ * its accuracy and the log-probability of the true label over the rows. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "condsample.h"
 #include "est_exact.h"
 
 static const ebm_param classify_params[] = {
     {.name = "labels", .type = EBM_P_INT, .flags = EBM_PF_REQUIRED, .range = "[1, inf)",
      .help = "how many trailing data columns are one-hot label units"},
+    {.name = "method", .type = EBM_P_ENUM, .def = "exact", .choices = "exact|sampled|auto",
+     .help = "exact: sum over the hidden units; sampled: Gibbs over the hidden "
+             "units and labels given v; auto: exact when hidden <= max_units"},
     {.name = "max_units", .type = EBM_P_INT, .def = "20", .range = "[1, 30]",
-     .help = "refuse a sum over more than this many hidden units (2^max_units states)"},
+     .help = "refuse an exact sum over more than this many hidden units "
+             "(2^max_units states)"},
+    {.name = "burn_in", .type = EBM_P_INT, .def = "100", .range = "[0, inf)",
+     .help = "sampled: sweeps per row before averaging"},
+    {.name = "sweeps", .type = EBM_P_INT, .def = "1000", .range = "[1, inf)",
+     .help = "sampled: sweeps per row whose P(c | v, h) is averaged"},
     {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "classify the first this many rows of the split (0 = all)"},
     EBM_PARAM_END};
 
-/* The row's true class: the one label column that is on, else the split's
- * label; -1 when there is neither. */
-static int true_label(const ebm_dataset *d, size_t r, size_t labels) {
-    const float *tail = d->x + r * d->dim + (d->dim - labels);
-    int found = -1;
-    for (size_t c = 0; c < labels; c++) {
-        if (tail[c] <= 0.5f) continue;
-        if (found >= 0) return -1;
-        found = (int)c;
-    }
-    if (found < 0 && d->labels && d->labels[r] >= 0 && (size_t)d->labels[r] < labels)
-        found = d->labels[r];
-    return found;
-}
-
 typedef struct classify_work {
     float *row, *state;
     double *score;
+    double *prob, *mean;   /* sampled: P(c | v, h) now, and its running sum */
+    int sampled;
 } classify_work;
 
 /* score[c] = log Σ_h exp(−E(v, c, h)/T), the row's label columns set to c. */
@@ -53,6 +49,85 @@ static int class_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
     return EBM_OK;
 }
 
+/* Sets the label units to one-hot c in the model's coding (all low, then c
+ * flipped high), leaving every other unit as it is. */
+static void set_label(const ebm_eval *ev, const ebm_enum *e, size_t first,
+                      size_t labels, size_t c, float *state) {
+    for (size_t k = 0; k < labels; k++) state[first + k] = e->low[first + k];
+    ev->ops->xFlipUnit(ev->model, state, first + c);
+}
+
+/* prob[c] = P(c | v, h) ∝ exp(−E(v, one-hot c, h)/T) for the state's v and
+ * h: with every label unit low, E(one-hot c) − E(all low) is the energy of
+ * flipping label unit c on, so one xFlipEnergy per class gives the exact
+ * conditional over the one-hot settings. */
+static void label_conditional(const ebm_eval *ev, const ebm_enum *e, size_t first,
+                              size_t labels, float *state, double *prob) {
+    for (size_t k = 0; k < labels; k++) state[first + k] = e->low[first + k];
+    double max = -INFINITY, sum = 0.0;
+    for (size_t c = 0; c < labels; c++) {
+        prob[c] = -ev->ops->xFlipEnergy(ev->model, state, first + c) / e->temperature;
+        if (prob[c] > max) max = prob[c];
+    }
+    for (size_t c = 0; c < labels; c++) sum += (prob[c] = exp(prob[c] - max));
+    for (size_t c = 0; c < labels; c++) prob[c] /= sum;
+}
+
+static size_t draw_class(const double *prob, size_t labels, ebm_rng *rng) {
+    double u = ebm_rng_uniform(rng);
+    for (size_t c = 0; c + 1 < labels; c++) {
+        if (u < prob[c]) return c;
+        u -= prob[c];
+    }
+    return labels - 1;
+}
+
+/* score[c] = log P̂(c | v), sampled. The chain runs over (c, h) given v, c a
+ * single one-hot block: each sweep draws c from P(c | v, h) exactly (above),
+ * then updates every hidden unit by heat bath given v, c and the other
+ * hidden units. Both steps leave p(c, h | v) ∝ exp(−E(v, one-hot c, h)/T)
+ * invariant — the model restricted to one-hot labels, the same distribution
+ * the exact method sums — so the h's it visits follow p(h | v) with the
+ * labels summed out, and the mean of P(c | v, h) over sweeps estimates
+ * P(c | v) = Σ_h p(h | v) P(c | v, h) (Rao–Blackwellised: lower variance
+ * than counting the drawn c). Single-site Gibbs on the label units would
+ * not do: one flip leaves the one-hot states, and they have no stable
+ * meaning there. */
+static int sampled_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
+                          const float *row_in, size_t r, classify_work *w,
+                          ebm_error *err) {
+    size_t dim = ev->data->dim, first = dim - labels;
+    int burn_in = (int)ebm_cfg_int(ev->cfg, "burn_in", 100);
+    int sweeps = (int)ebm_cfg_int(ev->cfg, "sweeps", 1000);
+    ebm_rng all_rows, rng;
+    ebm_rng_named(&all_rows, ev->rng, "sampled");
+    ebm_rng_derive(&rng, &all_rows, r);
+    ebm_exact_encode(ev, row_in, w->state);
+    for (size_t j = 0; j < e->n_hidden; j++) {
+        size_t i = e->hidden[j];
+        w->state[i] = (ebm_rng_u64(&rng) >> 63) ? e->high[i] : e->low[i];
+    }
+    set_label(ev, e, first, labels, (size_t)ebm_rng_below(&rng, labels), w->state);
+    for (size_t c = 0; c < labels; c++) w->mean[c] = 0.0;
+    for (int s = 1; s <= burn_in + sweeps; s++) {
+        if (ev->stop && *ev->stop)
+            return ebm_fail(err, EBM_EINTERRUPT, "classify: interrupted");
+        label_conditional(ev, e, first, labels, w->state, w->prob);
+        if (s > burn_in)
+            for (size_t c = 0; c < labels; c++) w->mean[c] += w->prob[c];
+        set_label(ev, e, first, labels, draw_class(w->prob, labels, &rng), w->state);
+        for (size_t j = 0; j < e->n_hidden; j++) {
+            size_t i = e->hidden[j];
+            double delta = ev->ops->xFlipEnergy(ev->model, w->state, i);
+            /* flip with probability σ(−ΔE/T) = 1/(1 + e^{ΔE/T}) */
+            if (ebm_rng_uniform(&rng) * (1.0 + exp(delta / e->temperature)) < 1.0)
+                ev->ops->xFlipUnit(ev->model, w->state, i);
+        }
+    }
+    for (size_t c = 0; c < labels; c++) w->score[c] = log(w->mean[c] / sweeps);
+    return EBM_OK;
+}
+
 static int classify_rows(const ebm_eval *ev, const ebm_enum *e, size_t labels,
                          classify_work *w, double *accuracy, double *loglik,
                          ebm_error *err) {
@@ -63,12 +138,14 @@ static int classify_rows(const ebm_eval *ev, const ebm_enum *e, size_t labels,
     for (size_t r = 0; r < rows; r++) {
         if (ev->stop && *ev->stop)
             return ebm_fail(err, EBM_EINTERRUPT, "classify: interrupted");
-        int truth = true_label(d, r, labels);
+        int truth = ebm_cond_row_class(d, r, labels);
         if (truth < 0)
             return ebm_fail(err, EBM_EDATA,
                             "classify: row %zu has no one-hot label in its last "
                             "%zu columns (set data.append_labels: true)", r, labels);
-        int rc = class_scores(ev, e, labels, d->x + r * d->dim, w, err);
+        int rc = w->sampled
+                     ? sampled_scores(ev, e, labels, d->x + r * d->dim, r, w, err)
+                     : class_scores(ev, e, labels, d->x + r * d->dim, w, err);
         if (rc) return rc;
         size_t best = 0;
         double max = w->score[0];
@@ -94,12 +171,20 @@ static int classify_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (!rc && (labels < 1 || (uint64_t)labels > ev->data->dim))
         rc = ebm_fail(err, EBM_ECONFIG, "classify: labels is %lld, but data rows "
                       "have %zu columns", (long long)labels, ev->data->dim);
+    const char *method = ebm_cfg_str(ev->cfg, "method", "exact");
     classify_work w = {0};
+    w.sampled = strcmp(method, "sampled") == 0 ||
+                (strcmp(method, "auto") == 0 && e.n_hidden > (size_t)e.max_units);
+    if (!rc && w.sampled && (!ev->ops->xFlipEnergy || !ev->ops->xFlipUnit))
+        rc = ebm_fail(err, EBM_ENOTSUP, "classify: sampled P(c | v) needs the model "
+                      "ops xFlipEnergy and xFlipUnit, which %s lacks", ev->ops->info.name);
     if (!rc) {
         w.row = malloc(ev->data->dim * sizeof *w.row);
         w.state = calloc(e.units ? e.units : 1, sizeof *w.state);
         w.score = malloc((size_t)labels * sizeof *w.score);
-        if (!w.row || !w.state || !w.score)
+        w.prob = malloc((size_t)labels * sizeof *w.prob);
+        w.mean = malloc((size_t)labels * sizeof *w.mean);
+        if (!w.row || !w.state || !w.score || !w.prob || !w.mean)
             rc = ebm_fail(err, EBM_ENOMEM, "classify: out of memory");
     }
     double accuracy = 0.0, loglik = 0.0;
@@ -109,6 +194,8 @@ static int classify_evaluate(const ebm_eval *ev, ebm_error *err) {
     free(w.row);
     free(w.state);
     free(w.score);
+    free(w.prob);
+    free(w.mean);
     ebm_enum_free(&e);
     return rc;
 }
@@ -121,7 +208,7 @@ const ebm_estimator_ops ebm_estimator_classify = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "classify",
              .help = "accuracy of argmax_c P(c | v) and mean log P(true c | v), "
-                     "exact by enumeration over hidden units (label units one-hot)",
+                     "exact over the hidden units or sampled (label units one-hot)",
              .params = classify_params},
     .xEvaluate = classify_evaluate,
     .xSupports = classify_supports,

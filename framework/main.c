@@ -14,6 +14,7 @@
 #include "registry.h"
 #include "reproduce.h"
 #include "runner.h"
+#include "sample_cmd.h"
 #include "schema.h"
 #include "sweep.h"
 
@@ -64,6 +65,10 @@ static const char usage[] =
     "  sweep FILE [key=a,b key=range(start,stop[,step]) ...] [-j N] [--out DIR]\n"
     "                                      the grid of runs and a summary table\n"
     "  plot DIR_OR_FILE... [--out DIR]     PNGs of metrics, sweeps and images\n"
+    "  sample RUN [--n N] [--clamp label=C|label=all] [--out FILE] [sampler.KEY=V ...]\n"
+    "                                      draw from a trained model (RUN: a run\n"
+    "                                      directory or its run.h5); default\n"
+    "                                      RUN/samples.h5, gibbs with burn_in 1000\n"
     "  reproduce [FILE...] [-j N] [--out DIR]\n"
     "                                      run documented experiments, compare with\n"
     "                                      the values they cite\n"
@@ -348,6 +353,83 @@ static int cmd_plot(int argc, char **argv) {
     return report_error("plot", rc, &err, NULL);
 }
 
+/* ebm sample RUN [--n N] [--clamp label=C] [--out FILE] [sampler.k=v ...] */
+static int cmd_sample(int argc, char **argv) {
+    static const char sample_usage[] =
+        "usage: ebm sample RUN [--n N] [--clamp label=C|label=all] [--out FILE] "
+        "[sampler.KEY=VALUE ...]\n";
+    ebm_sample_opts opts = {.stop = &stop_requested};
+    char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
+    if (!overrides) return 1;
+    int bad = 0;
+    for (int i = 1; i < argc && !bad; i++) {
+        const char *a = argv[i], *value = NULL;
+        char which = 0;   /* 'n', 'c' or 'o': the option a value belongs to */
+        if (strcmp(a, "--n") == 0 || strcmp(a, "-n") == 0) which = 'n';
+        else if (strcmp(a, "--clamp") == 0) which = 'c';
+        else if (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) which = 'o';
+        if (which) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "ebm sample: %s needs a value\n", a);
+                bad = 1;
+                break;
+            }
+            value = argv[++i];
+        } else if (strncmp(a, "--n=", 4) == 0 || strncmp(a, "--clamp=", 8) == 0 ||
+                   strncmp(a, "--out=", 6) == 0) {
+            which = a[2];
+            value = strchr(a, '=') + 1;
+        }
+        if (which == 'n') {
+            char *end;
+            errno = 0;
+            long long n = strtoll(value, &end, 10);
+            if (!*value || *end || errno || n < 1 || n > 10000000) {
+                fprintf(stderr, "ebm sample: --n needs a positive number, not '%s'\n", value);
+                bad = 1;
+            }
+            opts.n = (size_t)n;
+        } else if (which == 'c') {
+            opts.clamp = value;
+        } else if (which == 'o') {
+            opts.out = value;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "ebm sample: unknown option '%s'\n", a);
+            bad = 1;
+        } else if (!opts.run) {
+            opts.run = a;
+        } else {
+            overrides[opts.n_overrides++] = argv[i];
+        }
+    }
+    if (bad || !opts.run) {
+        fputs(sample_usage, stderr);
+        free(overrides);
+        return EXIT_BAD_INPUT;
+    }
+    opts.overrides = overrides;
+    ebm_diags diags = {0};
+    ebm_error err;
+    ebm_error_clear(&err);
+    char out[4300];
+    ebm_sample_group *groups = NULL;
+    int n_groups = 0;
+    install_signal_handlers();
+    int rc = ebm_sample_from_run(&opts, out, sizeof out, &groups, &n_groups, &diags, &err);
+    if (rc && diags.n) print_diags(&diags);
+    if (rc) fprintf(stderr, "ebm sample: %s\n", err.msg);
+    for (int g = 0; g < n_groups; g++) {
+        const ebm_sample_group *s = &groups[g];
+        printf("%s:%s  %zu samples of %zu values  clamped %s  %zu equal a training "
+               "row%s\n", out, s->path, s->n, s->n_visible, s->clamped, s->matches,
+               strcmp(s->clamped, "none") ? " of that class" : "");
+    }
+    free(groups);
+    free(overrides);
+    ebm_diags_free(&diags);
+    return exit_status(rc);
+}
+
 static int cmd_reproduce(int argc, char **argv, const char *exe) {
     common_flags f;
     if (parse_flags(argc, argv, &f, 1)) {
@@ -397,6 +479,7 @@ int main(int argc, char **argv) {
     if (strcmp(command, "sweep") == 0) return cmd_sweep(argc - 1, argv + 1, exe);
     if (strcmp(command, "plot") == 0) return cmd_plot(argc - 1, argv + 1);
     if (strcmp(command, "reproduce") == 0) return cmd_reproduce(argc - 1, argv + 1, exe);
+    if (strcmp(command, "sample") == 0) return cmd_sample(argc - 1, argv + 1);
     if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
         printf("ebm %s\n", EBM_VERSION);
         return 0;

@@ -138,6 +138,10 @@ typedef struct ebm_model_ops {
      * EBM_ELIMIT with a clear message beyond 2^max_bits terms. NULL: the
      * exact estimator enumerates every unit. */
     int (*xLogPartition)(void *model, int max_bits, double *log_z, ebm_error *err);
+    /* 0 when some units are real-valued in this instance (an RBM with
+     * Gaussian visible units), so single-site flips and enumeration do not
+     * apply; NULL means every unit is binary. */
+    int (*xBinary)(void *model);
 } ebm_model_ops;
 
 #endif

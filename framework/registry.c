@@ -39,6 +39,7 @@ extern const ebm_estimator_ops ebm_estimator_sample;
 extern const ebm_estimator_ops ebm_estimator_exact;
 extern const ebm_estimator_ops ebm_estimator_classify;
 extern const ebm_estimator_ops ebm_estimator_filters;
+extern const ebm_estimator_ops ebm_estimator_conditional;
 
 static const ebm_plugin *const models[] = {
     &ebm_model_hopfield.info,
@@ -70,6 +71,7 @@ static const ebm_plugin *const estimators[] = {
     &ebm_estimator_exact.info,
     &ebm_estimator_classify.info,
     &ebm_estimator_filters.info,
+    &ebm_estimator_conditional.info,
     NULL};
 
 static const ebm_plugin *const *const tables[EBM_KIND_COUNT] = {

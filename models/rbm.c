@@ -143,6 +143,8 @@ static void rbm_flip_energies(void *model, const float *s, double *delta) {
     for (size_t i = 0; i < n; i++) delta[i] = rbm_flip_energy(model, s, i);
 }
 
+static int rbm_binary(void *model) { return !((ebm_rbm *)model)->gaussian; }
+
 static const unsigned char *rbm_data_mask(void *model) {
     return ((ebm_rbm *)model)->data_mask;
 }
@@ -264,4 +266,5 @@ const ebm_model_ops ebm_model_rbm = {
     .xBlockGibbs = rbm_block_gibbs,
     .xDataGrad = rbm_data_grad,
     .xFreeEnergy = rbm_free_energy,
+    .xBinary = rbm_binary,
 };

@@ -98,9 +98,8 @@ static void anneal_site(const ebm_sample_ctx *ctx, anneal_chain *ch, size_t unit
 
 static int anneal_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                       ebm_sampler_stats *stats, ebm_error *err) {
-    char why[256];
-    if (!ebm_smp_supports_binary("annealing", ctx->ops, why, sizeof why))
-        return ebm_fail(err, EBM_ENOTSUP, "%s", why);
+    int rc = ebm_smp_require_binary("annealing", ctx->ops, ctx->model, err);
+    if (rc) return rc;
     double *temps = NULL;
     size_t levels = make_schedule(ctx->cfg, &temps, err);
     if (!levels) return err ? err->code : EBM_ECONFIG;
@@ -110,7 +109,7 @@ static int anneal_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
     double *trace = calloc(levels, sizeof *trace);
     float *best_x = malloc((units ? units : 1) * sizeof *best_x);
     ebm_smp_sites sites = {0};
-    int rc = !trace || !best_x ? ebm_fail(err, EBM_ENOMEM, "annealing: out of memory")
+    rc = !trace || !best_x ? ebm_fail(err, EBM_ENOMEM, "annealing: out of memory")
                                : ebm_smp_sites_init(&sites, chains, err);
     double best_sum = 0.0;
     for (size_t c = 0; c < chains->n && !rc; c++) {

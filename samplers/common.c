@@ -34,6 +34,18 @@ int ebm_smp_supports_binary(const char *sampler, const ebm_model_ops *model,
     return 0;
 }
 
+int ebm_smp_require_binary(const char *sampler, const ebm_model_ops *ops,
+                           void *model, ebm_error *err) {
+    char why[256];
+    if (!ebm_smp_supports_binary(sampler, ops, why, sizeof why))
+        return ebm_fail(err, EBM_ENOTSUP, "%s", why);
+    if (ops->xBinary && !ops->xBinary(model))
+        return ebm_fail(err, EBM_ENOTSUP, "%s flips binary units, but this %s has "
+                        "real-valued units (e.g. visible_units: gaussian); use gibbs",
+                        sampler, ops->info.name);
+    return EBM_OK;
+}
+
 int ebm_smp_sites_init(ebm_smp_sites *s, const ebm_chains *chains,
                        ebm_error *err) {
     size_t units = chains->units;
@@ -149,11 +161,10 @@ int ebm_gibbs_steps(const ebm_model_ops *ops, void *model, ebm_chains *chains,
     if (ops->xBlockGibbs)
         return ops->xBlockGibbs(model, chains->x, chains->n, chains->clamped, steps,
                                 beta / model_t, rng, err);
-    if (!ops->xFlipEnergy || !ops->xFlipUnit)
-        return ebm_fail(err, EBM_ENOTSUP, "model %s has neither block nor "
-                        "single-site Gibbs updates", ops->info.name);
+    int rc = ebm_smp_require_binary("gibbs", ops, model, err);
+    if (rc) return rc;
     ebm_smp_sites sites;
-    int rc = ebm_smp_sites_init(&sites, chains, err);
+    rc = ebm_smp_sites_init(&sites, chains, err);
     if (rc) return rc;
     double t = model_t / beta;
     for (size_t c = 0; c < chains->n; c++) {

@@ -48,6 +48,10 @@ double ebm_smp_temperature(const ebm_sample_ctx *ctx);
  * xFlipUnit); otherwise 0 and the reason. */
 int ebm_smp_supports_binary(const char *sampler, const ebm_model_ops *model,
                             char *why, size_t why_size);
+/* The same for the model instance of ctx, at run time (ops alone cannot tell
+ * a Gaussian RBM from a Bernoulli one): EBM_OK or EBM_ENOTSUP with why. */
+int ebm_smp_require_binary(const char *sampler, const ebm_model_ops *ops,
+                           void *model, ebm_error *err);
 
 /* The free (unclamped) units of the chains, in order; n_free may be 0. */
 typedef struct ebm_smp_sites {

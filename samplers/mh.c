@@ -114,9 +114,8 @@ static void run_chain(mh_chain *ch, const mh_kernel *kernel, ebm_chains *chains,
 
 static int mh_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                   ebm_sampler_stats *stats, ebm_error *err) {
-    char why[256];
-    if (!ebm_smp_supports_binary("mh", ctx->ops, why, sizeof why))
-        return ebm_fail(err, EBM_ENOTSUP, "%s", why);
+    int rc = ebm_smp_require_binary("mh", ctx->ops, ctx->model, err);
+    if (rc) return rc;
     const char *kernel_name = ebm_cfg_str(ctx->cfg, "kernel", "flip");
     const mh_kernel *kernel = find_kernel(kernel_name);
     if (!kernel)
@@ -124,7 +123,7 @@ static int mh_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
     ebm_smp_settings st;
     ebm_smp_read_settings(ctx, steps, &st);
     ebm_smp_sites sites;
-    int rc = ebm_smp_sites_init(&sites, chains, err);
+    rc = ebm_smp_sites_init(&sites, chains, err);
     if (rc) return rc;
     mh_chain ch = {.ctx = ctx, .temperature = st.temperature,
                    .flips = (size_t)ebm_cfg_int(ctx->cfg, "flips", 1),

@@ -1,0 +1,379 @@
+/* bench_rbm.c — times RBM training (PCD-1, scikit-learn's BernoulliRBM settings)
+ * on binarised Fashion-MNIST through the same trainer and optimiser calls as
+ * the runner, and cblas_sgemm on 2048² in the same process, as the ceiling. */
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "dataset.h"
+#include "model.h"
+#include "optim.h"
+#include "rng.h"
+#include "runner.h"
+#include "train.h"
+
+#define MAX_TENSORS 16
+
+typedef struct bench_opts {
+    int epochs;
+    long hidden, batch;
+    const char *data_dir;
+    int sgemm_n, sgemm_reps;
+} bench_opts;
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void usage(FILE *to) {
+    fprintf(to,
+            "usage: bench_rbm [--epochs N] [--hidden N] [--batch N] [--data DIR]\n"
+            "                 [--sgemm-n N] [--sgemm-reps N]\n"
+            "Trains an RBM with PCD-1 (chains = batch), lr 0.05, no momentum, no weight\n"
+            "decay on binarised Fashion-MNIST (train split, threshold 0.5), as\n"
+            "scikit-learn's BernoulliRBM does, and times cblas_sgemm on N x N x N.\n"
+            "Defaults: 1 epoch, 256 hidden, batch 100, /usr/share/datasets/fashion-mnist,\n"
+            "sgemm 2048, 3 repetitions before and 3 after training (best kept).\n"
+            "OpenBLAS threads: set OPENBLAS_NUM_THREADS.\n");
+}
+
+static int parse_positive(const char *flag, const char *text, long *out) {
+    char *end = NULL;
+    long v = text ? strtol(text, &end, 10) : 0;
+    if (!text || *end || v < 1) {
+        fprintf(stderr, "bench_rbm: %s needs a positive integer, got '%s'\n", flag,
+                text ? text : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Returns 0, 1 after --help, or -1 on a bad argument. */
+static int parse_args(int argc, char **argv, bench_opts *o) {
+    *o = (bench_opts){.epochs = 1, .hidden = 256, .batch = 100,
+                      .data_dir = "/usr/share/datasets/fashion-mnist",
+                      .sgemm_n = 2048, .sgemm_reps = 3};
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        long v = 0;
+        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        } else if (strcmp(flag, "--data") == 0 && value) {
+            o->data_dir = value;
+        } else if (strcmp(flag, "--epochs") == 0 || strcmp(flag, "--hidden") == 0 ||
+                   strcmp(flag, "--batch") == 0 || strcmp(flag, "--sgemm-n") == 0 ||
+                   strcmp(flag, "--sgemm-reps") == 0) {
+            if (parse_positive(flag, value, &v)) return -1;
+            if (strcmp(flag, "--epochs") == 0) o->epochs = (int)v;
+            else if (strcmp(flag, "--hidden") == 0) o->hidden = v;
+            else if (strcmp(flag, "--batch") == 0) o->batch = v;
+            else if (strcmp(flag, "--sgemm-n") == 0) o->sgemm_n = (int)v;
+            else o->sgemm_reps = (int)v;
+        } else {
+            fprintf(stderr, "bench_rbm: unknown or incomplete argument '%s'\n", flag);
+            usage(stderr);
+            return -1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* The experiment as a user would write it, validated like any config so every
+ * default the runner would see is filled in. */
+static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "name: bench-rbm\n"
+             "seed: 1\n"
+             "data: {type: fashion_mnist, split: train, binarize: threshold, threshold: 0.5}\n"
+             "model: {type: rbm, hidden: %ld}\n"
+             "train:\n"
+             "  epochs: %d\n"
+             "  batch: %ld\n"
+             "  sampler: {type: pcd, k: 1, chains: %ld}\n"
+             "  optim: {lr: 0.05, momentum: 0, weight_decay: 0}\n",
+             o->hidden, o->epochs, o->batch, o->batch);
+    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "<bench_rbm>", err);
+    if (!cfg) return NULL;
+    /* Set as a node rather than pasted into the YAML, so any path survives. */
+    ebm_node *data = ebm_node_child(cfg, "data");
+    ebm_node *path = ebm_node_new_scalar(o->data_dir, data->mark);
+    if (!path || ebm_node_set(data, "path", path)) {
+        ebm_node_free(cfg);
+        ebm_fail(err, EBM_ENOMEM, "config");
+        return NULL;
+    }
+    ebm_diags diags = {0};
+    if (ebm_cfg_validate(cfg, &diags) != 0) {
+        ebm_fail(err, EBM_ECONFIG, "invalid benchmark config: %s",
+                 diags.n ? diags.items[0] : "?");
+        ebm_diags_free(&diags);
+        ebm_node_free(cfg);
+        return NULL;
+    }
+    ebm_diags_free(&diags);
+    return cfg;
+}
+
+/* Best GFLOP/s of C = A·B for n × n matrices over `reps` timed calls (after
+ * one untimed call that lets OpenBLAS start its threads). */
+static double sgemm_gflops(int n, int reps, ebm_error *err) {
+    size_t size = (size_t)n * (size_t)n;
+    float *a = malloc(size * sizeof *a), *b = malloc(size * sizeof *b),
+          *c = malloc(size * sizeof *c);
+    if (!a || !b || !c) {
+        free(a);
+        free(b);
+        free(c);
+        ebm_fail(err, EBM_ENOMEM, "sgemm %d x %d matrices", n, n);
+        return -1;
+    }
+    ebm_rng rng;
+    ebm_rng_seed(&rng, 7);
+    for (size_t i = 0; i < size; i++) {
+        a[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
+        b[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
+    }
+    double best = 1e300;
+    for (int rep = -1; rep < reps; rep++) {
+        double start = now_s();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n,
+                    0.0f, c, n);
+        double seconds = now_s() - start;
+        if (rep >= 0 && seconds < best) best = seconds;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return 2.0 * (double)n * (double)n * (double)n / best / 1e9;
+}
+
+/* The GEMMs a PCD-1 step needs, as scikit-learn's BernoulliRBM does them, with
+ * `rows` data rows and `chains` persistent chains:
+ *   positive hidden probabilities   p  = σ(c + v W)          rows   × nv × nh
+ *   positive statistic              vᵀ p                       rows   × nv × nh
+ *   chains' visible draw            v' ~ σ(b + h Wᵀ)           chains × nh × nv
+ *   negative hidden probabilities   p' = σ(c + v' W)           chains × nv × nh
+ *                                   (the chains' next h is drawn from p')
+ *   negative statistic              v'ᵀ p'                     chains × nv × nh
+ * each 2·m·k·n FLOPs: 2·nv·nh·(2·rows + 3·chains) in all, 5 × 2·784·256 =
+ * 2,007,040 per sample at sklearn's settings. Work ebm does beyond these
+ * (e.g. recomputing v' W for the gradient) counts against it. */
+static double pcd1_step_flops(size_t n_visible, size_t n_hidden, size_t rows,
+                              size_t chains) {
+    return 2.0 * (double)n_visible * (double)n_hidden *
+           (2.0 * (double)rows + 3.0 * (double)chains);
+}
+
+/* The same five GEMMs alone, at the step's shapes (row-major, as ebm lays
+ * them out), repeated `steps` times: the ceiling GEMM itself sets at these
+ * small sizes. Best GFLOP/s of `reps` runs. */
+static double step_shapes_gflops(size_t nv, size_t nh, size_t rows, int steps, int reps,
+                                 ebm_error *err) {
+    float *v = calloc(rows * nv, sizeof *v), *h = calloc(rows * nh, sizeof *h);
+    float *W = calloc(nv * nh, sizeof *W), *gW = calloc(nv * nh, sizeof *gW);
+    if (!v || !h || !W || !gW) {
+        free(v);
+        free(h);
+        free(W);
+        free(gW);
+        ebm_fail(err, EBM_ENOMEM, "step-shape GEMM buffers");
+        return -1;
+    }
+    int m = (int)rows, k = (int)nv, n = (int)nh;
+    double best = 1e300;
+    for (int rep = -1; rep < reps; rep++) {
+        double start = now_s();
+        for (int s = 0; s < steps; s++) {
+            for (int phase = 0; phase < 2; phase++) {   /* data rows, then chains */
+                if (phase == 1)   /* h Wᵀ: chains' visible inputs */
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0f, h,
+                                n, W, n, 0.0f, v, k);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, v, k,
+                            W, n, 0.0f, h, n);
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 0.01f, v, k,
+                            h, n, 1.0f, gW, n);
+            }
+        }
+        double seconds = now_s() - start;
+        if (rep >= 0 && seconds < best) best = seconds;
+    }
+    free(v);
+    free(h);
+    free(W);
+    free(gW);
+    return (double)steps * pcd1_step_flops(nv, nh, rows, rows) / best / 1e9;
+}
+
+/* What the timed training needs, built as the runner builds it. */
+typedef struct bench_run {
+    ebm_node *cfg;
+    ebm_rng root;
+    ebm_dataset train, valid;
+    const ebm_model_ops *ops;
+    void *model;
+    ebm_tensor params[MAX_TENSORS], grads[MAX_TENSORS];
+    int n_params;
+    ebm_trainer *trainer;
+    ebm_optim optim;
+    size_t *order;
+    float *batch;
+    size_t batch_size, chains;
+} bench_run;
+
+static void bench_free(bench_run *b) {
+    ebm_trainer_free(b->trainer);
+    ebm_optim_free(&b->optim);
+    if (b->model) b->ops->xDestroy(b->model);
+    for (int t = 0; t < b->n_params; t++) free(b->grads[t].data);
+    ebm_dataset_free(&b->train);
+    ebm_dataset_free(&b->valid);
+    free(b->order);
+    free(b->batch);
+    ebm_node_free(b->cfg);
+}
+
+static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
+    if (!(b->cfg = bench_config(o, err))) return err->code;
+    ebm_rng_seed(&b->root, (uint64_t)ebm_cfg_int(b->cfg, "seed", 0));
+    int rc = ebm_setup_data(b->cfg, &b->root, &b->train, &b->valid, err);
+    if (!rc) rc = ebm_setup_model(b->cfg, &b->root, &b->train, &b->ops, &b->model, err);
+    if (rc) return rc;
+    b->n_params = b->ops->xParams(b->model, b->params, MAX_TENSORS);
+    for (int t = 0; t < b->n_params; t++) {
+        b->grads[t] = b->params[t];
+        b->grads[t].data = calloc(ebm_tensor_size(&b->params[t]) + 1, sizeof(float));
+        if (!b->grads[t].data) return ebm_fail(err, EBM_ENOMEM, "gradient buffers");
+    }
+    b->batch_size = (size_t)ebm_cfg_int(b->cfg, "train.batch", 0);
+    if (b->batch_size == 0 || b->batch_size > b->train.n) b->batch_size = b->train.n;
+    b->chains = (size_t)ebm_cfg_int(b->cfg, "train.sampler.chains", 100);
+    ebm_rng chains_rng;
+    ebm_rng_named(&chains_rng, &b->root, "chains");
+    b->trainer = ebm_trainer_new(ebm_node_child(b->cfg, "train"), b->ops, b->model,
+                                 b->train.dim, b->batch_size, &chains_rng, NULL, err);
+    if (!b->trainer) return err->code ? err->code : EBM_ECONFIG;
+    if ((rc = ebm_optim_init(&b->optim, ebm_node_at(b->cfg, "train.optim"), b->params,
+                             b->n_params, err)))
+        return rc;
+    b->order = malloc(b->train.n * sizeof *b->order);
+    b->batch = malloc(b->batch_size * b->train.dim * sizeof *b->batch);
+    if (!b->order || !b->batch) return ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
+    return EBM_OK;
+}
+
+/* One epoch exactly as the runner's train_epoch does it: shuffle, copy (and,
+ * for stochastic binarisation, draw) each minibatch, trainer gradient,
+ * optimiser step, then the sampler statistics and the finiteness check.
+ * Adds the epoch's PCD-1 FLOPs to *flops. */
+static int bench_epoch(bench_run *b, int epoch, double *flops, ebm_error *err) {
+    size_t n = b->train.n, dim = b->train.dim;
+    size_t nv = dim, nh = b->ops->xUnits(b->model) - dim;
+    ebm_rng epoch_rng;
+    ebm_rng_named(&epoch_rng, &b->root, "train");
+    ebm_rng_derive(&epoch_rng, &epoch_rng, (uint64_t)epoch);
+    for (size_t i = 0; i < n; i++) b->order[i] = i;
+    if (ebm_cfg_bool(b->cfg, "train.shuffle", 1)) ebm_rng_shuffle(&epoch_rng, b->order, n);
+    for (size_t start = 0, k = 0; start < n; start += b->batch_size, k++) {
+        size_t rows = n - start < b->batch_size ? n - start : b->batch_size;
+        for (size_t r = 0; r < rows; r++)
+            memcpy(b->batch + r * dim, b->train.x + b->order[start + r] * dim,
+                   dim * sizeof *b->batch);
+        ebm_rng batch_rng, draw_rng;
+        ebm_rng_derive(&batch_rng, &epoch_rng, k);
+        ebm_rng_named(&draw_rng, &batch_rng, "binarize");
+        ebm_dataset_draw_rows(&b->train, b->batch, rows, &draw_rng);
+        int rc = ebm_trainer_gradient(b->trainer, b->batch, rows, b->grads, b->n_params,
+                                      &batch_rng, err);
+        if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
+        ebm_optim_step(&b->optim, b->params, b->grads, epoch);
+        *flops += pcd1_step_flops(nv, nh, rows, b->chains);
+    }
+    ebm_optim_end_epoch(&b->optim);
+    ebm_sampler_stats stats;   /* the runner logs these (tempering's swap rate) */
+    ebm_trainer_take_stats(b->trainer, &stats);
+    for (int t = 0; t < b->n_params; t++)
+        for (size_t i = 0; i < ebm_tensor_size(&b->params[t]); i++)
+            if (!isfinite(b->params[t].data[i]))
+                return ebm_fail(err, EBM_ENUMERIC, "epoch %d: parameter %s[%zu] is not finite",
+                                epoch, b->params[t].name, i);
+    return EBM_OK;
+}
+
+static int fail(const ebm_error *err) {
+    fprintf(stderr, "bench_rbm: %s\n", err->msg);
+    return 1;
+}
+
+int main(int argc, char **argv) {
+    bench_opts o;
+    int parsed = parse_args(argc, argv, &o);
+    if (parsed) return parsed > 0 ? 0 : 2;
+    ebm_error err;
+    ebm_error_clear(&err);
+
+    bench_run b;
+    memset(&b, 0, sizeof b);
+    double load_start = now_s();
+    if (bench_setup(&b, &o, &err)) {
+        bench_free(&b);
+        return fail(&err);
+    }
+    double load_s = now_s() - load_start;
+    size_t nv = b.train.dim, nh = b.ops->xUnits(b.model) - nv;
+
+    printf("# ebm RBM benchmark: binarised Fashion-MNIST (%s, threshold 0.5), %zu x %zu,\n"
+           "# %zu hidden, PCD-1 with %zu persistent chains, batch %zu, lr 0.05, no momentum,\n"
+           "# no weight decay; %s, %d threads\n",
+           o.data_dir, b.train.n, nv, nh, b.chains, b.batch_size, openblas_get_config(),
+           openblas_get_num_threads());
+    printf("# FLOPs counted: the 5 GEMMs of a PCD-1 step, 2*nv*nh*(2*rows + 3*chains) per\n"
+           "# step (= 5 x 2*%zu*%zu per sample when chains = batch)\n", nv, nh);
+
+    /* sgemm before and after training, best of both, so a noisy moment on a
+     * shared machine does not flatter the ratio. */
+    double sgemm = sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
+    if (sgemm < 0) {
+        bench_free(&b);
+        return fail(&err);
+    }
+    double flops = 0, train_start = now_s();
+    for (int epoch = 1; epoch <= o.epochs; epoch++)
+        if (bench_epoch(&b, epoch, &flops, &err)) {
+            bench_free(&b);
+            return fail(&err);
+        }
+    double train_s = now_s() - train_start;
+    double sgemm_after = sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
+    if (sgemm_after > sgemm) sgemm = sgemm_after;
+    double shapes = step_shapes_gflops(nv, nh, b.batch_size, 100, 3, &err);
+    if (sgemm_after < 0 || shapes < 0) {
+        bench_free(&b);
+        return fail(&err);
+    }
+
+    double samples = (double)b.train.n * o.epochs;
+    double ebm_gflops = flops / train_s / 1e9;
+    printf("ebm_load_seconds=%.3f\n", load_s);
+    printf("ebm_epochs=%d\n", o.epochs);
+    printf("ebm_samples=%.0f\n", samples);
+    printf("ebm_train_seconds=%.3f\n", train_s);
+    printf("ebm_samples_per_s=%.0f\n", samples / train_s);
+    printf("ebm_flops_per_sample=%.0f\n", flops / samples);
+    printf("ebm_gflops=%.2f\n", ebm_gflops);
+    printf("sgemm_n=%d\n", o.sgemm_n);
+    printf("sgemm_gflops=%.2f\n", sgemm);
+    printf("sgemm_step_shapes_gflops=%.2f\n", shapes);
+    printf("ebm_fraction_of_sgemm=%.3f\n", ebm_gflops / sgemm);
+    bench_free(&b);
+    return 0;
+}

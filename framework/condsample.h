@@ -1,0 +1,46 @@
+/* condsample.h — drawing states from a model with its label units clamped to
+ * one class (or free), shared by `ebm sample` and the conditional estimator,
+ * and checking drawn visible parts against the training rows of a class. */
+#ifndef EBM_CONDSAMPLE_H
+#define EBM_CONDSAMPLE_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "dataset.h"
+#include "model.h"
+#include "sampler.h"
+
+/* One batch of independent chains. A model's label units are the last
+ * n_labels of its data units (data.append_labels puts one-hot columns at the
+ * end of each row, and data column j is state unit j). */
+typedef struct ebm_cond_draw {
+    const ebm_model_ops *ops;
+    void *model;
+    const ebm_sampler_ops *sampler;
+    const ebm_node *sampler_cfg;   /* the sampler's validated map */
+    size_t n_data, n_labels;       /* data units, of which the last are labels */
+    int label;                     /* the clamped class, or -1: all units free */
+    size_t n;                      /* chains, one sample each */
+    const volatile sig_atomic_t *stop;
+} ebm_cond_draw;
+
+/* Starts every chain from a uniform random state (label units one-hot at
+ * `label`, kept clamped), runs the sampler as its config says, and writes
+ * each chain's final state, decoded to a data row, without the label
+ * columns: rows is n × (n_data − n_labels) values in {0, 1}. Chain c draws
+ * from ebm_rng_derive(rng, c) only. */
+int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
+                    ebm_error *err);
+
+/* The class of data row r: the one label column that is on, else the
+ * dataset's label; -1 when there is neither or the one-hot is broken. */
+int ebm_cond_row_class(const ebm_dataset *d, size_t r, size_t n_labels);
+
+/* How many of the n visible rows (n_visible values each, the first columns
+ * of data rows) equal, bit for bit (values above ½ are on), some row of d of
+ * class `label` (any class when label < 0). */
+size_t ebm_cond_count_matches(const ebm_dataset *d, size_t n_labels, int label,
+                              const float *rows, size_t n, size_t n_visible);
+
+#endif

@@ -1,0 +1,46 @@
+# ebm sample: draws from a trained labelled Boltzmann machine, free and with
+# the label clamped, into an HDF5 file that h5dump reads and ebm plot draws;
+# bad input (no run, a bad --clamp, a bad sampler key) exits 2 with a message.
+source "$SRC/tests/cli/lib.bash"
+
+expect_status 0 "train a tiny labelled run" -- "$EBM" run "$SRC/tests/fixtures/sample-tiny.yaml" --out "$WORK/tiny" --quiet
+RUN="$WORK/tiny"
+
+expect_status 0 "sample with label 1 clamped" -- "$EBM" sample "$RUN" --clamp label=1 --n 10 sampler.burn_in=200
+OUT="$RUN/samples.h5"
+[ -f "$OUT" ] && pass "samples.h5 written in the run directory" || fail "no $OUT"
+expect_in "$WORK/out" "/images/label_1/0  10 samples of 4 values  clamped label=1" "one line per sample group"
+h5dump -d /images/label_1/0 "$OUT" >"$WORK/dump" 2>&1 || fail "h5dump cannot read the samples"
+expect_in "$WORK/dump" "SIMPLE { ( 10, 2, 2 ) / ( 10, 2, 2 ) }" "10 samples of 2x2 visible units"
+expect_in "$WORK/dump" 'ATTRIBUTE "clamped"' "clamped attribute"
+expect_in "$WORK/dump" '"label=1"' "it says label=1"
+# every value is a decoded unit, 0 or 1 (40 of them)
+values=$(h5dump -d /images/label_1/0 -y -w 0 -m %g "$OUT" | sed -n '/DATA {/,/}/{p;/}/q}' |
+         sed '1d;$d' | tr -s ' ,' '\n' | grep -v '^$')
+n_values=$(echo "$values" | wc -l)
+n_binary=$(echo "$values" | grep -cxE '0|1')
+[ "$n_values" -eq 40 ] && [ "$n_binary" -eq 40 ] && pass "40 sample values, all 0 or 1" ||
+  fail "sample values: $n_values of which $n_binary are 0 or 1"
+
+expect_status 0 "sample freely, every class, into --out" -- "$EBM" sample "$RUN/run.h5" --n 6 --clamp label=all --out "$WORK/all.h5"
+n_lines=$(grep -c "clamped label=" "$WORK/out")
+[ "$n_lines" -eq 3 ] && pass "label=all writes one group per class" || fail "label=all printed $n_lines groups"
+expect_status 0 "sample freely" -- "$EBM" sample "$RUN" --n 5 --out "$WORK/free.h5"
+expect_in "$WORK/out" "/samples/0  5 samples of 4 values  clamped none" "free samples go to /samples/0"
+expect_status 0 "plot the samples file" -- "$EBM" plot "$WORK/all.h5" --out "$WORK/plots"
+n_png=$(ls "$WORK/plots"/*label_*.png 2>/dev/null | wc -l)
+[ "$n_png" -eq 3 ] && pass "one sample grid per class" || fail "plot drew $n_png class grids"
+
+expect_status 2 "a missing run is bad input" -- "$EBM" sample "$WORK/no-such-run"
+expect_in "$WORK/err" "no such run directory or run file" "the message names the problem"
+expect_status 2 "a directory without run.h5 is bad input" -- "$EBM" sample "$WORK/plots"
+expect_status 2 "--clamp without label= is bad input" -- "$EBM" sample "$RUN" --clamp 1
+expect_in "$WORK/err" "expected label=C" "the message shows the syntax"
+expect_status 2 "--clamp beyond the classes is bad input" -- "$EBM" sample "$RUN" --clamp label=3
+expect_in "$WORK/err" "3 label units" "the message gives the number of classes"
+expect_status 2 "a misspelt sampler key is bad input" -- "$EBM" sample "$RUN" sampler.burnin=5
+expect_in "$WORK/err" "did you mean 'burn_in'" "the message suggests the key"
+expect_status 2 "a non-sampler override is bad input" -- "$EBM" sample "$RUN" model.hidden=4
+expect_status 2 "--n must be positive" -- "$EBM" sample "$RUN" --n 0
+expect_status 2 "a run file that is not one is bad input" -- "$EBM" sample "$SRC/tests/fixtures/sample-tiny.yaml"
+finish
