@@ -40,6 +40,10 @@ extern const ebm_estimator_ops ebm_estimator_exact;
 extern const ebm_estimator_ops ebm_estimator_classify;
 extern const ebm_estimator_ops ebm_estimator_filters;
 extern const ebm_estimator_ops ebm_estimator_conditional;
+extern const ebm_estimator_ops ebm_estimator_ais;
+extern const ebm_estimator_ops ebm_estimator_pseudo_likelihood;
+extern const ebm_estimator_ops ebm_estimator_reconstruction;
+extern const ebm_estimator_ops ebm_estimator_free_energy_gap;
 
 static const ebm_plugin *const models[] = {
     &ebm_model_hopfield.info,
@@ -72,6 +76,10 @@ static const ebm_plugin *const estimators[] = {
     &ebm_estimator_classify.info,
     &ebm_estimator_filters.info,
     &ebm_estimator_conditional.info,
+    &ebm_estimator_ais.info,
+    &ebm_estimator_pseudo_likelihood.info,
+    &ebm_estimator_reconstruction.info,
+    &ebm_estimator_free_energy_gap.info,
     NULL};
 
 static const ebm_plugin *const *const tables[EBM_KIND_COUNT] = {

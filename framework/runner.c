@@ -15,6 +15,7 @@
 #include "cfg.h"
 #include "dataset.h"
 #include "estimator.h"
+#include "gemm.h"
 #include "log.h"
 #include "model.h"
 #include "optim.h"
@@ -40,6 +41,7 @@ typedef struct run {
     ebm_runfile *rf;
     ebm_log *log;
     ebm_trainer *trainer;   /* contrastive training, when the model has no xGradient */
+    ebm_dataset *tests;     /* per estimator: its `test` dataset, loaded on first use */
     struct timespec started;
     int epochs;
 } run;
@@ -135,6 +137,50 @@ static int is_log_point(int epoch, int epochs, int every) {
     return epoch == 0 || epoch == epochs || (every > 0 && epoch % every == 0);
 }
 
+/* The data an estimator reads: a split, or its own `test` dataset (loaded
+ * once, from the data stream of its index, so every log point sees the same
+ * rows). */
+static int estimator_data(run *r, int i, const ebm_node *est_cfg, const char *type,
+                          const ebm_dataset **out, ebm_error *err) {
+    const char *split = ebm_cfg_str(est_cfg, "split", "train");
+    const ebm_node *test_cfg = ebm_node_child(est_cfg, "test");
+    if (strcmp(split, "test") != 0) {
+        if (test_cfg)
+            return ebm_fail(err, EBM_ECONFIG, "log.estimators[%d] (%s): `test` is "
+                            "read only with split: test", i, type);
+        *out = strcmp(split, "valid") == 0 ? &r->valid : &r->train;
+    } else {
+        if (!test_cfg)
+            return ebm_fail(err, EBM_ECONFIG, "log.estimators[%d] (%s): split: test "
+                            "needs `test`, the dataset to read (e.g. {type: "
+                            "fashion_mnist, split: test})", i, type);
+        const ebm_node *list = ebm_node_at(r->cfg, "log.estimators");
+        if (!r->tests && !(r->tests = calloc((size_t)list->n, sizeof *r->tests)))
+            return ebm_fail(err, EBM_ENOMEM, "test datasets");
+        ebm_dataset *test = &r->tests[i];
+        if (test->n == 0) {
+            const ebm_dataset_ops *ops = (const ebm_dataset_ops *)ebm_registry_find(
+                EBM_KIND_DATASET, ebm_cfg_str(test_cfg, "type", ""));
+            ebm_rng data_rng, test_rng;
+            ebm_rng_named(&data_rng, &r->root, "data");
+            ebm_rng_derive(&test_rng, &data_rng, 1 + (uint64_t)i);
+            int rc = ops->xLoad(test_cfg, &test_rng, test, err);
+            if (!rc && test->dim != r->train.dim)
+                rc = ebm_fail(err, EBM_EDATA, "rows have %zu columns, the training "
+                              "data %zu", test->dim, r->train.dim);
+            if (rc)
+                return ebm_error_prefix(err, "log.estimators[%d] (%s): test data (%s)", i,
+                                        type, ops->info.name);
+        }
+        *out = test;
+    }
+    if ((*out)->n == 0)
+        return ebm_fail(err, EBM_ECONFIG,
+                        "log.estimators[%d] (%s): split '%s' is empty%s", i, type, split,
+                        strcmp(split, "valid") == 0 ? "; set data.valid" : "");
+    return EBM_OK;
+}
+
 /* Runs every estimator whose schedule includes this epoch, then flushes. */
 static int evaluate(run *r, int epoch, ebm_error *err) {
     const ebm_node *list = ebm_node_at(r->cfg, "log.estimators");
@@ -151,11 +197,9 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
         const ebm_estimator_ops *ops = (const ebm_estimator_ops *)ebm_registry_find(
             EBM_KIND_ESTIMATOR, type);
         const char *split = ebm_cfg_str(est_cfg, "split", "train");
-        const ebm_dataset *data = strcmp(split, "valid") == 0 ? &r->valid : &r->train;
-        if (data->n == 0)
-            return ebm_fail(err, EBM_ECONFIG,
-                            "log.estimators[%d] (%s): split 'valid' is empty; set data.valid",
-                            i, type);
+        const ebm_dataset *data = NULL;
+        int rc = estimator_data(r, i, est_cfg, type, &data, err);
+        if (rc) return rc;
         ebm_rng est_rng, step_rng;
         ebm_rng_derive(&est_rng, &estimators_rng, (uint64_t)i);
         ebm_rng_derive(&step_rng, &est_rng, (uint64_t)epoch);
@@ -166,7 +210,7 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
                        .cfg = est_cfg, .rng = &step_rng, .log = r->log,
                        .stop = r->opts->stop, .step = epoch,
                        .is_final = epoch == r->epochs};
-        int rc = ops->xEvaluate(&ev, err);
+        rc = ops->xEvaluate(&ev, err);
         if (rc) return ebm_error_prefix(err, "step %d: estimator %s", epoch, type);
     }
     /* Flushing (H5Fflush + fsync) is what makes a log point survive a crash,
@@ -281,6 +325,9 @@ static int train(run *r, ebm_error *err) {
 
 static void run_free(run *r) {
     ebm_trainer_free(r->trainer);
+    const ebm_node *list = r->cfg ? ebm_node_at(r->cfg, "log.estimators") : NULL;
+    for (int i = 0; r->tests && list && i < list->n; i++) ebm_dataset_free(&r->tests[i]);
+    free(r->tests);
     if (r->model) r->ops->xDestroy(r->model);
     for (int t = 0; t < r->n_params; t++) free(r->grads[t].data);
     ebm_dataset_free(&r->train);
@@ -331,6 +378,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
         }
     r.yaml = ebm_cfg_to_yaml(r.cfg);
     r.epochs = (int)ebm_cfg_int(r.cfg, "train.epochs", 0);
+    ebm_threads_set((int)ebm_cfg_int(r.cfg, "threads", 0));
     ebm_rng_seed(&r.root, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0));
 
     char dir[4096], path[4200];

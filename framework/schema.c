@@ -64,8 +64,13 @@ static const ebm_param estimator_every_params[] = {
 static const ebm_param estimator_common[] = {
     {.name = "name", .type = EBM_P_STRING, .flags = EBM_PF_OPTIONAL,
      .help = "metric name prefix (default: the estimator type)"},
-    {.name = "split", .type = EBM_P_ENUM, .def = "train", .choices = "train|valid",
-     .help = "the data split the estimator reads"},
+    {.name = "split", .type = EBM_P_ENUM, .def = "train", .choices = "train|valid|test",
+     .help = "the data the estimator reads: the training rows, the validation "
+             "rows, or the dataset of `test`"},
+    {.name = "test", .type = EBM_P_PLUGIN, .flags = EBM_PF_OPTIONAL,
+     .kind = EBM_KIND_DATASET,
+     .help = "with split: test, the dataset to read, e.g. {type: fashion_mnist, "
+             "split: test}"},
     {.name = "every", .type = EBM_P_TABLE, .sub = estimator_every_params,
      .help = "how often this estimator runs"},
     END};
@@ -118,6 +123,9 @@ const ebm_param ebm_experiment_params[] = {
      .help = "what the experiment shows"},
     {.name = "seed", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "seeds every random stream of the run"},
+    {.name = "threads", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "threads for the dense algebra and sampling; 0 = OMP_NUM_THREADS, "
+             "else every core (results are the same for any number)"},
     {.name = "data", .type = EBM_P_PLUGIN, .flags = EBM_PF_REQUIRED,
      .kind = EBM_KIND_DATASET, .sub = data_common, .help = "the dataset"},
     {.name = "model", .type = EBM_P_PLUGIN, .flags = EBM_PF_REQUIRED,

@@ -256,6 +256,14 @@ static int run_points(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid,
                       const char *dir, point_state *st) {
     int n = grid->n_points, next = 0, running = 0;
     int jobs = opts->jobs >= 1 ? opts->jobs : 1;
+    /* Several runs at once share the cores: each gets its part of them
+     * (children inherit the variable), unless the user already chose. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs > 1 && !getenv("OMP_NUM_THREADS")) {
+        char threads[32];
+        snprintf(threads, sizeof threads, "%ld", cores / jobs > 1 ? cores / jobs : 1);
+        setenv("OMP_NUM_THREADS", threads, 0);
+    }
     while (next < n || running > 0) {
         if (opts->stop && *opts->stop) break;
         while (running < jobs && next < n) {

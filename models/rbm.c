@@ -1,11 +1,11 @@
 /* rbm.c — the restricted Boltzmann machine plugin: Bernoulli or Gaussian
  * visible units, Bernoulli hidden units, block Gibbs and the exact
  * conditional gradient through GEMM (the algebra is in rbm_block.c). */
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gemm.h"
 #include "model.h"
 #include "rbm.h"
 
@@ -164,8 +164,7 @@ static int add_grad(ebm_rbm *m, const float *states, size_t n, const float *H,
     size_t nv = m->n_visible, nh = m->n_hidden, units = nv + nh;
     float *gW = grads[0].data, *gb = grads[1].data, *gc = grads[2].data;
     float s = (float)(-scale / (double)n);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nv, (int)nh, (int)n,
-                s, states, (int)units, H, (int)ldh, 1.0f, gW, (int)nh);
+    ebm_sgemm(1, 0, nv, nh, n, s, states, units, H, ldh, 1.0f, gW, nh);
     for (size_t r = 0; r < n; r++) {
         const float *v = states + r * units, *h = H + r * ldh;
         for (size_t i = 0; i < nv; i++) gb[i] += s * (m->gaussian ? v[i] - m->b[i] : v[i]);
@@ -267,4 +266,5 @@ const ebm_model_ops ebm_model_rbm = {
     .xDataGrad = rbm_data_grad,
     .xFreeEnergy = rbm_free_energy,
     .xBinary = rbm_binary,
+    .xLogPartition = ebm_rbm_log_partition,
 };

@@ -64,4 +64,25 @@ int ebm_rbm_log_unnormalized(ebm_rbm *m, const float *v, size_t ldv, size_t n,
 /* log(1 + e^x) without overflow. */
 double ebm_softplus(double x);
 
+/* ---- exact log Z and the likelihood estimators (rbm_exact.c, rbm_ais.c,
+ * rbm_pll.c, rbm_recon.c) ---- */
+
+/* Exact log Z in double by enumerating the smaller layer (always the hidden
+ * one for Gaussian visible units, whose integral over v is closed-form),
+ * the other layer summed out; blocks of states go through one GEMM each.
+ * EBM_ELIMIT, naming both layer sizes, when that layer has more than
+ * max_bits units. */
+int ebm_rbm_log_z(ebm_rbm *m, int max_bits, double *log_z, ebm_error *err);
+
+/* The model op xLogPartition for rbm.c: ebm_rbm_log_z on a void model. */
+int ebm_rbm_log_partition(void *model, int max_bits, double *log_z,
+                          ebm_error *err);
+
+/* The AIS base model's visible biases from the data: Bernoulli
+ * log(p/(1−p)) of the column means (p kept in [1e-3, 1 − 1e-3], as the
+ * model's data initialisation does), Gaussian the column means. With no
+ * rows, 0. */
+void ebm_rbm_base_rates(const ebm_rbm *m, const float *x, size_t rows,
+                        size_t ld, float *b_base);
+
 #endif

@@ -1,11 +1,18 @@
 /* rbm_block.c — the RBM's block operations (rbm.h): layer inputs by GEMM,
- * layer sampling with one random stream per row, and the free energy. */
+ * layer sampling with one random stream per row, and the free energy. Row
+ * loops are shared among OpenMP threads; every row's result depends only on
+ * that row (its own stream), so the thread count never changes a bit. */
 #include "rbm.h"
 
-#include <cblas.h>
+#include "gemm.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Below this many elements a loop runs on one thread: waking the others
+ * would cost more than the loop. */
+#define PARALLEL_MIN 16384
 
 int ebm_rbm_init(ebm_rbm *m, size_t n_visible, size_t n_hidden, int gaussian,
                  ebm_error *err) {
@@ -51,9 +58,8 @@ static void affine(const float *x, size_t ldx, size_t n, const float *W,
     for (size_t r = 0; r < n; r++) memcpy(out + r * ldo, bias, out_width * sizeof *out);
     if (n == 0 || in_width == 0 || out_width == 0) return;
     /* W is n_visible × n_hidden: x·W when x is visible, x·Wᵀ when hidden. */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, transpose ? CblasTrans : CblasNoTrans,
-                (int)n, (int)out_width, (int)in_width, 1.0f, x, (int)ldx, W,
-                transpose ? (int)in_width : (int)out_width, 1.0f, out, (int)ldo);
+    ebm_sgemm(0, transpose, n, out_width, in_width, 1.0f, x, ldx, W,
+              transpose ? in_width : out_width, 1.0f, out, ldo);
 }
 
 void ebm_rbm_hidden_input(const ebm_rbm *m, const float *v, size_t ldv,
@@ -67,6 +73,7 @@ void ebm_rbm_visible_input(const ebm_rbm *m, const float *h, size_t ldh,
 }
 
 void ebm_rbm_sigmoid(float *x, size_t n, size_t width, size_t ld, float beta) {
+    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) {
         float *row = x + r * ld;
         for (size_t i = 0; i < width; i++) row[i] = 1.0f / (1.0f + expf(-beta * row[i]));
@@ -77,6 +84,7 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
                           size_t ld_out, size_t n, size_t width, int gaussian,
                           float beta, ebm_rng *rngs, const unsigned char *keep) {
     float sd = gaussian ? 1.0f / sqrtf(beta) : 0.0f;
+    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) {
         const float *x = in + r * ld_in;
         float *y = out + r * ld_out;
@@ -108,6 +116,7 @@ int ebm_rbm_log_unnormalized(ebm_rbm *m, const float *v, size_t ldv, size_t n,
     for (size_t start = 0; start < n; start += BLOCK) {
         size_t rows = n - start < BLOCK ? n - start : BLOCK;
         ebm_rbm_hidden_input(m, v + start * ldv, ldv, rows, in, nh);
+        #pragma omp parallel for schedule(static) if (rows * nh > PARALLEL_MIN)
         for (size_t r = 0; r < rows; r++) {
             const float *x = v + (start + r) * ldv;
             double visible = 0;

@@ -1,0 +1,136 @@
+/* test_rbm_ais.c — the ais estimator (models/rbm_ais.c) against the exact log Z
+ * of RBMs small enough to enumerate: Bernoulli and Gaussian visible units,
+ * the interval, the likelihood built on it, and the downward bias of a
+ * short schedule. */
+#include "test.h"
+
+#include "rbm_est_testutil.h"
+
+extern const ebm_estimator_ops ebm_estimator_ais;
+extern const ebm_model_ops ebm_model_hopfield;
+
+/* rows × n of Bernoulli(p) draws, the data whose marginals make the base. */
+static float *random_rows(size_t rows, size_t n, double p, uint64_t seed) {
+    float *x = malloc(rows * n * sizeof *x);
+    ebm_rng rng;
+    ebm_rng_seed(&rng, seed);
+    for (size_t k = 0; x && k < rows * n; k++) x[k] = (float)ebm_rng_bernoulli(&rng, p);
+    return x;
+}
+
+TEST(default_schedule_matches_exact_log_z) {
+    const size_t nv = 12, nh = 8, rows = 200;
+    ebm_rbm *m = rbm_random(nv, nh, 0, 1.0, 0.5, 21);
+    float *x = random_rows(rows, nv, 0.3, 22);
+    ASSERT(m && x);
+    ebm_dataset data = {.n = rows, .dim = nv, .x = x};
+    double exact = naive_log_z(m);
+    ebm_error err = {0};
+    ebm_log *log = ebm_log_new(NULL);
+    int rc = rbm_evaluate(&ebm_estimator_ais, "{runs: 100}", m, &data, &data, NULL, 3,
+                          log, &err);
+    if (rc) FAIL_("ais: %s", err.msg);
+    double log_z = metric(log, "ais_log_z"), lo = metric(log, "ais_log_z_lo"),
+           hi = metric(log, "ais_log_z_hi");
+    ASSERT_NEAR(log_z, exact, 0.05);
+    ASSERT(lo <= exact && exact <= hi);
+    ASSERT(lo < log_z && log_z < hi);
+    /* the likelihood is mean −F(v) − log Ẑ, its bounds from the other end */
+    double neg_f = 0;
+    for (size_t r = 0; r < rows; r++) neg_f += naive_neg_free_energy(m, x + r * nv);
+    neg_f /= (double)rows;
+    ASSERT_NEAR(metric(log, "ais_loglik"), neg_f - log_z, 1e-4);
+    ASSERT_NEAR(metric(log, "ais_loglik_lo"), neg_f - hi, 1e-4);
+    ASSERT_NEAR(metric(log, "ais_loglik_hi"), neg_f - lo, 1e-4);
+    /* a long schedule leaves the weights nearly equal */
+    double ess = metric(log, "ais_ess");
+    ASSERT(ess > 50 && ess <= 100 + 1e-9);
+    ebm_log_free(log);
+    free(x);
+    rbm_destroy(m);
+}
+
+/* Gaussian visible units: base N(b_A, 1), exact log Z by the hidden layer
+ * (itself checked against quadrature in test_rbm_exact). */
+TEST(gaussian_visible_units_match_exact_log_z) {
+    const size_t nv = 6, nh = 8, rows = 100;
+    ebm_rbm *m = rbm_random(nv, nh, 1, 0.4, 0.5, 31);
+    float *x = random_rows(rows, nv, 0.5, 32);
+    ASSERT(m && x);
+    ebm_dataset data = {.n = rows, .dim = nv, .x = x};
+    double exact = NAN;
+    ebm_error err = {0};
+    ASSERT_OK(ebm_rbm_log_z(m, 25, &exact, &err));
+    ebm_log *log = ebm_log_new(NULL);
+    int rc = rbm_evaluate(&ebm_estimator_ais, "{runs: 100}", m, &data, &data, NULL, 4,
+                          log, &err);
+    if (rc) FAIL_("ais: %s", err.msg);
+    double log_z = metric(log, "ais_log_z");
+    ASSERT_NEAR(log_z, exact, 0.05);
+    ASSERT(metric(log, "ais_log_z_lo") <= exact && exact <= metric(log, "ais_log_z_hi"));
+    ebm_log_free(log);
+    free(x);
+    rbm_destroy(m);
+}
+
+/* E[Ẑ] = Z, so by Jensen E[log Ẑ] ≤ log Z, with a gap that grows with the
+ * variance of the log weights: a 10-step schedule, far from equilibrium,
+ * must come out low on average over many seeds (each estimate alone may
+ * land on either side). */
+TEST(short_schedule_underestimates_on_average) {
+    const size_t nv = 12, nh = 8, rows = 200;
+    ebm_rbm *m = rbm_random(nv, nh, 0, 1.0, 0.5, 21);
+    float *x = random_rows(rows, nv, 0.3, 22);
+    ASSERT(m && x);
+    ebm_dataset data = {.n = rows, .dim = nv, .x = x};
+    double exact = naive_log_z(m), mean_error = 0;
+    const int seeds = 40;
+    ebm_error err = {0};
+    ebm_log *log = ebm_log_new(NULL);
+    for (int s = 0; s < seeds; s++) {
+        int rc = rbm_evaluate(&ebm_estimator_ais, "{runs: 10, schedule: linear, steps: 10}",
+                              m, &data, &data, NULL, 100 + (uint64_t)s, log, &err);
+        if (rc) FAIL_("ais: %s", err.msg);
+        mean_error += (metric(log, "ais_log_z") - exact) / seeds;
+    }
+    ASSERT(mean_error < -0.05);
+    ebm_log_free(log);
+    free(x);
+    rbm_destroy(m);
+}
+
+TEST(same_seed_same_estimate) {
+    ebm_rbm *m = rbm_random(12, 8, 0, 1.0, 0.5, 21);
+    float *x = random_rows(50, 12, 0.3, 22);
+    ASSERT(m && x);
+    ebm_dataset data = {.n = 50, .dim = 12, .x = x};
+    ebm_error err = {0};
+    ebm_log *log = ebm_log_new(NULL);
+    double first[2];
+    for (int k = 0; k < 2; k++) {
+        int rc = rbm_evaluate(&ebm_estimator_ais, "{runs: 7, schedule: linear, steps: 50}",
+                              m, &data, &data, NULL, 9, log, &err);
+        if (rc) FAIL_("ais: %s", err.msg);
+        first[k] = metric(log, "ais_log_z");
+    }
+    ASSERT_NEAR(first[0], first[1], 0);
+    ebm_log_free(log);
+    free(x);
+    rbm_destroy(m);
+}
+
+TEST(supports_only_the_rbm) {
+    char why[256] = "";
+    ASSERT(ebm_estimator_ais.xSupports(&ebm_model_rbm, why, sizeof why));
+    ASSERT(!ebm_estimator_ais.xSupports(&ebm_model_hopfield, why, sizeof why));
+    ASSERT_STR_CONTAINS(why, "hopfield");
+}
+
+int main(void) {
+    RUN(default_schedule_matches_exact_log_z);
+    RUN(gaussian_visible_units_match_exact_log_z);
+    RUN(short_schedule_underestimates_on_average);
+    RUN(same_seed_same_estimate);
+    RUN(supports_only_the_rbm);
+    TEST_MAIN_END();
+}
