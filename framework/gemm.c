@@ -33,11 +33,16 @@ void ebm_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
     enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
     int by_columns = n >= m || n >= 2 * BLOCK;
     size_t extent = by_columns ? n : m;
-    long blocks = (long)((extent + BLOCK - 1) / BLOCK);
+    /* An even number of equal blocks, so two or four threads get the same
+     * work: 784 columns are 8 blocks of 98, 256 are 2 of 128. */
+    size_t blocks = (extent + BLOCK - 1) / BLOCK;
+    if (blocks > 1) blocks += blocks % 2;
+    size_t step = (extent + blocks - 1) / blocks;
     #pragma omp parallel for schedule(static) if (blocks > 1)
-    for (long blk = 0; blk < blocks; blk++) {
-        size_t start = (size_t)blk * BLOCK;
-        size_t width = extent - start < BLOCK ? extent - start : BLOCK;
+    for (size_t blk = 0; blk < blocks; blk++) {
+        size_t start = blk * step;
+        if (start >= extent) continue;
+        size_t width = extent - start < step ? extent - start : step;
         if (by_columns) {
             /* Columns start.. of C need columns start.. of op(B). */
             const float *b_part = trans_b ? b + start * ldb : b + start;

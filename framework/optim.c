@@ -42,6 +42,7 @@ void ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
         float decay = params[t].rank >= 2 ? (float)o->weight_decay : 0.0f;
         float *theta = params[t].data, *v = o->velocity[t];
         const float *g = grads[t].data;
+        #pragma omp parallel for simd schedule(static) if (o->size[t] > 65536)
         for (size_t i = 0; i < o->size[t]; i++) {
             v[i] = momentum * v[i] - lr * (g[i] + decay * theta[i]);
             theta[i] += v[i];

@@ -62,6 +62,16 @@ float ebm_rng_uniformf(ebm_rng *rng) {
     return (float)(ebm_rng_u64(rng) >> 40) * 0x1.0p-24f;
 }
 
+void ebm_rng_fill_uniformf(ebm_rng *rng, float *out, size_t n) {
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) {
+        uint64_t x = ebm_rng_u64(rng);
+        out[i] = (float)(x >> 40) * 0x1.0p-24f;
+        out[i + 1] = (float)((x >> 16) & 0xffffff) * 0x1.0p-24f;
+    }
+    if (i < n) out[i] = ebm_rng_uniformf(rng);
+}
+
 uint64_t ebm_rng_below(ebm_rng *rng, uint64_t n) {
     /* Lemire's multiply-and-reject: unbiased without a division per draw. */
     if (n == 0) return 0;

@@ -24,6 +24,9 @@ void ebm_rng_named(ebm_rng *child, const ebm_rng *parent, const char *name);
 uint64_t ebm_rng_u64(ebm_rng *rng);
 double   ebm_rng_uniform(ebm_rng *rng);         /* [0, 1), 53 bits */
 float    ebm_rng_uniformf(ebm_rng *rng);        /* [0, 1), 24 bits */
+/* n floats in [0, 1), 24 bits each, two from every 64-bit draw (for the hot
+ * sampling loops; a different sequence from n calls of ebm_rng_uniformf). */
+void     ebm_rng_fill_uniformf(ebm_rng *rng, float *out, size_t n);
 uint64_t ebm_rng_below(ebm_rng *rng, uint64_t n);  /* uniform in [0, n), unbiased */
 double   ebm_rng_normal(ebm_rng *rng);          /* N(0, 1) */
 int      ebm_rng_bernoulli(ebm_rng *rng, double p);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "estimator.h"
+#include "fastmath.h"
 #include "rbm.h"
 
 extern const ebm_model_ops ebm_model_rbm;
@@ -162,75 +163,29 @@ static void sample_base(ais_runs *a) {
     }
 }
 
-/* Uniforms in [0, 1) for one row: two 24-bit numbers from each 64-bit draw
- * of the row's own stream, half the calls of one draw per unit. */
-static void fill_uniforms(ebm_rng *rng, float *u, size_t n) {
-    size_t i = 0;
-    for (; i + 1 < n; i += 2) {
-        uint64_t bits = ebm_rng_u64(rng);
-        u[i] = (float)(bits >> 40) * 0x1.0p-24f;
-        u[i + 1] = (float)((bits >> 16) & 0xFFFFFF) * 0x1.0p-24f;
-    }
-    if (i < n) u[i] = ebm_rng_uniformf(rng);
-}
-
-/* GCC turns the float selects of the loops below into vector blends only
- * when comparisons may not trap; nothing here reads the floating-point
- * exception flags, so the hot functions say so. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define VECTORISE __attribute__((optimize("no-trapping-math")))
-#else
-#define VECTORISE
-#endif
-
-/* e^x for x clamped to [−80, 80], relative error ~2e-7, written without
- * calls or branches so that the loops below vectorise (libm's expf does not
- * without -ffast-math, and these loops run 14,500 times over every unit of
- * every run): x = n ln 2 + r, |r| ≤ ln2/2, e^r by its Taylor series to r^7,
- * 2^n put straight into the exponent bits. */
-static inline VECTORISE float exp_clamped(float x) {
-    x = x < -80.0f ? -80.0f : x;
-    x = x > 80.0f ? 80.0f : x;
-    float shifted = x * 1.44269504f + 12582912.0f;   /* 1.5·2^23 rounds to an integer */
-    float n = shifted - 12582912.0f;
-    float r = x - n * 0.693145752f - n * 1.42860677e-6f;   /* ln 2 in two parts */
-    float e = 1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 +
-              r * (1.0f / 120 + r * (1.0f / 720 + r * (1.0f / 5040)))))));
-    union { int32_t i; float f; } scale = {.i = ((int32_t)n + 127) << 23};
-    return e * scale.f;
-}
-
-/* e^x − 1 for x ≥ 0 keeping relative precision near 0: the series below ½
- * (error < 1e-8 relative), e^x − 1 above. */
-static inline VECTORISE float expm1_nonneg(float x) {
-    float series = x * (1.0f + x * (0.5f + x * (1.0f / 6 + x * (1.0f / 24 + x * (1.0f / 120 +
-                   x * (1.0f / 720 + x * (1.0f / 5040 + x * (1.0f / 40320))))))));
-    return x < 0.5f ? series : exp_clamped(x) - 1.0f;
-}
-
 /* One row's hidden units at β (input x, step Δβ): p = σ(βx) and
  * gain = q (e^{|Δβ x|} − 1) with q = σ(−|βx|), see weigh_and_sample_hidden. */
-static VECTORISE void hidden_terms(const float *restrict x, size_t nh, float beta,
+static EBM_VECTORISE void hidden_terms(const float *restrict x, size_t nh, float beta,
                                    float dbeta, float *restrict p,
                                    float *restrict gain) {
     for (size_t j = 0; j < nh; j++) {
         float z = fabsf(beta * x[j]), y = fabsf(dbeta * x[j]);
-        float q = 1.0f / (1.0f + exp_clamped(z));
-        gain[j] = q * expm1_nonneg(y);
+        float q = 1.0f / (1.0f + ebm_fast_expf(z));
+        gain[j] = q * ebm_fast_expm1f_nonneg(y);
         p[j] = x[j] > 0 ? 1.0f - q : q;
     }
 }
 
 /* One row of Bernoulli visible units from their input z:
  * u < σ(z) ⇔ u (1 + e^{−z}) < 1. */
-static VECTORISE void bernoulli_draws(const float *restrict in,
+static EBM_VECTORISE void bernoulli_draws(const float *restrict in,
                                       const float *restrict b_base, size_t nv,
                                       float beta, const float *restrict u,
                                       float *restrict v) {
     float base = 1.0f - beta;
     for (size_t i = 0; i < nv; i++) {
         float z = base * b_base[i] + beta * in[i];
-        v[i] = u[i] * (1.0f + exp_clamped(-z)) < 1.0f ? 1.0f : 0.0f;
+        v[i] = u[i] * (1.0f + ebm_fast_expf(-z)) < 1.0f ? 1.0f : 0.0f;
     }
 }
 
@@ -275,7 +230,7 @@ static void weigh_and_sample_hidden(ais_runs *a, double beta_prev, double beta,
         }
         a->log_w[r] += (beta - beta_prev) * visible + linear - (log_sum + log(product));
         if (last) continue;
-        fill_uniforms(&a->rngs[r], u, nh);
+        ebm_rng_fill_uniformf(&a->rngs[r], u, nh);
         for (size_t j = 0; j < nh; j++) h[j] = u[j] < p[j] ? 1.0f : 0.0f;
     }
 }
@@ -297,7 +252,7 @@ static void sample_visible(ais_runs *a, double beta) {
             for (size_t i = 0; i < nv; i++)
                 v[i] = base * a->b_base[i] + b * in[i] + (float)ebm_rng_normal(rng);
         } else {
-            fill_uniforms(rng, u, nv);
+            ebm_rng_fill_uniformf(rng, u, nv);
             bernoulli_draws(in, a->b_base, nv, b, u, v);
         }
     }

@@ -4,6 +4,7 @@
  * that row (its own stream), so the thread count never changes a bit. */
 #include "rbm.h"
 
+#include "fastmath.h"
 #include "gemm.h"
 
 #include <math.h>
@@ -72,12 +73,20 @@ void ebm_rbm_visible_input(const ebm_rbm *m, const float *h, size_t ldh,
     affine(h, ldh, n, m->W, 1, m->n_hidden, m->n_visible, m->b, out, ldo);
 }
 
+static EBM_VECTORISE void sigmoid_row(float *restrict row, size_t width, float beta) {
+    for (size_t i = 0; i < width; i++) row[i] = 1.0f / (1.0f + ebm_fast_expf(-beta * row[i]));
+}
+
+/* u < σ(βx)  ⇔  u (1 + e^{−βx}) < 1: one exp and no division. */
+static EBM_VECTORISE void bernoulli_draws(const float *restrict x, const float *restrict u,
+                                          float *restrict y, size_t len, float beta) {
+    for (size_t i = 0; i < len; i++)
+        y[i] = u[i] * (1.0f + ebm_fast_expf(-beta * x[i])) < 1.0f ? 1.0f : 0.0f;
+}
+
 void ebm_rbm_sigmoid(float *x, size_t n, size_t width, size_t ld, float beta) {
     #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
-    for (size_t r = 0; r < n; r++) {
-        float *row = x + r * ld;
-        for (size_t i = 0; i < width; i++) row[i] = 1.0f / (1.0f + expf(-beta * row[i]));
-    }
+    for (size_t r = 0; r < n; r++) sigmoid_row(x + r * ld, width, beta);
 }
 
 void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
@@ -89,14 +98,24 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
         const float *x = in + r * ld_in;
         float *y = out + r * ld_out;
         ebm_rng *rng = &rngs[r];
-        for (size_t i = 0; i < width; i++) {
-            if (keep && keep[i]) continue;
-            if (gaussian) {
-                y[i] = x[i] + sd * (float)ebm_rng_normal(rng);
+        if (gaussian) {
+            for (size_t i = 0; i < width; i++)
+                if (!keep || !keep[i]) y[i] = x[i] + sd * (float)ebm_rng_normal(rng);
+            continue;
+        }
+        /* Uniforms drawn ahead in chunks, so the draws vectorise. */
+        float u[256];
+        for (size_t start = 0; start < width; start += 256) {
+            size_t len = width - start < 256 ? width - start : 256;
+            ebm_rng_fill_uniformf(rng, u, len);
+            const float *xs = x + start;
+            float *ys = y + start;
+            const unsigned char *ks = keep ? keep + start : NULL;
+            if (!ks) {
+                bernoulli_draws(xs, u, ys, len, beta);
             } else {
-                /* u < σ(z)  ⇔  u (1 + e^{−z}) < 1, one exp and no division. */
-                float u = ebm_rng_uniformf(rng);
-                y[i] = u * (1.0f + expf(-beta * x[i])) < 1.0f ? 1.0f : 0.0f;
+                for (size_t i = 0; i < len; i++)
+                    if (!ks[i]) ys[i] = u[i] * (1.0f + expf(-beta * xs[i])) < 1.0f ? 1.0f : 0.0f;
             }
         }
     }
