@@ -142,6 +142,20 @@ typedef struct ebm_model_ops {
      * Gaussian visible units), so single-site flips and enumeration do not
      * apply; NULL means every unit is binary. */
     int (*xBinary)(void *model);
+
+    /* ---- v3: continuous states (the generic energy model) ---- */
+    /* ∂E/∂x for n states (rows of xUnits floats), written to grad (same
+     * shape), T = 1. What Langevin and MALA move along. */
+    int (*xStateGrad)(void *model, const float *states, size_t n, float *grad,
+                      ebm_error *err);
+    /* E(x) for n states at once (a GEMM-shaped model does this faster than n
+     * calls of xEnergy); NULL: callers loop over xEnergy. */
+    int (*xEnergies)(void *model, const float *states, size_t n, double *energy,
+                     ebm_error *err);
+    /* n random starting states from the model's own noise distribution
+     * (continuous models: e.g. uniform over the data's box); NULL: uniform
+     * over xUnitValues. */
+    void (*xNoise)(void *model, float *states, size_t n, ebm_rng *rng);
 } ebm_model_ops;
 
 #endif
