@@ -22,6 +22,7 @@ extern const ebm_sampler_ops ebm_sampler_annealing;
 extern const ebm_sampler_ops ebm_sampler_cd;
 extern const ebm_sampler_ops ebm_sampler_pcd;
 extern const ebm_sampler_ops ebm_sampler_pt;
+extern const ebm_sampler_ops ebm_sampler_short_run;
 
 /* Datasets */
 extern const ebm_dataset_ops ebm_dataset_fashion_mnist;
@@ -58,6 +59,7 @@ static const ebm_plugin *const samplers[] = {
     &ebm_sampler_cd.info,
     &ebm_sampler_pcd.info,
     &ebm_sampler_pt.info,
+    &ebm_sampler_short_run.info,
     NULL};
 static const ebm_plugin *const datasets[] = {
     &ebm_dataset_fashion_mnist.info,

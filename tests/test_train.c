@@ -105,6 +105,16 @@ TEST(restarted_chains_with_long_runs_give_the_exact_gradient) {
     check_trainer("{sampler: {type: cd, k: 50}, positive_sweeps: 20}");
 }
 
+TEST(short_runs_from_noise_give_the_exact_gradient) {
+    check_trainer("{sampler: {type: short_run, start: noise, sampler: {type: gibbs, "
+                  "sweeps: 30}}, positive_sweeps: 20}");
+}
+
+TEST(short_runs_from_the_replay_buffer_give_the_exact_gradient) {
+    check_trainer("{sampler: {type: short_run, start: replay, replay_fraction: 0.95, "
+                  "buffer: 1000, sampler: {type: gibbs, sweeps: 30}}, positive_sweeps: 20}");
+}
+
 TEST(a_model_without_energy_gradient_is_refused) {
     extern const ebm_model_ops ebm_model_ising;
     ebm_error err;
@@ -125,6 +135,8 @@ TEST(a_model_without_energy_gradient_is_refused) {
 int main(void) {
     RUN(persistent_chains_give_the_exact_gradient);
     RUN(restarted_chains_with_long_runs_give_the_exact_gradient);
+    RUN(short_runs_from_noise_give_the_exact_gradient);
+    RUN(short_runs_from_the_replay_buffer_give_the_exact_gradient);
     RUN(a_model_without_energy_gradient_is_refused);
     TEST_MAIN_END();
 }
