@@ -156,6 +156,16 @@ typedef struct ebm_model_ops {
      * (continuous models: e.g. uniform over the data's box); NULL: uniform
      * over xUnitValues. */
     void (*xNoise)(void *model, float *states, size_t n, ebm_rng *rng);
+
+    /* ---- v3: approximate inference (the DBM) ---- */
+    /* Approximate data-term statistics when the hidden units cannot be
+     * summed out exactly: grads += scale · mean over the n states of
+     * E_q[∂E/∂θ], q an approximate posterior over the hidden units given
+     * the visible part (the DBM's mean-field posterior). The trainer uses
+     * it for the positive phase when the model has no xDataGrad; the
+     * negative phase keeps xEnergyGrad on the chains' samples. */
+    int (*xPositiveGrad)(void *model, const float *states, size_t n, double scale,
+                         ebm_tensor *grads, ebm_error *err);
 } ebm_model_ops;
 
 #endif

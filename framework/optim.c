@@ -1,6 +1,8 @@
-/* optim.c — SGD with momentum and weight decay over a model's tensors. */
+/* optim.c — SGD with momentum, or Adam, with weight decay over a model's
+ * tensors. */
 #include "optim.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,17 +17,26 @@ int ebm_optim_init(ebm_optim *o, const ebm_node *optim_cfg,
     o->momentum_initial = momentum[0];
     o->momentum_final = n_momentum >= 2 ? momentum[1] : momentum[0];
     o->momentum_switch = (int)ebm_cfg_int(optim_cfg, "momentum_switch", 5);
+    o->type = strcmp(ebm_cfg_str(optim_cfg, "type", "sgd"), "adam") == 0 ? EBM_OPTIM_ADAM
+                                                                        : EBM_OPTIM_SGD;
+    double betas[2] = {0.9, 0.999};
+    ebm_cfg_doubles(optim_cfg, "betas", betas, 2);
+    o->beta1 = betas[0];
+    o->beta2 = betas[1];
+    o->eps = ebm_cfg_double(optim_cfg, "eps", 1e-8);
     o->n = n;
     o->velocity = calloc((size_t)(n ? n : 1), sizeof *o->velocity);
     o->size = calloc((size_t)(n ? n : 1), sizeof *o->size);
-    if (!o->velocity || !o->size) {
+    if (o->type == EBM_OPTIM_ADAM) o->second = calloc((size_t)(n ? n : 1), sizeof *o->second);
+    if (!o->velocity || !o->size || (o->type == EBM_OPTIM_ADAM && !o->second)) {
         ebm_optim_free(o);
         return ebm_fail(err, EBM_ENOMEM, "optimiser state");
     }
     for (int t = 0; t < n; t++) {
         o->size[t] = ebm_tensor_size(&params[t]);
         o->velocity[t] = calloc(o->size[t] ? o->size[t] : 1, sizeof(float));
-        if (!o->velocity[t]) {
+        if (o->second) o->second[t] = calloc(o->size[t] ? o->size[t] : 1, sizeof(float));
+        if (!o->velocity[t] || (o->second && !o->second[t])) {
             ebm_optim_free(o);
             return ebm_fail(err, EBM_ENOMEM, "optimiser state for %s", params[t].name);
         }
@@ -33,8 +44,34 @@ int ebm_optim_init(ebm_optim *o, const ebm_node *optim_cfg,
     return EBM_OK;
 }
 
+/* The bias corrections are computed in double once per step, so β2ᵗ does
+ * not lose its digits in float over long runs. */
+static void adam_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads) {
+    o->steps++;
+    double t = (double)o->steps;
+    float beta1 = (float)o->beta1, beta2 = (float)o->beta2, eps = (float)o->eps;
+    float step1 = (float)(o->lr / (1.0 - pow(o->beta1, t)));
+    float correct2 = (float)(1.0 / (1.0 - pow(o->beta2, t)));
+    for (int k = 0; k < o->n; k++) {
+        float decay = params[k].rank >= 2 ? (float)o->weight_decay : 0.0f;
+        float *theta = params[k].data, *m = o->velocity[k], *v = o->second[k];
+        const float *g = grads[k].data;
+        #pragma omp parallel for simd schedule(static) if (o->size[k] > 65536)
+        for (size_t i = 0; i < o->size[k]; i++) {
+            float gi = g[i] + decay * theta[i];
+            m[i] = beta1 * m[i] + (1.0f - beta1) * gi;
+            v[i] = beta2 * v[i] + (1.0f - beta2) * gi * gi;
+            theta[i] -= step1 * m[i] / (sqrtf(v[i] * correct2) + eps);
+        }
+    }
+}
+
 void ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
                     int epoch) {
+    if (o->type == EBM_OPTIM_ADAM) {
+        adam_step(o, params, grads);
+        return;
+    }
     float momentum = (float)(epoch <= o->momentum_switch ? o->momentum_initial
                                                          : o->momentum_final);
     float lr = (float)o->lr;
@@ -55,7 +92,10 @@ void ebm_optim_end_epoch(ebm_optim *o) { o->lr *= o->lr_decay; }
 void ebm_optim_free(ebm_optim *o) {
     if (o->velocity)
         for (int t = 0; t < o->n; t++) free(o->velocity[t]);
+    if (o->second)
+        for (int t = 0; t < o->n; t++) free(o->second[t]);
     free(o->velocity);
+    free(o->second);
     free(o->size);
     memset(o, 0, sizeof *o);
 }

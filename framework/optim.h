@@ -1,6 +1,7 @@
 /* optim.h — the optimiser every gradient-trained model shares: SGD with
- * momentum (optionally switched from an initial to a final value), L2 weight
- * decay on weight matrices and a per-epoch learning-rate decay. */
+ * momentum (optionally switched from an initial to a final value) or Adam
+ * (Kingma & Ba 2015, bias-corrected), L2 weight decay on weight matrices and
+ * a per-epoch learning-rate decay. */
 #ifndef EBM_OPTIM_H
 #define EBM_OPTIM_H
 
@@ -8,21 +9,31 @@
 #include "error.h"
 #include "model.h"
 
+typedef enum { EBM_OPTIM_SGD, EBM_OPTIM_ADAM } ebm_optim_type;
+
 typedef struct ebm_optim {
     int n;                 /* number of parameter tensors */
-    float **velocity;      /* one buffer per tensor */
+    float **velocity;      /* one buffer per tensor (Adam: the first moment m) */
     size_t *size;
     double lr, lr_decay, weight_decay;
     double momentum_initial, momentum_final;
     int momentum_switch;   /* epochs (1-based) that use the initial momentum */
+    /* Adam only */
+    ebm_optim_type type;
+    double beta1, beta2, eps;
+    float **second;        /* the second moment v, one buffer per tensor */
+    long steps;            /* steps taken, t in the bias corrections */
 } ebm_optim;
 
 /* Reads train.optim (validated) and allocates velocities for params. */
 int ebm_optim_init(ebm_optim *o, const ebm_node *optim_cfg,
                    const ebm_tensor *params, int n, ebm_error *err);
-/* params -= lr * (grads + weight_decay * params), with momentum; weight decay
- * applies to tensors of rank >= 2 only (weights, not biases). `epoch` is
- * 1-based. */
+/* SGD: params -= lr * (grads + weight_decay * params), with momentum.
+ * Adam: g = grads + weight_decay * params (coupled L2, as in SGD, not AdamW's
+ * decoupled decay); m = β1 m + (1−β1) g, v = β2 v + (1−β2) g²,
+ * params -= lr · (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + eps), t counting steps
+ * from 1; momentum is unused. Either way weight decay applies to tensors of
+ * rank >= 2 only (weights, not biases). `epoch` is 1-based. */
 void ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
                     int epoch);
 void ebm_optim_end_epoch(ebm_optim *o);

@@ -1,6 +1,7 @@
 /* plot.c — `ebm plot`: exports the metrics and image sets of runs (and the
  * summary of sweeps) as text files under OUT/data, then draws PNGs with the
- * gnuplot scripts in scripts/ (metric.gp, images.gp, sweep_final.gp). */
+ * gnuplot scripts in scripts/ (metric.gp, images.gp, sweep_final.gp, and
+ * density.gp for the densities of 2-D models). */
 #include "plot.h"
 
 #include <errno.h>
@@ -279,6 +280,127 @@ static int export_images(plot_ctx *ctx, const ebm_image_set *set,
     return add_job(ctx, "images.gp", &a, png, err);
 }
 
+/* ---- densities of 2-D models ---- */
+
+/* At most this many points of data or samples are overlaid on a density. */
+#define MAX_DENSITY_POINTS 5000
+
+/* A density image as the quadrature estimator writes it: one grid × grid
+ * image, row 0 at the top, its box in the layout "density box=x0,x1,y0,y1". */
+static int density_box(const ebm_image_set *set, double box[4]) {
+    return set->layout && set->n == 1 && set->height > 0 && set->width > 0 &&
+           (size_t)set->height * (size_t)set->width == set->dim &&
+           sscanf(set->layout, "density box=%lf,%lf,%lf,%lf", &box[0], &box[1],
+                  &box[2], &box[3]) == 4 &&
+           box[0] < box[1] && box[2] < box[3];
+}
+
+/* Rows of two numbers drawn as points: a density's data ("points" layout)
+ * or a 2-D model's samples. */
+static int is_points(const ebm_image_set *set) {
+    return set->dim == 2 && set->layout && strcmp(set->layout, "points") == 0;
+}
+
+/* The latest set of a group (sets come grouped, steps ascending), or NULL. */
+static const ebm_image_set *latest_of(const ebm_image_set *sets, int n_sets,
+                                      const char *group) {
+    const ebm_image_set *found = NULL;
+    for (int i = 0; i < n_sets; i++)
+        if (strcmp(sets[i].group, group) == 0) found = &sets[i];
+    return found;
+}
+
+static int write_points(const char *path, const ebm_image_set *set, ebm_error *err) {
+    FILE *f = fopen(path, "w");
+    if (!f) return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    size_t n = set->n < MAX_DENSITY_POINTS ? set->n : MAX_DENSITY_POINTS;
+    fprintf(f, "# %s step %lld: x y\n", set->path, (long long)set->step);
+    for (size_t r = 0; r < n; r++)
+        if (isfinite(set->data[2 * r]) && isfinite(set->data[2 * r + 1]))
+            fprintf(f, "%.7g %.7g\n", (double)set->data[2 * r], (double)set->data[2 * r + 1]);
+    if (fclose(f) != 0) return ebm_fail(err, EBM_EIO, "%s: cannot write", path);
+    return EBM_OK;
+}
+
+/* The heat map of one density image, with the estimator's data points and
+ * the run's latest 2-D samples on top (density.gp). The grid file holds
+ * "x y p" at the cell centres, bottom row first, a blank line between rows,
+ * as gnuplot's `with image` reads it. */
+static int export_density(plot_ctx *ctx, const ebm_image_set *density,
+                          const double box[4], const ebm_image_set *data,
+                          const ebm_image_set *samples, const char *file_label,
+                          const char *legend, ebm_error *err) {
+    char group[160], path[4600], png[4600], data_path[4700] = "", samples_path[4700] = "";
+    file_safe(group, sizeof group, density->group);
+    fmt_to(path, sizeof path, "%s/%s__%s.grid", ctx->data, file_label, group);
+    fmt_to(png, sizeof png, "%s/%s__%s.png", ctx->out, file_label, group);
+    size_t rows = (size_t)density->height, cols = (size_t)density->width;
+    double dx = (box[1] - box[0]) / (double)cols, dy = (box[3] - box[2]) / (double)rows;
+    FILE *f = fopen(path, "w");
+    if (!f) return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path, strerror(errno));
+    fprintf(f, "# %s: x y density\n", density->path);
+    for (size_t row = rows; row-- > 0;) {
+        double y = box[3] - ((double)row + 0.5) * dy;
+        for (size_t col = 0; col < cols; col++) {
+            float v = density->data[row * cols + col];
+            fprintf(f, "%.9g %.9g ", box[0] + ((double)col + 0.5) * dx, y);
+            if (isfinite(v)) fprintf(f, "%.7g\n", (double)v);
+            else fputs("NaN\n", f);
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) return ebm_fail(err, EBM_EIO, "%s: cannot write", path);
+    int rc = EBM_OK;
+    if (data) {
+        fmt_to(data_path, sizeof data_path, "%s/%s__%s__data.dat", ctx->data, file_label, group);
+        rc = write_points(data_path, data, err);
+    }
+    if (!rc && samples) {
+        fmt_to(samples_path, sizeof samples_path, "%s/%s__%s__samples.dat", ctx->data,
+               file_label, group);
+        rc = write_points(samples_path, samples, err);
+    }
+    if (rc) return rc;
+    char title[600];
+    fmt_to(title, sizeof title, "%s: %s, step %lld%s", legend, density->group,
+           (long long)density->step,
+           samples ? "; data: blue, samples: black" : data ? "; data: blue" : "");
+    strbuf a = {0};
+    sb_gp_string(&a, "datafile", path);
+    sb_gp_string(&a, "pointsfile", data_path);
+    sb_gp_string(&a, "samplesfile", samples_path);
+    sb_gp_string(&a, "outfile", png);
+    sb_gp_string(&a, "plottitle", title);
+    sb_add(&a, "xmin=%.9g; xmax=%.9g; ymin=%.9g; ymax=%.9g", box[0], box[1], box[2], box[3]);
+    return add_job(ctx, "density.gp", &a, png, err);
+}
+
+/* Draws every density group's latest image; *drawn says whether there was
+ * one, so the caller leaves the overlaid sets out of the plain image grids. */
+static int export_densities(plot_ctx *ctx, const ebm_image_set *sets, int n_sets,
+                            const char *file_label, const char *legend, int *drawn,
+                            ebm_error *err) {
+    *drawn = 0;
+    const ebm_image_set *samples = latest_of(sets, n_sets, "samples");
+    if (samples && samples->dim != 2) samples = NULL;
+    int rc = EBM_OK;
+    for (int i = 0; !rc && i < n_sets; i++) {
+        double box[4];
+        if (i + 1 < n_sets && strcmp(sets[i].group, sets[i + 1].group) == 0) continue;
+        if (!density_box(&sets[i], box)) continue;
+        /* "images/<prefix>_density" comes with "images/<prefix>_data" */
+        char data_group[600];
+        size_t len = strlen(sets[i].group);
+        fmt_to(data_group, sizeof data_group, "%.*s_data",
+               len > 8 ? (int)(len - 8) : 0, sets[i].group);
+        const ebm_image_set *data = latest_of(sets, n_sets, data_group);
+        if (data && !is_points(data)) data = NULL;
+        rc = export_density(ctx, &sets[i], box, data, samples, file_label, legend, err);
+        *drawn = 1;
+    }
+    return rc;
+}
+
 /* Exports one run file: its metric series (for the overlays) and, unless
  * with_images is 0, the last step of each image group. */
 static int export_run(plot_ctx *ctx, const char *run_path, const char *legend,
@@ -307,9 +429,16 @@ static int export_run(plot_ctx *ctx, const char *run_path, const char *legend,
     int n_sets;
     rc = ebm_runfile_read_images(run_path, &sets, &n_sets, err);
     if (rc) return rc;
+    int densities = 0;
+    rc = export_densities(ctx, sets, n_sets, label, legend, &densities, err);
     /* Sets come grouped, steps ascending: the last of a group is its latest. */
     for (int i = 0; !rc && i < n_sets; i++) {
         if (i + 1 < n_sets && strcmp(sets[i].group, sets[i + 1].group) == 0) continue;
+        double box[4];
+        /* drawn on a density already (a 2-D point set makes no image grid) */
+        if (density_box(&sets[i], box) || is_points(&sets[i]) ||
+            (densities && strcmp(sets[i].group, "samples") == 0 && sets[i].dim == 2))
+            continue;
         rc = export_images(ctx, &sets[i], label, legend, err);
     }
     ebm_image_sets_free(sets, n_sets);

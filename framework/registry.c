@@ -14,6 +14,8 @@ extern const ebm_model_ops ebm_model_hopfield;
 extern const ebm_model_ops ebm_model_ising;
 extern const ebm_model_ops ebm_model_boltzmann;
 extern const ebm_model_ops ebm_model_rbm;
+extern const ebm_model_ops ebm_model_energy;
+extern const ebm_model_ops ebm_model_dbm;
 
 /* Samplers */
 extern const ebm_sampler_ops ebm_sampler_gibbs;
@@ -23,6 +25,8 @@ extern const ebm_sampler_ops ebm_sampler_cd;
 extern const ebm_sampler_ops ebm_sampler_pcd;
 extern const ebm_sampler_ops ebm_sampler_pt;
 extern const ebm_sampler_ops ebm_sampler_short_run;
+extern const ebm_sampler_ops ebm_sampler_mala;
+extern const ebm_sampler_ops ebm_sampler_langevin;
 
 /* Datasets */
 extern const ebm_dataset_ops ebm_dataset_fashion_mnist;
@@ -31,6 +35,7 @@ extern const ebm_dataset_ops ebm_dataset_shifter;
 extern const ebm_dataset_ops ebm_dataset_random_patterns;
 extern const ebm_dataset_ops ebm_dataset_none;
 extern const ebm_dataset_ops ebm_dataset_csv;
+extern const ebm_dataset_ops ebm_dataset_toy2d;
 
 /* Estimators */
 extern const ebm_estimator_ops ebm_estimator_retrieval;
@@ -45,12 +50,17 @@ extern const ebm_estimator_ops ebm_estimator_ais;
 extern const ebm_estimator_ops ebm_estimator_pseudo_likelihood;
 extern const ebm_estimator_ops ebm_estimator_reconstruction;
 extern const ebm_estimator_ops ebm_estimator_free_energy_gap;
+extern const ebm_estimator_ops ebm_estimator_moments;
+extern const ebm_estimator_ops ebm_estimator_quadrature;
+extern const ebm_estimator_ops ebm_estimator_kde;
 
 static const ebm_plugin *const models[] = {
     &ebm_model_hopfield.info,
     &ebm_model_ising.info,
     &ebm_model_boltzmann.info,
     &ebm_model_rbm.info,
+    &ebm_model_energy.info,
+    &ebm_model_dbm.info,
     NULL};
 static const ebm_plugin *const samplers[] = {
     &ebm_sampler_gibbs.info,
@@ -60,6 +70,8 @@ static const ebm_plugin *const samplers[] = {
     &ebm_sampler_pcd.info,
     &ebm_sampler_pt.info,
     &ebm_sampler_short_run.info,
+    &ebm_sampler_mala.info,
+    &ebm_sampler_langevin.info,
     NULL};
 static const ebm_plugin *const datasets[] = {
     &ebm_dataset_fashion_mnist.info,
@@ -68,6 +80,7 @@ static const ebm_plugin *const datasets[] = {
     &ebm_dataset_random_patterns.info,
     &ebm_dataset_none.info,
     &ebm_dataset_csv.info,
+    &ebm_dataset_toy2d.info,
     NULL};
 static const ebm_plugin *const estimators[] = {
     &ebm_estimator_retrieval.info,
@@ -82,6 +95,9 @@ static const ebm_plugin *const estimators[] = {
     &ebm_estimator_pseudo_likelihood.info,
     &ebm_estimator_reconstruction.info,
     &ebm_estimator_free_energy_gap.info,
+    &ebm_estimator_moments.info,
+    &ebm_estimator_quadrature.info,
+    &ebm_estimator_kde.info,
     NULL};
 
 static const ebm_plugin *const *const tables[EBM_KIND_COUNT] = {

@@ -20,6 +20,8 @@ static const ebm_param data_common[] = {
     END};
 
 static const ebm_param optim_params[] = {
+    {.name = "type", .type = EBM_P_ENUM, .def = "sgd", .choices = "sgd|adam",
+     .help = "sgd (with momentum) or adam (bias-corrected; momentum unused)"},
     {.name = "lr", .type = EBM_P_FLOAT, .def = "0.01", .range = "(0, inf)",
      .help = "learning rate"},
     {.name = "momentum", .type = EBM_P_FLOATS, .def = "0", .range = "[0, 1)",
@@ -30,6 +32,10 @@ static const ebm_param optim_params[] = {
      .help = "L2 penalty on the weights"},
     {.name = "lr_decay", .type = EBM_P_FLOAT, .def = "1", .range = "(0, 1]",
      .help = "lr is multiplied by this after every epoch"},
+    {.name = "betas", .type = EBM_P_FLOATS, .def = "[0.9, 0.999]", .range = "[0, 1)",
+     .help = "adam: decay rates [beta1, beta2] of the first and second moments"},
+    {.name = "eps", .type = EBM_P_FLOAT, .def = "1e-8", .range = "(0, inf)",
+     .help = "adam: added to the root of the second moment"},
     END};
 
 static const ebm_param train_params[] = {

@@ -1,6 +1,7 @@
 /* train.c — the contrastive trainer: the data term with hidden units summed
- * out (xDataGrad) or sampled given the data, the model term from the
- * training sampler's chains (restarted at the data or persistent). */
+ * out (xDataGrad), from an approximate posterior (xPositiveGrad: a DBM's
+ * mean field) or sampled given the data, the model term from the training
+ * sampler's chains (restarted at the data or persistent). */
 #include "train.h"
 
 #include <stdlib.h>
@@ -160,6 +161,8 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     int rc = EBM_OK;
     if (t->ops->xDataGrad) {
         rc = t->ops->xDataGrad(t->model, t->positive, n, inv_t, grads, err);
+    } else if (t->ops->xPositiveGrad) {
+        rc = t->ops->xPositiveGrad(t->model, t->positive, n, inv_t, grads, err);
     } else {
         if (any_hidden(t))
             rc = ebm_gibbs_steps(t->ops, t->model, &positive, t->positive_sweeps, 1.0,

@@ -9,6 +9,16 @@
 #include "model.h"
 #include "rbm.h"
 
+static const ebm_param sparsity_params[] = {
+    {.name = "target", .type = EBM_P_FLOAT, .def = "0.1", .range = "(0, 1)",
+     .help = "wanted mean probability that a hidden unit is on, over the data"},
+    {.name = "cost", .type = EBM_P_FLOAT, .def = "0.01", .range = "[0, inf)",
+     .help = "weight of the penalty: cost*(q - target) joins each hidden unit's "
+             "bias gradient, times the batch's mean v_i its weights' (0 = off)"},
+    {.name = "decay", .type = EBM_P_FLOAT, .def = "0.95", .range = "[0, 1)",
+     .help = "q <- decay*q + (1-decay)*(this minibatch's mean p(h=1|v))"},
+    EBM_PARAM_END};
+
 static const ebm_param rbm_params[] = {
     {.name = "hidden", .type = EBM_P_INT, .flags = EBM_PF_REQUIRED, .range = "[1, inf)",
      .help = "hidden units"},
@@ -21,6 +31,10 @@ static const ebm_param rbm_params[] = {
     {.name = "bias_init", .type = EBM_P_ENUM, .def = "data", .choices = "data|zero",
      .help = "data: visible biases log(p/(1-p)) of the data marginals (Bernoulli) "
              "or the data means (Gaussian), hidden biases 0; zero: all 0"},
+    {.name = "sparsity", .type = EBM_P_TABLE, .flags = EBM_PF_OPTIONAL,
+     .sub = sparsity_params,
+     .help = "sparsity target (Hinton's practical guide, section 11): pulls each "
+             "hidden unit's mean activation on the data towards target"},
     EBM_PARAM_END};
 
 /* Visible biases from the training data: a unit alone then matches its
@@ -54,6 +68,22 @@ static int rbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rn
         free(m);
         return rc;
     }
+    const ebm_node *sparsity = ebm_node_child(cfg, "sparsity");
+    if (sparsity && sparsity->kind == EBM_NODE_MAP) {
+        m->sparsity_target = ebm_cfg_double(sparsity, "target", 0.1);
+        m->sparsity_cost = ebm_cfg_double(sparsity, "cost", 0.01);
+        m->sparsity_decay = ebm_cfg_double(sparsity, "decay", 0.95);
+    }
+    if (m->sparsity_cost > 0) {
+        m->hidden_mean = calloc(m->n_hidden, sizeof *m->hidden_mean);
+        if (!m->hidden_mean) {
+            size_t n_hidden = m->n_hidden;
+            ebm_rbm_free(m);
+            free(m);
+            return ebm_fail(err, EBM_ENOMEM, "rbm: sparsity averages for %zu hidden units",
+                            n_hidden);
+        }
+    }
     double scale = ebm_cfg_double(cfg, "init_scale", 0.01);
     for (size_t k = 0; k < m->n_visible * m->n_hidden; k++)
         m->W[k] = (float)(scale * ebm_rng_normal(rng));
@@ -64,6 +94,7 @@ static int rbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rn
 
 static void rbm_destroy(void *model) {
     ebm_rbm *m = model;
+    free(m->hidden_mean);
     ebm_rbm_free(m);
     free(m);
 }
@@ -182,16 +213,54 @@ static int rbm_energy_grad(void *model, const float *states, size_t n, double sc
                     scale, grads);
 }
 
+/* The sparsity penalty (Hinton's practical guide §11) for one data
+ * minibatch whose hidden probabilities are H (n × n_hidden): first
+ *   q_j ← decay·q_j + (1 − decay)·mean_r H_rj   (q_j = that mean on the first
+ *                                                minibatch, not 0, so the
+ *                                                start does not push biases up),
+ * then, d_j = cost·(q_j − target) being the derivative of the cross-entropy
+ * penalty with respect to unit j's total input c_j + (vW)_j,
+ *   gc_j += d_j,   gW_ij += d_j · mean_r v_ri,
+ * descended like the likelihood gradient: a unit on more often than the
+ * target has its bias and its weights from active inputs lowered. */
+static void add_sparsity_grad(ebm_rbm *m, const float *states, size_t n, const float *H,
+                              float *sums, ebm_tensor *grads) {
+    size_t nv = m->n_visible, nh = m->n_hidden, units = nv + nh;
+    float *mean_v = sums, *mean_h = sums + nv;
+    memset(sums, 0, (nv + nh) * sizeof *sums);
+    for (size_t r = 0; r < n; r++) {
+        for (size_t i = 0; i < nv; i++) mean_v[i] += states[r * units + i];
+        for (size_t j = 0; j < nh; j++) mean_h[j] += H[r * nh + j];
+    }
+    for (size_t i = 0; i < nv; i++) mean_v[i] /= (float)n;
+    for (size_t j = 0; j < nh; j++) mean_h[j] /= (float)n;
+    float decay = m->hidden_mean_seeded ? (float)m->sparsity_decay : 0.0f;
+    float *gW = grads[0].data, *gc = grads[2].data;
+    for (size_t j = 0; j < nh; j++) {
+        m->hidden_mean[j] = decay * m->hidden_mean[j] + (1 - decay) * mean_h[j];
+        float d = (float)(m->sparsity_cost * (m->hidden_mean[j] - m->sparsity_target));
+        gc[j] += d;
+        for (size_t i = 0; i < nv; i++) gW[i * nh + j] += d * mean_v[i];
+    }
+    m->hidden_mean_seeded = 1;
+}
+
+/* The trainer calls this with scale > 0 on the data minibatch (the positive
+ * phase) and with scale < 0 on the model's samples; the sparsity penalty,
+ * when configured, joins the positive call only, unscaled. */
 static int rbm_data_grad(void *model, const float *states, size_t n, double scale,
                          ebm_tensor *grads, ebm_error *err) {
     ebm_rbm *m = model;
     size_t nv = m->n_visible, nh = m->n_hidden;
     if (n == 0) return EBM_OK;
-    float *H = ebm_rbm_scratch(m, n * nh);
+    int sparsity = scale > 0 && m->sparsity_cost > 0 && m->hidden_mean;
+    float *H = ebm_rbm_scratch(m, n * nh + (sparsity ? nv + nh : 0));
     if (!H) return ebm_fail(err, EBM_ENOMEM, "rbm: %zu x %zu hidden probabilities", n, nh);
     ebm_rbm_hidden_input(m, states, nv + nh, n, H, nh);
     ebm_rbm_sigmoid(H, n, nh, nh, 1.0f);
-    return add_grad(m, states, n, H, nh, scale, grads);
+    int rc = add_grad(m, states, n, H, nh, scale, grads);
+    if (!rc && sparsity) add_sparsity_grad(m, states, n, H, H + n * nh, grads);
+    return rc;
 }
 
 /* One step: h ~ p(h|v), then v ~ p(v|h), each layer for all rows at once.

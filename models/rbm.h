@@ -25,6 +25,13 @@ typedef struct ebm_rbm {
     unsigned char *data_mask;  /* n_visible + n_hidden: 1 for visible units */
     float *scratch;            /* grown on demand by the block operations */
     size_t scratch_size;
+    /* Sparsity target (model.sparsity, Hinton's practical guide §11); off
+     * while sparsity_cost is 0. rbm.c's xDataGrad updates hidden_mean, the
+     * decaying average q of each hidden unit's mean p(h_j = 1 | v) over the
+     * data minibatches, and adds the penalty's gradient; see rbm.c. */
+    double sparsity_target, sparsity_cost, sparsity_decay;
+    float *hidden_mean;        /* n_hidden: q; NULL while sparsity is off */
+    int hidden_mean_seeded;    /* q holds a first minibatch's mean */
 } ebm_rbm;
 
 /* Allocates zero parameters; ebm_rbm_free releases them. */

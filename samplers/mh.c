@@ -1,21 +1,36 @@
 /* mh.c — the mh sampler: Metropolis–Hastings with a choice of proposal
- * kernel (today "flip": 1 to k distinct free binary units flipped at once),
- * accepted with min(1, exp(−ΔE/T)); reports proposals and acceptances. */
+ * kernel ("flip": 1 to k distinct free binary units flipped at once;
+ * "gaussian": a random walk of real-valued states with its step adapted in
+ * burn-in), accepted with min(1, exp(−ΔE/T)); reports proposals and
+ * acceptances. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "continuous.h"
 
 static const ebm_param mh_params[] = {
     EBM_SMP_COMMON_PARAMS,
-    {.name = "kernel", .type = EBM_P_ENUM, .def = "flip", .choices = "flip",
+    {.name = "kernel", .type = EBM_P_ENUM, .def = "flip", .choices = "flip|gaussian",
      .help = "proposal: flip = flip between 1 and `flips` distinct random free "
-             "units (symmetric)"},
+             "binary units; gaussian = x' = x + step*N(0, I) on every free "
+             "real-valued unit, one proposal per sweep (both symmetric)"},
     {.name = "flips", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
      .help = "kernel flip: at most this many units per proposal (1: the unit "
              "comes from the scan order; k > 1: m ~ U{1..k} random distinct "
              "units, ceil(N/k) proposals per sweep)"},
+    {.name = "step", .type = EBM_P_FLOAT, .def = "0.5", .range = "(0, inf)",
+     .help = "kernel gaussian: the random walk's standard deviation (the "
+             "initial one when it adapts)"},
+    {.name = "adapt", .type = EBM_P_BOOL, .def = "true",
+     .help = "kernel gaussian: adapt log(step) by Robbins-Monro towards "
+             "target_acceptance during burn-in only, then freeze it"},
+    {.name = "target_acceptance", .type = EBM_P_FLOAT, .range = "(0, 1)",
+     .flags = EBM_PF_OPTIONAL,
+     .help = "kernel gaussian: acceptance rate adaptation aims at (default "
+             "0.234 for d > 4; 0.441, 0.352, 0.316, 0.279 for d = 1..4)"},
     EBM_PARAM_END};
 
 /* One chain's working state. */
@@ -38,6 +53,9 @@ typedef struct mh_kernel {
     const char *name;
     size_t (*proposals_per_sweep)(const mh_chain *ch);
     int (*step)(mh_chain *ch, float *x, size_t site, ebm_rng *rng);
+    /* Kernels of real-valued states run through the continuous samplers'
+     * chain loop instead (continuous_run.c); then the two above are NULL. */
+    const ebm_cont_kernel *continuous;
 } mh_kernel;
 
 /* Symmetric proposal, so the Hastings ratio is exp(−ΔE/T) alone. */
@@ -80,12 +98,41 @@ static int flip_step(mh_chain *ch, float *x, size_t site, ebm_rng *rng) {
     return 0;
 }
 
-/* The kernels, by the `kernel` parameter's value. The continuous random walk
- * of the generic-EBM issue plugs in here as {"gaussian", ...}: x' = x + s·ε,
- * ε ~ N(0, I) on the free units (step size a new parameter), ΔE from xEnergy,
- * and the same metropolis_accept since that proposal is symmetric too. */
+/* The random walk x' = x + s·ε, ε ~ N(0, I) on the free units: symmetric,
+ * so the same Metropolis rule on ΔE from xEnergy. A proposal whose energy is
+ * NaN is rejected. */
+static int gaussian_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
+                         int *accepted, ebm_error *err) {
+    (void)err;
+    memcpy(ch->proposal, ch->x, ch->units * sizeof *ch->x);
+    for (size_t j = 0; j < ch->n_free; j++) {
+        size_t i = ch->free_units[j];
+        ch->proposal[i] = (float)(ch->x[i] + ch->step * ebm_rng_normal(rng));
+    }
+    double e_new = ch->ctx->ops->xEnergy(ch->ctx->model, ch->proposal);
+    double delta = e_new - ch->energy;
+    *accept_prob = delta <= 0.0 ? 1.0 : exp(-delta / ch->temperature);
+    if (isnan(delta)) *accept_prob = 0.0;
+    *accepted = *accept_prob >= 1.0 || ebm_rng_uniform(rng) < *accept_prob;
+    if (*accepted) {
+        memcpy(ch->x, ch->proposal, ch->units * sizeof *ch->x);
+        ch->energy = e_new;
+    }
+    return EBM_OK;
+}
+
+static const ebm_cont_kernel gaussian_kernel = {
+    .sampler = "mh (kernel gaussian)",
+    .tracks_energy = 1,
+    .can_adapt = 1,
+    .default_target = ebm_smp_rw_target,
+    .move = gaussian_move,
+};
+
+/* The kernels, by the `kernel` parameter's value. */
 static const mh_kernel kernels[] = {
-    {"flip", flip_per_sweep, flip_step},
+    {"flip", flip_per_sweep, flip_step, NULL},
+    {"gaussian", NULL, NULL, &gaussian_kernel},
 };
 
 static const mh_kernel *find_kernel(const char *name) {
@@ -114,12 +161,14 @@ static void run_chain(mh_chain *ch, const mh_kernel *kernel, ebm_chains *chains,
 
 static int mh_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                   ebm_sampler_stats *stats, ebm_error *err) {
-    int rc = ebm_smp_require_binary("mh", ctx->ops, ctx->model, err);
-    if (rc) return rc;
     const char *kernel_name = ebm_cfg_str(ctx->cfg, "kernel", "flip");
     const mh_kernel *kernel = find_kernel(kernel_name);
     if (!kernel)
         return ebm_fail(err, EBM_ECONFIG, "mh: unknown kernel '%s'", kernel_name);
+    if (kernel->continuous)
+        return ebm_cont_run(kernel->continuous, ctx, chains, steps, stats, err);
+    int rc = ebm_smp_require_binary("mh (kernel flip)", ctx->ops, ctx->model, err);
+    if (rc) return rc;
     ebm_smp_settings st;
     ebm_smp_read_settings(ctx, steps, &st);
     ebm_smp_sites sites;
@@ -163,14 +212,26 @@ static int mh_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
     return EBM_OK;
 }
 
+/* Either kernel's models; which one applies is checked at run time, when the
+ * config's kernel is known. */
 static int mh_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    return ebm_smp_supports_binary("mh", model, why, why_size);
+    char why_continuous[320];
+    if (ebm_smp_supports_binary("mh", model, why, why_size)) return 1;
+    if (ebm_smp_supports_continuous("mh", model, 0, why_continuous,
+                                    sizeof why_continuous))
+        return 1;
+    snprintf(why, why_size, "mh needs binary units it can flip (kernel flip: "
+             "xFlipEnergy, xFlipUnit) or real-valued states (kernel gaussian: "
+             "xBinary returning 0, no flips); model %s has neither",
+             model->info.name);
+    return 0;
 }
 
 const ebm_sampler_ops ebm_sampler_mh = {
     .info = {.version = EBM_SAMPLER_OPS_VERSION,
              .name = "mh",
-             .help = "Metropolis-Hastings: propose flipping 1 to `flips` free units, "
+             .help = "Metropolis-Hastings: propose flipping 1 to `flips` free units "
+                     "(kernel flip) or a Gaussian random walk (kernel gaussian), "
                      "accept with min(1, exp(-dE/T)); reports the acceptance rate",
              .params = mh_params},
     .xRun = mh_run,

@@ -1,0 +1,266 @@
+/* dbm.c — the deep Boltzmann machine plugin: Bernoulli layers v, h1, …, hL;
+ * block Gibbs (odd layers, then even ones, each through GEMM), the energy
+ * gradient for the model term, the mean-field data term (xPositiveGrad) and
+ * exact log Z for small machines. The algebra is in dbm_block.c,
+ * dbm_meanfield.c and dbm_exact.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbm.h"
+
+static const ebm_param mean_field_params[] = {
+    {.name = "tolerance", .type = EBM_P_FLOAT, .def = "1.0e-4", .range = "(0, inf)",
+     .help = "stop when every mean is this close to sigmoid(its input)"},
+    {.name = "max_iterations", .type = EBM_P_INT, .def = "50", .range = "[1, inf)",
+     .help = "iterations at most (each updates the odd, then the even hidden layers)"},
+    {.name = "damping", .type = EBM_P_FLOAT, .def = "0", .range = "[0, 1)",
+     .help = "new mean = damping * old + (1 - damping) * sigmoid(input)"},
+    EBM_PARAM_END};
+
+static const ebm_param dbm_params[] = {
+    {.name = "layers", .type = EBM_P_FLOATS, .flags = EBM_PF_REQUIRED, .range = "[1, inf)",
+     .help = "hidden layer sizes, bottom up (e.g. [500, 1000]); the visible layer's "
+             "comes from the data"},
+    {.name = "init_scale", .type = EBM_P_FLOAT, .def = "0.01", .range = "[0, inf)",
+     .help = "initial weights drawn from N(0, init_scale^2)"},
+    {.name = "bias_init", .type = EBM_P_ENUM, .def = "data", .choices = "data|zero",
+     .help = "data: visible biases log(p/(1-p)) of the data marginals, hidden 0; "
+             "zero: all 0"},
+    {.name = "mean_field", .type = EBM_P_TABLE, .sub = mean_field_params,
+     .help = "the mean-field posterior of the positive phase"},
+    EBM_PARAM_END};
+
+/* The layer sizes from `layers`, or a message saying what is wrong with
+ * them; returns the number of hidden layers, or −1. */
+static int read_layers(const ebm_node *model_cfg, size_t *size, char *why, size_t why_size) {
+    double given[EBM_DBM_MAX_HIDDEN + 1];
+    int count = ebm_cfg_doubles(model_cfg, "layers", given, EBM_DBM_MAX_HIDDEN + 1);
+    if (count < 1 || count > EBM_DBM_MAX_HIDDEN) {
+        snprintf(why, why_size, "%d hidden layers; 1 to %d are supported", count,
+                 EBM_DBM_MAX_HIDDEN);
+        return -1;
+    }
+    for (int l = 0; l < count; l++) {
+        if (given[l] < 1 || given[l] != floor(given[l]) || given[l] > 1e9) {
+            snprintf(why, why_size, "layer %d: expected a whole number of units, got %g",
+                     l + 1, given[l]);
+            return -1;
+        }
+        size[l + 1] = (size_t)given[l];
+    }
+    return count;
+}
+
+static void dbm_check(const ebm_node *experiment, ebm_diags *diags) {
+    const ebm_node *model = ebm_node_child(experiment, "model");
+    const ebm_node *layers = ebm_node_at(experiment, "model.layers");
+    if (!model || !layers) return;
+    size_t size[EBM_DBM_MAX_HIDDEN + 1];
+    char why[160];
+    if (read_layers(model, size, why, sizeof why) < 0)
+        ebm_diags_add(diags, "%s:%d:%d: model.layers: %s",
+                      layers->mark.file ? layers->mark.file : "?", layers->mark.line,
+                      layers->mark.column, why);
+}
+
+/* Visible biases log(p/(1−p)) of the data marginals, p kept inside
+ * [1e-3, 1 − 1e-3] so constant pixels get a finite bias. */
+static void data_biases(ebm_dbm *m, const ebm_dataset *train) {
+    size_t nv = m->size[0];
+    for (size_t i = 0; i < nv; i++) {
+        double sum = 0;
+        for (size_t r = 0; r < train->n; r++) sum += train->x[r * train->dim + i];
+        double p = train->n ? sum / (double)train->n : 0.5;
+        p = fmin(fmax(p, 1e-3), 1 - 1e-3);
+        m->bias[0][i] = (float)log(p / (1 - p));
+    }
+}
+
+static int dbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rng,
+                      void **out, ebm_error *err) {
+    size_t size[EBM_DBM_MAX_HIDDEN + 1];
+    char why[160];
+    int n_hidden_layers = read_layers(cfg, size, why, sizeof why);
+    if (n_hidden_layers < 0) return ebm_fail(err, EBM_ECONFIG, "model.layers: %s", why);
+    size[0] = train->dim;
+    ebm_dbm *m = calloc(1, sizeof *m);
+    if (!m) return ebm_fail(err, EBM_ENOMEM, "dbm");
+    int rc = ebm_dbm_init(m, size, n_hidden_layers, err);
+    if (rc) {
+        free(m);
+        return rc;
+    }
+    m->mean_field = (ebm_dbm_mean_field){
+        .tolerance = ebm_cfg_double(cfg, "mean_field.tolerance", 1e-4),
+        .max_iterations = (int)ebm_cfg_int(cfg, "mean_field.max_iterations", 50),
+        .damping = ebm_cfg_double(cfg, "mean_field.damping", 0.0)};
+    double scale = ebm_cfg_double(cfg, "init_scale", 0.01);
+    for (int l = 1; l <= n_hidden_layers; l++)
+        for (size_t k = 0; k < size[l - 1] * size[l]; k++)
+            m->W[l][k] = (float)(scale * ebm_rng_normal(rng));
+    if (strcmp(ebm_cfg_str(cfg, "bias_init", "data"), "data") == 0) data_biases(m, train);
+    *out = m;
+    return EBM_OK;
+}
+
+static void dbm_destroy(void *model) {
+    ebm_dbm_free(model);
+    free(model);
+}
+
+static size_t dbm_units(void *model) { return ((ebm_dbm *)model)->units; }
+
+static double dbm_energy(void *model, const float *state) {
+    return ebm_dbm_energy(model, state);
+}
+
+static const char *const weight_names[EBM_DBM_MAX_HIDDEN + 1] = {
+    "", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"};
+static const char *const bias_names[EBM_DBM_MAX_HIDDEN + 1] = {
+    "b", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"};
+
+/* W1 … WL, then b (visible), c1 … cL: the names of MATH.md. */
+static int dbm_params_list(void *model, ebm_tensor *out, int max) {
+    ebm_dbm *m = model;
+    int L = m->n_hidden_layers;
+    ebm_tensor all[2 * EBM_DBM_MAX_HIDDEN + 1];
+    for (int l = 1; l <= L; l++)
+        all[l - 1] = (ebm_tensor){.name = weight_names[l], .data = m->W[l], .rank = 2,
+                                  .shape = {m->size[l - 1], m->size[l]}};
+    for (int l = 0; l <= L; l++)
+        all[L + l] = (ebm_tensor){.name = bias_names[l], .data = m->bias[l], .rank = 1,
+                                  .shape = {m->size[l]}};
+    return ebm_tensor_list(out, max, all, 2 * L + 1);
+}
+
+static void dbm_encode(void *model, const float *row, float *state) {
+    ebm_dbm *m = model;
+    memcpy(state, row, m->size[0] * sizeof *state);
+    memset(state + m->size[0], 0, (m->units - m->size[0]) * sizeof *state);
+}
+
+static void dbm_decode(void *model, const float *state, float *row) {
+    ebm_dbm *m = model;
+    memcpy(row, state, m->size[0] * sizeof *row);
+}
+
+/* Unit i's layer. */
+static int layer_of(const ebm_dbm *m, size_t i) {
+    int l = m->n_hidden_layers;
+    while (l > 0 && i < m->offset[l]) l--;
+    return l;
+}
+
+/* E(state with unit i flipped) − E(state) = −(1 − 2 x_i) · input_i. */
+static double dbm_flip_energy(void *model, const float *s, size_t i) {
+    ebm_dbm *m = model;
+    int l = layer_of(m, i);
+    size_t j = i - m->offset[l], width = m->size[l];
+    double field = m->bias[l][j];
+    if (l > 0) {
+        const float *below = s + m->offset[l - 1];
+        for (size_t k = 0; k < m->size[l - 1]; k++)
+            field += (double)m->W[l][k * width + j] * below[k];
+    }
+    if (l < m->n_hidden_layers) {
+        const float *above = s + m->offset[l + 1], *w = m->W[l + 1] + j * m->size[l + 1];
+        for (size_t k = 0; k < m->size[l + 1]; k++) field += (double)w[k] * above[k];
+    }
+    return -(1.0 - 2.0 * s[i]) * field;
+}
+
+static void dbm_flip_unit(void *model, float *s, size_t i) {
+    (void)model;
+    s[i] = 1.0f - s[i];
+}
+
+static void dbm_flip_energies(void *model, const float *s, double *delta) {
+    size_t n = dbm_units(model);
+    for (size_t i = 0; i < n; i++) delta[i] = dbm_flip_energy(model, s, i);
+}
+
+static const unsigned char *dbm_data_mask(void *model) {
+    return ((ebm_dbm *)model)->data_mask;
+}
+
+static void dbm_unit_values(void *model, float *low, float *high) {
+    size_t n = dbm_units(model);
+    for (size_t i = 0; i < n; i++) {
+        low[i] = 0.0f;
+        high[i] = 1.0f;
+    }
+}
+
+static int dbm_energy_grad(void *model, const float *states, size_t n, double scale,
+                           ebm_tensor *grads, ebm_error *err) {
+    (void)err;
+    ebm_dbm_energy_grad(model, states, n, scale, grads);
+    return EBM_OK;
+}
+
+/* One step resamples the odd layers (h1, h3, …) given the even ones, then
+ * the even layers (v, h2, …) given the odd ones; layers of one parity do not
+ * touch each other, so going through them one by one is the same as all at
+ * once. A layer whose units are all clamped is skipped. */
+static int dbm_block_gibbs(void *model, float *states, size_t n,
+                           const unsigned char *clamped, int steps, double beta,
+                           ebm_rng *rng, ebm_error *err) {
+    ebm_dbm *m = model;
+    int L = m->n_hidden_layers;
+    if (n == 0) return EBM_OK;
+    size_t widest = 0;
+    for (int l = 0; l <= L; l++) widest = m->size[l] > widest ? m->size[l] : widest;
+    float *in = ebm_dbm_scratch(m, n * widest);
+    ebm_rng *rngs = malloc(n * sizeof *rngs);
+    if (!in || !rngs) {
+        free(rngs);
+        return ebm_fail(err, EBM_ENOMEM, "dbm: block Gibbs buffers for %zu chains", n);
+    }
+    for (size_t r = 0; r < n; r++) ebm_rng_derive(&rngs[r], rng, r);
+    int layer_free[EBM_DBM_MAX_HIDDEN + 1];
+    for (int l = 0; l <= L; l++) {
+        layer_free[l] = !clamped;
+        for (size_t i = 0; clamped && i < m->size[l]; i++)
+            layer_free[l] |= !clamped[m->offset[l] + i];
+    }
+    for (int step = 0; step < steps; step++)
+        for (int parity = 1; parity >= 0; parity--)
+            for (int l = parity; l <= L; l += 2) {
+                if (!layer_free[l]) continue;
+                size_t width = m->size[l];
+                ebm_dbm_layer_input(m, l, states, n, in, width);
+                ebm_rbm_sample_layer(in, width, states + m->offset[l], m->units, n, width,
+                                     0, (float)beta, rngs,
+                                     clamped ? clamped + m->offset[l] : NULL);
+            }
+    free(rngs);
+    return EBM_OK;
+}
+
+const ebm_model_ops ebm_model_dbm = {
+    .info = {.version = EBM_MODEL_OPS_VERSION,
+             .name = "dbm",
+             .help = "deep Boltzmann machine: Bernoulli layers v, h1, ..., hL; "
+                     "E = -sum_l b_l'x_l - sum_l x_{l-1}'W_l x_l; mean-field data term, "
+                     "block Gibbs (odd layers, then even) for the model term",
+             .params = dbm_params},
+    .xCreate = dbm_create,
+    .xDestroy = dbm_destroy,
+    .xUnits = dbm_units,
+    .xEnergy = dbm_energy,
+    .xParams = dbm_params_list,
+    .xCheck = dbm_check,
+    .xEncode = dbm_encode,
+    .xDecode = dbm_decode,
+    .xFlipEnergies = dbm_flip_energies,
+    .xFlipEnergy = dbm_flip_energy,
+    .xFlipUnit = dbm_flip_unit,
+    .xDataMask = dbm_data_mask,
+    .xEnergyGrad = dbm_energy_grad,
+    .xUnitValues = dbm_unit_values,
+    .xBlockGibbs = dbm_block_gibbs,
+    .xLogPartition = ebm_dbm_log_partition,
+    .xPositiveGrad = ebm_dbm_positive_grad,
+};

@@ -1,0 +1,124 @@
+/* dbm.h — the deep Boltzmann machine's parameters and the operations its
+ * plugin (dbm.c), its exact log Z (dbm_exact.c), mean-field inference
+ * (dbm_meanfield.c) and, later, greedy pretraining and AIS share.
+ *
+ * Layers x_0 = v, x_1 = h1, …, x_L = hL, all Bernoulli {0,1}; a state is
+ * [x_0 | x_1 | … | x_L]. With T = 1,
+ *   E(x) = −Σ_l b_lᵀ x_l − Σ_{l=1..L} x_{l−1}ᵀ W_l x_l,
+ * W_l of size[l−1] × size[l]. Given its two neighbours a layer is a product
+ * of Bernoullis: p(x_l = 1 | rest) = σ(b_l + x_{l−1} W_l + W_{l+1} x_{l+1}),
+ * so the odd layers (h1, h3, …) are independent given the even ones (v, h2,
+ * …) and vice versa. */
+#ifndef EBM_MODELS_DBM_H
+#define EBM_MODELS_DBM_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "model.h"
+#include "rbm.h"
+
+#define EBM_DBM_MAX_HIDDEN 8   /* hidden layers a DBM may have */
+
+/* Mean-field settings: iterate until every mean is within tolerance of its
+ * fixed-point equation's right side, |μ − σ(input)| < tolerance (measured
+ * as each layer is updated), at most max_iterations; each new mean is
+ * damping·old + (1 − damping)·σ(input). */
+typedef struct ebm_dbm_mean_field {
+    double tolerance;
+    int max_iterations;
+    double damping;
+} ebm_dbm_mean_field;
+
+typedef struct ebm_dbm {
+    int n_hidden_layers;                   /* L */
+    size_t size[EBM_DBM_MAX_HIDDEN + 1];   /* units of x_0 … x_L */
+    size_t offset[EBM_DBM_MAX_HIDDEN + 1]; /* where x_l starts in a state */
+    size_t units;                          /* Σ size */
+    float *W[EBM_DBM_MAX_HIDDEN + 1];      /* W[l], l = 1..L; W[0] unused */
+    float *bias[EBM_DBM_MAX_HIDDEN + 1];   /* b_l, l = 0..L */
+    unsigned char *data_mask;              /* 1 for the visible units */
+    ebm_dbm_mean_field mean_field;         /* the positive phase's settings */
+    float *scratch;                        /* layer inputs, grown on demand */
+    size_t scratch_size;
+    float *means;                          /* mean-field states, grown on demand */
+    size_t means_size;
+} ebm_dbm;
+
+/* Allocates zero parameters for layer sizes size[0..n_hidden_layers]
+ * (size[0] visible); the mean-field settings get their defaults (1e-4, 50,
+ * no damping). ebm_dbm_free releases everything. */
+int ebm_dbm_init(ebm_dbm *m, const size_t *size, int n_hidden_layers,
+                 ebm_error *err);
+void ebm_dbm_free(ebm_dbm *m);
+
+/* At least `floats` floats of m->scratch, or NULL when out of memory. */
+float *ebm_dbm_scratch(ebm_dbm *m, size_t floats);
+
+/* Energy of one state, in double. */
+double ebm_dbm_energy(const ebm_dbm *m, const float *state);
+
+/* The input of layer l for n states (rows of m->units floats, layers read
+ * in place): out = b_l + x_{l−1} W_l + x_{l+1} W_{l+1}ᵀ, two GEMMs (n ×
+ * size[l], row stride ldo). The states may hold samples or means. */
+void ebm_dbm_layer_input(const ebm_dbm *m, int l, const float *states, size_t n,
+                         float *out, size_t ldo);
+
+/* grads += scale/n · Σ_rows ∂E/∂θ at the given states (samples, or
+ * mean-field means: E is linear in each layer and has no terms inside a
+ * layer, so under a factorised q, E_q[∂E/∂θ] is ∂E/∂θ at the means).
+ * grads in xParams order: W1 … WL, b, c1 … cL. */
+void ebm_dbm_energy_grad(const ebm_dbm *m, const float *states, size_t n,
+                         double scale, ebm_tensor *grads);
+
+/* ---- mean-field inference (dbm_meanfield.c) ---- */
+
+/* The mean-field posterior q(h | v) = Π Bernoulli(μ) for n rows: states
+ * (rows of m->units floats) give v; means receives [v | μ_1 | … | μ_L].
+ * Starts from one bottom-up pass (each layer below the top driven by twice
+ * the weights from below, standing in for the missing input from above, as
+ * Salakhutdinov & Hinton's code does), then iterates odd hidden layers, then
+ * even ones, each the exact maximiser of the bound given the others, so the
+ * bound never decreases. bound_trace (optional, how->max_iterations + 1
+ * entries) receives the mean over the rows of ebm_dbm_bound after the start
+ * and after each iteration, entries past the stop repeating the last;
+ * *iterations (optional) the iterations made. */
+int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
+                  const ebm_dbm_mean_field *how, float *means, double *bound_trace,
+                  int *iterations, ebm_error *err);
+
+/* The variational lower bound of every row of means ([v | μ]):
+ *   L(v) = −E_q[E(v, h)] + H(q) = −E(v, μ) + Σ_hidden H(μ_i),
+ * H(μ) = −μ log μ − (1 − μ) log(1 − μ), in double; log p(v) ≥ L(v) − log Z. */
+void ebm_dbm_bound(const ebm_dbm *m, const float *means, size_t n, double *bound);
+
+/* The model op xPositiveGrad: mean-field means for the n states, then
+ * ebm_dbm_energy_grad at the means. */
+int ebm_dbm_positive_grad(void *model, const float *states, size_t n, double scale,
+                          ebm_tensor *grads, ebm_error *err);
+
+/* ---- exact log Z (dbm_exact.c) ---- */
+
+/* Exact log Z in double: enumerates whichever set of layers, odd or even,
+ * has fewer units, the other set summed out in closed form (given the
+ * enumerated layers its units are independent Bernoullis):
+ *   log Σ exp(−E) = Σ_{l enumerated} b_lᵀx_l + Σ_{l summed} Σ_i softplus(input_{l,i}).
+ * EBM_ELIMIT, naming the layer sizes, beyond 2^max_bits terms. */
+int ebm_dbm_log_z(ebm_dbm *m, int max_bits, double *log_z, ebm_error *err);
+
+/* The model op xLogPartition: ebm_dbm_log_z on a void model. */
+int ebm_dbm_log_partition(void *model, int max_bits, double *log_z, ebm_error *err);
+
+/* ---- composing a DBM from RBMs (greedy pretraining) ---- */
+
+/* Puts a Bernoulli RBM between layers l−1 and l (1 ≤ l ≤ L; the RBM's
+ * visible layer is x_{l−1}, its hidden layer x_l, sizes must match):
+ * W_l ← weight_scale · W, and ADDS lower_share · b to b_{l−1} and
+ * upper_share · c to b_l. Zero the biases first (ebm_dbm_zero_biases); a
+ * middle layer then gets its bias from both RBMs that touch it, with the
+ * shares the pretraining scheme chooses (e.g. ½ each). */
+int ebm_dbm_set_layer(ebm_dbm *m, int l, const ebm_rbm *rbm, double weight_scale,
+                      double lower_share, double upper_share, ebm_error *err);
+void ebm_dbm_zero_biases(ebm_dbm *m);
+
+#endif

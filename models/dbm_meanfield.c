@@ -1,0 +1,137 @@
+/* dbm_meanfield.c — the DBM's mean-field posterior over its hidden layers
+ * (the positive phase of training and the variational bound on log p(v)):
+ * fixed-point iterations, whole layers of every row through GEMM. */
+#include "dbm.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gemm.h"
+
+static size_t widest_hidden(const ebm_dbm *m) {
+    size_t width = 0;
+    for (int l = 1; l <= m->n_hidden_layers; l++)
+        if (m->size[l] > width) width = m->size[l];
+    return width;
+}
+
+/* −μ log μ − (1 − μ) log(1 − μ), 0 at either end. */
+static double bernoulli_entropy(double mu) {
+    double h = 0;
+    if (mu > 0) h -= mu * log(mu);
+    if (mu < 1) h -= (1 - mu) * log1p(-mu);
+    return h;
+}
+
+void ebm_dbm_bound(const ebm_dbm *m, const float *means, size_t n, double *bound) {
+    size_t first_hidden = m->offset[1];
+    #pragma omp parallel for schedule(static) if (n > 16)
+    for (size_t r = 0; r < n; r++) {
+        const float *x = means + r * m->units;
+        double entropy = 0;
+        for (size_t i = first_hidden; i < m->units; i++) entropy += bernoulli_entropy(x[i]);
+        bound[r] = -ebm_dbm_energy(m, x) + entropy;
+    }
+}
+
+static double mean_bound(const ebm_dbm *m, const float *means, size_t n, double *per_row) {
+    ebm_dbm_bound(m, means, n, per_row);
+    double sum = 0;
+    for (size_t r = 0; r < n; r++) sum += per_row[r];
+    return n ? sum / (double)n : 0;
+}
+
+/* The starting means: one pass up, μ_l = σ(b_l + factor · μ_{l−1} W_l) with
+ * factor 2 below the top layer (the input from above, not yet known, is
+ * taken to equal the input from below). */
+static void bottom_up(const ebm_dbm *m, float *means, size_t n, float *in) {
+    int L = m->n_hidden_layers;
+    for (int l = 1; l <= L; l++) {
+        size_t width = m->size[l];
+        for (size_t r = 0; r < n; r++) memcpy(in + r * width, m->bias[l], width * sizeof *in);
+        ebm_sgemm(0, 0, n, width, m->size[l - 1], l < L ? 2.0f : 1.0f,
+                  means + m->offset[l - 1], m->units, m->W[l], width, 1.0f, in, width);
+        ebm_rbm_sigmoid(in, n, width, width, 1.0f);
+        for (size_t r = 0; r < n; r++)
+            memcpy(means + r * m->units + m->offset[l], in + r * width, width * sizeof *in);
+    }
+}
+
+/* One layer's update, μ_l ← damping·μ_l + (1 − damping)·σ(input); returns
+ * the largest |σ(input) − μ_l| before it (how far the layer was from its
+ * fixed-point equation, whatever the damping). */
+static double update_layer(const ebm_dbm *m, int l, float *means, size_t n, float *in,
+                           double damping) {
+    size_t width = m->size[l];
+    ebm_dbm_layer_input(m, l, means, n, in, width);
+    ebm_rbm_sigmoid(in, n, width, width, 1.0f);
+    float keep = (float)damping, take = (float)(1.0 - damping);
+    double residual = 0;
+    for (size_t r = 0; r < n; r++) {
+        float *mu = means + r * m->units + m->offset[l];
+        const float *target = in + r * width;
+        for (size_t i = 0; i < width; i++) {
+            residual = fmax(residual, fabs((double)target[i] - mu[i]));
+            mu[i] = damping > 0 ? keep * mu[i] + take * target[i] : target[i];
+        }
+    }
+    return residual;
+}
+
+int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
+                  const ebm_dbm_mean_field *how, float *means, double *bound_trace,
+                  int *iterations, ebm_error *err) {
+    int done = 0;
+    if (iterations) *iterations = 0;
+    if (n == 0) {
+        if (bound_trace)
+            for (int k = 0; k <= how->max_iterations; k++) bound_trace[k] = 0;
+        return EBM_OK;
+    }
+    float *in = ebm_dbm_scratch(m, n * widest_hidden(m));
+    double *per_row = bound_trace ? malloc(n * sizeof *per_row) : NULL;
+    if (!in || (bound_trace && !per_row)) {
+        free(per_row);
+        return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field buffers for %zu rows", n);
+    }
+    size_t n_visible = m->size[0];
+    for (size_t r = 0; r < n; r++) {
+        memcpy(means + r * m->units, states + r * m->units, n_visible * sizeof *means);
+        memset(means + r * m->units + n_visible, 0, (m->units - n_visible) * sizeof *means);
+    }
+    bottom_up(m, means, n, in);
+    if (bound_trace) bound_trace[0] = mean_bound(m, means, n, per_row);
+    /* Odd hidden layers are independent given the even ones, so updating
+     * them one after another is the same as all at once; then the even. */
+    while (done < how->max_iterations) {
+        double residual = 0;
+        for (int parity = 1; parity >= 0; parity--)
+            for (int l = parity ? 1 : 2; l <= m->n_hidden_layers; l += 2)
+                residual = fmax(residual, update_layer(m, l, means, n, in, how->damping));
+        done++;
+        if (bound_trace) bound_trace[done] = mean_bound(m, means, n, per_row);
+        if (residual < how->tolerance) break;
+    }
+    if (bound_trace)
+        for (int k = done + 1; k <= how->max_iterations; k++) bound_trace[k] = bound_trace[done];
+    if (iterations) *iterations = done;
+    free(per_row);
+    return EBM_OK;
+}
+
+int ebm_dbm_positive_grad(void *model, const float *states, size_t n, double scale,
+                          ebm_tensor *grads, ebm_error *err) {
+    ebm_dbm *m = model;
+    if (n == 0) return EBM_OK;
+    size_t floats = n * m->units;
+    if (floats > m->means_size) {
+        float *grown = realloc(m->means, floats * sizeof *grown);
+        if (!grown) return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field means for %zu rows", n);
+        m->means = grown;
+        m->means_size = floats;
+    }
+    int rc = ebm_dbm_infer(m, states, n, &m->mean_field, m->means, NULL, NULL, err);
+    if (!rc) ebm_dbm_energy_grad(m, m->means, n, scale, grads);
+    return rc;
+}
