@@ -8,6 +8,7 @@ set title plottitle
 set xlabel xlabel
 set ylabel ylabel
 set grid
-set key outside right top spacing 1.1
+# Below the plot, one run a line, so long sweep-point names never squeeze it.
+set key below left Left reverse maxcols 1 spacing 1.1
 plot for [i=1:n] value(sprintf('file%d', i)) using 1:2 \
      with linespoints pointtype 7 pointsize 0.5 title value(sprintf('title%d', i))
