@@ -1,6 +1,7 @@
 /* est_quadrature.c — the quadrature estimator: for a continuous model of two
  * units, log Z = log ∫ exp(−E(x)/T) dx over a box by the midpoint rule, hence
- * the exact log-likelihood of a split and the density as an image. */
+ * the exact log-likelihood of a split, its gap to a baseline estimator's
+ * (kde) and the density as an image. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,10 @@ static const ebm_param quadrature_params[] = {
              "the split's points as /images/<name>_data/<step> (for ebm plot)"},
     {.name = "points", .type = EBM_P_INT, .def = "1000", .range = "[0, inf)",
      .help = "with image: how many of the split's rows to write for the plot"},
+    {.name = "baseline", .type = EBM_P_STRING, .flags = EBM_PF_OPTIONAL,
+     .help = "a metric of an estimator listed before this one, e.g. kde_loglik: "
+             "also log loglik_gap = loglik - its latest value, so an expectation "
+             "can compare the model with the baseline of the same run"},
     EBM_PARAM_END};
 
 /* E/T for n states (rows of 2 floats), by xEnergies when the model has it;
@@ -196,6 +201,20 @@ static int write_images(const ebm_eval *ev, const double *neg_energy, size_t gri
     return rc;
 }
 
+/* loglik minus the baseline metric's latest value. The baseline must come
+ * first in log.estimators; a model-free one (kde) has the same value at
+ * every log point, so "latest" is never stale for it. */
+static int log_gap(const ebm_eval *ev, double loglik, ebm_error *err) {
+    const char *baseline = ebm_cfg_str(ev->cfg, "baseline", NULL);
+    if (!baseline || !*baseline) return EBM_OK;
+    double value;
+    if (!ebm_log_last(ev->log, baseline, &value))
+        return ebm_fail(err, EBM_ECONFIG, "quadrature: baseline metric %s has not "
+                        "been logged; list its estimator (e.g. {type: kde, split: "
+                        "valid}) before this one in log.estimators", baseline);
+    return ebm_log_metric(ev->log, "loglik_gap", loglik - value, err);
+}
+
 static int quadrature_evaluate(const ebm_eval *ev, ebm_error *err) {
     size_t units = ev->ops->xUnits(ev->model);
     if (units != 2)
@@ -221,6 +240,7 @@ static int quadrature_evaluate(const ebm_eval *ev, ebm_error *err) {
         double loglik = 0.0;
         rc = mean_loglik(ev, sums.log_z, &loglik, err);
         if (!rc) rc = ebm_log_metric(ev->log, "loglik", loglik, err);
+        if (!rc) rc = log_gap(ev, loglik, err);
     }
     if (!rc && isfinite(sums.log_z) && ebm_cfg_bool(ev->cfg, "image", 1))
         rc = write_images(ev, neg_energy, grid, box, sums.log_z, err);
@@ -242,7 +262,8 @@ const ebm_estimator_ops ebm_estimator_quadrature = {
              .name = "quadrature",
              .help = "2-D models: log Z by the midpoint rule on a grid over a box, "
                      "the exact mean log-likelihood, the mass at the box's edge "
-                     "(edge_mass, edge_density: is the box big enough?) and the "
+                     "(edge_mass, edge_density: is the box big enough?), optionally its "
+                     "gap to a baseline metric (loglik_gap) and the "
                      "density as an image",
              .params = quadrature_params},
     .xEvaluate = quadrature_evaluate,

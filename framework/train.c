@@ -33,8 +33,13 @@ void ebm_trainer_free(ebm_trainer *t) {
     free(t);
 }
 
-/* Uniform random states from the units' two values. */
+/* Random starts: the model's noise for real-valued states, else uniform
+ * over the units' two values. */
 static void random_states(const ebm_trainer *t, float *x, size_t n, ebm_rng *rng) {
+    if (t->ops->xNoise) {
+        t->ops->xNoise(t->model, x, n, rng);
+        return;
+    }
     float *low = malloc(t->units * sizeof *low), *high = malloc(t->units * sizeof *high);
     if (!low || !high) {
         free(low);
@@ -71,7 +76,9 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
                  "train; use cd, pcd or pt", name);
         return NULL;
     }
-    if (!ops->xEnergyGrad || !ops->xUnitValues) {
+    /* Persistent chains start at random, from xNoise or xUnitValues. */
+    if (!ops->xEnergyGrad || (sampler->training == EBM_CHAINS_PERSISTENT &&
+                              !ops->xUnitValues && !ops->xNoise)) {
         ebm_fail(err, EBM_ECONFIG, "train.sampler: model %s has no energy gradient "
                  "(xEnergyGrad), so it cannot be trained contrastively", ops->info.name);
         return NULL;
