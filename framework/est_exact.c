@@ -1,7 +1,7 @@
 /* est_exact.c — the exact estimator: log Z, the mean log-likelihood of the
  * split's rows (hidden units summed out) and every unit's marginal, by
- * enumeration (≤ 2^max_units states a sum); a model with xLogPartition and
- * xFreeEnergy (the RBM) gives log Z and the likelihood its cheaper way. */
+ * enumeration (≤ 2^max_units states a sum); a model with xLogPartition (RBM,
+ * DBM) gives log Z its cheaper way, and with xFreeEnergy the likelihood too. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -110,6 +110,21 @@ static int mean_loglik_free_energy(const ebm_eval *ev, double log_z, double *mea
     return EBM_OK;
 }
 
+/* Mean log p(v) over the rows with log Z given: −F(v) − log Z by the
+ * model's xFreeEnergy (an RBM sums its hidden layer out, a DBM enumerates
+ * the smaller half of its hidden layers), else the hidden units enumerated
+ * for every row within max_units. */
+static int partition_loglik(const ebm_eval *ev, double log_z, int max_units,
+                            double *loglik, ebm_error *err) {
+    if (ev->ops->xFreeEnergy) return mean_loglik_free_energy(ev, log_z, loglik, err);
+    ebm_enum e;
+    int rc = ebm_enum_init(&e, ev->ops, ev->model, max_units, err);
+    if (rc) return rc;
+    rc = mean_loglik(ev, &e, log_z, loglik, err);
+    ebm_enum_free(&e);
+    return rc;
+}
+
 /* The model's own log Z (an RBM enumerates only its smaller layer); the
  * marginals still need every unit enumerated, so they come only when the
  * whole model fits the limit. */
@@ -118,7 +133,7 @@ static int exact_evaluate_partition(const ebm_eval *ev, ebm_error *err) {
     double log_z = 0.0, loglik = 0.0;
     int rc = ev->ops->xLogPartition(ev->model, max_units, &log_z, err);
     if (!rc) rc = ebm_log_metric(ev->log, "log_z", log_z, err);
-    if (!rc && ev->data) rc = mean_loglik_free_energy(ev, log_z, &loglik, err);
+    if (!rc && ev->data) rc = partition_loglik(ev, log_z, max_units, &loglik, err);
     if (!rc && ev->data) rc = ebm_log_metric(ev->log, "loglik", loglik, err);
     size_t units = ev->ops->xUnits(ev->model);
     if (rc || !ebm_cfg_bool(ev->cfg, "marginals", 1) || !ev->ops->xUnitValues ||
@@ -137,8 +152,7 @@ static int exact_evaluate_partition(const ebm_eval *ev, ebm_error *err) {
 }
 
 static int exact_evaluate(const ebm_eval *ev, ebm_error *err) {
-    if (ev->ops->xLogPartition && ev->ops->xFreeEnergy)
-        return exact_evaluate_partition(ev, err);
+    if (ev->ops->xLogPartition) return exact_evaluate_partition(ev, err);
     ebm_enum e;
     int rc = ebm_enum_init(&e, ev->ops, ev->model,
                            (int)ebm_cfg_int(ev->cfg, "max_units", EBM_ENUM_MAX_UNITS), err);

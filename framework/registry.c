@@ -53,6 +53,8 @@ extern const ebm_estimator_ops ebm_estimator_free_energy_gap;
 extern const ebm_estimator_ops ebm_estimator_moments;
 extern const ebm_estimator_ops ebm_estimator_quadrature;
 extern const ebm_estimator_ops ebm_estimator_kde;
+extern const ebm_estimator_ops ebm_estimator_dbm_ais;
+extern const ebm_estimator_ops ebm_estimator_dbm_features;
 
 static const ebm_plugin *const models[] = {
     &ebm_model_hopfield.info,
@@ -98,6 +100,8 @@ static const ebm_plugin *const estimators[] = {
     &ebm_estimator_moments.info,
     &ebm_estimator_quadrature.info,
     &ebm_estimator_kde.info,
+    &ebm_estimator_dbm_ais.info,
+    &ebm_estimator_dbm_features.info,
     NULL};
 
 static const ebm_plugin *const *const tables[EBM_KIND_COUNT] = {

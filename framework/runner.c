@@ -4,7 +4,6 @@
 #include "runner.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "cfg.h"
 #include "dataset.h"
 #include "estimator.h"
+#include "fit.h"
 #include "gemm.h"
 #include "log.h"
 #include "model.h"
@@ -218,49 +218,20 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
     return evaluated ? ebm_runfile_flush(r->rf, err) : EBM_OK;
 }
 
-static int params_finite(const run *r, int epoch, ebm_error *err) {
-    for (int t = 0; t < r->n_params; t++) {
-        size_t size = ebm_tensor_size(&r->params[t]);
-        for (size_t i = 0; i < size; i++)
-            if (!isfinite(r->params[t].data[i]))
-                return ebm_fail(err, EBM_ENUMERIC,
-                                "epoch %d: parameter %s[%zu] is %s; lower train.optim.lr",
-                                epoch, r->params[t].name, i,
-                                isnan(r->params[t].data[i]) ? "NaN" : "infinite");
-    }
-    return EBM_OK;
-}
-
 static int stopped(const run *r) { return r->opts->stop && *r->opts->stop; }
 
-/* One pass over the (shuffled) training data in minibatches. */
+/* One pass over the (shuffled) training data in minibatches: fit.c's loop,
+ * which the DBM's layer-wise pretraining shares. */
 static int train_epoch(run *r, ebm_optim *optim, size_t *order, float *batch,
                        size_t batch_size, int epoch, ebm_error *err) {
-    size_t n = r->train.n, dim = r->train.dim;
-    ebm_rng epoch_rng;
-    ebm_rng_named(&epoch_rng, &r->root, "train");
-    ebm_rng_derive(&epoch_rng, &epoch_rng, (uint64_t)epoch);
-    for (size_t i = 0; i < n; i++) order[i] = i;
-    if (ebm_cfg_bool(r->cfg, "train.shuffle", 1)) ebm_rng_shuffle(&epoch_rng, order, n);
-    for (size_t start = 0, b = 0; start < n; start += batch_size, b++) {
-        if (stopped(r)) return EBM_EINTERRUPT;
-        size_t rows = n - start < batch_size ? n - start : batch_size;
-        for (size_t k = 0; k < rows; k++)
-            memcpy(batch + k * dim, r->train.x + order[start + k] * dim,
-                   dim * sizeof *batch);
-        ebm_rng batch_rng, draw_rng;
-        ebm_rng_derive(&batch_rng, &epoch_rng, b);
-        ebm_rng_named(&draw_rng, &batch_rng, "binarize");
-        ebm_dataset_draw_rows(&r->train, batch, rows, &draw_rng);
-        int rc = r->trainer ? ebm_trainer_gradient(r->trainer, batch, rows, r->grads,
-                                                   r->n_params, &batch_rng, err)
-                            : r->ops->xGradient(r->model, batch, rows, r->grads,
-                                                &batch_rng, err);
-        if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
-        ebm_optim_step(optim, r->params, r->grads, epoch);
-    }
-    ebm_optim_end_epoch(optim);
-    return params_finite(r, epoch, err);
+    ebm_rng train_rng;
+    ebm_rng_named(&train_rng, &r->root, "train");
+    ebm_fit fit = {.ops = r->ops, .model = r->model, .trainer = r->trainer,
+                   .optim = optim, .params = r->params, .grads = r->grads,
+                   .n_params = r->n_params, .data = &r->train, .batch_size = batch_size,
+                   .shuffle = ebm_cfg_bool(r->cfg, "train.shuffle", 1),
+                   .stop = r->opts->stop, .order = order, .batch = batch};
+    return ebm_fit_epoch(&fit, &train_rng, epoch, err);
 }
 
 /* What the training sampler reports, as metrics of every epoch: the swap

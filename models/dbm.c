@@ -30,6 +30,9 @@ static const ebm_param dbm_params[] = {
              "zero: all 0"},
     {.name = "mean_field", .type = EBM_P_TABLE, .sub = mean_field_params,
      .help = "the mean-field posterior of the positive phase"},
+    {.name = "pretrain", .type = EBM_P_TABLE, .sub = ebm_dbm_pretrain_params,
+     .help = "greedy layer-wise pretraining with RBMs before joint training "
+             "(Salakhutdinov & Hinton 2009); epochs: 0 skips it"},
     EBM_PARAM_END};
 
 /* The layer sizes from `layers`, or a message saying what is wrong with
@@ -59,10 +62,18 @@ static void dbm_check(const ebm_node *experiment, ebm_diags *diags) {
     if (!model || !layers) return;
     size_t size[EBM_DBM_MAX_HIDDEN + 1];
     char why[160];
-    if (read_layers(model, size, why, sizeof why) < 0)
+    int n_hidden_layers = read_layers(model, size, why, sizeof why);
+    if (n_hidden_layers < 0)
         ebm_diags_add(diags, "%s:%d:%d: model.layers: %s",
                       layers->mark.file ? layers->mark.file : "?", layers->mark.line,
                       layers->mark.column, why);
+    const ebm_node *per_layer = ebm_node_at(experiment, "model.pretrain.layers");
+    if (n_hidden_layers > 0 && per_layer && per_layer->kind == EBM_NODE_SEQ &&
+        per_layer->n > n_hidden_layers)
+        ebm_diags_add(diags, "%s:%d:%d: model.pretrain.layers: %d entries for %d hidden "
+                      "layers", per_layer->mark.file ? per_layer->mark.file : "?",
+                      per_layer->mark.line, per_layer->mark.column, per_layer->n,
+                      n_hidden_layers);
 }
 
 /* Visible biases log(p/(1−p)) of the data marginals, p kept inside
@@ -77,6 +88,8 @@ static void data_biases(ebm_dbm *m, const ebm_dataset *train) {
         m->bias[0][i] = (float)log(p / (1 - p));
     }
 }
+
+static void dbm_destroy(void *model);
 
 static int dbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rng,
                       void **out, ebm_error *err) {
@@ -97,6 +110,12 @@ static int dbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rn
         .max_iterations = (int)ebm_cfg_int(cfg, "mean_field.max_iterations", 50),
         .damping = ebm_cfg_double(cfg, "mean_field.damping", 0.0)};
     double scale = ebm_cfg_double(cfg, "init_scale", 0.01);
+    m->init_scale = scale;
+    const ebm_node *pretrain = ebm_node_child(cfg, "pretrain");
+    if (pretrain && pretrain->kind == EBM_NODE_MAP && !(m->pretrain = ebm_node_clone(pretrain))) {
+        dbm_destroy(m);
+        return ebm_fail(err, EBM_ENOMEM, "dbm: pretraining settings");
+    }
     for (int l = 1; l <= n_hidden_layers; l++)
         for (size_t k = 0; k < size[l - 1] * size[l]; k++)
             m->W[l][k] = (float)(scale * ebm_rng_normal(rng));
@@ -252,6 +271,7 @@ const ebm_model_ops ebm_model_dbm = {
     .xEnergy = dbm_energy,
     .xParams = dbm_params_list,
     .xCheck = dbm_check,
+    .xFit = ebm_dbm_fit,
     .xEncode = dbm_encode,
     .xDecode = dbm_decode,
     .xFlipEnergies = dbm_flip_energies,
@@ -262,5 +282,6 @@ const ebm_model_ops ebm_model_dbm = {
     .xUnitValues = dbm_unit_values,
     .xBlockGibbs = dbm_block_gibbs,
     .xLogPartition = ebm_dbm_log_partition,
+    .xFreeEnergy = ebm_dbm_free_energy_op,
     .xPositiveGrad = ebm_dbm_positive_grad,
 };

@@ -43,6 +43,9 @@ typedef struct ebm_dbm {
     size_t scratch_size;
     float *means;                          /* mean-field states, grown on demand */
     size_t means_size;
+    double init_scale;                     /* sd of the initial weights */
+    ebm_node *pretrain;                    /* model.pretrain (a copy, owned), or
+                                              NULL: xFit does nothing */
 } ebm_dbm;
 
 /* Allocates zero parameters for layer sizes size[0..n_hidden_layers]
@@ -109,6 +112,19 @@ int ebm_dbm_log_z(ebm_dbm *m, int max_bits, double *log_z, ebm_error *err);
 /* The model op xLogPartition: ebm_dbm_log_z on a void model. */
 int ebm_dbm_log_partition(void *model, int max_bits, double *log_z, ebm_error *err);
 
+/* Exact free energy F(v) = −log Σ_h exp(−E(v, h)) of the visible part of n
+ * states (rows of m->units floats), in double: for every row, enumerates
+ * the hidden layers of whichever parity has fewer units (odd h1, h3, … or
+ * even h2, h4, …) and sums the other hidden layers out in closed form.
+ * EBM_ELIMIT beyond 2^max_bits terms a row. */
+int ebm_dbm_free_energy(ebm_dbm *m, const float *states, size_t n, int max_bits,
+                        double *free_energy, ebm_error *err);
+
+/* The model op xFreeEnergy: ebm_dbm_free_energy with this limit. */
+#define EBM_DBM_FREE_ENERGY_MAX_BITS 24
+int ebm_dbm_free_energy_op(void *model, const float *states, size_t n,
+                           double *free_energy, ebm_error *err);
+
 /* ---- composing a DBM from RBMs (greedy pretraining) ---- */
 
 /* Puts a Bernoulli RBM between layers l−1 and l (1 ≤ l ≤ L; the RBM's
@@ -120,5 +136,37 @@ int ebm_dbm_log_partition(void *model, int max_bits, double *log_z, ebm_error *e
 int ebm_dbm_set_layer(ebm_dbm *m, int l, const ebm_rbm *rbm, double weight_scale,
                       double lower_share, double upper_share, ebm_error *err);
 void ebm_dbm_zero_biases(ebm_dbm *m);
+
+/* ---- AIS and the variational bound (dbm_ais.c, the dbm_ais estimator) ---- */
+
+/* Mean over the rows of ebm_dbm_bound at the mean-field posterior (m's own
+ * settings): the variational lower bound on log p(v) before − log Z.
+ * states are rows of m->units floats holding v. */
+int ebm_dbm_mean_bound(ebm_dbm *m, const float *states, size_t rows, double *mean,
+                       ebm_error *err);
+
+/* ---- greedy pretraining (dbm_pretrain.c) ---- */
+
+/* The keys of model.pretrain. */
+extern const ebm_param ebm_dbm_pretrain_params[];
+
+/* The input multipliers of layer l's RBM among n_hidden_layers
+ * (Salakhutdinov & Hinton 2009): bottom (2, 1), top (1, 2), middle (2, 2),
+ * a single hidden layer (1, 1); see ebm_rbm's hidden_input_scale. */
+void ebm_dbm_pretrain_scales(int l, int n_hidden_layers, float *hidden_input_scale,
+                             float *visible_input_scale);
+
+/* Trains one RBM per layer, bottom up, with the rbm plugin's ops, the
+ * contrastive trainer and the optimiser (fit.c's loop) as cfg (a validated
+ * model.pretrain map) says, each on the layer below's p(h | v) (or draws of
+ * it), then sets the DBM from them: W_l the RBM's weights, each bias the
+ * sum of halves from the two RBMs that touch its layer (whole at v and at
+ * the top). Random streams derive from rng, layer l from
+ * ebm_rng_derive(rng, l). Does nothing when every layer has 0 epochs. */
+int ebm_dbm_pretrain(ebm_dbm *m, const ebm_node *cfg, const ebm_dataset *train,
+                     ebm_rng *rng, ebm_error *err);
+
+/* The model op xFit: ebm_dbm_pretrain with m->pretrain. */
+int ebm_dbm_fit(void *model, const ebm_dataset *train, ebm_rng *rng, ebm_error *err);
 
 #endif

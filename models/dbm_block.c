@@ -45,6 +45,7 @@ void ebm_dbm_free(ebm_dbm *m) {
     free(m->data_mask);
     free(m->scratch);
     free(m->means);
+    ebm_node_free(m->pretrain);
     memset(m, 0, sizeof *m);
 }
 

@@ -32,6 +32,11 @@ typedef struct ebm_rbm {
     double sparsity_target, sparsity_cost, sparsity_decay;
     float *hidden_mean;        /* n_hidden: q; NULL while sparsity is off */
     int hidden_mean_seeded;    /* q holds a first minibatch's mean */
+    /* Input multipliers for the DBM's greedy pretraining (Salakhutdinov &
+     * Hinton 2009): the hidden input is c + hidden_input_scale·vW, the
+     * visible input b + visible_input_scale·hWᵀ (2 stands for two tied copies
+     * of the layer below or above). ebm_rbm_init sets both to 1: a plain RBM. */
+    float hidden_input_scale, visible_input_scale;
 } ebm_rbm;
 
 /* Allocates zero parameters; ebm_rbm_free releases them. */
@@ -44,8 +49,8 @@ float *ebm_rbm_scratch(ebm_rbm *m, size_t floats);
 
 /* Layer inputs for n rows through one GEMM each (ld* are row strides, so the
  * visible or hidden part of [v|h] states can be passed in place):
- *   hidden_input:  out = c + v W     (n × n_hidden)
- *   visible_input: out = b + h Wᵀ    (n × n_visible) */
+ *   hidden_input:  out = c + hidden_input_scale · v W     (n × n_hidden)
+ *   visible_input: out = b + visible_input_scale · h Wᵀ   (n × n_visible) */
 void ebm_rbm_hidden_input(const ebm_rbm *m, const float *v, size_t ldv,
                           size_t n, float *out, size_t ldo);
 void ebm_rbm_visible_input(const ebm_rbm *m, const float *h, size_t ldh,

@@ -30,6 +30,7 @@ int ebm_rbm_init(ebm_rbm *m, size_t n_visible, size_t n_hidden, int gaussian,
         return ebm_fail(err, EBM_ENOMEM, "rbm: %zu x %zu weights", n_visible, n_hidden);
     }
     memset(m->data_mask, 1, n_visible);
+    m->hidden_input_scale = m->visible_input_scale = 1.0f;
     return EBM_OK;
 }
 
@@ -51,26 +52,28 @@ float *ebm_rbm_scratch(ebm_rbm *m, size_t floats) {
     return grown;
 }
 
-/* out rows ← bias, then out += x · op(W): the bias row copied first so one
- * GEMM with beta = 1 adds the product. */
+/* out rows ← bias, then out += scale · x · op(W): the bias row copied first so
+ * one GEMM with beta = 1 adds the product. */
 static void affine(const float *x, size_t ldx, size_t n, const float *W,
-                   int transpose, size_t in_width, size_t out_width,
+                   int transpose, size_t in_width, size_t out_width, float scale,
                    const float *bias, float *out, size_t ldo) {
     for (size_t r = 0; r < n; r++) memcpy(out + r * ldo, bias, out_width * sizeof *out);
     if (n == 0 || in_width == 0 || out_width == 0) return;
     /* W is n_visible × n_hidden: x·W when x is visible, x·Wᵀ when hidden. */
-    ebm_sgemm(0, transpose, n, out_width, in_width, 1.0f, x, ldx, W,
+    ebm_sgemm(0, transpose, n, out_width, in_width, scale, x, ldx, W,
               transpose ? in_width : out_width, 1.0f, out, ldo);
 }
 
 void ebm_rbm_hidden_input(const ebm_rbm *m, const float *v, size_t ldv,
                           size_t n, float *out, size_t ldo) {
-    affine(v, ldv, n, m->W, 0, m->n_visible, m->n_hidden, m->c, out, ldo);
+    affine(v, ldv, n, m->W, 0, m->n_visible, m->n_hidden, m->hidden_input_scale, m->c,
+           out, ldo);
 }
 
 void ebm_rbm_visible_input(const ebm_rbm *m, const float *h, size_t ldh,
                            size_t n, float *out, size_t ldo) {
-    affine(h, ldh, n, m->W, 1, m->n_hidden, m->n_visible, m->b, out, ldo);
+    affine(h, ldh, n, m->W, 1, m->n_hidden, m->n_visible, m->visible_input_scale, m->b,
+           out, ldo);
 }
 
 static EBM_VECTORISE void sigmoid_row(float *restrict row, size_t width, float beta) {

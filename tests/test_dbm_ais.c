@@ -1,0 +1,226 @@
+/* test_dbm_ais.c — the DBM's likelihood estimators against exact answers:
+ * the exact free energy (either half of the hidden layers enumerated)
+ * against enumeration of every hidden unit, the exact estimator on a DBM,
+ * dbm_ais's interval around the exact log Z of small DBMs (random weights
+ * of scale 1 with two and three hidden layers, and a pretrained one), and
+ * the variational bound below the exact log-likelihood. */
+#include "test.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#include "../models/dbm.h"
+#include "enumerate.h"
+#include "estimator.h"
+#include "log.h"
+
+extern const ebm_model_ops ebm_model_dbm;
+extern const ebm_estimator_ops ebm_estimator_dbm_ais;
+extern const ebm_estimator_ops ebm_estimator_exact;
+
+static ebm_dbm *dbm_from(const char *yaml, const ebm_dataset *data, uint64_t seed) {
+    ebm_error err = {0};
+    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "test.yaml", &err);
+    if (!cfg) return NULL;
+    ebm_rng rng;
+    ebm_rng_seed(&rng, seed);
+    void *m = NULL;
+    if (ebm_model_dbm.xCreate(cfg, data, &rng, &m, &err)) {
+        fprintf(stderr, "xCreate: %s\n", err.msg);
+        m = NULL;
+    }
+    ebm_node_free(cfg);
+    return m;
+}
+
+/* W ~ N(0, w²), biases ~ N(0, bias²). */
+static void randomise(ebm_dbm *m, double w, double bias, uint64_t seed) {
+    ebm_rng rng;
+    ebm_rng_seed(&rng, seed);
+    for (int l = 0; l <= m->n_hidden_layers; l++) {
+        for (size_t i = 0; i < m->size[l]; i++) m->bias[l][i] = (float)(bias * ebm_rng_normal(&rng));
+        if (l == 0) continue;
+        for (size_t k = 0; k < m->size[l - 1] * m->size[l]; k++)
+            m->W[l][k] = (float)(w * ebm_rng_normal(&rng));
+    }
+}
+
+/* n random binary rows of dim values. */
+static void random_rows(ebm_dataset *d, size_t n, size_t dim, uint64_t seed) {
+    ebm_rng rng;
+    ebm_rng_seed(&rng, seed);
+    d->n = n;
+    d->dim = dim;
+    d->x = malloc(n * dim * sizeof *d->x);
+    for (size_t k = 0; k < n * dim; k++) d->x[k] = ebm_rng_uniform(&rng) < 0.4 ? 1.0f : 0.0f;
+}
+
+static double metric(const ebm_log *log, const char *name) {
+    double v = NAN;
+    return ebm_log_last(log, name, &v) ? v : NAN;
+}
+
+static int evaluate(const ebm_estimator_ops *est, const char *yaml, ebm_dbm *m,
+                    const ebm_dataset *data, uint64_t seed, ebm_log *log) {
+    ebm_error err = {0};
+    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "est.yaml", &err);
+    if (!cfg) return -1;
+    ebm_rng rng;
+    ebm_rng_seed(&rng, seed);
+    ebm_log_begin(log, 1, est->info.name, est->info.name, "train");
+    ebm_eval ev = {.ops = &ebm_model_dbm, .model = m, .data = data, .train = data,
+                   .cfg = cfg, .rng = &rng, .log = log, .step = 1};
+    int rc = est->xEvaluate(&ev, &err);
+    if (rc) fprintf(stderr, "%s: %s\n", est->info.name, err.msg);
+    ebm_node_free(cfg);
+    return rc;
+}
+
+/* F(v) by enumerating every hidden unit (enumerate.c, through xEnergy and
+ * xFlipEnergy) against the DBM's half-enumeration, for shapes where the
+ * odd and where the even hidden layers are the smaller half. */
+TEST(free_energy_matches_enumeration) {
+    static const char *shapes[] = {"{layers: [3, 5], bias_init: zero}",
+                                   "{layers: [5, 3], bias_init: zero}",
+                                   "{layers: [3, 2, 4], bias_init: zero}",
+                                   "{layers: [4], bias_init: zero}"};
+    for (int s = 0; s < 4; s++) {
+        ebm_dataset shape = {.dim = 5};
+        ebm_dbm *m = dbm_from(shapes[s], &shape, 1);
+        ASSERT(m != NULL);
+        randomise(m, 1.0, 0.5, 20 + (uint64_t)s);
+        ebm_enum e;
+        ebm_error err = {0};
+        ASSERT_OK(ebm_enum_init(&e, &ebm_model_dbm, m, 20, &err));
+        float *state = calloc(m->units, sizeof *state);
+        for (uint64_t code = 0; code < 32; code++) {
+            for (size_t i = 0; i < 5; i++) state[i] = (float)((code >> i) & 1);
+            double log_p, free_energy;
+            ASSERT_OK(ebm_enum_log_p_data(&e, state, 0.0, &log_p, &err));
+            ASSERT_OK(ebm_dbm_free_energy(m, state, 1, 20, &free_energy, &err));
+            ASSERT_NEAR(-free_energy, log_p, 1e-9 * (1 + fabs(log_p)));
+        }
+        double log_z, enum_log_z;
+        ASSERT_OK(ebm_dbm_log_z(m, 20, &log_z, &err));
+        ASSERT_OK(ebm_enum_log_z(&e, &enum_log_z, &err));
+        ASSERT_NEAR(log_z, enum_log_z, 1e-9 * fabs(enum_log_z));
+        /* beyond the limit: refused, naming the layers */
+        ASSERT(ebm_dbm_free_energy(m, state, 1, 1, &log_z, &err) == EBM_ELIMIT ||
+               s == 3);
+        free(state);
+        ebm_enum_free(&e);
+        ebm_model_dbm.xDestroy(m);
+    }
+}
+
+/* The exact estimator uses the DBM's own log Z and free energy, and agrees
+ * with enumerating everything. */
+TEST(exact_estimator_on_a_dbm) {
+    ebm_dataset d = {0};
+    random_rows(&d, 20, 6, 5);
+    ebm_dbm *m = dbm_from("{layers: [4, 3], bias_init: zero}", &d, 2);
+    ASSERT(m != NULL);
+    randomise(m, 1.0, 0.5, 31);
+    ebm_log *log = ebm_log_new(NULL);
+    ASSERT_OK(evaluate(&ebm_estimator_exact, "{max_units: 20, marginals: true}", m, &d, 1, log));
+    ebm_enum e;
+    ebm_error err = {0};
+    ASSERT_OK(ebm_enum_init(&e, &ebm_model_dbm, m, 20, &err));
+    double log_z, total = 0;
+    ASSERT_OK(ebm_enum_log_z(&e, &log_z, &err));
+    float state[13] = {0};
+    for (size_t r = 0; r < d.n; r++) {
+        double log_p;
+        memcpy(state, d.x + r * 6, 6 * sizeof(float));
+        ASSERT_OK(ebm_enum_log_p_data(&e, state, log_z, &log_p, &err));
+        total += log_p;
+    }
+    ASSERT_NEAR(metric(log, "exact_log_z"), log_z, 1e-9 * fabs(log_z));
+    ASSERT_NEAR(metric(log, "exact_loglik"), total / 20, 1e-8);
+    /* too big for the limit: a clear refusal */
+    ebm_log_free(log);
+    log = ebm_log_new(NULL);
+    ASSERT(evaluate(&ebm_estimator_exact, "{max_units: 3}", m, &d, 1, log) == EBM_ELIMIT);
+    ebm_enum_free(&e);
+    ebm_log_free(log);
+    ebm_model_dbm.xDestroy(m);
+    ebm_dataset_free(&d);
+}
+
+/* dbm_ais's ±3σ interval holds the exact log Z, and the bound with its
+ * interval sits below the exact log-likelihood within the interval's slack. */
+static void check_ais(ebm_dbm *m, const ebm_dataset *d, const char *yaml, uint64_t seed,
+                      double tolerance) {
+    ebm_log *log = ebm_log_new(NULL);
+    int rc = evaluate(&ebm_estimator_dbm_ais, yaml, m, d, seed, log);
+    double log_z = 0;
+    ebm_error err = {0};
+    int rc_z = ebm_dbm_log_z(m, 24, &log_z, &err);
+    double est = metric(log, "dbm_ais_log_z"), lo = metric(log, "dbm_ais_log_z_lo"),
+           hi = metric(log, "dbm_ais_log_z_hi");
+    double bound = metric(log, "dbm_ais_loglik_bound"),
+           bound_lo = metric(log, "dbm_ais_loglik_bound_lo"),
+           exact = metric(log, "dbm_ais_loglik_exact");
+    fprintf(stderr, "log Z %.4f, AIS %.4f [%.4f, %.4f] ess %.1f; loglik %.4f, bound %.4f\n",
+            log_z, est, lo, hi, metric(log, "dbm_ais_ess"), exact, bound);
+    ebm_log_free(log);
+    ASSERT_OK(rc);
+    ASSERT_OK(rc_z);
+    ASSERT(lo <= log_z && log_z <= hi);
+    ASSERT_NEAR(est, log_z, tolerance);
+    ASSERT(bound_lo <= exact);
+    ASSERT(bound <= exact + tolerance);
+    /* with the exact log Z the bound is a bound: the mean-field gap ≥ 0 */
+    ASSERT(bound + (est - log_z) <= exact + 1e-9);
+}
+
+TEST(ais_contains_exact_log_z_random) {
+    ebm_dataset d = {0};
+    random_rows(&d, 50, 8, 6);
+    ebm_dbm *m = dbm_from("{layers: [6, 5], bias_init: zero}", &d, 3);
+    ASSERT(m != NULL);
+    randomise(m, 1.0, 0.5, 41);
+    check_ais(m, &d, "{runs: 200, exact_max_units: 20}", 1, 0.1);
+    ebm_model_dbm.xDestroy(m);
+    m = dbm_from("{layers: [5, 4, 6], bias_init: zero}", &d, 3);
+    ASSERT(m != NULL);
+    randomise(m, 1.0, 0.5, 42);
+    check_ais(m, &d, "{runs: 200, exact_max_units: 20}", 2, 0.1);
+    ebm_model_dbm.xDestroy(m);
+    ebm_dataset_free(&d);
+}
+
+/* A DBM pretrained on structured data (strong weights, a peaked p). */
+TEST(ais_contains_exact_log_z_trained) {
+    ebm_dataset d = {0};
+    d.n = 32;
+    d.dim = 16;
+    d.x = calloc(32 * 16, sizeof *d.x);
+    for (int code = 0; code < 16; code++)
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++) {
+                d.x[code * 16 + r * 4 + c] = (float)((code >> r) & 1);
+                d.x[(16 + code) * 16 + r * 4 + c] = (float)((code >> c) & 1);
+            }
+    ebm_dbm *m = dbm_from("{layers: [12, 8], pretrain: {epochs: 300, batch: 32, "
+                          "sampler: {type: cd, k: 1}, optim: {lr: 0.05, "
+                          "momentum: [0.5, 0.9]}}}", &d, 7);
+    ASSERT(m != NULL);
+    ebm_rng fit_rng;
+    ebm_rng_seed(&fit_rng, 8);
+    ebm_error err = {0};
+    ASSERT_OK(ebm_model_dbm.xFit(m, &d, &fit_rng, &err));
+    check_ais(m, &d, "{runs: 200, exact_max_units: 20}", 3, 0.1);
+    /* a linear schedule of few steps: noisier, but the interval still holds */
+    check_ais(m, &d, "{runs: 400, schedule: linear, steps: 2000, exact_max_units: 20}", 4, 0.5);
+    ebm_model_dbm.xDestroy(m);
+    ebm_dataset_free(&d);
+}
+
+int main(void) {
+    RUN(free_energy_matches_enumeration);
+    RUN(exact_estimator_on_a_dbm);
+    RUN(ais_contains_exact_log_z_random);
+    RUN(ais_contains_exact_log_z_trained);
+    TEST_MAIN_END();
+}
