@@ -10,6 +10,7 @@
 
 #include "cfg.h"
 #include "dataset.h"
+#include "fit.h"
 #include "model.h"
 #include "optim.h"
 #include "rng.h"
@@ -271,41 +272,27 @@ static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
     return EBM_OK;
 }
 
-/* One epoch exactly as the runner's train_epoch does it: shuffle, copy (and,
- * for stochastic binarisation, draw) each minibatch, trainer gradient,
- * optimiser step, then the sampler statistics and the finiteness check.
+/* One epoch through ebm_fit_epoch, the loop the runner itself trains with.
  * Adds the epoch's PCD-1 FLOPs to *flops. */
 static int bench_epoch(bench_run *b, int epoch, double *flops, ebm_error *err) {
     size_t n = b->train.n, dim = b->train.dim;
     size_t nv = dim, nh = b->ops->xUnits(b->model) - dim;
-    ebm_rng epoch_rng;
-    ebm_rng_named(&epoch_rng, &b->root, "train");
-    ebm_rng_derive(&epoch_rng, &epoch_rng, (uint64_t)epoch);
-    for (size_t i = 0; i < n; i++) b->order[i] = i;
-    if (ebm_cfg_bool(b->cfg, "train.shuffle", 1)) ebm_rng_shuffle(&epoch_rng, b->order, n);
-    for (size_t start = 0, k = 0; start < n; start += b->batch_size, k++) {
-        size_t rows = n - start < b->batch_size ? n - start : b->batch_size;
-        for (size_t r = 0; r < rows; r++)
-            memcpy(b->batch + r * dim, b->train.x + b->order[start + r] * dim,
-                   dim * sizeof *b->batch);
-        ebm_rng batch_rng, draw_rng;
-        ebm_rng_derive(&batch_rng, &epoch_rng, k);
-        ebm_rng_named(&draw_rng, &batch_rng, "binarize");
-        ebm_dataset_draw_rows(&b->train, b->batch, rows, &draw_rng);
-        int rc = ebm_trainer_gradient(b->trainer, b->batch, rows, b->grads, b->n_params,
-                                      &batch_rng, err);
-        if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
-        ebm_optim_step(&b->optim, b->params, b->grads, epoch);
-        *flops += pcd1_step_flops(nv, nh, rows, b->chains);
-    }
-    ebm_optim_end_epoch(&b->optim);
+    ebm_fit fit = {.ops = b->ops, .model = b->model, .trainer = b->trainer,
+                   .optim = &b->optim, .params = b->params, .grads = b->grads,
+                   .n_params = b->n_params, .data = &b->train,
+                   .batch_size = b->batch_size,
+                   .shuffle = ebm_cfg_bool(b->cfg, "train.shuffle", 1),
+                   .order = b->order, .batch = b->batch};
+    ebm_rng train_rng;
+    ebm_rng_named(&train_rng, &b->root, "train");
+    int rc = ebm_fit_epoch(&fit, &train_rng, epoch, err);
+    if (rc) return rc;
     ebm_sampler_stats stats;   /* the runner logs these (tempering's swap rate) */
     ebm_trainer_take_stats(b->trainer, &stats);
-    for (int t = 0; t < b->n_params; t++)
-        for (size_t i = 0; i < ebm_tensor_size(&b->params[t]); i++)
-            if (!isfinite(b->params[t].data[i]))
-                return ebm_fail(err, EBM_ENUMERIC, "epoch %d: parameter %s[%zu] is not finite",
-                                epoch, b->params[t].name, i);
+    for (size_t start = 0; start < n; start += b->batch_size) {
+        size_t rows = n - start < b->batch_size ? n - start : b->batch_size;
+        *flops += pcd1_step_flops(nv, nh, rows, b->chains);
+    }
     return EBM_OK;
 }
 
