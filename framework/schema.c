@@ -46,7 +46,7 @@ static const ebm_param train_params[] = {
     {.name = "shuffle", .type = EBM_P_BOOL, .def = "true",
      .help = "shuffle the training rows before every epoch"},
     {.name = "optim", .type = EBM_P_TABLE, .sub = optim_params,
-     .help = "the optimiser: SGD with momentum, weight decay and lr decay"},
+     .help = "the optimiser: SGD with momentum, or Adam; weight decay and lr decay"},
     {.name = "sampler", .type = EBM_P_PLUGIN, .flags = EBM_PF_OPTIONAL,
      .kind = EBM_KIND_SAMPLER,
      .help = "contrastive (maximum-likelihood) training: the model term's "
