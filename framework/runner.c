@@ -352,12 +352,13 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     ebm_threads_set((int)ebm_cfg_int(r.cfg, "threads", 0));
     ebm_rng_seed(&r.root, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0));
 
-    char dir[4096], path[4200];
-    int rc = choose_out_dir(&r, dir, sizeof dir, err);
+    /* The data first: a bad data file then leaves no run directory behind. */
+    char dir[4096] = "", path[4200];
+    int rc = ebm_setup_data(r.cfg, &r.root, &r.train, &r.valid, err);
+    if (!rc) rc = choose_out_dir(&r, dir, sizeof dir, err);
     if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);
     snprintf(path, sizeof path, "%s/config.yaml", dir);
     if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
-    if (!rc) rc = ebm_setup_data(r.cfg, &r.root, &r.train, &r.valid, err);
     if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, &r.ops, &r.model, err);
     if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
     snprintf(path, sizeof path, "%s/run.h5", dir);
