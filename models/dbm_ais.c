@@ -13,19 +13,14 @@
 #include <string.h>
 
 #include "dbm.h"
+#include "ais.h"
 #include "estimator.h"
 #include "fastmath.h"
 
 extern const ebm_model_ops ebm_model_dbm;
 
 static const ebm_param dbm_ais_params[] = {
-    {.name = "runs", .type = EBM_P_INT, .def = "100", .range = "[2, inf)",
-     .help = "independent AIS runs M (rows of one matrix)"},
-    {.name = "schedule", .type = EBM_P_ENUM, .def = "default", .choices = "default|linear",
-     .help = "default: 14,500 steps, beta 0->0.5 by 1e-3, ->0.9 by 1e-4, ->1 by 1e-5 "
-             "(Salakhutdinov & Murray); linear: `steps` equal steps"},
-    {.name = "steps", .type = EBM_P_INT, .def = "1000", .range = "[1, inf)",
-     .help = "linear schedule: number of beta steps"},
+    EBM_AIS_COMMON_PARAMS,
     {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "the bound over the first this many rows of the split (0 = all)"},
     {.name = "exact_max_units", .type = EBM_P_INT, .def = "0", .range = "[0, 30]",
@@ -33,27 +28,6 @@ static const ebm_param dbm_ais_params[] = {
              "log-likelihood (enumerating at most 2^this states a sum), the gap "
              "exact loglik - bound and log_z_error (AIS - exact), to check them"},
     EBM_PARAM_END};
-
-/* β_0 = 0 < β_1 < … < β_K = 1 (K + 1 values), NULL when out of memory. */
-static double *make_schedule(const ebm_node *cfg, size_t *count) {
-    int linear = strcmp(ebm_cfg_str(cfg, "schedule", "default"), "linear") == 0;
-    size_t steps = linear ? (size_t)ebm_cfg_int(cfg, "steps", 1000) : 14500;
-    double *beta = malloc((steps + 1) * sizeof *beta);
-    if (!beta) return NULL;
-    for (size_t k = 0; k <= steps; k++) {
-        if (linear)
-            beta[k] = (double)k / (double)steps;
-        else if (k <= 500)
-            beta[k] = 1e-3 * (double)k;
-        else if (k <= 4500)
-            beta[k] = 0.5 + 1e-4 * (double)(k - 500);
-        else
-            beta[k] = 0.9 + 1e-5 * (double)(k - 4500);
-    }
-    beta[steps] = 1.0;
-    *count = steps + 1;
-    return beta;
-}
 
 /* The annealed distributions p*_β(x) = exp(−(1−β) E_A(x) − β E(x)), E_A =
  * −b_Aᵀv (the base: v at the data's base rates, every hidden unit a fair
@@ -220,36 +194,14 @@ static void step(ais_runs *a, double beta_prev, double beta, int last) {
     }
 }
 
-typedef struct ais_result {
-    double log_z, log_z_lo, log_z_hi, ess;
-} ais_result;
-
-/* log Ẑ = log Z_A + log mean w, and log(mean w ± 3 sd(w)/√M), the weights
- * scaled by their largest; the lower end is −∞ when the interval reaches 0. */
-static ais_result summarise(const ais_runs *a) {
-    size_t n = a->n;
-    double top = -INFINITY;
-    for (size_t r = 0; r < n; r++) top = fmax(top, a->log_w[r]);
-    double sum = 0, sum_sq = 0;
-    for (size_t r = 0; r < n; r++) {
-        double w = exp(a->log_w[r] - top);
-        sum += w;
-        sum_sq += w * w;
-    }
-    double mean = sum / (double)n;
-    double var = (sum_sq - (double)n * mean * mean) / (double)(n - 1);
-    double half = 3.0 * sqrt(fmax(var, 0.0) / (double)n);
-    double offset = base_log_z(a) + top;
-    return (ais_result){.log_z = offset + log(mean),
-                        .log_z_hi = offset + log(mean + half),
-                        .log_z_lo = mean > half ? offset + log(mean - half) : -INFINITY,
-                        .ess = sum * sum / sum_sq};
+static ebm_ais_result summarise(const ais_runs *a) {
+    return ebm_ais_summarise(a->log_w, a->n, base_log_z(a));
 }
 
 static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, double *log_z, double *log_z_lo,
                       double *log_z_hi, double *ess, ebm_error *err) {
     size_t count;
-    double *beta = make_schedule(ev->cfg, &count);
+    double *beta = ebm_ais_schedule(ev->cfg, &count);
     if (!beta) return ebm_fail(err, EBM_ENOMEM, "dbm_ais: schedule");
     ais_runs a;
     int rc = runs_init(&a, m, (size_t)ebm_cfg_int(ev->cfg, "runs", 100), ev, err);
@@ -267,7 +219,7 @@ static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, double *log_z, double *log_
         step(&a, beta[k - 1], beta[k], k == count - 1);
     }
     if (!rc) {
-        ais_result res = summarise(&a);
+        ebm_ais_result res = summarise(&a);
         *log_z = res.log_z;
         *log_z_lo = res.log_z_lo;
         *log_z_hi = res.log_z_hi;

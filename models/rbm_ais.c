@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ais.h"
 #include "estimator.h"
 #include "fastmath.h"
 #include "rbm.h"
@@ -14,13 +15,7 @@
 extern const ebm_model_ops ebm_model_rbm;
 
 static const ebm_param ais_params[] = {
-    {.name = "runs", .type = EBM_P_INT, .def = "100", .range = "[2, inf)",
-     .help = "independent AIS runs M (rows of one matrix)"},
-    {.name = "schedule", .type = EBM_P_ENUM, .def = "default", .choices = "default|linear",
-     .help = "default: 14,500 steps, beta 0->0.5 by 1e-3, ->0.9 by 1e-4, ->1 by 1e-5 "
-             "(Salakhutdinov & Murray); linear: `steps` equal steps"},
-    {.name = "steps", .type = EBM_P_INT, .def = "1000", .range = "[1, inf)",
-     .help = "linear schedule: number of beta steps"},
+    EBM_AIS_COMMON_PARAMS,
     {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "log-likelihood over the first this many rows of the split (0 = all)"},
     EBM_PARAM_END};
@@ -38,28 +33,6 @@ void ebm_rbm_base_rates(const ebm_rbm *m, const float *x, size_t rows, size_t ld
             b_base[i] = (float)log(p / (1 - p));
         }
     }
-}
-
-/* β_0 = 0 < β_1 < ... < β_K = 1; returns K + 1 values (NULL when out of
- * memory). The default is the paper's 500 + 4,000 + 10,000 steps. */
-static double *make_schedule(const ebm_node *cfg, size_t *count) {
-    int linear = strcmp(ebm_cfg_str(cfg, "schedule", "default"), "linear") == 0;
-    size_t steps = linear ? (size_t)ebm_cfg_int(cfg, "steps", 1000) : 14500;
-    double *beta = malloc((steps + 1) * sizeof *beta);
-    if (!beta) return NULL;
-    for (size_t k = 0; k <= steps; k++) {
-        if (linear)
-            beta[k] = (double)k / (double)steps;
-        else if (k <= 500)
-            beta[k] = 1e-3 * (double)k;
-        else if (k <= 4500)
-            beta[k] = 0.5 + 1e-4 * (double)(k - 500);
-        else
-            beta[k] = 0.9 + 1e-5 * (double)(k - 4500);
-    }
-    beta[steps] = 1.0;
-    *count = steps + 1;
-    return beta;
 }
 
 /* The runs' state. Both models share B's hidden units: at β = 0 they are
@@ -258,32 +231,8 @@ static void sample_visible(ais_runs *a, double beta) {
     }
 }
 
-typedef struct ais_result {
-    double log_z, log_z_lo, log_z_hi, ess;
-} ais_result;
-
-/* log Ẑ = log Z_A + log mean w, and log(mean w ± 3 sd(w)/√M), all with the
- * weights scaled by their largest so nothing overflows. The lower end is −∞
- * when the interval reaches 0: the data then cannot bound log Z from below. */
-static ais_result summarise(const ais_runs *a) {
-    size_t n = a->n;
-    double top = -INFINITY;
-    for (size_t r = 0; r < n; r++) top = fmax(top, a->log_w[r]);
-    double sum = 0, sum_sq = 0;
-    for (size_t r = 0; r < n; r++) {
-        double w = exp(a->log_w[r] - top);
-        sum += w;
-        sum_sq += w * w;
-    }
-    double mean = sum / (double)n;
-    double var = (sum_sq - (double)n * mean * mean) / (double)(n - 1);
-    double half = 3.0 * sqrt(fmax(var, 0.0) / (double)n);
-    double offset = base_log_z(a) + top;
-    ais_result res = {.log_z = offset + log(mean),
-                      .log_z_hi = offset + log(mean + half),
-                      .log_z_lo = mean > half ? offset + log(mean - half) : -INFINITY,
-                      .ess = sum * sum / sum_sq};
-    return res;
+static ebm_ais_result summarise(const ais_runs *a) {
+    return ebm_ais_summarise(a->log_w, a->n, base_log_z(a));
 }
 
 /* Mean of −F(v) over the first `rows` rows of the split (all when 0). */
@@ -305,7 +254,7 @@ static int mean_neg_free_energy(const ebm_eval *ev, ebm_rbm *m, double *out,
     return rc;
 }
 
-static int log_results(const ebm_eval *ev, ebm_rbm *m, const ais_result *res,
+static int log_results(const ebm_eval *ev, ebm_rbm *m, const ebm_ais_result *res,
                        ebm_error *err) {
     int rc = ebm_log_metric(ev->log, "log_z", res->log_z, err);
     if (!rc) rc = ebm_log_metric(ev->log, "log_z_lo", res->log_z_lo, err);
@@ -325,7 +274,7 @@ static int log_results(const ebm_eval *ev, ebm_rbm *m, const ais_result *res,
 static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     ebm_rbm *m = ev->model;
     size_t count;
-    double *beta = make_schedule(ev->cfg, &count);
+    double *beta = ebm_ais_schedule(ev->cfg, &count);
     if (!beta) return ebm_fail(err, EBM_ENOMEM, "ais: schedule");
     ais_runs a;
     int rc = runs_init(&a, m, (size_t)ebm_cfg_int(ev->cfg, "runs", 100), ev, err);
@@ -345,7 +294,7 @@ static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
         if (!last) sample_visible(&a, beta[k]);
     }
     if (!rc) {
-        ais_result res = summarise(&a);
+        ebm_ais_result res = summarise(&a);
         rc = log_results(ev, m, &res, err);
     }
     runs_free(&a);
