@@ -76,10 +76,11 @@ static int fashion_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
         return rc;
     }
     if (n_labels != all.n) {
+        size_t n_images = all.n;
         ebm_dataset_free(&all);
         free(labels);
         return ebm_fail(err, EBM_EDATA, "%s has %zu labels but %s has %zu images",
-                        labels_path, n_labels, images_path, all.n);
+                        labels_path, n_labels, images_path, n_images);
     }
 
     size_t *keep = malloc((all.n ? all.n : 1) * sizeof *keep);
