@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proc.h"
 #include "runfile.h"
@@ -737,12 +738,19 @@ int ebm_plot(const ebm_plot_opts *opts, char **written, ebm_error *err) {
         if (!ebm_proc_is_dir(opts->inputs[i]) && !ebm_proc_is_file(opts->inputs[i]))
             rc = ebm_fail(err, EBM_EINVAL, "%s: no such file or directory",
                           opts->inputs[i]);
+    int out_existed = ebm_proc_is_dir(ctx->out);
     if (!rc) rc = ebm_proc_mkdirs(ctx->data, err);
     for (int i = 0; !rc && i < opts->n_inputs; i++)
         rc = export_input(ctx, opts->inputs[i], opts->n_inputs, err);
     if (!rc) rc = overlay_jobs(ctx, err);
     strbuf list = {0};
     if (!rc) rc = run_jobs(ctx, &list, err);
+    if (rc) {
+        /* A refused input leaves no empty directories behind (rmdir removes
+         * only empty ones, so exported files of earlier inputs stay). */
+        rmdir(ctx->data);
+        if (!out_existed) rmdir(ctx->out);
+    }
     ctx_free(ctx);
     free(ctx);
     if (rc) {
