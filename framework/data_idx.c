@@ -43,6 +43,18 @@ static gzFile open_idx(const char *path, int want_dims, idx_header *h,
     unsigned char magic[4];
     if (read_exact(f, magic, 4, path, "the IDX header", err)) goto fail;
     if (magic[0] != 0 || magic[1] != 0 || magic[2] != 0x08) {
+        /* zlib hands out what it decoded before it met a bad block, so a
+         * damaged .gz first looks like a wrong header: read on to see. */
+        int zerr = 0;
+        char rest[4096];
+        if (!gzdirect(f) && (gzread(f, rest, sizeof rest) < 0 || (gzerror(f, &zerr), zerr))) {
+            const char *zmsg = gzerror(f, &zerr);
+            size_t len = strlen(path);
+            if (strncmp(zmsg, path, len) == 0 && strncmp(zmsg + len, ": ", 2) == 0)
+                zmsg += len + 2;   /* zlib puts the path in front */
+            ebm_fail(err, EBM_EDATA, "%s: corrupt gzip stream: %s", path, zmsg);
+            goto fail;
+        }
         ebm_fail(err, EBM_EDATA,
                  "%s: not an IDX file of unsigned bytes (header bytes %02x %02x "
                  "%02x %02x, expected 00 00 08 nn)",
