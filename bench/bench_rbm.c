@@ -247,7 +247,7 @@ static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
     if (!(b->cfg = bench_config(o, err))) return err->code;
     ebm_rng_seed(&b->root, (uint64_t)ebm_cfg_int(b->cfg, "seed", 0));
     int rc = ebm_setup_data(b->cfg, &b->root, &b->train, &b->valid, err);
-    if (!rc) rc = ebm_setup_model(b->cfg, &b->root, &b->train, &b->ops, &b->model, err);
+    if (!rc) rc = ebm_setup_model(b->cfg, &b->root, &b->train, 1, NULL, &b->ops, &b->model, err);
     if (rc) return rc;
     b->n_params = b->ops->xParams(b->model, b->params, MAX_TENSORS);
     for (int t = 0; t < b->n_params; t++) {

@@ -261,18 +261,56 @@ static int report_error(const char *command, int rc, const ebm_error *err,
     return exit_status(rc);
 }
 
+/* `ebm run --resume DIR` continues DIR's run; it takes no file or overrides
+ * (the config is the run's own). */
+static int take_resume_flag(int *argc, char **argv, const char **dir) {
+    *dir = NULL;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        int skip = 0;
+        if (strcmp(a, "--resume") == 0) {
+            if (i + 1 >= *argc) {
+                fprintf(stderr, "ebm run: --resume needs the run's directory\n");
+                return -1;
+            }
+            *dir = argv[i + 1];
+            skip = 2;
+        } else if (strncmp(a, "--resume=", 9) == 0) {
+            *dir = a + 9;
+            skip = 1;
+        }
+        if (skip) {
+            memmove(argv + i, argv + i + skip, (size_t)(*argc - i - skip) * sizeof *argv);
+            *argc -= skip;
+            i--;
+        }
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv) {
     common_flags f;
-    if (parse_flags(argc, argv, &f, 0) || f.n_positional < 1) {
-        if (f.n_positional < 1) fprintf(stderr, "usage: ebm run FILE [key=value ...] [--out DIR] [--quiet]\n");
+    const char *resume = NULL;
+    if (take_resume_flag(&argc, argv, &resume)) return EXIT_BAD_INPUT;
+    if (parse_flags(argc, argv, &f, 0) || (f.n_positional < 1 && !resume)) {
+        if (f.n_positional < 1 && !resume)
+            fprintf(stderr, "usage: ebm run FILE [key=value ...] [--out DIR] [--quiet]\n"
+                            "       ebm run --resume DIR [--quiet]\n");
+        free(f.positional);
+        return EXIT_BAD_INPUT;
+    }
+    if (resume && (f.n_positional > 0 || f.out)) {
+        fprintf(stderr, "ebm run: --resume DIR continues the run with its own config; "
+                        "give no file, overrides or --out with it\n");
         free(f.positional);
         return EXIT_BAD_INPUT;
     }
     int progress = !f.quiet && isatty(STDERR_FILENO);
-    ebm_run_opts opts = {.experiment = f.positional[0],
-                         .overrides = f.positional + 1,
-                         .n_overrides = f.n_positional - 1,
-                         .out_dir = f.out,
+    ebm_run_opts opts = {.experiment = resume ? NULL : f.positional[0],
+                         .overrides = f.positional + (resume ? 0 : 1),
+                         .n_overrides = resume ? 0 : f.n_positional - 1,
+                         .out_dir = resume ? resume : f.out,
+                         .resume = resume != NULL,
                          .progress = progress ? draw_progress : NULL,
                          .stop = &stop_requested};
     ebm_diags diags = {0};

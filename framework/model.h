@@ -3,6 +3,7 @@
 #ifndef EBM_MODEL_H
 #define EBM_MODEL_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "cfg.h"
@@ -10,6 +11,7 @@
 #include "error.h"
 #include "registry.h"
 #include "rng.h"
+#include "state.h"
 
 /* A named float32 parameter array, e.g. W (N × N). Models hand out tensors that
  * point into their own storage: the runner saves them, the optimiser updates
@@ -49,7 +51,7 @@ typedef struct ebm_evolve_result {
 
 enum { EBM_EVOLVE_LIMIT = 0, EBM_EVOLVE_FIXED_POINT = 1, EBM_EVOLVE_TWO_CYCLE = 2 };
 
-#define EBM_MODEL_OPS_VERSION 3
+#define EBM_MODEL_OPS_VERSION 4
 
 typedef struct ebm_model_ops {
     ebm_plugin info;
@@ -70,9 +72,11 @@ typedef struct ebm_model_ops {
     /* Cross-field checks on the whole experiment at validation time, e.g. a
      * one-shot learning rule with train.epochs set. Adds to diags. */
     void (*xCheck)(const ebm_node *experiment, ebm_diags *diags);
-    /* One-shot learning (or data-dependent set-up) before any epoch. */
+    /* One-shot learning (or data-dependent set-up, e.g. the DBM's greedy
+     * pretraining) before any epoch; it sets parameters only, so a resumed run
+     * skips it. EBM_EINTERRUPT once *stop (may be NULL) turns nonzero. */
     int (*xFit)(void *model, const ebm_dataset *train, ebm_rng *rng,
-                ebm_error *err);
+                const volatile sig_atomic_t *stop, ebm_error *err);
     /* Gradient of the training loss (to be minimised) for a minibatch of n
      * data rows, written into grads (same names and shapes as xParams). The
      * runner then lets the optimiser step. */
@@ -166,6 +170,12 @@ typedef struct ebm_model_ops {
      * negative phase keeps xEnergyGrad on the chains' samples. */
     int (*xPositiveGrad)(void *model, const float *states, size_t n, double scale,
                          ebm_tensor *grads, ebm_error *err);
+
+    /* ---- v4: checkpoints ---- */
+    /* State besides the parameters that training changes and a resumed run
+     * needs (the RBM's running mean of hidden activities for its sparsity
+     * target), appended to out; NULL: none. */
+    int (*xState)(void *model, ebm_state_list *out, ebm_error *err);
 } ebm_model_ops;
 
 #endif

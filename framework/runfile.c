@@ -184,6 +184,33 @@ ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
     return rf;
 }
 
+ebm_runfile *ebm_runfile_open(const char *path, ebm_error *err) {
+    ebm_h5_silence();
+    ebm_runfile *rf = calloc(1, sizeof *rf);
+    if (!rf || !(rf->path = strdup(path))) {
+        free(rf);
+        ebm_fail(err, EBM_ENOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    rf->file = -1;
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+        rf->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    hid_t held = ebm_h5_hold_error(rf->file < 0);
+    if (fapl >= 0) H5Pclose(fapl);
+    ebm_h5_release_error(held);
+    if (rf->file < 0) {
+        ebm_h5_fail(err, EBM_EIO, path, "cannot open the run file for writing");
+        free(rf->path);
+        free(rf);
+        return NULL;
+    }
+    return rf;
+}
+
+const char *ebm_runfile_path(const ebm_runfile *rf) { return rf->path; }
+
 /* A 1-D extendible, chunked dataset of n elements (written by the caller). */
 static hid_t create_series_dataset(hid_t group, const char *name, hid_t type,
                                    hsize_t n) {

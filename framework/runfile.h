@@ -28,6 +28,13 @@ typedef struct ebm_runfile ebm_runfile;
 ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
                                 uint64_t seed, ebm_error *err);
 
+/* Opens an existing run file for appending (a resumed run): series already
+ * there are continued, the status is left as it is. */
+ebm_runfile *ebm_runfile_open(const char *path, ebm_error *err);
+
+/* The file's path, as given to create or open. */
+const char *ebm_runfile_path(const ebm_runfile *rf);
+
 /* Appends (step, value) to /metrics/<name>, creating it with the attributes
  * on first use (estimator and split may be NULL). */
 int ebm_runfile_metric(ebm_runfile *rf, const char *name, int64_t step,

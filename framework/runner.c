@@ -94,6 +94,7 @@ int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
 }
 
 int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset *train,
+                    int fit, const volatile sig_atomic_t *stop,
                     const ebm_model_ops **ops_out, void **model, ebm_error *err) {
     const ebm_node *model_cfg = ebm_node_child(cfg, "model");
     const ebm_model_ops *ops = (const ebm_model_ops *)ebm_registry_find(
@@ -107,10 +108,10 @@ int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset 
         *model = NULL;
         return ebm_error_prefix(err, "model (%s)", ops->info.name);
     }
-    if (ops->xFit) {
+    if (fit && ops->xFit) {
         ebm_rng fit_rng;
         ebm_rng_named(&fit_rng, root, "fit");
-        rc = ops->xFit(*model, train, &fit_rng, err);
+        rc = ops->xFit(*model, train, &fit_rng, stop, err);
         if (rc) return ebm_error_prefix(err, "model (%s): fit", ops->info.name);
     }
     return EBM_OK;
@@ -359,7 +360,8 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);
     snprintf(path, sizeof path, "%s/config.yaml", dir);
     if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
-    if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, &r.ops, &r.model, err);
+    if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, 1, opts->stop, &r.ops,
+                                  &r.model, err);
     if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
     snprintf(path, sizeof path, "%s/run.h5", dir);
     if (!rc) {

@@ -28,6 +28,10 @@ typedef struct ebm_run_opts {
     char *const *overrides;          /* "a.b=v", "+a.b=v", "~a.b" */
     int n_overrides;
     const char *out_dir;             /* NULL: runs/<name>/<UTC timestamp> */
+    /* Continue the run in out_dir from its checkpoint (DIR/checkpoint.h5):
+     * experiment and overrides are ignored, the config is DIR/config.yaml.
+     * Without a checkpoint the run starts over in DIR from that config. */
+    int resume;
     /* Called at the start, after every epoch and before each estimator, so the
      * CLI can draw a progress line; NULL for none. */
     void (*progress)(void *ctx, const struct ebm_progress_event *event);
@@ -54,7 +58,10 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
  * creation *model is still set, for the caller to destroy. */
 int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
                    ebm_dataset *valid, ebm_error *err);
+/* fit: also run the model's xFit (one-shot learning, pretraining); 0 when
+ * the parameters come from a file next. stop may be NULL. */
 int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset *train,
+                    int fit, const volatile sig_atomic_t *stop,
                     const ebm_model_ops **ops, void **model, ebm_error *err);
 
 #endif

@@ -202,7 +202,7 @@ static int setup(sample_job *j, ebm_error *err) {
     ebm_rng root;
     ebm_rng_seed(&root, (uint64_t)ebm_cfg_int(j->cfg, "seed", 0));
     int rc = ebm_setup_data(j->cfg, &root, &j->train, &j->valid, err);
-    if (!rc) rc = ebm_setup_model(j->cfg, &root, &j->train, &j->ops, &j->model, err);
+    if (!rc) rc = ebm_setup_model(j->cfg, &root, &j->train, 0, NULL, &j->ops, &j->model, err);
     if (rc) return rc;
     j->n_data = j->train.dim;
     int64_t labels = ebm_cfg_int(j->cfg, "model.labels", 0);

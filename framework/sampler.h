@@ -56,7 +56,7 @@ typedef enum {
                                 number is the sampler's `chains` */
 } ebm_chain_policy;
 
-#define EBM_SAMPLER_OPS_VERSION 2
+#define EBM_SAMPLER_OPS_VERSION 3
 
 typedef struct ebm_sampler_ops {
     ebm_plugin info;
@@ -77,6 +77,9 @@ typedef struct ebm_sampler_ops {
     int (*xOpen)(const ebm_sample_ctx *ctx, size_t n, size_t units,
                  void **state, ebm_error *err);
     void (*xClose)(void *state);
+    /* v3, optional with xOpen: what of the xOpen state a checkpoint must keep
+     * (replicas, buffers, call counters), appended to out. */
+    int (*xState)(void *state, ebm_state_list *out, ebm_error *err);
 } ebm_sampler_ops;
 
 /* The Gibbs kernel the samplers and the trainer share (samplers/common.c):

@@ -164,9 +164,10 @@ void ebm_dbm_pretrain_scales(int l, int n_hidden_layers, float *hidden_input_sca
  * the top). Random streams derive from rng, layer l from
  * ebm_rng_derive(rng, l). Does nothing when every layer has 0 epochs. */
 int ebm_dbm_pretrain(ebm_dbm *m, const ebm_node *cfg, const ebm_dataset *train,
-                     ebm_rng *rng, ebm_error *err);
+                     ebm_rng *rng, const volatile sig_atomic_t *stop, ebm_error *err);
 
 /* The model op xFit: ebm_dbm_pretrain with m->pretrain. */
-int ebm_dbm_fit(void *model, const ebm_dataset *train, ebm_rng *rng, ebm_error *err);
+int ebm_dbm_fit(void *model, const ebm_dataset *train, ebm_rng *rng,
+                const volatile sig_atomic_t *stop, ebm_error *err);
 
 #endif

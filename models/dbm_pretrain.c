@@ -113,7 +113,8 @@ static int make_rbm(size_t n_hidden, double init_scale, const ebm_dataset *data,
 
 /* Trains rbm on data for plan->epochs epochs, as the runner trains. */
 static int train_rbm(ebm_rbm *rbm, const ebm_dataset *data, const layer_plan *plan,
-                     const ebm_rng *rng, ebm_error *err) {
+                     const ebm_rng *rng, const volatile sig_atomic_t *stop,
+                     ebm_error *err) {
     const ebm_model_ops *ops = &ebm_model_rbm;
     ebm_tensor params[3], grads[3];
     int n_params = ops->xParams(rbm, params, 3);
@@ -122,7 +123,7 @@ static int train_rbm(ebm_rbm *rbm, const ebm_dataset *data, const layer_plan *pl
     ebm_rng_named(&chains_rng, rng, "chains");
     ebm_rng_named(&train_rng, rng, "train");
     ebm_trainer *trainer = ebm_trainer_new(plan->sampler_holder, ops, rbm, data->dim,
-                                           batch_size, &chains_rng, NULL, err);
+                                           batch_size, &chains_rng, stop, err);
     if (!trainer) return err ? err->code : EBM_ECONFIG;
     ebm_optim optim;
     int rc = ebm_optim_init(&optim, plan->optim, params, n_params, err);
@@ -142,7 +143,8 @@ static int train_rbm(ebm_rbm *rbm, const ebm_dataset *data, const layer_plan *pl
                       data->dim);
     ebm_fit fit = {.ops = ops, .model = rbm, .trainer = trainer, .optim = &optim,
                    .params = params, .grads = grads, .n_params = n_params, .data = data,
-                   .batch_size = batch_size, .shuffle = 1, .order = order, .batch = batch};
+                   .batch_size = batch_size, .shuffle = 1, .stop = stop, .order = order,
+                   .batch = batch};
     for (int epoch = 1; !rc && epoch <= plan->epochs; epoch++)
         rc = ebm_fit_epoch(&fit, &train_rng, epoch, err);
     for (int t = 0; t < n_params; t++) free(grads[t].data);
@@ -173,7 +175,7 @@ static int next_data(ebm_rbm *rbm, const ebm_dataset *below, int samples,
 }
 
 int ebm_dbm_pretrain(ebm_dbm *m, const ebm_node *cfg, const ebm_dataset *train,
-                     ebm_rng *rng, ebm_error *err) {
+                     ebm_rng *rng, const volatile sig_atomic_t *stop, ebm_error *err) {
     int L = m->n_hidden_layers;
     int any = 0;
     for (int l = 1; l <= L; l++) any |= plan_layer(cfg, l).epochs > 0;
@@ -195,7 +197,7 @@ int ebm_dbm_pretrain(ebm_dbm *m, const ebm_node *cfg, const ebm_dataset *train,
         if (rc) break;
         ebm_dbm_pretrain_scales(l, L, &rbms[l]->hidden_input_scale,
                                 &rbms[l]->visible_input_scale);
-        rc = train_rbm(rbms[l], data, &plan, &layer_rng, err);
+        rc = train_rbm(rbms[l], data, &plan, &layer_rng, stop, err);
         if (!rc && l < L) {
             ebm_dataset above;
             rc = next_data(rbms[l], data, samples, &above, err);
@@ -221,8 +223,9 @@ int ebm_dbm_pretrain(ebm_dbm *m, const ebm_node *cfg, const ebm_dataset *train,
     return rc;
 }
 
-int ebm_dbm_fit(void *model, const ebm_dataset *train, ebm_rng *rng, ebm_error *err) {
+int ebm_dbm_fit(void *model, const ebm_dataset *train, ebm_rng *rng,
+                const volatile sig_atomic_t *stop, ebm_error *err) {
     ebm_dbm *m = model;
     if (!m->pretrain) return EBM_OK;
-    return ebm_dbm_pretrain(m, m->pretrain, train, rng, err);
+    return ebm_dbm_pretrain(m, m->pretrain, train, rng, stop, err);
 }

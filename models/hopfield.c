@@ -413,8 +413,9 @@ static int hopfield_evolve(void *model, float *state, const ebm_evolve *how,
 }
 
 static int hopfield_fit(void *model, const ebm_dataset *train, ebm_rng *rng,
-                        ebm_error *err) {
+                        const volatile sig_atomic_t *stop, ebm_error *err) {
     (void)rng;
+    (void)stop;
     hopfield *m = model;
     size_t n = m->n, p = train ? train->n : 0;
     if (train && train->dim != n)

@@ -209,7 +209,7 @@ TEST(ais_contains_exact_log_z_trained) {
     ebm_rng fit_rng;
     ebm_rng_seed(&fit_rng, 8);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_dbm.xFit(m, &d, &fit_rng, &err));
+    ASSERT_OK(ebm_model_dbm.xFit(m, &d, &fit_rng, NULL, &err));
     check_ais(m, &d, "{runs: 200, exact_max_units: 20}", 3, 0.1);
     /* a linear schedule of few steps: noisier, but the interval still holds */
     check_ais(m, &d, "{runs: 400, schedule: linear, steps: 2000, exact_max_units: 20}", 4, 0.5);

@@ -182,7 +182,7 @@ TEST(pretraining_raises_the_likelihood) {
     ebm_rng fit_rng;
     ebm_rng_seed(&fit_rng, 8);
     ebm_error err = {0};
-    int rc = ebm_model_dbm.xFit(m, &d, &fit_rng, &err);
+    int rc = ebm_model_dbm.xFit(m, &d, &fit_rng, NULL, &err);
     if (rc) fprintf(stderr, "xFit: %s\n", err.msg);
     ASSERT_OK(rc);
     double after = exact_loglik(m, &d);
@@ -209,7 +209,7 @@ TEST(zero_epochs_skip_pretraining) {
     ebm_rng fit_rng;
     ebm_rng_seed(&fit_rng, 8);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_dbm.xFit(m, &d, &fit_rng, &err));
+    ASSERT_OK(ebm_model_dbm.xFit(m, &d, &fit_rng, NULL, &err));
     ASSERT(memcmp(m->W[1], same->W[1], 16 * 6 * sizeof(float)) == 0);
     ASSERT(memcmp(m->bias[0], same->bias[0], 16 * sizeof(float)) == 0);
     ebm_model_dbm.xDestroy(m);
@@ -229,7 +229,7 @@ TEST(a_bad_layer_sampler_names_the_layer) {
     ebm_rng fit_rng;
     ebm_rng_seed(&fit_rng, 8);
     ebm_error err = {0};
-    ASSERT(ebm_model_dbm.xFit(m, &d, &fit_rng, &err) != 0);
+    ASSERT(ebm_model_dbm.xFit(m, &d, &fit_rng, NULL, &err) != 0);
     ASSERT_STR_CONTAINS(err.msg, "pretraining layer 2");
     ASSERT_STR_CONTAINS(err.msg, "gibbs");
     ebm_model_dbm.xDestroy(m);

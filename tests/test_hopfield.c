@@ -202,7 +202,7 @@ TEST(exhaustive_fixed_points_n10) {
     void *m = hop_new("{rule: hebbian}", N);
     ASSERT(m);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_hopfield.xFit(m, &pats, NULL, &err));
+    ASSERT_OK(ebm_model_hopfield.xFit(m, &pats, NULL, NULL, &err));
     static char is_fixed[STATES], is_stop[STATES];
     memset(is_stop, 0, sizeof is_stop);
     float y[N];

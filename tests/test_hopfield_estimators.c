@@ -40,7 +40,7 @@ static double last(const ebm_log *log, const char *name) {
 static void *hebbian(const ebm_dataset *d) {
     void *m = hop_new("{rule: hebbian}", d->dim);
     ebm_error err = {0};
-    if (m && ebm_model_hopfield.xFit(m, d, NULL, &err)) return NULL;
+    if (m && ebm_model_hopfield.xFit(m, d, NULL, NULL, &err)) return NULL;
     return m;
 }
 
@@ -163,7 +163,7 @@ TEST(fixed_points_counts_stored_patterns) {
     void *pinv = hop_new("{rule: pseudo_inverse}", 200), *hebb = hebbian(&d);
     ebm_error err = {0};
     ASSERT(pinv && hebb);
-    ASSERT_OK(ebm_model_hopfield.xFit(pinv, &d, NULL, &err));
+    ASSERT_OK(ebm_model_hopfield.xFit(pinv, &d, NULL, NULL, &err));
     ebm_log *log = ebm_log_new(NULL);
     ASSERT_OK(evaluate(&ebm_estimator_fixed_points, "{patterns: 0}", pinv, &d, 1, NULL,
                        log, &err));

@@ -8,7 +8,7 @@
 static void *fitted(const char *model_yaml, const ebm_dataset *d) {
     void *m = hop_new(model_yaml, d->dim);
     ebm_error err = {0};
-    if (m && ebm_model_hopfield.xFit(m, d, NULL, &err)) {
+    if (m && ebm_model_hopfield.xFit(m, d, NULL, NULL, &err)) {
         ebm_model_hopfield.xDestroy(m);
         return NULL;
     }
@@ -137,7 +137,7 @@ TEST(pseudo_inverse_refuses_dependent_patterns) {
     void *m = hop_new("{rule: pseudo_inverse}", N);
     ASSERT(m);
     ebm_error err = {0};
-    ASSERT_EQ(ebm_model_hopfield.xFit(m, &d, NULL, &err), EBM_ENUMERIC);
+    ASSERT_EQ(ebm_model_hopfield.xFit(m, &d, NULL, NULL, &err), EBM_ENUMERIC);
     ASSERT_STR_CONTAINS(err.msg, "linearly dependent");
     ASSERT_STR_CONTAINS(err.msg, "pattern 4");
     ebm_model_hopfield.xDestroy(m);
@@ -145,7 +145,7 @@ TEST(pseudo_inverse_refuses_dependent_patterns) {
     /* More patterns than units are always dependent. */
     ebm_dataset many = hop_patterns(12, 10, 35);
     m = hop_new("{rule: pseudo_inverse}", 10);
-    ASSERT_EQ(ebm_model_hopfield.xFit(m, &many, NULL, &err), EBM_ENUMERIC);
+    ASSERT_EQ(ebm_model_hopfield.xFit(m, &many, NULL, NULL, &err), EBM_ENUMERIC);
     ASSERT_STR_CONTAINS(err.msg, "more patterns than units");
     ebm_model_hopfield.xDestroy(m);
     free(many.x);
@@ -255,7 +255,7 @@ TEST(gradient_without_bias_leaves_b_alone) {
     ebm_rng rng;
     ebm_rng_seed(&rng, 42);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_hopfield.xFit(m, &d, NULL, &err));
+    ASSERT_OK(ebm_model_hopfield.xFit(m, &d, NULL, NULL, &err));
     ASSERT_OK(ebm_model_hopfield.xGradient(m, d.x, 3, grads, &rng, &err));
     for (size_t i = 0; i < N; i++) ASSERT(gb[i] == 0.0f);
     /* W = 0: nothing moves, so ξ' is the corrupted start and
