@@ -50,6 +50,11 @@ int ebm_checkpoint_read(const char *path, ebm_checkpoint_pos *pos,
                         const ebm_tensor *params, int n_params,
                         const ebm_state_list *state, ebm_error *err);
 
+/* Turns the checkpoint back into the run file: a copy at run_path without
+ * /checkpoint, status "running", written atomically like the checkpoint. */
+int ebm_checkpoint_restore(const char *checkpoint_path, const char *run_path,
+                           ebm_error *err);
+
 /* Only the position and time, for `ebm show`. EBM_EIO when the file is
  * missing, EBM_EDATA when it is not a checkpoint. */
 int ebm_checkpoint_peek(const char *path, ebm_checkpoint_info *info, ebm_error *err);

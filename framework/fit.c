@@ -18,14 +18,37 @@ static int params_finite(const ebm_fit *f, int epoch, ebm_error *err) {
     return EBM_OK;
 }
 
+/* The first non-finite gradient entry: its tensor (or -1) and index. */
+static int first_nonfinite(const ebm_fit *f, size_t *index) {
+    for (int t = 0; t < f->n_params; t++) {
+        size_t size = ebm_tensor_size(&f->grads[t]);
+        float sum = 0.0f;
+        /* One sum finds whether any entry is NaN or infinite (inf - inf is
+         * NaN), vectorised; the scan for which one runs only then. */
+        for (size_t i = 0; i < size; i++) sum += 0.0f * f->grads[t].data[i];
+        if (isfinite(sum)) continue;
+        for (size_t i = 0; i < size; i++)
+            if (!isfinite(f->grads[t].data[i])) {
+                *index = i;
+                return t;
+            }
+    }
+    return -1;
+}
+
 int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *err) {
     size_t n = f->data->n, dim = f->data->dim, batch_size = f->batch_size;
+    size_t n_batches = (n + batch_size - 1) / batch_size;
     ebm_rng epoch_rng;
     ebm_rng_derive(&epoch_rng, train_rng, (uint64_t)epoch);
     for (size_t i = 0; i < n; i++) f->order[i] = i;
     if (f->shuffle) ebm_rng_shuffle(&epoch_rng, f->order, n);
-    for (size_t start = 0, b = 0; start < n; start += batch_size, b++) {
+    size_t first = f->first_batch;
+    f->first_batch = 0;
+    for (size_t b = first; b < n_batches; b++) {
+        f->batches_done = b;
         if (f->stop && *f->stop) return EBM_EINTERRUPT;
+        size_t start = b * batch_size;
         size_t rows = n - start < batch_size ? n - start : batch_size;
         for (size_t k = 0; k < rows; k++)
             memcpy(f->batch + k * dim, f->data->x + f->order[start + k] * dim,
@@ -39,7 +62,22 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
                             : f->ops->xGradient(f->model, f->batch, rows, f->grads,
                                                 &batch_rng, err);
         if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
-        ebm_optim_step(f->optim, f->params, f->grads, epoch);
+        size_t at;
+        int bad = first_nonfinite(f, &at);
+        if (bad >= 0 && !f->skip_nonfinite)
+            return ebm_fail(err, EBM_ENUMERIC,
+                            "epoch %d, minibatch %zu (step %lld): the gradient of %s[%zu] "
+                            "is %s; lower train.optim.lr, or set train.on_divergence: "
+                            "skip_batch", epoch, b + 1, (long long)f->steps + 1,
+                            f->grads[bad].name, at,
+                            isnan(f->grads[bad].data[at]) ? "NaN" : "infinite");
+        if (bad >= 0) f->skipped++;
+        else ebm_optim_step(f->optim, f->params, f->grads, epoch);
+        f->steps++;
+        f->batches_done = b + 1;
+        if (f->after_step && b + 1 < n_batches &&
+            (rc = f->after_step(f->after_step_ctx, epoch, b + 1, err)))
+            return rc;
     }
     ebm_optim_end_epoch(f->optim);
     return params_finite(f, epoch, err);

@@ -2,6 +2,7 @@
  * first-logged order, written through to the run file when there is one. */
 #include "log.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ struct ebm_log {
     int n, cap;
     char **names;
     double *latest;
+    char *diverged;                     /* the first non-finite metric, or NULL */
+    double diverged_value;
 };
 
 ebm_log *ebm_log_new(ebm_runfile *rf) {
@@ -32,6 +35,7 @@ void ebm_log_free(ebm_log *log) {
     for (int i = 0; i < log->n; i++) free(log->names[i]);
     free(log->names);
     free(log->latest);
+    free(log->diverged);
     free(log);
 }
 
@@ -98,11 +102,22 @@ static int remember(ebm_log *log, char *name, double value, ebm_error *err) {
     return EBM_OK;
 }
 
+/* An interval's end may be infinite (a bound that does not hold on that side),
+ * so only NaN counts there. */
+static int is_divergence(const char *name, double value) {
+    if (isnan(value)) return 1;
+    if (!isinf(value)) return 0;
+    size_t len = strlen(name);
+    return !(len > 3 && (strcmp(name + len - 3, "_lo") == 0 || strcmp(name + len - 3, "_hi") == 0));
+}
+
 int ebm_log_metric(ebm_log *log, const char *quantity, double value,
                    ebm_error *err) {
     char *name;
     int rc = full_name(log, quantity, &name, err);
     if (rc) return rc;
+    if (!log->diverged && is_divergence(name, value) && (log->diverged = strdup(name)))
+        log->diverged_value = value;
     if (log->rf)
         rc = ebm_runfile_metric(log->rf, name, log->step, value, log->estimator,
                                 log->split, err);
@@ -156,6 +171,16 @@ int ebm_log_last(const ebm_log *log, const char *name, double *value) {
 }
 
 int ebm_log_count(const ebm_log *log) { return log->n; }
+
+const char *ebm_log_divergence(const ebm_log *log, double *value) {
+    if (log->diverged && value) *value = log->diverged_value;
+    return log->diverged;
+}
+
+void ebm_log_clear_divergence(ebm_log *log) {
+    free(log->diverged);
+    log->diverged = NULL;
+}
 
 const char *ebm_log_name(const ebm_log *log, int i) {
     return i >= 0 && i < log->n ? log->names[i] : NULL;

@@ -39,6 +39,11 @@ int ebm_log_images(ebm_log *log, const char *what, const float *x, size_t n,
                    size_t dim, int height, int width, const char *layout,
                    ebm_error *err);
 
+/* The first metric recorded as NaN, or infinite (except an interval's end,
+ * a name ending in _lo or _hi), since the last clear; NULL when none. */
+const char *ebm_log_divergence(const ebm_log *log, double *value);
+void ebm_log_clear_divergence(ebm_log *log);
+
 /* Latest value of a full metric name; returns 0 if never logged. */
 int ebm_log_last(const ebm_log *log, const char *name, double *value);
 /* Iterates the metrics logged so far, in first-logged order. */

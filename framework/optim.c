@@ -3,6 +3,7 @@
 #include "optim.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,22 @@ void ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
 }
 
 void ebm_optim_end_epoch(ebm_optim *o) { o->lr *= o->lr_decay; }
+
+int ebm_optim_state(ebm_optim *o, const ebm_tensor *params, ebm_state_list *out,
+                    ebm_error *err) {
+    char name[80];
+    int rc = ebm_state_add(out, "optim/steps", EBM_STATE_U64, &o->steps, 1, err);
+    if (!rc) rc = ebm_state_add(out, "optim/lr", EBM_STATE_F64, &o->lr, 1, err);
+    for (int t = 0; !rc && t < o->n; t++) {
+        snprintf(name, sizeof name, "optim/%s/velocity", params[t].name);
+        rc = ebm_state_add(out, name, EBM_STATE_F32, o->velocity[t], o->size[t], err);
+        if (!rc && o->second) {
+            snprintf(name, sizeof name, "optim/%s/second", params[t].name);
+            rc = ebm_state_add(out, name, EBM_STATE_F32, o->second[t], o->size[t], err);
+        }
+    }
+    return rc;
+}
 
 void ebm_optim_free(ebm_optim *o) {
     if (o->velocity)

@@ -5,9 +5,12 @@
 #ifndef EBM_OPTIM_H
 #define EBM_OPTIM_H
 
+#include <stdint.h>
+
 #include "cfg.h"
 #include "error.h"
 #include "model.h"
+#include "state.h"
 
 typedef enum { EBM_OPTIM_SGD, EBM_OPTIM_ADAM } ebm_optim_type;
 
@@ -22,7 +25,7 @@ typedef struct ebm_optim {
     ebm_optim_type type;
     double beta1, beta2, eps;
     float **second;        /* the second moment v, one buffer per tensor */
-    long steps;            /* steps taken, t in the bias corrections */
+    uint64_t steps;        /* steps taken, t in the bias corrections */
 } ebm_optim;
 
 /* Reads train.optim (validated) and allocates velocities for params. */
@@ -37,6 +40,10 @@ int ebm_optim_init(ebm_optim *o, const ebm_node *optim_cfg,
 void ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
                     int epoch);
 void ebm_optim_end_epoch(ebm_optim *o);
+/* The velocities (Adam: both moments), the step count and the decayed
+ * learning rate, for checkpoints; params give the names. */
+int ebm_optim_state(ebm_optim *o, const ebm_tensor *params, ebm_state_list *out,
+                    ebm_error *err);
 void ebm_optim_free(ebm_optim *o);
 
 #endif

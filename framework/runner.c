@@ -4,6 +4,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "checkpoint.h"
 #include "dataset.h"
 #include "estimator.h"
 #include "fit.h"
@@ -44,6 +46,18 @@ typedef struct run {
     ebm_dataset *tests;     /* per estimator: its `test` dataset, loaded on first use */
     struct timespec started;
     int epochs;
+    char dir[4096];         /* the run directory */
+    int resuming;           /* continuing from DIR/checkpoint.h5 */
+    /* training: the minibatch loop and what a checkpoint keeps */
+    ebm_optim optim;
+    int optim_ready;
+    size_t *order;
+    float *batch;
+    ebm_fit fit;
+    ebm_state_list state;
+    int64_t checkpoint_steps, steps_at_checkpoint;
+    double checkpoint_minutes;
+    struct timespec last_checkpoint;
 } run;
 
 char *ebm_resolve(const char *experiment, char *const *overrides,
@@ -213,6 +227,15 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
                        .is_final = epoch == r->epochs};
         rc = ops->xEvaluate(&ev, err);
         if (rc) return ebm_error_prefix(err, "step %d: estimator %s", epoch, type);
+        double bad;
+        const char *metric = ebm_log_divergence(r->log, &bad);
+        if (metric) {
+            /* Logged first, so the run file shows it; then the run stops. */
+            rc = ebm_fail(err, EBM_ENUMERIC, "step %d: estimator %s: metric %s is %s", epoch,
+                          type, metric, isnan(bad) ? "NaN" : bad > 0 ? "+inf" : "-inf");
+            ebm_runfile_flush(r->rf, NULL);
+            return rc;
+        }
     }
     /* Flushing (H5Fflush + fsync) is what makes a log point survive a crash,
      * and it costs a disk sync, so it happens only when something was logged. */
@@ -221,24 +244,17 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
 
 static int stopped(const run *r) { return r->opts->stop && *r->opts->stop; }
 
-/* One pass over the (shuffled) training data in minibatches: fit.c's loop,
- * which the DBM's layer-wise pretraining shares. */
-static int train_epoch(run *r, ebm_optim *optim, size_t *order, float *batch,
-                       size_t batch_size, int epoch, ebm_error *err) {
-    ebm_rng train_rng;
-    ebm_rng_named(&train_rng, &r->root, "train");
-    ebm_fit fit = {.ops = r->ops, .model = r->model, .trainer = r->trainer,
-                   .optim = optim, .params = r->params, .grads = r->grads,
-                   .n_params = r->n_params, .data = &r->train, .batch_size = batch_size,
-                   .shuffle = ebm_cfg_bool(r->cfg, "train.shuffle", 1),
-                   .stop = r->opts->stop, .order = order, .batch = batch};
-    return ebm_fit_epoch(&fit, &train_rng, epoch, err);
-}
-
 /* What the training sampler reports, as metrics of every epoch: the swap
- * acceptance of tempering ("train_swap_rate"). */
-static int log_sampler_stats(run *r, int epoch, ebm_error *err) {
-    if (!r->trainer) return EBM_OK;
+ * acceptance of tempering ("train_swap_rate"), and the minibatches skipped
+ * for a non-finite gradient under on_divergence: skip_batch. */
+static int log_training_stats(run *r, int epoch, ebm_error *err) {
+    int rc = EBM_OK;
+    if (r->fit.skip_nonfinite) {
+        ebm_log_begin(r->log, epoch, "train", "trainer", "train");
+        rc = ebm_log_metric(r->log, "skipped_batches", (double)r->fit.skipped, err);
+        r->fit.skipped = 0;
+    }
+    if (rc || !r->trainer) return rc;
     ebm_sampler_stats stats;
     ebm_trainer_take_stats(r->trainer, &stats);
     if (stats.swaps_proposed == 0) return EBM_OK;
@@ -257,9 +273,54 @@ static int alloc_grads(run *r, ebm_error *err) {
     return EBM_OK;
 }
 
-static int train(run *r, ebm_error *err) {
-    int rc = evaluate(r, 0, err);
-    if (rc || r->epochs == 0) return rc;
+/* ---- checkpoints (checkpoint.h) ---- */
+
+static double seconds_since(const struct timespec *t) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
+}
+
+/* Everything that changes during training besides the parameters. */
+static int collect_state(run *r, ebm_error *err) {
+    int rc = ebm_optim_state(&r->optim, r->params, &r->state, err);
+    if (!rc) rc = ebm_state_add(&r->state, "fit/skipped", EBM_STATE_U64, &r->fit.skipped, 1, err);
+    if (!rc && r->trainer) rc = ebm_trainer_state(r->trainer, &r->state, err);
+    if (!rc && r->ops->xState) {
+        r->state.prefix = "model";
+        rc = r->ops->xState(r->model, &r->state, err);
+        r->state.prefix = NULL;
+    }
+    return rc;
+}
+
+static int write_checkpoint(run *r, int epochs_done, size_t batches_done, ebm_error *err) {
+    ebm_checkpoint_pos pos = {.epoch = epochs_done, .batch = (int64_t)batches_done,
+                              .step = r->fit.steps};
+    int rc = ebm_runfile_flush(r->rf, err);
+    if (!rc) rc = ebm_checkpoint_write(r->dir, ebm_runfile_path(r->rf), &pos, r->params,
+                                       r->n_params, &r->state, err);
+    clock_gettime(CLOCK_MONOTONIC, &r->last_checkpoint);
+    r->steps_at_checkpoint = r->fit.steps;
+    return rc;
+}
+
+static int checkpoint_due(const run *r) {
+    return (r->checkpoint_steps > 0 &&
+            r->fit.steps - r->steps_at_checkpoint >= r->checkpoint_steps) ||
+           (r->checkpoint_minutes > 0 &&
+            seconds_since(&r->last_checkpoint) >= 60.0 * r->checkpoint_minutes);
+}
+
+/* fit.c's hook after a minibatch (never the epoch's last). */
+static int after_step(void *ctx, int epoch, size_t batches_done, ebm_error *err) {
+    run *r = ctx;
+    if (!checkpoint_due(r)) return EBM_OK;
+    return write_checkpoint(r, epoch - 1, batches_done, err);
+}
+
+/* The trainer, optimiser and buffers of the minibatch loop (fit.c). */
+static int setup_training(run *r, ebm_error *err) {
     size_t batch_size = (size_t)ebm_cfg_int(r->cfg, "train.batch", 0);
     if (batch_size == 0 || batch_size > r->train.n) batch_size = r->train.n;
     if (!r->ops->xGradient) {
@@ -274,28 +335,73 @@ static int train(run *r, ebm_error *err) {
                                      err);
         if (!r->trainer) return err ? err->code : EBM_ECONFIG;
     }
-    ebm_optim optim;
-    if ((rc = alloc_grads(r, err))) return rc;
-    if ((rc = ebm_optim_init(&optim, ebm_node_at(r->cfg, "train.optim"), r->params,
-                             r->n_params, err)))
-        return rc;
-    size_t *order = malloc(r->train.n * sizeof *order);
-    float *batch = malloc(batch_size * r->train.dim * sizeof *batch);
-    if (!order || !batch) rc = ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
-    for (int epoch = 1; !rc && epoch <= r->epochs; epoch++) {
-        rc = train_epoch(r, &optim, order, batch, batch_size, epoch, err);
-        if (!rc) rc = log_sampler_stats(r, epoch, err);
+    int rc = alloc_grads(r, err);
+    if (!rc) rc = ebm_optim_init(&r->optim, ebm_node_at(r->cfg, "train.optim"), r->params,
+                                 r->n_params, err);
+    if (rc) return rc;
+    r->optim_ready = 1;
+    r->order = malloc(r->train.n * sizeof *r->order);
+    r->batch = malloc(batch_size * r->train.dim * sizeof *r->batch);
+    if (!r->order || !r->batch) return ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
+    r->fit = (ebm_fit){.ops = r->ops, .model = r->model, .trainer = r->trainer,
+                       .optim = &r->optim, .params = r->params, .grads = r->grads,
+                       .n_params = r->n_params, .data = &r->train, .batch_size = batch_size,
+                       .shuffle = ebm_cfg_bool(r->cfg, "train.shuffle", 1),
+                       .stop = r->opts->stop, .order = r->order, .batch = r->batch,
+                       .skip_nonfinite = strcmp(ebm_cfg_str(r->cfg, "train.on_divergence",
+                                                            "stop"), "skip_batch") == 0,
+                       .after_step = after_step, .after_step_ctx = r};
+    r->checkpoint_steps = ebm_cfg_int(r->cfg, "checkpoint.steps", 0);
+    r->checkpoint_minutes = ebm_cfg_double(r->cfg, "checkpoint.minutes", 10);
+    return collect_state(r, err);
+}
+
+static int train(run *r, ebm_error *err) {
+    int rc = r->resuming ? EBM_OK : evaluate(r, 0, err);
+    if (rc || r->epochs == 0) return rc;
+    if ((rc = setup_training(r, err))) return rc;
+    int first_epoch = 1;
+    if (r->resuming) {
+        ebm_checkpoint_pos pos;
+        char path[4200];
+        ebm_checkpoint_path(r->dir, path, sizeof path);
+        rc = ebm_checkpoint_read(path, &pos, r->params, r->n_params, &r->state, err);
+        if (rc) return ebm_error_prefix(err, "cannot resume");
+        first_epoch = (int)pos.epoch + 1;
+        r->fit.first_batch = (size_t)pos.batch;
+        r->fit.steps = pos.step;
+        r->steps_at_checkpoint = pos.step;
+        clock_gettime(CLOCK_MONOTONIC, &r->last_checkpoint);
+    } else {
+        /* Right after set-up, so a resumed run never repeats a pretraining. */
+        rc = write_checkpoint(r, 0, 0, err);
+    }
+    ebm_rng train_rng;
+    ebm_rng_named(&train_rng, &r->root, "train");
+    for (int epoch = first_epoch; !rc && epoch <= r->epochs; epoch++) {
+        rc = ebm_fit_epoch(&r->fit, &train_rng, epoch, err);
+        if (rc == EBM_EINTERRUPT) {
+            /* Stopped between minibatches: the state is whole. */
+            int saved = write_checkpoint(r, epoch - 1, r->fit.batches_done, err);
+            return saved ? saved : EBM_EINTERRUPT;
+        }
+        if (!rc) rc = log_training_stats(r, epoch, err);
         if (!rc) report(r, epoch, "train");
         if (!rc) rc = evaluate(r, epoch, err);
+        /* An interrupted evaluation leaves a partial log point: the last
+         * checkpoint stays the one to resume from. */
+        if (!rc && epoch < r->epochs && (stopped(r) || checkpoint_due(r)))
+            rc = write_checkpoint(r, epoch, 0, err);
         if (!rc && stopped(r)) rc = EBM_EINTERRUPT;
     }
-    free(order);
-    free(batch);
-    ebm_optim_free(&optim);
     return rc;
 }
 
 static void run_free(run *r) {
+    free(r->order);
+    free(r->batch);
+    if (r->optim_ready) ebm_optim_free(&r->optim);
+    ebm_state_list_free(&r->state);
     ebm_trainer_free(r->trainer);
     const ebm_node *list = r->cfg ? ebm_node_at(r->cfg, "log.estimators") : NULL;
     for (int i = 0; r->tests && list && i < list->n; i++) ebm_dataset_free(&r->tests[i]);
@@ -330,44 +436,109 @@ static int finish(run *r, int rc, ebm_error *err) {
     return rc;
 }
 
+/* The config a run starts from: the experiment and overrides, or, resuming,
+ * the run directory's own config.yaml (the resolved config, unchanged). */
+static int load_config(run *r, ebm_diags *diags, ebm_error *err) {
+    const ebm_run_opts *opts = r->opts;
+    char path[4200];
+    const char *experiment = opts->experiment;
+    if (opts->resume) {
+        if (!opts->out_dir || !ebm_proc_is_dir(opts->out_dir))
+            return ebm_fail(err, EBM_EINVAL, "--resume %s: no such run directory",
+                            opts->out_dir ? opts->out_dir : "(none)");
+        snprintf(path, sizeof path, "%s/config.yaml", opts->out_dir);
+        if (access(path, R_OK) != 0)
+            return ebm_fail(err, EBM_EDATA, "--resume %s: not an ebm run directory (no "
+                            "config.yaml)", opts->out_dir);
+        experiment = path;
+    }
+    r->cfg = ebm_cfg_compose(experiment, opts->resume ? NULL : opts->overrides,
+                             opts->resume ? 0 : opts->n_overrides, diags);
+    if (!r->cfg || ebm_cfg_validate(r->cfg, diags) != 0)
+        return ebm_fail(err, EBM_ECONFIG, "%s: invalid configuration", experiment);
+    for (int i = 0; !opts->resume && i < opts->n_overrides; i++)
+        if (strchr(opts->overrides[i], '=') &&
+            ebm_is_sweep_value(strchr(opts->overrides[i], '=') + 1)) {
+            ebm_diags_add(diags, "<override %d>: '%s' is a sweep; use `ebm sweep`",
+                          i + 1, opts->overrides[i]);
+            return ebm_fail(err, EBM_ECONFIG, "sweep expression given to run");
+        }
+    return EBM_OK;
+}
+
+/* Resuming: the checkpoint (when there is one) must be readable, and the run
+ * must not have completed already. */
+static int check_resumable(run *r, ebm_error *err) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/run.h5", r->dir);
+    ebm_runinfo info;
+    ebm_error read_err;
+    ebm_error_clear(&read_err);
+    if (ebm_runfile_read(path, &info, &read_err) == 0) {
+        int completed = strcmp(info.status, "completed") == 0;
+        ebm_runinfo_free(&info);
+        if (completed)
+            return ebm_fail(err, EBM_EINVAL, "--resume %s: the run has completed; nothing "
+                            "to resume", r->dir);
+    }
+    ebm_checkpoint_path(r->dir, path, sizeof path);
+    if (access(path, F_OK) != 0) return EBM_OK;   /* no checkpoint: start over */
+    ebm_checkpoint_info ck;
+    int rc = ebm_checkpoint_peek(path, &ck, err);
+    if (rc) return ebm_error_prefix(err, "--resume %s", r->dir);
+    r->resuming = 1;
+    return EBM_OK;
+}
+
+/* The run file: a fresh one, or the checkpoint's copy continued. */
+static int open_run_file(run *r, ebm_error *err) {
+    char path[4200], checkpoint[4200];
+    snprintf(path, sizeof path, "%s/run.h5", r->dir);
+    ebm_checkpoint_path(r->dir, checkpoint, sizeof checkpoint);
+    if (r->resuming) {
+        int rc = ebm_checkpoint_restore(checkpoint, path, err);
+        if (rc) return rc;
+        r->rf = ebm_runfile_open(path, err);
+    } else {
+        unlink(checkpoint);   /* a stale one from an earlier run in this directory */
+        r->rf = ebm_runfile_create(path, r->yaml, (uint64_t)ebm_cfg_int(r->cfg, "seed", 0),
+                                   err);
+    }
+    return r->rf ? EBM_OK : err ? err->code : EBM_EIO;
+}
+
 int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
             size_t out_dir_size, ebm_error *err) {
     run r;
     memset(&r, 0, sizeof r);
     r.opts = opts;
-    r.cfg = ebm_cfg_compose(opts->experiment, opts->overrides, opts->n_overrides, diags);
-    if (!r.cfg || ebm_cfg_validate(r.cfg, diags) != 0) {
+    int rc = load_config(&r, diags, err);
+    if (rc) {
         run_free(&r);
-        return ebm_fail(err, EBM_ECONFIG, "%s: invalid configuration", opts->experiment);
+        return rc;
     }
-    for (int i = 0; i < opts->n_overrides; i++)
-        if (strchr(opts->overrides[i], '=') &&
-            ebm_is_sweep_value(strchr(opts->overrides[i], '=') + 1)) {
-            ebm_diags_add(diags, "<override %d>: '%s' is a sweep; use `ebm sweep`",
-                          i + 1, opts->overrides[i]);
-            run_free(&r);
-            return ebm_fail(err, EBM_ECONFIG, "sweep expression given to run");
-        }
     r.yaml = ebm_cfg_to_yaml(r.cfg);
     r.epochs = (int)ebm_cfg_int(r.cfg, "train.epochs", 0);
     ebm_threads_set((int)ebm_cfg_int(r.cfg, "threads", 0));
     ebm_rng_seed(&r.root, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0));
 
     /* The data first: a bad data file then leaves no run directory behind. */
-    char dir[4096] = "", path[4200];
-    int rc = ebm_setup_data(r.cfg, &r.root, &r.train, &r.valid, err);
-    if (!rc) rc = choose_out_dir(&r, dir, sizeof dir, err);
-    if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);
-    snprintf(path, sizeof path, "%s/config.yaml", dir);
-    if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
-    if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, 1, opts->stop, &r.ops,
+    char path[4200];
+    rc = ebm_setup_data(r.cfg, &r.root, &r.train, &r.valid, err);
+    if (!rc && opts->resume) {
+        snprintf(r.dir, sizeof r.dir, "%s", opts->out_dir);
+        rc = check_resumable(&r, err);
+    } else if (!rc) {
+        rc = choose_out_dir(&r, r.dir, sizeof r.dir, err);
+        snprintf(path, sizeof path, "%s/config.yaml", r.dir);
+        if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
+    }
+    if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", r.dir);
+    /* Resuming, the parameters come from the checkpoint: no pretraining. */
+    if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, !r.resuming, opts->stop, &r.ops,
                                   &r.model, err);
     if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
-    snprintf(path, sizeof path, "%s/run.h5", dir);
-    if (!rc) {
-        r.rf = ebm_runfile_create(path, r.yaml, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0), err);
-        if (!r.rf) rc = err ? err->code : EBM_EIO;
-    }
+    if (!rc) rc = open_run_file(&r, err);
     if (!rc) {
         r.log = ebm_log_new(r.rf);
         clock_gettime(CLOCK_MONOTONIC, &r.started);
@@ -375,6 +546,11 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
         rc = train(&r, err);
     }
     rc = finish(&r, rc, err);
+    if (rc == EBM_OK) {
+        /* A completed run needs no checkpoint. */
+        ebm_checkpoint_path(r.dir, path, sizeof path);
+        unlink(path);
+    }
     run_free(&r);
     return rc;
 }

@@ -54,6 +54,18 @@ static const ebm_param train_params[] = {
     {.name = "positive_sweeps", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
      .help = "Gibbs sweeps over the hidden units with the data clamped (models "
              "whose hidden units cannot be summed out exactly)"},
+    {.name = "on_divergence", .type = EBM_P_ENUM, .def = "stop", .choices = "stop|skip_batch",
+     .help = "a NaN or infinite gradient: stop the run naming the step and "
+             "parameter, or skip that minibatch and count it (metric "
+             "train_skipped_batches)"},
+    END};
+
+static const ebm_param checkpoint_params[] = {
+    {.name = "steps", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "write a checkpoint every this many gradient steps (0: by time only)"},
+    {.name = "minutes", .type = EBM_P_FLOAT, .def = "10", .range = "[0, inf)",
+     .help = "write a checkpoint when this long has passed since the last (0: "
+             "by steps only); one is also written after set-up and on Ctrl-C"},
     END};
 
 static const ebm_param log_every_params[] = {
@@ -140,6 +152,8 @@ const ebm_param ebm_experiment_params[] = {
      .help = "how the model learns"},
     {.name = "log", .type = EBM_P_TABLE, .sub = log_params,
      .help = "what is measured and when"},
+    {.name = "checkpoint", .type = EBM_P_TABLE, .sub = checkpoint_params,
+     .help = "how often training state is saved for `ebm run --resume DIR`"},
     {.name = "sweep", .type = EBM_P_ANY, .flags = EBM_PF_OPTIONAL,
      .help = "map of key: sweep expression, as on the ebm sweep command line"},
     {.name = "expect", .type = EBM_P_TABLES, .flags = EBM_PF_OPTIONAL,

@@ -7,7 +7,7 @@
 _Static_assert(sizeof(size_t) == sizeof(uint64_t), "size_t counters are saved as u64");
 
 size_t ebm_state_type_size(ebm_state_type type) {
-    return type == EBM_STATE_F32 ? 4 : 8;
+    return type == EBM_STATE_F32 || type == EBM_STATE_I32 ? 4 : 8;
 }
 
 int ebm_state_add(ebm_state_list *list, const char *name, ebm_state_type type,

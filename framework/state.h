@@ -12,7 +12,7 @@
 
 #include "error.h"
 
-typedef enum { EBM_STATE_F32, EBM_STATE_F64, EBM_STATE_U64 } ebm_state_type;
+typedef enum { EBM_STATE_F32, EBM_STATE_F64, EBM_STATE_U64, EBM_STATE_I32 } ebm_state_type;
 
 typedef struct ebm_state_item {
     char name[96];            /* "<prefix>/<name>", e.g. "sampler/replicas" */

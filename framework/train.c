@@ -141,6 +141,28 @@ static int any_hidden(const ebm_trainer *t) {
     return 0;
 }
 
+_Static_assert(sizeof(long) == sizeof(uint64_t), "sampler counters are saved as u64");
+
+int ebm_trainer_state(ebm_trainer *t, ebm_state_list *out, ebm_error *err) {
+    int rc = EBM_OK;
+    if (t->persistent)
+        rc = ebm_state_add(out, "trainer/chains", EBM_STATE_F32, t->negative,
+                           t->persistent_chains.n * t->units, err);
+    long *counters[] = {&t->stats.proposed, &t->stats.accepted, &t->stats.swaps_proposed,
+                        &t->stats.swaps_accepted};
+    static const char *const names[] = {"trainer/proposed", "trainer/accepted",
+                                        "trainer/swaps_proposed", "trainer/swaps_accepted"};
+    for (int i = 0; !rc && i < 4; i++)
+        rc = ebm_state_add(out, names[i], EBM_STATE_U64, counters[i], 1, err);
+    if (!rc && t->sampler->xState) {
+        const char *outer = out->prefix;
+        out->prefix = "sampler";
+        rc = t->sampler->xState(t->sampler_state, out, err);
+        out->prefix = outer;
+    }
+    return rc;
+}
+
 void ebm_trainer_take_stats(ebm_trainer *t, ebm_sampler_stats *stats) {
     *stats = t->stats;
     memset(&t->stats, 0, sizeof t->stats);
@@ -173,7 +195,7 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     } else {
         if (any_hidden(t))
             rc = ebm_gibbs_steps(t->ops, t->model, &positive, t->positive_sweeps, 1.0,
-                                 &positive_rng, t->stop, err);
+                                 &positive_rng, NULL, err);
         if (!rc) rc = t->ops->xEnergyGrad(t->model, t->positive, n, inv_t, grads, err);
     }
     if (rc) return rc;
@@ -182,8 +204,10 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     ebm_chains restart = {.n = n, .units = units, .x = t->negative};
     ebm_chains *negative = t->persistent ? &t->persistent_chains : &restart;
     if (!t->persistent) memcpy(t->negative, t->positive, n * units * sizeof *t->negative);
+    /* No stop flag inside a step: the fit loop stops between minibatches,
+     * where the chains are whole and a checkpoint can keep them. */
     ebm_sample_ctx ctx = {.ops = t->ops, .model = t->model, .cfg = t->sampler_cfg,
-                          .rng = &negative_rng, .stop = t->stop, .state = t->sampler_state};
+                          .rng = &negative_rng, .state = t->sampler_state};
     rc = t->sampler->xRun(&ctx, negative, 0, &t->stats, err);
     if (rc) return rc;
     if (t->ops->xDataGrad)

@@ -35,6 +35,10 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
  * logging samples. */
 const ebm_chains *ebm_trainer_chains(const ebm_trainer *t);
 
+/* What a checkpoint keeps: the persistent chains, the sampler's counters
+ * and its own state (xState), appended to out. */
+int ebm_trainer_state(ebm_trainer *t, ebm_state_list *out, ebm_error *err);
+
 /* The sampler's statistics summed since the last call (swap counts of pt),
  * then zeroed. */
 void ebm_trainer_take_stats(ebm_trainer *t, ebm_sampler_stats *stats);

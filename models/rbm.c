@@ -311,6 +311,17 @@ static int rbm_free_energy(void *model, const float *states, size_t n, double *o
     return rc;
 }
 
+/* The sparsity target's running mean q is training state, not a parameter. */
+static int rbm_state(void *model, ebm_state_list *out, ebm_error *err) {
+    ebm_rbm *m = model;
+    if (!m->hidden_mean) return EBM_OK;
+    int rc = ebm_state_add(out, "hidden_mean", EBM_STATE_F32, m->hidden_mean,
+                           m->n_hidden, err);
+    if (!rc) rc = ebm_state_add(out, "hidden_mean_seeded", EBM_STATE_I32,
+                                &m->hidden_mean_seeded, 1, err);
+    return rc;
+}
+
 const ebm_model_ops ebm_model_rbm = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "rbm",
@@ -336,4 +347,5 @@ const ebm_model_ops ebm_model_rbm = {
     .xFreeEnergy = rbm_free_energy,
     .xBinary = rbm_binary,
     .xLogPartition = ebm_rbm_log_partition,
+    .xState = rbm_state,
 };

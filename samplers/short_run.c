@@ -2,6 +2,7 @@
  * chains of any sampler (langevin, mala, mh, gibbs) started from the data,
  * from the model's noise, or mostly from a replay buffer of past negatives
  * (Du & Mordatch 2019: 95% from the buffer, 5% fresh noise). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,24 @@ static int short_run_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int step
     return EBM_OK;
 }
 
+static int short_run_state(void *state, ebm_state_list *out, ebm_error *err) {
+    short_run *s = state;
+    ebm_replay *r = &s->replay;
+    int rc = ebm_state_add(out, "replay", EBM_STATE_F32, r->states, r->capacity * r->units,
+                           err);
+    if (!rc) rc = ebm_state_add(out, "replay_filled", EBM_STATE_U64, &r->filled, 1, err);
+    if (!rc) rc = ebm_state_add(out, "replay_next", EBM_STATE_U64, &r->next, 1, err);
+    if (!rc && s->inner->xState) {
+        const char *outer = out->prefix;
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s/inner", outer ? outer : "sampler");
+        out->prefix = prefix;
+        rc = s->inner->xState(s->inner_state, out, err);
+        out->prefix = outer;
+    }
+    return rc;
+}
+
 const ebm_sampler_ops ebm_sampler_short_run = {
     .info = {.version = EBM_SAMPLER_OPS_VERSION,
              .name = "short_run",
@@ -134,4 +153,5 @@ const ebm_sampler_ops ebm_sampler_short_run = {
     .training = EBM_CHAINS_RESTART,
     .xOpen = short_run_open,
     .xClose = short_run_close,
+    .xState = short_run_state,
 };

@@ -146,6 +146,15 @@ static int pt_supports(const ebm_model_ops *model, char *why, size_t why_size) {
     return ebm_gibbs_supports("pt", model, why, why_size);
 }
 
+static int pt_checkpoint_state(void *state, ebm_state_list *out, ebm_error *err) {
+    pt_state *s = state;
+    int rc = ebm_state_add(out, "replicas", EBM_STATE_F32, s->replicas,
+                           (size_t)(s->rungs - 1) * s->n * s->units, err);
+    if (!rc) rc = ebm_state_add(out, "calls", EBM_STATE_U64, &s->calls, 1, err);
+    if (!rc) rc = ebm_state_add(out, "sweeps", EBM_STATE_U64, &s->sweeps, 1, err);
+    return rc;
+}
+
 const ebm_sampler_ops ebm_sampler_pt = {
     .info = {.version = EBM_SAMPLER_OPS_VERSION,
              .name = "pt",
@@ -157,4 +166,5 @@ const ebm_sampler_ops ebm_sampler_pt = {
     .training = EBM_CHAINS_PERSISTENT,
     .xOpen = pt_open,
     .xClose = pt_close,
+    .xState = pt_checkpoint_state,
 };

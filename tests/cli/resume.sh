@@ -1,0 +1,104 @@
+# `ebm run --resume DIR` after SIGKILL (three moments each: right after the
+# first checkpoints, mid-run, late) and after Ctrl-C gives a run file whose
+# metrics and parameters equal an uninterrupted run's bit for bit: an RBM
+# with PCD chains, Adam moments and a sparsity running mean, one with
+# parallel tempering, and an MLP energy with a replay buffer.
+source "$SRC/tests/cli/lib.bash"
+
+# dump RUN_H5: what must match (metrics and parameters), in h5dump's text.
+dump() { (cd "$(dirname "$1")" && h5dump -g /metrics run.h5 && h5dump -g /model run.h5); }
+
+# checkpoint_step DIR: the step of DIR's checkpoint, or -1.
+checkpoint_step() {
+  h5dump -a /checkpoint/step "$1/checkpoint.h5" 2>/dev/null |
+    sed -n 's/^ *(0): \([0-9]*\).*/\1/p' | head -1 | grep . || echo -1
+}
+
+# kill_at NAME EXP STEP [overrides]: starts a run, SIGKILLs it once its
+# checkpoint has reached STEP, resumes it and compares with the reference.
+kill_at() {
+  local name=$1 exp=$2 target=$3; shift 3
+  local dir="$WORK/$name"
+  "$EBM" run "$exp" "$@" --out "$dir" --quiet >/dev/null 2>&1 &
+  local pid=$! step=-1
+  # The run is paused (SIGSTOP) while its checkpoint is read, so however
+  # slow the machine, it cannot run far past the target or finish unseen.
+  for _ in $(seq 20000); do
+    kill -STOP "$pid" 2>/dev/null || break
+    step=$(checkpoint_step "$dir")
+    [ "$step" -ge "$target" ] && break
+    kill -CONT "$pid"
+    sleep 0.01
+  done
+  if ! kill -9 "$pid" 2>/dev/null; then
+    wait "$pid"; fail "$name: the run ended before its checkpoint reached step $target"; return
+  fi
+  wait "$pid" 2>/dev/null
+  h5dump -a /status "$dir/run.h5" 2>/dev/null | grep -q '"running"' ||
+    fail "$name: a killed run's file should still say running"
+  [ -e "$WORK/killed" ] || cp -r "$dir" "$WORK/killed"
+  "$EBM" run --resume "$dir" --quiet >/dev/null 2>"$WORK/err" ||
+    { fail "$name: resume failed"; sed 's/^/  | /' "$WORK/err" >&2; return; }
+  dump "$dir/run.h5" >"$WORK/$name.txt"
+  if cmp -s "$WORK/$name.txt" "$REF"; then
+    pass "$name: killed at checkpoint step $step, resumed: identical metrics and parameters"
+  else
+    fail "$name: resumed run differs from the uninterrupted one"
+    diff "$WORK/$name.txt" "$REF" | head -10 >&2
+  fi
+  h5dump -a /status "$dir/run.h5" 2>/dev/null | grep -q '"completed"' ||
+    fail "$name: the resumed run should end completed"
+  [ ! -e "$dir/checkpoint.h5" ] || fail "$name: a completed run keeps no checkpoint"
+}
+
+RBM="$SRC/tests/fixtures/resume-rbm.yaml"
+EBMX="$SRC/tests/fixtures/resume-ebm.yaml"
+
+"$EBM" run "$RBM" --out "$WORK/rbm-ref" --quiet >/dev/null || fail "reference RBM run"
+dump "$WORK/rbm-ref/run.h5" >"$WORK/rbm-ref.txt"
+expect_in "$WORK/rbm-ref.txt" 'DATASET "W"' "the reference run file holds the weights"
+REF="$WORK/rbm-ref.txt"
+# 4000 steps in all; checkpoints every 97.
+kill_at rbm-early "$RBM" 0
+kill_at rbm-mid "$RBM" 1200
+kill_at rbm-late "$RBM" 2600
+
+PT=(train.sampler.type=pt train.sampler.temperatures=4 train.epochs=400)
+"$EBM" run "$RBM" "${PT[@]}" --out "$WORK/pt-ref" --quiet >/dev/null || fail "reference PT run"
+dump "$WORK/pt-ref/run.h5" >"$WORK/pt-ref.txt"
+REF="$WORK/pt-ref.txt"
+kill_at pt-mid "$RBM" 700 "${PT[@]}"
+
+"$EBM" run "$EBMX" --out "$WORK/ebm-ref" --quiet >/dev/null || fail "reference energy run"
+dump "$WORK/ebm-ref/run.h5" >"$WORK/ebm-ref.txt"
+REF="$WORK/ebm-ref.txt"
+# 480 steps in all; checkpoints every 9.
+kill_at ebm-early "$EBMX" 0
+kill_at ebm-mid "$EBMX" 150
+kill_at ebm-late "$EBMX" 330
+
+# Ctrl-C: the run stops between minibatches, checkpoints there, says
+# interrupted; resuming finishes it identically.
+REF="$WORK/rbm-ref.txt"
+"$EBM" run "$RBM" checkpoint.steps=0 --out "$WORK/int" --quiet >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 500); do [ -f "$WORK/int/checkpoint.h5" ] && break; sleep 0.02; done
+sleep 0.3
+kill -INT "$pid"; wait "$pid"; status=$?
+[ "$status" -eq 130 ] && pass "Ctrl-C: exit status 130" || fail "Ctrl-C: exit status $status"
+step=$(checkpoint_step "$WORK/int")
+[ "$step" -gt 0 ] && pass "Ctrl-C wrote a checkpoint at step $step" || fail "Ctrl-C: no checkpoint past set-up"
+"$EBM" run --resume "$WORK/int" --quiet >/dev/null 2>"$WORK/err" || fail "resume after Ctrl-C"
+dump "$WORK/int/run.h5" >"$WORK/int.txt"
+cmp -s "$WORK/int.txt" "$REF" && pass "Ctrl-C, resumed: identical" || fail "Ctrl-C, resumed: differs"
+
+# Misuse: a completed run, a directory that is not a run, a damaged checkpoint.
+expect_status 2 "resume refuses a completed run" -- "$EBM" run --resume "$WORK/rbm-ref"
+expect_in "$WORK/err" "has completed" "… and says so"
+mkdir -p "$WORK/empty"
+expect_status 2 "resume refuses a directory without config.yaml" -- "$EBM" run --resume "$WORK/empty"
+echo "not hdf5" >"$WORK/killed/checkpoint.h5"
+expect_status 2 "resume refuses a damaged checkpoint" -- "$EBM" run --resume "$WORK/killed"
+expect_in "$WORK/err" "checkpoint.h5" "… naming the file"
+expect_status 2 "resume takes no experiment file" -- "$EBM" run "$RBM" --resume "$WORK/killed"
+finish
