@@ -1,23 +1,35 @@
 /* est_classify.c — the classify estimator: for a model whose last `labels`
  * data columns are one-hot label units, P(c | v) — exact by enumeration of
- * the hidden units, or estimated by Gibbs sampling when they are too many —
- * its accuracy and the log-probability of the true label over the rows. */
+ * the hidden units (or the model's own free energy), estimated by Gibbs
+ * sampling when they are too many, or for a DBM approximated by its
+ * mean-field bound — its accuracy and the log-probability of the true label
+ * over the rows. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../models/dbm.h"
 #include "condsample.h"
 #include "est_exact.h"
+
+extern const ebm_model_ops ebm_model_dbm;
 
 static const ebm_param classify_params[] = {
     {.name = "labels", .type = EBM_P_INT, .flags = EBM_PF_REQUIRED, .range = "[1, inf)",
      .help = "how many trailing data columns are one-hot label units"},
-    {.name = "method", .type = EBM_P_ENUM, .def = "exact", .choices = "exact|sampled|auto",
-     .help = "exact: sum over the hidden units; sampled: Gibbs over the hidden "
-             "units and labels given v; auto: exact when hidden <= max_units"},
+    {.name = "method", .type = EBM_P_ENUM, .def = "exact",
+     .choices = "exact|sampled|mean_field|auto",
+     .help = "exact: sum over the hidden units (by the model's free energy when it "
+             "has one: RBM, DBM); sampled: Gibbs over the hidden units and labels "
+             "given v; mean_field (dbm only): P(c | v) proportional to exp of the "
+             "mean-field bound with the label clamped to c, an approximation; auto: "
+             "exact when hidden <= max_units, else mean_field for a dbm, sampled "
+             "otherwise"},
     {.name = "max_units", .type = EBM_P_INT, .def = "20", .range = "[1, 30]",
      .help = "refuse an exact sum over more than this many hidden units "
-             "(2^max_units states)"},
+             "(2^max_units states); a model with its own free energy (RBM, DBM) "
+             "applies its own limit instead"},
     {.name = "burn_in", .type = EBM_P_INT, .def = "100", .range = "[0, inf)",
      .help = "sampled: sweeps per row before averaging"},
     {.name = "sweeps", .type = EBM_P_INT, .def = "1000", .range = "[1, inf)",
@@ -26,16 +38,41 @@ static const ebm_param classify_params[] = {
      .help = "classify the first this many rows of the split (0 = all)"},
     EBM_PARAM_END};
 
+enum { METHOD_EXACT, METHOD_SAMPLED, METHOD_MEAN_FIELD };
+
 typedef struct classify_work {
     float *row, *state;
     double *score;
     double *prob, *mean;   /* sampled: P(c | v, h) now, and its running sum */
-    int sampled;
+    float *states;         /* exact by free energy: one state per class */
+    double *free_energy;   /* labels */
+    double *all_scores;    /* mean field: rows × labels */
+    int method;
 } classify_work;
+
+static int is_dbm(const ebm_model_ops *ops) {
+    return ops == &ebm_model_dbm || strcmp(ops->info.name, "dbm") == 0;
+}
+
+/* score[c] = −F(v, c)/T by the model's xFreeEnergy, one state per class. */
+static int free_energy_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
+                              const float *row_in, classify_work *w, ebm_error *err) {
+    size_t dim = ev->data->dim, first = dim - labels;
+    memcpy(w->row, row_in, dim * sizeof *w->row);
+    for (size_t c = 0; c < labels; c++) {
+        for (size_t k = 0; k < labels; k++) w->row[first + k] = k == c ? 1.0f : 0.0f;
+        ebm_exact_encode(ev, w->row, w->states + c * e->units);
+    }
+    int rc = ev->ops->xFreeEnergy(ev->model, w->states, labels, w->free_energy, err);
+    if (rc) return ebm_error_prefix(err, "classify: exact P(c | v)");
+    for (size_t c = 0; c < labels; c++) w->score[c] = -w->free_energy[c] / e->temperature;
+    return EBM_OK;
+}
 
 /* score[c] = log Σ_h exp(−E(v, c, h)/T), the row's label columns set to c. */
 static int class_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
                         const float *row_in, classify_work *w, ebm_error *err) {
+    if (ev->ops->xFreeEnergy) return free_energy_scores(ev, e, labels, row_in, w, err);
     size_t dim = ev->data->dim, first = dim - labels;
     memcpy(w->row, row_in, dim * sizeof *w->row);
     for (size_t c = 0; c < labels; c++) {
@@ -135,6 +172,13 @@ static int classify_rows(const ebm_eval *ev, const ebm_enum *e, size_t labels,
     size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
     if (rows == 0 || rows > d->n) rows = d->n;
     double right = 0.0, total_log = 0.0;
+    if (w->method == METHOD_MEAN_FIELD) {   /* every row at once: GEMMs */
+        w->all_scores = malloc(rows * labels * sizeof *w->all_scores);
+        if (!w->all_scores) return ebm_fail(err, EBM_ENOMEM, "classify: %zu scores", rows);
+        int rc = ebm_dbm_mean_field_scores(ev->model, d->x, rows, d->dim, w->all_scores,
+                                           err);
+        if (rc) return ebm_error_prefix(err, "classify: mean_field");
+    }
     for (size_t r = 0; r < rows; r++) {
         if (ev->stop && *ev->stop)
             return ebm_fail(err, EBM_EINTERRUPT, "classify: interrupted");
@@ -143,9 +187,13 @@ static int classify_rows(const ebm_eval *ev, const ebm_enum *e, size_t labels,
             return ebm_fail(err, EBM_EDATA,
                             "classify: row %zu has no one-hot label in its last "
                             "%zu columns (set data.append_labels: true)", r, labels);
-        int rc = w->sampled
-                     ? sampled_scores(ev, e, labels, d->x + r * d->dim, r, w, err)
-                     : class_scores(ev, e, labels, d->x + r * d->dim, w, err);
+        int rc = EBM_OK;
+        if (w->method == METHOD_SAMPLED)
+            rc = sampled_scores(ev, e, labels, d->x + r * d->dim, r, w, err);
+        else if (w->method == METHOD_EXACT)
+            rc = class_scores(ev, e, labels, d->x + r * d->dim, w, err);
+        else
+            memcpy(w->score, w->all_scores + r * labels, labels * sizeof *w->score);
         if (rc) return rc;
         size_t best = 0;
         double max = w->score[0];
@@ -173,18 +221,33 @@ static int classify_evaluate(const ebm_eval *ev, ebm_error *err) {
                       "have %zu columns", (long long)labels, ev->data->dim);
     const char *method = ebm_cfg_str(ev->cfg, "method", "exact");
     classify_work w = {0};
-    w.sampled = strcmp(method, "sampled") == 0 ||
-                (strcmp(method, "auto") == 0 && e.n_hidden > (size_t)e.max_units);
-    if (!rc && w.sampled && (!ev->ops->xFlipEnergy || !ev->ops->xFlipUnit))
+    int dbm = is_dbm(ev->ops);
+    w.method = METHOD_EXACT;
+    if (strcmp(method, "sampled") == 0) w.method = METHOD_SAMPLED;
+    if (strcmp(method, "mean_field") == 0) w.method = METHOD_MEAN_FIELD;
+    if (strcmp(method, "auto") == 0 && e.n_hidden > (size_t)e.max_units)
+        w.method = dbm ? METHOD_MEAN_FIELD : METHOD_SAMPLED;
+    if (!rc && w.method == METHOD_SAMPLED && (!ev->ops->xFlipEnergy || !ev->ops->xFlipUnit))
         rc = ebm_fail(err, EBM_ENOTSUP, "classify: sampled P(c | v) needs the model "
                       "ops xFlipEnergy and xFlipUnit, which %s lacks", ev->ops->info.name);
+    if (!rc && w.method == METHOD_MEAN_FIELD && !dbm)
+        rc = ebm_fail(err, EBM_ECONFIG, "classify: method mean_field is the DBM's "
+                      "mean-field bound; model %s is not a dbm (use exact or sampled)",
+                      ev->ops->info.name);
+    if (!rc && dbm && (uint64_t)labels != ((ebm_dbm *)ev->model)->n_labels)
+        rc = ebm_fail(err, EBM_ECONFIG, "classify: labels is %lld, but the dbm has %zu "
+                      "label units (model.labels)", (long long)labels,
+                      ((ebm_dbm *)ev->model)->n_labels);
     if (!rc) {
         w.row = malloc(ev->data->dim * sizeof *w.row);
         w.state = calloc(e.units ? e.units : 1, sizeof *w.state);
         w.score = malloc((size_t)labels * sizeof *w.score);
         w.prob = malloc((size_t)labels * sizeof *w.prob);
         w.mean = malloc((size_t)labels * sizeof *w.mean);
-        if (!w.row || !w.state || !w.score || !w.prob || !w.mean)
+        w.states = calloc((size_t)labels * (e.units ? e.units : 1), sizeof *w.states);
+        w.free_energy = malloc((size_t)labels * sizeof *w.free_energy);
+        if (!w.row || !w.state || !w.score || !w.prob || !w.mean || !w.states ||
+            !w.free_energy)
             rc = ebm_fail(err, EBM_ENOMEM, "classify: out of memory");
     }
     double accuracy = 0.0, loglik = 0.0;
@@ -196,6 +259,9 @@ static int classify_evaluate(const ebm_eval *ev, ebm_error *err) {
     free(w.score);
     free(w.prob);
     free(w.mean);
+    free(w.states);
+    free(w.free_energy);
+    free(w.all_scores);
     ebm_enum_free(&e);
     return rc;
 }
@@ -208,7 +274,8 @@ const ebm_estimator_ops ebm_estimator_classify = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "classify",
              .help = "accuracy of argmax_c P(c | v) and mean log P(true c | v), "
-                     "exact over the hidden units or sampled (label units one-hot)",
+                     "exact over the hidden units, sampled, or (dbm) mean-field "
+                     "(label units one-hot)",
              .params = classify_params},
     .xEvaluate = classify_evaluate,
     .xSupports = classify_supports,

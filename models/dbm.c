@@ -1,5 +1,6 @@
-/* dbm.c — the deep Boltzmann machine plugin: Bernoulli layers v, h1, …, hL;
- * block Gibbs (odd layers, then even ones, each through GEMM), the energy
+/* dbm.c — the deep Boltzmann machine plugin: Bernoulli layers v, h1, …, hL
+ * and optional one-hot labels on hL; block Gibbs (odd layers, then even
+ * ones, each through GEMM; the labels a softmax with hL−1's parity), the energy
  * gradient for the model term, the mean-field data term (xPositiveGrad) and
  * exact log Z for small machines. The algebra is in dbm_block.c,
  * dbm_meanfield.c and dbm_exact.c. */
@@ -23,11 +24,14 @@ static const ebm_param dbm_params[] = {
     {.name = "layers", .type = EBM_P_FLOATS, .flags = EBM_PF_REQUIRED, .range = "[1, inf)",
      .help = "hidden layer sizes, bottom up (e.g. [500, 1000]); the visible layer's "
              "comes from the data"},
+    {.name = "labels", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "one-hot (softmax) label units on the top layer: the last this many data "
+             "columns (set data.append_labels: true); weights U and label_bias"},
     {.name = "init_scale", .type = EBM_P_FLOAT, .def = "0.01", .range = "[0, inf)",
      .help = "initial weights drawn from N(0, init_scale^2)"},
     {.name = "bias_init", .type = EBM_P_ENUM, .def = "data", .choices = "data|zero",
-     .help = "data: visible biases log(p/(1-p)) of the data marginals, hidden 0; "
-             "zero: all 0"},
+     .help = "data: visible biases log(p/(1-p)) of the data marginals, label biases "
+             "log of the class frequencies, hidden 0; zero: all 0"},
     {.name = "mean_field", .type = EBM_P_TABLE, .sub = mean_field_params,
      .help = "the mean-field posterior of the positive phase"},
     {.name = "pretrain", .type = EBM_P_TABLE, .sub = ebm_dbm_pretrain_params,
@@ -87,6 +91,12 @@ static void data_biases(ebm_dbm *m, const ebm_dataset *train) {
         p = fmin(fmax(p, 1e-3), 1 - 1e-3);
         m->bias[0][i] = (float)log(p / (1 - p));
     }
+    /* softmax(log p) = p: each class at its frequency (smoothed by ½) */
+    for (size_t c = 0; c < m->n_labels; c++) {
+        double count = 0;
+        for (size_t r = 0; r < train->n; r++) count += train->x[r * train->dim + nv + c];
+        m->label_bias[c] = (float)log((count + 0.5) / ((double)train->n + 0.5 * m->n_labels));
+    }
 }
 
 static void dbm_destroy(void *model);
@@ -97,10 +107,21 @@ static int dbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rn
     char why[160];
     int n_hidden_layers = read_layers(cfg, size, why, sizeof why);
     if (n_hidden_layers < 0) return ebm_fail(err, EBM_ECONFIG, "model.layers: %s", why);
-    size[0] = train->dim;
+    int64_t labels = ebm_cfg_int(cfg, "labels", 0);
+    if (labels < 0 || labels > 1000000)
+        return ebm_fail(err, EBM_ECONFIG, "model.labels: %lld label units", (long long)labels);
+    size_t n_labels = (size_t)labels;
+    if (n_labels) {
+        if (train->label_columns && train->label_columns != n_labels)
+            return ebm_fail(err, EBM_ECONFIG, "model.labels: %zu label units, but the data "
+                            "carry %zu label columns", n_labels, train->label_columns);
+        int rc = ebm_dbm_check_label_columns(train, n_labels, "model.labels", err);
+        if (rc) return rc;
+    }
+    size[0] = train->dim - n_labels;
     ebm_dbm *m = calloc(1, sizeof *m);
     if (!m) return ebm_fail(err, EBM_ENOMEM, "dbm");
-    int rc = ebm_dbm_init(m, size, n_hidden_layers, err);
+    int rc = ebm_dbm_init_labels(m, size, n_hidden_layers, n_labels, err);
     if (rc) {
         free(m);
         return rc;
@@ -119,6 +140,8 @@ static int dbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rn
     for (int l = 1; l <= n_hidden_layers; l++)
         for (size_t k = 0; k < size[l - 1] * size[l]; k++)
             m->W[l][k] = (float)(scale * ebm_rng_normal(rng));
+    for (size_t k = 0; k < n_labels * size[n_hidden_layers]; k++)
+        m->U[k] = (float)(scale * ebm_rng_normal(rng));
     if (strcmp(ebm_cfg_str(cfg, "bias_init", "data"), "data") == 0) data_biases(m, train);
     *out = m;
     return EBM_OK;
@@ -140,42 +163,61 @@ static const char *const weight_names[EBM_DBM_MAX_HIDDEN + 1] = {
 static const char *const bias_names[EBM_DBM_MAX_HIDDEN + 1] = {
     "b", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"};
 
-/* W1 … WL, then b (visible), c1 … cL: the names of MATH.md. */
+/* W1 … WL, then b (visible), c1 … cL: the names of MATH.md; then, with
+ * labels, U and label_bias (last, so the others keep their places). */
 static int dbm_params_list(void *model, ebm_tensor *out, int max) {
     ebm_dbm *m = model;
     int L = m->n_hidden_layers;
-    ebm_tensor all[2 * EBM_DBM_MAX_HIDDEN + 1];
+    ebm_tensor all[2 * EBM_DBM_MAX_HIDDEN + 3];
     for (int l = 1; l <= L; l++)
         all[l - 1] = (ebm_tensor){.name = weight_names[l], .data = m->W[l], .rank = 2,
                                   .shape = {m->size[l - 1], m->size[l]}};
     for (int l = 0; l <= L; l++)
         all[L + l] = (ebm_tensor){.name = bias_names[l], .data = m->bias[l], .rank = 1,
                                   .shape = {m->size[l]}};
-    return ebm_tensor_list(out, max, all, 2 * L + 1);
+    if (!m->n_labels) return ebm_tensor_list(out, max, all, 2 * L + 1);
+    all[2 * L + 1] = (ebm_tensor){.name = "U", .data = m->U, .rank = 2,
+                                  .shape = {m->n_labels, m->size[L]}};
+    all[2 * L + 2] = (ebm_tensor){.name = "label_bias", .data = m->label_bias, .rank = 1,
+                                  .shape = {m->n_labels}};
+    return ebm_tensor_list(out, max, all, 2 * L + 3);
 }
 
+/* A row [v | y] is the start of a state [v | y | h…]. */
 static void dbm_encode(void *model, const float *row, float *state) {
     ebm_dbm *m = model;
-    memcpy(state, row, m->size[0] * sizeof *state);
-    memset(state + m->size[0], 0, (m->units - m->size[0]) * sizeof *state);
+    size_t data = m->size[0] + m->n_labels;
+    memcpy(state, row, data * sizeof *state);
+    memset(state + data, 0, (m->units - data) * sizeof *state);
 }
 
 static void dbm_decode(void *model, const float *state, float *row) {
     ebm_dbm *m = model;
-    memcpy(row, state, m->size[0] * sizeof *row);
+    memcpy(row, state, (m->size[0] + m->n_labels) * sizeof *row);
 }
 
-/* Unit i's layer. */
+/* Unit i's layer; −1 for a label unit. */
 static int layer_of(const ebm_dbm *m, size_t i) {
+    if (i >= m->label_offset && i < m->label_offset + m->n_labels) return -1;
     int l = m->n_hidden_layers;
     while (l > 0 && i < m->offset[l]) l--;
     return l;
 }
 
-/* E(state with unit i flipped) − E(state) = −(1 − 2 x_i) · input_i. */
+/* E(state with unit i flipped) − E(state) = −(1 − 2 x_i) · input_i, a label
+ * unit's input b_y,c + U_c x_L (y read as independent bits: the energy is
+ * defined off the one-hot states too). */
 static double dbm_flip_energy(void *model, const float *s, size_t i) {
     ebm_dbm *m = model;
     int l = layer_of(m, i);
+    int L = m->n_hidden_layers;
+    if (l < 0) {
+        size_t c = i - m->label_offset, top = m->size[L];
+        const float *u = m->U + c * top, *h = s + m->offset[L];
+        double field = m->label_bias[c];
+        for (size_t j = 0; j < top; j++) field += (double)u[j] * h[j];
+        return -(1.0 - 2.0 * s[i]) * field;
+    }
     size_t j = i - m->offset[l], width = m->size[l];
     double field = m->bias[l][j];
     if (l > 0) {
@@ -186,6 +228,9 @@ static double dbm_flip_energy(void *model, const float *s, size_t i) {
     if (l < m->n_hidden_layers) {
         const float *above = s + m->offset[l + 1], *w = m->W[l + 1] + j * m->size[l + 1];
         for (size_t k = 0; k < m->size[l + 1]; k++) field += (double)w[k] * above[k];
+    } else {
+        const float *y = s + m->label_offset;
+        for (size_t c = 0; c < m->n_labels; c++) field += (double)m->U[c * width + j] * y[c];
     }
     return -(1.0 - 2.0 * s[i]) * field;
 }
@@ -222,14 +267,16 @@ static int dbm_energy_grad(void *model, const float *states, size_t n, double sc
 /* One step resamples the odd layers (h1, h3, …) given the even ones, then
  * the even layers (v, h2, …) given the odd ones; layers of one parity do not
  * touch each other, so going through them one by one is the same as all at
- * once. A layer whose units are all clamped is skipped. */
+ * once. A layer whose units are all clamped is skipped. The labels, which
+ * touch only hL, go with hL−1's parity as one softmax block, kept when any
+ * of their units is clamped. */
 static int dbm_block_gibbs(void *model, float *states, size_t n,
                            const unsigned char *clamped, int steps, double beta,
                            ebm_rng *rng, ebm_error *err) {
     ebm_dbm *m = model;
     int L = m->n_hidden_layers;
     if (n == 0) return EBM_OK;
-    size_t widest = 0;
+    size_t widest = m->n_labels;
     for (int l = 0; l <= L; l++) widest = m->size[l] > widest ? m->size[l] : widest;
     float *in = ebm_dbm_scratch(m, n * widest);
     ebm_rng *rngs = malloc(n * sizeof *rngs);
@@ -244,8 +291,11 @@ static int dbm_block_gibbs(void *model, float *states, size_t n,
         for (size_t i = 0; clamped && i < m->size[l]; i++)
             layer_free[l] |= !clamped[m->offset[l] + i];
     }
+    int labels_free = m->n_labels > 0;
+    for (size_t c = 0; clamped && c < m->n_labels; c++)
+        labels_free &= !clamped[m->label_offset + c];
     for (int step = 0; step < steps; step++)
-        for (int parity = 1; parity >= 0; parity--)
+        for (int parity = 1; parity >= 0; parity--) {
             for (int l = parity; l <= L; l += 2) {
                 if (!layer_free[l]) continue;
                 size_t width = m->size[l];
@@ -254,6 +304,9 @@ static int dbm_block_gibbs(void *model, float *states, size_t n,
                                      0, (float)beta, rngs,
                                      clamped ? clamped + m->offset[l] : NULL);
             }
+            if (labels_free && parity != L % 2)
+                ebm_dbm_sample_labels(m, states, n, (float)beta, rngs, in);
+        }
     free(rngs);
     return EBM_OK;
 }
@@ -261,9 +314,10 @@ static int dbm_block_gibbs(void *model, float *states, size_t n,
 const ebm_model_ops ebm_model_dbm = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "dbm",
-             .help = "deep Boltzmann machine: Bernoulli layers v, h1, ..., hL; "
-                     "E = -sum_l b_l'x_l - sum_l x_{l-1}'W_l x_l; mean-field data term, "
-                     "block Gibbs (odd layers, then even) for the model term",
+             .help = "deep Boltzmann machine: Bernoulli layers v, h1, ..., hL, optional "
+                     "one-hot labels y on hL; E = -sum_l b_l'x_l - sum_l x_{l-1}'W_l x_l "
+                     "- b_y'y - y'U hL; mean-field data term, block Gibbs (odd layers, "
+                     "then even) for the model term",
              .params = dbm_params},
     .xCreate = dbm_create,
     .xDestroy = dbm_destroy,

@@ -5,7 +5,10 @@
  * ones (v, h2, …): the runs' states hold the odd layers, the even layers are
  * summed out analytically in the weights and drawn only to move the chains
  * (block Gibbs: even given odd, then odd given even), every run a row of one
- * matrix, so each β step is a few GEMMs over all runs. */
+ * matrix, so each β step is a few GEMMs over all runs. One-hot labels go
+ * with x_{L−1}'s parity: in the runs' states when that is odd, else summed
+ * out (log Σ_c exp(β z_c), z = b_y + U x_L); the base draws them uniformly.
+ * With labels, the bound and the likelihoods are those of (v, y). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,7 +37,8 @@ static const ebm_param dbm_ais_params[] = {
  * coin). With the even layers summed out, an even layer's units see the
  * input z = a + β d (a = b_A for v, 0 for a hidden layer; d = its DBM input
  * minus a), so
- *   log p*_β(odd) = β Σ_{odd l} b_lᵀx_l + Σ_{even l} Σ_i softplus(a_i + β d_i). */
+ *   log p*_β(odd) = β Σ_{odd l} b_lᵀx_l + Σ_{even l} Σ_i softplus(a_i + β d_i),
+ * plus β b_yᵀy for odd labels or log Σ_c exp(β z_c) for even ones. */
 typedef struct ais_runs {
     ebm_dbm *m;
     size_t n, widest;
@@ -62,6 +66,7 @@ static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
     memset(a, 0, sizeof *a);
     a->m = m;
     a->n = n;
+    a->widest = m->n_labels;
     for (int l = 0; l <= m->n_hidden_layers; l++)
         if (m->size[l] > a->widest) a->widest = m->size[l];
     a->states = calloc(n * m->units, sizeof *a->states);
@@ -79,7 +84,7 @@ static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
     /* Base rates from the training data (an evaluation given only its own
      * split uses that), as the RBM's AIS does; p kept in [1e-3, 1 − 1e-3]. */
     const ebm_dataset *d = ev->train && ev->train->n ? ev->train : ev->data;
-    int usable = d && d->n && d->dim == m->size[0];
+    int usable = d && d->n && d->dim == m->size[0] + m->n_labels;
     for (size_t i = 0; i < m->size[0]; i++) {
         double sum = 0;
         for (size_t r = 0; usable && r < d->n; r++) sum += d->x[r * d->dim + i];
@@ -91,10 +96,17 @@ static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
     return EBM_OK;
 }
 
-/* log Z_A: v at the base rates, every hidden unit a fair coin. */
+/* Labels odd (in the runs' states): L even. */
+static int labels_odd(const ebm_dbm *m) {
+    return m->n_labels && m->n_hidden_layers % 2 == 0;
+}
+
+/* log Z_A: v at the base rates, every hidden unit a fair coin, the label
+ * uniform over its K classes. */
 static double base_log_z(const ais_runs *a) {
     const ebm_dbm *m = a->m;
-    double log_z = (double)(m->units - m->size[0]) * log(2.0);
+    double log_z = (double)(m->units - m->size[0] - m->n_labels) * log(2.0);
+    if (m->n_labels) log_z += log((double)m->n_labels);
     for (size_t i = 0; i < m->size[0]; i++) log_z += ebm_softplus(a->b_base[i]);
     return log_z;
 }
@@ -108,6 +120,32 @@ static void sample_base(ais_runs *a) {
             for (size_t i = 0; i < m->size[l]; i++)
                 x[i] = (ebm_rng_u64(&a->rngs[r]) >> 63) ? 1.0f : 0.0f;
         }
+    if (!labels_odd(m)) return;
+    for (size_t r = 0; r < a->n; r++) {
+        float *y = a->states + r * m->units + m->label_offset;
+        uint64_t pick = ebm_rng_below(&a->rngs[r], m->n_labels);
+        for (size_t c = 0; c < m->n_labels; c++) y[c] = c == pick ? 1.0f : 0.0f;
+    }
+}
+
+/* Even labels summed out: log Σ_c exp(β z_c) − log Σ_c exp(β_prev z_c) =
+ * log(1 + Σ_c p_c expm1(Δβ z_c)), p = softmax(β_prev z), per run, added
+ * to log_w; z = b_y + U x_L from the runs' (odd) top layer. */
+static void even_labels_delta(ais_runs *a, double beta_prev, double dbeta) {
+    const ebm_dbm *m = a->m;
+    size_t k = m->n_labels;
+    ebm_dbm_label_input(m, a->states, a->n, a->in, k);
+    for (size_t r = 0; r < a->n; r++) {
+        const float *z = a->in + r * k;
+        double top = -INFINITY, norm = 0, gain = 0;
+        for (size_t c = 0; c < k; c++) top = fmax(top, beta_prev * z[c]);
+        for (size_t c = 0; c < k; c++) {
+            double p = exp(beta_prev * z[c] - top);
+            norm += p;
+            gain += p * expm1(dbeta * z[c]);
+        }
+        a->log_w[r] += log1p(gain / norm);
+    }
 }
 
 /* One row of an even layer: z0 = a + β_prev d, δ = Δβ d, and
@@ -168,6 +206,10 @@ static void step(ais_runs *a, double beta_prev, double beta, int last) {
             const float *x = a->states + r * units + m->offset[l];
             for (size_t i = 0; i < m->size[l]; i++) odd_bias += (double)m->bias[l][i] * x[i];
         }
+        if (labels_odd(m)) {
+            const float *y = a->states + r * units + m->label_offset;
+            for (size_t c = 0; c < m->n_labels; c++) odd_bias += (double)m->label_bias[c] * y[c];
+        }
         a->log_w[r] += dbeta * odd_bias;
     }
     for (int l = 0; l <= L; l += 2) {
@@ -185,6 +227,10 @@ static void step(ais_runs *a, double beta_prev, double beta, int last) {
             ebm_rbm_sample_layer(a->in, width, a->states + m->offset[l], units, n, width, 0,
                                  1.0f, a->rngs, NULL);
     }
+    if (m->n_labels && !labels_odd(m)) {
+        even_labels_delta(a, beta_prev, dbeta);
+        if (!last) ebm_dbm_sample_labels(m, a->states, n, (float)beta, a->rngs, a->in);
+    }
     if (last) return;
     for (int l = 1; l <= L; l += 2) {
         size_t width = m->size[l];
@@ -192,6 +238,7 @@ static void step(ais_runs *a, double beta_prev, double beta, int last) {
         ebm_rbm_sample_layer(a->in, width, a->states + m->offset[l], units, n, width, 0,
                              (float)beta, a->rngs, NULL);
     }
+    if (labels_odd(m)) ebm_dbm_sample_labels(m, a->states, n, (float)beta, a->rngs, a->in);
 }
 
 static ebm_ais_result summarise(const ais_runs *a) {
@@ -248,7 +295,7 @@ static float *split_states(const ebm_eval *ev, const ebm_dbm *m, size_t rows,
     for (size_t r = 0; r < rows; r++) {
         memcpy(row, d->x + r * d->dim, d->dim * sizeof *row);
         ebm_dataset_draw_rows(d, row, 1, &draw);
-        memcpy(states + r * m->units, row, m->size[0] * sizeof *row);
+        memcpy(states + r * m->units, row, (m->size[0] + m->n_labels) * sizeof *row);
     }
     free(row);
     return states;
@@ -307,9 +354,9 @@ static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (!rc) rc = ebm_log_metric(ev->log, "ess", ess, err);
     if (rc || !ev->data || ev->data->n == 0) return rc;
     const ebm_dataset *d = ev->data;
-    if (d->dim != m->size[0])
+    if (d->dim != m->size[0] + m->n_labels)
         return ebm_fail(err, EBM_EDATA, "dbm_ais: data rows have %zu values, the dbm %zu "
-                        "visible units", d->dim, m->size[0]);
+                        "visible and %zu label units", d->dim, m->size[0], m->n_labels);
     size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
     if (rows == 0 || rows > d->n) rows = d->n;
     float *states = split_states(ev, m, rows, err);

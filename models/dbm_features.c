@@ -2,7 +2,9 @@
  * means of the DBM's top hidden layer for the rows of the split, written to
  * the run file as /images/<name>_features/<step> (float32 [rows, units],
  * height 1, layout "features") for downstream use (classifiers, plots), and
- * their mean activation as a metric. */
+ * their mean activation as a metric. Features come from v alone: with label
+ * units, the labels are not clamped but inferred with the hidden layers (a
+ * categorical q(y) in the mean field). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +30,11 @@ static int features_evaluate(const ebm_eval *ev, ebm_error *err) {
         return ebm_fail(err, EBM_ECONFIG, "dbm_features: layer %d; the dbm has %d hidden "
                         "layers", layer, m->n_hidden_layers);
     if (!d || d->n == 0) return ebm_fail(err, EBM_EDATA, "dbm_features: the split has no rows");
-    if (d->dim != m->size[0])
+    if (d->dim != m->size[0] + m->n_labels)
         return ebm_fail(err, EBM_EDATA, "dbm_features: data rows have %zu values, the dbm "
-                        "%zu visible units", d->dim, m->size[0]);
+                        "%zu visible and %zu label units", d->dim, m->size[0], m->n_labels);
+    ebm_dbm_mean_field how = m->mean_field;
+    how.free_labels = 1;
     size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 1000);
     if (rows == 0 || rows > d->n) rows = d->n;
     size_t width = m->size[layer];
@@ -50,7 +54,7 @@ static int features_evaluate(const ebm_eval *ev, ebm_error *err) {
         for (size_t r = 0; r < n; r++)
             memcpy(states + r * m->units, d->x + (start + r) * d->dim,
                    m->size[0] * sizeof *states);
-        rc = ebm_dbm_infer(m, states, n, &m->mean_field, means, NULL, NULL, err);
+        rc = ebm_dbm_infer(m, states, n, &how, means, NULL, NULL, err);
         for (size_t r = 0; !rc && r < n; r++) {
             const float *mu = means + r * m->units + m->offset[layer];
             memcpy(features + (start + r) * width, mu, width * sizeof *features);

@@ -1,6 +1,7 @@
 /* dbm_meanfield.c — the DBM's mean-field posterior over its hidden layers
  * (the positive phase of training and the variational bound on log p(v)):
- * fixed-point iterations, whole layers of every row through GEMM. */
+ * fixed-point iterations, whole layers of every row through GEMM; label
+ * units clamped as the states give them, or inferred as a categorical. */
 #include "dbm.h"
 
 #include <math.h>
@@ -10,7 +11,7 @@
 #include "gemm.h"
 
 static size_t widest_hidden(const ebm_dbm *m) {
-    size_t width = 0;
+    size_t width = m->n_labels;
     for (int l = 1; l <= m->n_hidden_layers; l++)
         if (m->size[l] > width) width = m->size[l];
     return width;
@@ -31,6 +32,10 @@ void ebm_dbm_bound(const ebm_dbm *m, const float *means, size_t n, double *bound
         const float *x = means + r * m->units;
         double entropy = 0;
         for (size_t i = first_hidden; i < m->units; i++) entropy += bernoulli_entropy(x[i]);
+        for (size_t c = 0; c < m->n_labels; c++) {   /* categorical q(y) */
+            double p = x[m->label_offset + c];
+            if (p > 0) entropy -= p * log(p);
+        }
         bound[r] = -ebm_dbm_energy(m, x) + entropy;
     }
 }
@@ -52,6 +57,9 @@ static void bottom_up(const ebm_dbm *m, float *means, size_t n, float *in) {
         for (size_t r = 0; r < n; r++) memcpy(in + r * width, m->bias[l], width * sizeof *in);
         ebm_sgemm(0, 0, n, width, m->size[l - 1], l < L ? 2.0f : 1.0f,
                   means + m->offset[l - 1], m->units, m->W[l], width, 1.0f, in, width);
+        if (l == L && m->n_labels)   /* the labels (clamped or their start) */
+            ebm_sgemm(0, 0, n, width, m->n_labels, 1.0f, means + m->label_offset, m->units,
+                      m->U, width, 1.0f, in, width);
         ebm_rbm_sigmoid(in, n, width, width, 1.0f);
         for (size_t r = 0; r < n; r++)
             memcpy(means + r * m->units + m->offset[l], in + r * width, width * sizeof *in);
@@ -79,6 +87,25 @@ static double update_layer(const ebm_dbm *m, int l, float *means, size_t n, floa
     return residual;
 }
 
+/* The free labels' update, q(y) ← damping·q + (1 − damping)·softmax(b_y +
+ * U μ_L); returns the largest change it asked for, as update_layer. */
+static double update_labels(const ebm_dbm *m, float *means, size_t n, float *in,
+                            double damping) {
+    size_t k = m->n_labels;
+    ebm_dbm_label_input(m, means, n, in, k);
+    ebm_dbm_softmax(in, n, k, k, 1.0f);
+    double residual = 0;
+    for (size_t r = 0; r < n; r++) {
+        float *q = means + r * m->units + m->label_offset;
+        for (size_t c = 0; c < k; c++) {
+            float target = in[r * k + c];
+            residual = fmax(residual, fabs((double)target - q[c]));
+            q[c] = (float)(damping * q[c] + (1.0 - damping) * target);
+        }
+    }
+    return residual;
+}
+
 int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
                   const ebm_dbm_mean_field *how, float *means, double *bound_trace,
                   int *iterations, ebm_error *err) {
@@ -95,20 +122,29 @@ int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
         free(per_row);
         return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field buffers for %zu rows", n);
     }
-    size_t n_visible = m->size[0];
+    /* v and y (clamped) or v alone (free labels start at softmax(b_y)) */
+    int free_labels = m->n_labels && how->free_labels;
+    size_t given = m->size[0] + (free_labels ? 0 : m->n_labels);
     for (size_t r = 0; r < n; r++) {
-        memcpy(means + r * m->units, states + r * m->units, n_visible * sizeof *means);
-        memset(means + r * m->units + n_visible, 0, (m->units - n_visible) * sizeof *means);
+        float *x = means + r * m->units;
+        memcpy(x, states + r * m->units, given * sizeof *means);
+        memset(x + given, 0, (m->units - given) * sizeof *means);
+        if (free_labels) memcpy(x + m->label_offset, m->label_bias, m->n_labels * sizeof *x);
     }
+    if (free_labels)
+        ebm_dbm_softmax(means + m->label_offset, n, m->n_labels, m->units, 1.0f);
     bottom_up(m, means, n, in);
     if (bound_trace) bound_trace[0] = mean_bound(m, means, n, per_row);
     /* Odd hidden layers are independent given the even ones, so updating
      * them one after another is the same as all at once; then the even. */
     while (done < how->max_iterations) {
         double residual = 0;
-        for (int parity = 1; parity >= 0; parity--)
+        for (int parity = 1; parity >= 0; parity--) {
             for (int l = parity ? 1 : 2; l <= m->n_hidden_layers; l += 2)
                 residual = fmax(residual, update_layer(m, l, means, n, in, how->damping));
+            if (free_labels && parity != m->n_hidden_layers % 2)   /* with x_{L−1} */
+                residual = fmax(residual, update_labels(m, means, n, in, how->damping));
+        }
         done++;
         if (bound_trace) bound_trace[done] = mean_bound(m, means, n, per_row);
         if (residual < how->tolerance) break;

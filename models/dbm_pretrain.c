@@ -2,7 +2,10 @@
  * Hinton 2009), its xFit: every layer is an RBM made by the rbm plugin
  * (ebm_model_rbm.xCreate) and trained by the contrastive trainer and the
  * optimiser through fit.c's epoch loop, exactly as `ebm run` trains a
- * `model: {type: rbm}`; the trained RBMs then become the DBM's weights. */
+ * `model: {type: rbm}`; the trained RBMs then become the DBM's weights.
+ * With label units the top RBM learns [layer below | labels] and its weights
+ * split into W_L and U (its label units Bernoulli, not a softmax, and with
+ * the top RBM's doubled visible input: a starting point, not the model). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +114,29 @@ static int make_rbm(size_t n_hidden, double init_scale, const ebm_dataset *data,
     return rc;
 }
 
+/* A copy of `left` (width columns of each row read, stride left->dim) with
+ * the last `labels` columns of train appended (labels 0: just the copy);
+ * `stochastic` as left's; the appended columns marked as labels, so draws
+ * leave them alone. The top RBM of a DBM with labels learns from this. */
+static int with_columns(const ebm_dataset *left, size_t width, const ebm_dataset *train,
+                        size_t labels, ebm_dataset *out, ebm_error *err) {
+    memset(out, 0, sizeof *out);
+    size_t dim = width + labels;
+    out->x = malloc((left->n ? left->n : 1) * dim * sizeof *out->x);
+    if (!out->x)
+        return ebm_fail(err, EBM_ENOMEM, "pretraining: %zu x %zu rows", left->n, dim);
+    out->n = left->n;
+    out->dim = dim;
+    out->stochastic = left->stochastic;
+    out->label_columns = labels;
+    for (size_t r = 0; r < left->n; r++) {
+        memcpy(out->x + r * dim, left->x + r * left->dim, width * sizeof *out->x);
+        memcpy(out->x + r * dim + width, train->x + (r + 1) * train->dim - labels,
+               labels * sizeof *out->x);
+    }
+    return EBM_OK;
+}
+
 /* Trains rbm on data for plan->epochs epochs, as the runner trains. */
 static int train_rbm(ebm_rbm *rbm, const ebm_dataset *data, const layer_plan *plan,
                      const ebm_rng *rng, const volatile sig_atomic_t *stop,
@@ -180,16 +206,28 @@ int ebm_dbm_pretrain(ebm_dbm *m, const ebm_node *cfg, const ebm_dataset *train,
     int any = 0;
     for (int l = 1; l <= L; l++) any |= plan_layer(cfg, l).epochs > 0;
     if (!any) return EBM_OK;
-    if (train->dim != m->size[0])
+    size_t labels = m->n_labels;
+    if (train->dim != m->size[0] + labels)
         return ebm_fail(err, EBM_EDATA, "pretraining: data rows have %zu values, the dbm "
-                        "%zu visible units", train->dim, m->size[0]);
+                        "%zu visible and %zu label units", train->dim, m->size[0], labels);
     int samples = strcmp(ebm_cfg_str(cfg, "data", "means"), "samples") == 0;
     ebm_rbm *rbms[EBM_DBM_MAX_HIDDEN + 1] = {0};
     ebm_dataset features = {0};   /* the data of the RBM being trained, above v */
+    ebm_dataset top = {0};        /* with labels: [the layer below | labels] */
     const ebm_dataset *data = train;
     int rc = EBM_OK;
+    /* With labels below a higher top layer, the bottom RBM sees v alone. */
+    if (labels && L > 1) {
+        rc = with_columns(train, m->size[0], train, 0, &features, err);
+        data = &features;
+    }
     for (int l = 1; !rc && l <= L; l++) {
         layer_plan plan = plan_layer(cfg, l);
+        if (l == L && labels && L > 1) {
+            rc = with_columns(data, data->dim, train, labels, &top, err);
+            if (rc) break;
+            data = &top;
+        }
         ebm_rng layer_rng, create_rng;
         ebm_rng_derive(&layer_rng, rng, (uint64_t)l);
         ebm_rng_named(&create_rng, &layer_rng, "create");
@@ -220,6 +258,7 @@ int ebm_dbm_pretrain(ebm_dbm *m, const ebm_node *cfg, const ebm_dataset *train,
     for (int l = 1; l <= L; l++)
         if (rbms[l]) ebm_model_rbm.xDestroy(rbms[l]);
     ebm_dataset_free(&features);
+    ebm_dataset_free(&top);
     return rc;
 }
 
