@@ -391,10 +391,16 @@ static int build_map(loader *ld, yaml_event_t *first, int depth, ebm_node *map) 
             return fail_at(ld, key_at, "a key must be a plain value, not a list or map");
         }
         rc = check_plain_node(ld, &key_ev);
+        int key_ev_plain = key_ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         char *key = rc ? NULL : strdup((const char *)key_ev.data.scalar.value);
         yaml_event_delete(&key_ev);
         if (rc) return rc;
         if (!key) return ebm_fail(ld->err, EBM_ENOMEM, "%s: out of memory", ld->file);
+        if (strcmp(key, "<<") == 0 && key_ev_plain) {
+            free(key);
+            return fail_at(ld, key_at, "merge keys (<<) are not supported in ebm configs "
+                                       "(write the keys out, or use defaults: fragments)");
+        }
         int dup = find_key(map, key);
         if (dup >= 0) {
             char what[512];
@@ -504,6 +510,14 @@ static ebm_node *load(const char *text, size_t len, const char *name,
         pool_free(pool);
         ebm_fail(err, EBM_ENOMEM, "%s: out of memory", name);
         return NULL;
+    }
+    /* libyaml, told the encoding, takes a UTF-8 byte-order mark for content;
+     * editors on Windows write one, and it is no part of the config. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+        ld.text = text;
+        ld.len = len;
     }
     yaml_parser_set_input_string(&ld.parser, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);

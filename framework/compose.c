@@ -10,6 +10,7 @@
 
 #include "cfg.h"
 #include "cfg_internal.h"
+#include "sweep.h"
 
 #ifndef EBM_SOURCE_DIR
 #define EBM_SOURCE_DIR "."
@@ -225,6 +226,69 @@ static void apply_defaults(ebm_node *root, const char *path, ebm_diags *diags) {
     ebm_node_remove(root, "defaults");
 }
 
+/* Where an override's key and value were written when they are not on the
+ * command line: a point of the file's own `sweep:` block. */
+typedef struct origin {
+    ebm_mark key, value;
+} origin;
+
+static int apply_override(ebm_node *root, const char *override, int index,
+                          const origin *from, ebm_diags *diags);
+
+/* A sweep point reaches compose as "key=value" overrides, like the command
+ * line's. When key is an entry of the file's `sweep:` block and value one of
+ * that entry's values, the override came from the block: its problems are
+ * reported at the entry (the list item, or the expression) rather than at
+ * "<override N>", which the user never wrote. Returns 1 and fills *from. */
+static int sweep_origin(const ebm_node *root, const char *override, origin *from) {
+    const ebm_node *block = ebm_node_child(root, "sweep");
+    const char *eq = strchr(override, '=');
+    if (!block || block->kind != EBM_NODE_MAP || !eq || override[0] == '+' ||
+        override[0] == '~')
+        return 0;
+    size_t key_len = (size_t)(eq - override);
+    const char *value = eq + 1;
+    for (int i = 0; i < block->n; i++) {
+        if (strlen(block->keys[i]) != key_len ||
+            strncmp(block->keys[i], override, key_len) != 0)
+            continue;
+        const ebm_node *entry = block->values[i];
+        from->key = block->key_marks[i];
+        if (entry->kind == EBM_NODE_SEQ) {
+            for (int j = 0; j < entry->n; j++) {
+                const ebm_node *item = entry->values[j];
+                char *text = item->kind == EBM_NODE_SCALAR ? strdup(item->scalar)
+                                                           : ebm_cfg_to_flow(item);
+                int same = text && strcmp(text, value) == 0;
+                free(text);
+                if (same) {
+                    from->value = item->mark;
+                    return 1;
+                }
+            }
+            return 0;
+        }
+        if (entry->kind != EBM_NODE_SCALAR) return 0;
+        /* an expression: "a,b" or range(...), expanded as the grid does */
+        size_t len = key_len + strlen(entry->scalar) + 2;
+        char *expr = malloc(len);
+        if (!expr) return 0;
+        snprintf(expr, len, "%s=%s", block->keys[i], entry->scalar);
+        ebm_sweep_axis axis;
+        ebm_error err = {0};
+        int found = 0;
+        if (ebm_sweep_parse_axis(expr, &axis, &err) == EBM_OK) {
+            for (int j = 0; j < axis.n && !found; j++)
+                found = strcmp(axis.values[j], value) == 0;
+            ebm_sweep_axis_free(&axis);
+        }
+        free(expr);
+        from->value = entry->mark;
+        return found;
+    }
+    return 0;
+}
+
 ebm_node *ebm_cfg_compose(const char *path, char *const *overrides,
                           int n_overrides, ebm_diags *diags) {
     int before = diags->n;
@@ -242,8 +306,11 @@ ebm_node *ebm_cfg_compose(const char *path, char *const *overrides,
         return NULL;
     }
     apply_defaults(root, path, diags);
-    for (int i = 0; i < n_overrides; i++)
-        ebm_cfg_apply_override(root, overrides[i], i + 1, diags);
+    for (int i = 0; i < n_overrides; i++) {
+        origin from;
+        int from_file = sweep_origin(root, overrides[i], &from);
+        apply_override(root, overrides[i], i + 1, from_file ? &from : NULL, diags);
+    }
     if (diags->n > before) {
         ebm_node_free(root);
         return NULL;
@@ -277,8 +344,24 @@ static int key_char_ok(char c) {
 
 enum { SET, ADD, DELETE };
 
+/* Gives every node of a value the position it was written at. */
+static void mark_all(ebm_node *n, ebm_mark at) {
+    n->mark = at;
+    for (int i = 0; i < n->n; i++) {
+        if (n->key_marks) n->key_marks[i] = at;
+        mark_all(n->values[i], at);
+    }
+}
+
 int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
                            ebm_diags *diags) {
+    return apply_override(root, override, index, NULL, diags);
+}
+
+/* Applies one override; `from`, when not NULL, says where in a file it was
+ * written (see sweep_origin), and its nodes carry that position. */
+static int apply_override(ebm_node *root, const char *override, int index,
+                          const origin *from, ebm_diags *diags) {
     char file[32];
     snprintf(file, sizeof file, "<override %d>", index);
     const char *where = ebm_cfg_intern(root, file);
@@ -291,6 +374,7 @@ int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
     const char *eq = strchr(override + key_start, '=');
     size_t key_end = eq ? (size_t)(eq - override) : strlen(override);
     ebm_mark key_at = {where, 1, (int)key_start + 1};
+    if (from) key_at = from->key;
 
 #define BAD(col, ...)                                                          \
     do {                                                                       \
@@ -311,6 +395,12 @@ int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
     for (size_t i = 0; key[i]; i++) {
         if (key[i] == '.' && (i == 0 || key[i + 1] == '.' || key[i + 1] == '\0'))
             BAD(key_start + i + 1, "%s: empty part in key path", key);
+        if ((unsigned char)key[i] >= 0x80)
+            BAD(key_start + i + 1, "%s: keys are ASCII names; a non-ASCII character "
+                "cannot name any key", key);
+        if (key[i] < ' ' || key[i] == 0x7f)
+            BAD(key_start + i + 1, "control character 0x%02x is not allowed in a key",
+                (unsigned)key[i]);
         if (!key_char_ok(key[i]))
             BAD(key_start + i + 1, "%s: '%c' is not allowed in a key", key, key[i]);
     }
@@ -325,6 +415,7 @@ int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
             ebm_diags_add(diags, "%s (in '%s')", err.msg, override);
             return EBM_ECONFIG;
         }
+        if (from) mark_all(value, from->value);
     }
 
     /* Walk to the parent of the last part, creating maps on the way when
@@ -438,11 +529,8 @@ int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
 int ebm_is_sweep_value(const char *value) {
     if (!value) return 0;
     while (*value == ' ') value++;
-    if (strncmp(value, "range(", 6) == 0) {
-        size_t len = strlen(value);
-        while (len && value[len - 1] == ' ') len--;
-        if (len && value[len - 1] == ')') return 1;
-    }
+    /* even unclosed: a sweep that `ebm sweep` reports as such, not a string */
+    if (strncmp(value, "range(", 6) == 0) return 1;
     int depth = 0;
     char quote = 0;
     for (const char *p = value; *p; p++) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csv.h"
 #include "dataset.h"
@@ -75,6 +76,9 @@ static void reader_free(reader *r) {
 static int open_file(const ebm_node *path_node, const char *path, reader *r,
                      char *resolved, size_t size, ebm_error *err) {
     snprintf(resolved, size, "%s", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return ebm_fail(err, EBM_EDATA, "%s: a directory, not a CSV file", path);
     r->file = fopen(path, "r");
     if (r->file) return EBM_OK;
     int first_errno = errno;
@@ -93,13 +97,19 @@ static int open_file(const ebm_node *path_node, const char *path, reader *r,
 }
 
 /* The next line that is not blank, with its line ending removed: 1, or 0 at
- * the end of the file (or -1 after a read error). */
-static int next_line(reader *r) {
+ * the end of the file, -1 after a read error, -2 for a NUL byte (column in
+ * *nul_column), which would silently cut the line short. */
+static int next_line(reader *r, int *nul_column) {
     for (;;) {
         errno = 0;
         ssize_t len = getline(&r->line, &r->line_cap, r->file);
         if (len < 0) return ferror(r->file) ? -1 : 0;
         r->line_no++;
+        const char *nul = memchr(r->line, '\0', (size_t)len);
+        if (nul) {
+            *nul_column = (int)(nul - r->line) + 1;
+            return -2;
+        }
         while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
             r->line[--len] = '\0';
         if (r->line_no == 1 && strncmp(r->line, "\xEF\xBB\xBF", 3) == 0)
@@ -259,9 +269,24 @@ static int read_row(reader *r, size_t dim, ebm_error *err) {
     return EBM_OK;
 }
 
+/* The error for next_line's negative result. */
+static int line_failed(const reader *r, int got, int nul_column, ebm_error *err) {
+    if (got == -2 && r->line_no == 1 && (unsigned char)r->line[0] == 0x1f &&
+        (unsigned char)r->line[1] == 0x8b)
+        return ebm_fail(err, EBM_EDATA, "%s:1:1: a gzip-compressed file; the csv "
+                        "dataset reads plain text (gunzip it first)", r->path);
+    if (got == -2)
+        return ebm_fail(err, EBM_EDATA, "%s:%ld:%d: a NUL byte: not a text file (CSV "
+                        "holds text)", r->path, r->line_no, nul_column);
+    return ebm_fail(err, EBM_EDATA, "%s:%ld: read error: %s", r->path, r->line_no + 1,
+                    strerror(errno));
+}
+
 /* The first line: column names, or the first row. */
 static int read_first_line(reader *r, const char *header, ebm_error *err) {
-    int got = next_line(r);
+    int nul_column = 0;
+    int got = next_line(r, &nul_column);
+    if (got == -2) return line_failed(r, got, nul_column, err);
     if (got < 0) return ebm_fail(err, EBM_EDATA, "%s: read error: %s", r->path, strerror(errno));
     if (got == 0) return ebm_fail(err, EBM_EDATA, "%s: empty file (no rows)", r->path);
     int rc = split_line(r, err);
@@ -299,12 +324,10 @@ static int read_csv(const ebm_node *cfg, reader *r, ebm_dataset *out, ebm_error 
         return ebm_fail(err, EBM_EDATA, "%s: no feature columns (only the label column)",
                         r->path);
     if (!r->names && (rc = read_row(r, dim, err))) return rc;
-    int got;
-    while ((got = next_line(r)) == 1)
+    int got, nul_column = 0;
+    while ((got = next_line(r, &nul_column)) == 1)
         if ((rc = split_line(r, err)) || (rc = read_row(r, dim, err))) return rc;
-    if (got < 0)
-        return ebm_fail(err, EBM_EDATA, "%s:%ld: read error: %s", r->path, r->line_no + 1,
-                        strerror(errno));
+    if (got < 0) return line_failed(r, got, nul_column, err);
     if (r->n == 0)
         return ebm_fail(err, EBM_EDATA, "%s: a header line but no rows of data", r->path);
     memset(out, 0, sizeof *out);

@@ -31,6 +31,50 @@ static int read_exact(gzFile f, void *buf, size_t n, const char *path,
     return EBM_OK;
 }
 
+/* The `count` bytes after the header, read in chunks into a buffer that grows
+ * only as bytes arrive: a header that claims far more than the file holds
+ * (found by fuzzing) then costs a "truncated" message, not an allocation of
+ * its claim, and a claim beyond gzread's int is read in pieces. */
+#define IDX_CHUNK ((size_t)1 << 20)
+
+static int read_payload(gzFile f, size_t count, const char *path, const char *what,
+                        unsigned char **out, ebm_error *err) {
+    size_t cap = count < IDX_CHUNK ? count : IDX_CHUNK, have = 0;
+    unsigned char *bytes = malloc(cap ? cap : 1);
+    *out = NULL;
+    if (!bytes) return ebm_fail(err, EBM_ENOMEM, "%s: %zu bytes of %s", path, cap, what);
+    while (have < count) {
+        if (have == cap) {
+            size_t grown = cap > count / 2 ? count : 2 * cap;
+            unsigned char *bigger = realloc(bytes, grown);
+            if (!bigger) {
+                free(bytes);
+                return ebm_fail(err, EBM_ENOMEM, "%s: %zu bytes of %s", path, grown, what);
+            }
+            bytes = bigger;
+            cap = grown;
+        }
+        size_t want = cap - have < IDX_CHUNK ? cap - have : IDX_CHUNK;
+        int got = gzread(f, bytes + have, (unsigned)want);
+        int zerr = 0;
+        const char *zmsg = gzerror(f, &zerr);
+        if (got < 0 || zerr) {
+            free(bytes);
+            return ebm_fail(err, EBM_EDATA, "%s: cannot read %s: %s", path, what,
+                            zmsg && *zmsg ? zmsg : "read error");
+        }
+        if (got == 0) {
+            free(bytes);
+            return ebm_fail(err, EBM_EDATA,
+                            "%s: truncated: expected %zu bytes of %s, found %zu", path,
+                            count, what, have);
+        }
+        have += (size_t)got;
+    }
+    *out = bytes;
+    return EBM_OK;
+}
+
 static gzFile open_idx(const char *path, int want_dims, idx_header *h,
                        ebm_error *err) {
     gzFile f = gzopen(path, "rb");
@@ -94,18 +138,14 @@ int ebm_idx_read_images(const char *path, size_t limit, ebm_dataset *out,
     size_t n = h.dims[0];
     if (limit && limit < n) n = limit;
     size_t dim = (size_t)h.dims[1] * h.dims[2];
-    unsigned char *bytes = malloc(n * dim);
-    float *x = malloc(n * dim * sizeof *x);
-    int rc = EBM_OK;
-    if (!bytes || !x)
-        rc = ebm_fail(err, EBM_ENOMEM, "%s: %zu images of %zu pixels", path, n, dim);
-    else
-        rc = read_exact(f, bytes, n * dim, path, "image pixels", err);
+    unsigned char *bytes = NULL;
+    int rc = read_payload(f, n * dim, path, "image pixels", &bytes, err);
     gzclose(f);
-    if (rc) {
+    if (rc) return rc;
+    float *x = malloc(n * dim * sizeof *x);
+    if (!x) {
         free(bytes);
-        free(x);
-        return rc;
+        return ebm_fail(err, EBM_ENOMEM, "%s: %zu images of %zu pixels", path, n, dim);
     }
     for (size_t i = 0; i < n * dim; i++) x[i] = bytes[i] / 255.0f;
     free(bytes);
@@ -126,18 +166,14 @@ int ebm_idx_read_labels(const char *path, size_t limit, int **labels, size_t *n,
     if (!f) return err ? err->code : EBM_EDATA;
     size_t count = h.dims[0];
     if (limit && limit < count) count = limit;
-    unsigned char *bytes = malloc(count ? count : 1);
-    int *out = malloc((count ? count : 1) * sizeof *out);
-    int rc = EBM_OK;
-    if (!bytes || !out)
-        rc = ebm_fail(err, EBM_ENOMEM, "%s: %zu labels", path, count);
-    else
-        rc = read_exact(f, bytes, count, path, "labels", err);
+    unsigned char *bytes = NULL;
+    int rc = read_payload(f, count, path, "labels", &bytes, err);
     gzclose(f);
-    if (rc) {
+    if (rc) return rc;
+    int *out = malloc((count ? count : 1) * sizeof *out);
+    if (!out) {
         free(bytes);
-        free(out);
-        return rc;
+        return ebm_fail(err, EBM_ENOMEM, "%s: %zu labels", path, count);
     }
     for (size_t i = 0; i < count; i++) out[i] = bytes[i];
     free(bytes);

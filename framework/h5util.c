@@ -14,11 +14,21 @@ void ebm_h5_silence(void) {
 }
 
 /* The walk goes upward, from the function that first saw the problem to the
- * API call, so entry 0 is the most specific reason (e.g. "errno = 28, error
- * message = 'No space left on device'"). */
+ * API call, so entry 0 is the most specific reason. A failed system call
+ * (the sec2 driver's write, on a full disk) buries its errno in a long
+ * line ("... errno = 28, error message = 'No space left on device', buf =
+ * 0x..."): the user gets strerror's text alone. */
 static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data) {
     char *reason = data;
-    if (n == 0 && e && e->desc && e->desc[0]) snprintf(reason, 512, "%s", e->desc);
+    if (!e || !e->desc || !e->desc[0]) return 0;
+    const char *at = strstr(e->desc, "errno = ");
+    if (at) {
+        int code = atoi(at + 8);
+        if (code > 0 && strncmp(reason, "errno:", 6) != 0)
+            snprintf(reason, 512, "errno:%s", strerror(code));
+    } else if (n == 0) {
+        snprintf(reason, 512, "%s", e->desc);
+    }
     return 0;
 }
 
@@ -26,6 +36,7 @@ int ebm_h5_fail(ebm_error *err, int code, const char *path, const char *fmt,
                 ...) {
     char reason[512] = "";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, reason);
+    if (strncmp(reason, "errno:", 6) == 0) memmove(reason, reason + 6, strlen(reason + 6) + 1);
     char what[1024];
     va_list ap;
     va_start(ap, fmt);

@@ -15,8 +15,12 @@
 #include "reproduce.h"
 #include "runner.h"
 #include "sample_cmd.h"
+#include "show.h"
 #include "schema.h"
+#include "summary.h"
 #include "sweep.h"
+#include "sweep_grid.h"
+#include "sweep_mpi.h"
 
 #define EXIT_BAD_INPUT 2
 #define EXIT_INTERRUPTED 130
@@ -63,7 +67,11 @@ static const char usage[] =
     "  run FILE [key=value ...] [--out DIR] [--quiet]\n"
     "                                      one run; results in DIR/run.h5\n"
     "  sweep FILE [key=a,b key=range(start,stop[,step]) ...] [-j N] [--out DIR]\n"
-    "                                      the grid of runs and a summary table\n"
+    "        [--fail-fast]                 the grid of runs and a summary table; under\n"
+    "                                      mpirun, the points spread over the ranks\n"
+    "  sweep --resume DIR [-j N] [--fail-fast]\n"
+    "                                      run again the points of DIR that did not\n"
+    "                                      complete\n"
     "  plot DIR_OR_FILE... [--out DIR]     PNGs of metrics, sweeps and images\n"
     "  sample RUN [--n N] [--clamp label=C|label=all] [--out FILE] [sampler.KEY=V ...]\n"
     "                                      draw from a trained model (RUN: a run\n"
@@ -72,6 +80,8 @@ static const char usage[] =
     "  reproduce [FILE...] [-j N] [--out DIR]\n"
     "                                      run documented experiments, compare with\n"
     "                                      the values they cite\n"
+    "  show DIR_OR_FILE                    a run's status, last step, final metrics\n"
+    "                                      and whether it can be resumed\n"
     "  version                             print the version\n"
     "\n"
     "Overrides: a.b=v sets, +a.b=v adds, ~a.b deletes (Hydra's grammar).\n";
@@ -292,7 +302,11 @@ static int cmd_run(int argc, char **argv) {
     common_flags f;
     const char *resume = NULL;
     if (take_resume_flag(&argc, argv, &resume)) return EXIT_BAD_INPUT;
-    if (parse_flags(argc, argv, &f, 0) || (f.n_positional < 1 && !resume)) {
+    int flags_bad = parse_flags(argc, argv, &f, 0);
+    if (flags_bad || (f.n_positional < 1 && !resume)) {
+        if (!flags_bad && f.n_positional < 1 && !resume)
+            fprintf(stderr, "ebm run: no experiment file given (a YAML file, or "
+                            "--resume DIR)\n");
         if (f.n_positional < 1 && !resume)
             fprintf(stderr, "usage: ebm run FILE [key=value ...] [--out DIR] [--quiet]\n"
                             "       ebm run --resume DIR [--quiet]\n");
@@ -305,6 +319,14 @@ static int cmd_run(int argc, char **argv) {
         free(f.positional);
         return EXIT_BAD_INPUT;
     }
+    /* One file serves run, sweep and reproduce; running its base config is
+     * allowed, but say so, since the user may have meant the grid. */
+    int n_points = resume ? 0 : ebm_sweep_block_points(f.positional[0], f.positional + 1,
+                                                       f.n_positional - 1);
+    if (n_points > 0)
+        fprintf(stderr, "note: %s has a sweep: block (%d point%s); `ebm run` runs the "
+                        "base config; use `ebm sweep %s` for the grid\n", f.positional[0],
+                n_points, n_points == 1 ? "" : "s", f.positional[0]);
     int progress = !f.quiet && isatty(STDERR_FILENO);
     ebm_run_opts opts = {.experiment = resume ? NULL : f.positional[0],
                          .overrides = f.positional + (resume ? 0 : 1),
@@ -322,6 +344,13 @@ static int cmd_run(int argc, char **argv) {
     if (progress) fprintf(stderr, "\n");
     int status = report_error("run", rc, &err, &diags);
     if (dir[0] && rc != EBM_ECONFIG) printf("%s/run.h5\n", dir);
+    if (rc == EBM_EIO) {
+        /* Once a flush has failed (disk full), HDF5 1.10 cannot close that
+         * file again and its own exit handler crashes trying: leave without
+         * running it. Everything ebm needed to write is written or reported. */
+        fflush(NULL);
+        _exit(status);
+    }
     ebm_diags_free(&diags);
     free(f.positional);
     return status;
@@ -335,36 +364,117 @@ static void self_exe(char *out, size_t size, const char *argv0) {
     else snprintf(out, size, "%s", argv0);
 }
 
+/* Lists the failed points of DIR/summary.csv with their logs. */
+static void list_failed_points(const char *dir) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    ebm_summary s;
+    ebm_error err;
+    if (ebm_summary_read_csv(path, &s, &err) != EBM_OK) return;
+    for (int p = 0; p < s.n_points; p++)
+        if (strcmp(s.status[p], "failed") == 0)
+            fprintf(stderr, "  failed: %s (see %s/%s/log.txt)\n", s.points[p], dir,
+                    s.points[p]);
+    ebm_summary_free(&s);
+}
+
 static int cmd_sweep(int argc, char **argv, const char *exe) {
+    /* --resume DIR and --fail-fast are sweep's own; parse_flags sees the rest. */
+    const char *resume = NULL;
+    int fail_fast = 0;
+    for (int i = 1; i < argc; i++) {
+        int skip = 0;
+        if (strcmp(argv[i], "--fail-fast") == 0) {
+            fail_fast = 1;
+            skip = 1;
+        } else if (strcmp(argv[i], "--resume") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "ebm sweep: --resume needs the sweep's directory\n");
+                return EXIT_BAD_INPUT;
+            }
+            resume = argv[i + 1];
+            skip = 2;
+        } else if (strncmp(argv[i], "--resume=", 9) == 0) {
+            resume = argv[i] + 9;
+            skip = 1;
+        }
+        if (skip) {
+            memmove(argv + i, argv + i + skip, (size_t)(argc - i - skip) * sizeof *argv);
+            argc -= skip;
+            i--;
+        }
+    }
     common_flags f;
-    if (parse_flags(argc, argv, &f, 1) || f.n_positional < 1) {
-        if (f.n_positional < 1)
-            fprintf(stderr, "usage: ebm sweep FILE [key=a,b,...] [-j N] [--out DIR]\n");
+    if (parse_flags(argc, argv, &f, 1) || (f.n_positional < 1 && !resume)) {
+        if (f.n_positional < 1 && !resume)
+            fprintf(stderr, "usage: ebm sweep FILE [key=a,b,...] [-j N] [--out DIR] "
+                            "[--fail-fast]\n"
+                            "       ebm sweep --resume DIR [-j N] [--fail-fast]\n");
         free(f.positional);
         return EXIT_BAD_INPUT;
     }
+    if (resume && (f.n_positional > 0 || f.out)) {
+        fprintf(stderr, "ebm sweep: --resume DIR continues the sweep in DIR with its own "
+                        "file and grid; give no file, overrides or --out with it\n");
+        free(f.positional);
+        return EXIT_BAD_INPUT;
+    }
+    ebm_error err;
+    ebm_error_clear(&err);
+    install_signal_handlers();
+    /* Under mpirun/srun: rank 0 runs the sweep, the other ranks its points. */
+    ebm_sweep_mpi *mpi = NULL;
+    ebm_mpi_role role;
+    int rank = 0, size = 1;
+    if (ebm_sweep_mpi_start(&mpi, &role, &rank, &size, &err) != EBM_OK) {
+        fprintf(stderr, "ebm sweep: %s\n", err.msg);
+        free(f.positional);
+        return 1;
+    }
+    if (role == EBM_MPI_WORKER) {
+        int rc = ebm_sweep_mpi_work(mpi, exe, f.jobs, &stop_requested, &err);
+        if (rc) fprintf(stderr, "ebm sweep (rank %d): %s\n", rank, err.msg);
+        ebm_sweep_mpi_end(mpi);
+        free(f.positional);
+        return rc ? 1 : 0;
+    }
+    if (role == EBM_MPI_ABSENT && rank != 0) {
+        fprintf(stderr, "ebm sweep (rank %d of %d): this ebm was built without MPI; "
+                        "rank 0 runs the whole sweep\n", rank, size);
+        free(f.positional);
+        return 0;
+    }
+    if (role == EBM_MPI_ABSENT)
+        fprintf(stderr, "ebm sweep: this ebm was built without MPI: rank 0 of %d runs "
+                        "every point itself, %d at a time\n", size, f.jobs);
     int progress = !f.quiet && isatty(STDERR_FILENO);
-    ebm_sweep_opts opts = {.experiment = f.positional[0],
-                           .args = f.positional + 1,
-                           .n_args = f.n_positional - 1,
+    ebm_sweep_opts opts = {.experiment = resume ? NULL : f.positional[0],
+                           .args = resume ? NULL : f.positional + 1,
+                           .n_args = resume ? 0 : f.n_positional - 1,
                            .out_dir = f.out,
                            .jobs = f.jobs,
                            .self_exe = exe,
                            .progress = progress ? draw_sweep_progress : NULL,
-                           .stop = &stop_requested};
-    ebm_error err;
-    ebm_error_clear(&err);
+                           .stop = &stop_requested,
+                           .resume_dir = resume,
+                           .fail_fast = fail_fast,
+                           .workers = ebm_sweep_mpi_workers(mpi)};
     char dir[4096] = "";
     int n_failed = 0;
-    install_signal_handlers();
     int rc = ebm_sweep(&opts, &n_failed, dir, sizeof dir, &err);
+    ebm_sweep_mpi_end(mpi);
     if (progress) fprintf(stderr, "\n");
     int status = report_error("sweep", rc, &err, NULL);
     if (dir[0] && rc != EBM_ECONFIG) {
         printf("%s/summary.csv\n", dir);
         if (n_failed) {
-            fprintf(stderr, "ebm sweep: %d point%s failed (see the log.txt in each point's "
-                            "directory)\n", n_failed, n_failed == 1 ? "" : "s");
+            fprintf(stderr, "ebm sweep: %d point%s failed%s:\n", n_failed,
+                    n_failed == 1 ? "" : "s",
+                    fail_fast ? "; stopped there (--fail-fast), the points not run "
+                                "are marked interrupted" : "");
+            list_failed_points(dir);
+            fprintf(stderr, "ebm sweep: `ebm sweep --resume %s` runs again the points "
+                            "that did not complete\n", dir);
             if (!status) status = 1;
         }
     }
@@ -502,6 +612,23 @@ static int cmd_reproduce(int argc, char **argv, const char *exe) {
     return failed ? 1 : 0;
 }
 
+/* ebm show DIR|FILE */
+static int cmd_show(int argc, char **argv) {
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: ebm show DIR_OR_FILE\n");
+        return EXIT_BAD_INPUT;
+    }
+    ebm_error err;
+    ebm_error_clear(&err);
+    ebm_show_info *info = malloc(sizeof *info);
+    if (!info) return 1;
+    int rc = ebm_show(argv[1], info, &err);
+    if (!rc) ebm_show_write(stdout, info);
+    ebm_show_free(info);
+    free(info);
+    return report_error("show", rc, &err, NULL);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
@@ -518,6 +645,7 @@ int main(int argc, char **argv) {
     if (strcmp(command, "plot") == 0) return cmd_plot(argc - 1, argv + 1);
     if (strcmp(command, "reproduce") == 0) return cmd_reproduce(argc - 1, argv + 1, exe);
     if (strcmp(command, "sample") == 0) return cmd_sample(argc - 1, argv + 1);
+    if (strcmp(command, "show") == 0) return cmd_show(argc - 1, argv + 1);
     if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
         printf("ebm %s\n", EBM_VERSION);
         return 0;

@@ -1,12 +1,19 @@
 /* runfile.c — writing the HDF5 run file (layout in runfile.h and DESIGN.md)
  * while a run goes on.
  *
- * SWMR mode is deliberately NOT used for now: datasets such as /samples/<step>
- * are created during the run, which SWMR forbids once writing has started.
- * Crash safety comes instead from ebm_runfile_flush (H5Fflush + fsync) at
- * every log point. The format is capped at 1.8 (libver bounds), whose
- * superblock has no "file open for writing" flag, so a file left by a killed
- * run opens without h5clear and holds everything up to the last flush.
+ * SWMR mode is deliberately NOT used: datasets such as /samples/<step> are
+ * created during the run, which SWMR forbids once writing has started.
+ * Crash safety comes instead from three things, measured with
+ * tests/cli/crash_kill.sh (numbers in the README):
+ *  - ebm_runfile_flush (H5Fflush + fsync) at every log point;
+ *  - metadata cache evictions off, so HDF5 writes metadata only in that
+ *    flush and never half a structure between log points (unbounded, the
+ *    cache would grow with the run: a flush reopens the file past
+ *    REOPEN_CACHE_BYTES, which empties it);
+ *  - the file is born as <path>.part and renamed to <path> after its first
+ *    flush, so run.h5 never exists half-created.
+ * The format is capped at 1.8 (libver bounds), whose superblock has no "file
+ * open for writing" flag, so a killed run's file opens without h5clear.
  *
  * HDF5 keeps an exclusive lock on the file while it is open here; our reader
  * opens with locking off so `ebm show/plot` work on a live run, while h5dump
@@ -33,6 +40,9 @@
 /* Elements per chunk of a metric series: 2 KiB of int64, small enough for
  * short runs, large enough that a long one is not mostly chunk index. */
 #define METRIC_CHUNK 256
+/* A flush reopens the file once held metadata passes this (about 100 000
+ * small datasets' worth). */
+#define REOPEN_CACHE_BYTES ((size_t)64 << 20)
 
 /* A metric series being appended to: its two datasets stay open so an append
  * is one extend and one write each. */
@@ -44,6 +54,11 @@ typedef struct open_series {
 
 struct ebm_runfile {
     hid_t file;
+    /* Set when a flush failed (full disk, I/O error). HDF5 1.10 cannot flush
+     * that file again ("slist already enabled?") and its H5Fclose then fails
+     * half-way and crashes the exit handler, so the file is never touched
+     * again: it keeps what its last complete flush wrote, status included. */
+    int broken;
     char *path;
     open_series *series;
     int n_series, cap_series;
@@ -104,30 +119,73 @@ static int write_config(hid_t file, const char *yaml) {
 }
 
 /* HDF5 reports a missing directory as a long stack; opening the path
- * ourselves first gives the user the plain errno text. */
-static int check_writable(const char *path, ebm_error *err) {
+ * ourselves first gives the user the plain errno text (naming the file the
+ * user asked for, not its .part). */
+static int check_writable(const char *path, const char *shown, ebm_error *err) {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
-        return ebm_fail(err, EBM_EIO, "%s: cannot create: %s", path, strerror(errno));
+        return ebm_fail(err, EBM_EIO, "%s: cannot create: %s", shown, strerror(errno));
     close(fd);
     return EBM_OK;
 }
 
-static hid_t create_file(const char *path) {
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
+/* Keeps dirty metadata in memory until the next flush. With evictions on,
+ * HDF5 writes metadata back whenever its cache fills, between log points,
+ * and a kill then leaves a half-updated structure: 5% of files killed at
+ * random were unreadable that way. */
+static int hold_metadata(hid_t file) {
+    H5AC_cache_config_t config;
+    config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Fget_mdc_config(file, &config) < 0) return -1;
+    config.evictions_enabled = 0;   /* HDF5 requires resizing off for this */
+    config.incr_mode = H5C_incr__off;
+    config.flash_incr_mode = H5C_flash_incr__off;
+    config.decr_mode = H5C_decr__off;
+    return H5Fset_mdc_config(file, &config) < 0 ? -1 : 0;
+}
+
+/* earliest..1.8: readable by h5py/h5dump of any 1.8+; strong close so
+ * H5Fclose also closes whatever an error path left open. */
+static hid_t run_fapl(void) {
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0 && (H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0 ||
+                      H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0)) {
+        hid_t held = ebm_h5_hold_error(1);
+        H5Pclose(fapl);
+        ebm_h5_release_error(held);
+        return -1;
+    }
+    return fapl;
+}
+
+/* Creates (create = 1) or opens for writing, with metadata held. */
+static hid_t open_file(const char *path, int create) {
+    hid_t fapl = run_fapl(), fcpl = create ? H5Pcreate(H5P_FILE_CREATE) : H5P_DEFAULT;
     hid_t file = -1;
-    /* earliest..1.8: readable by h5py/h5dump of any 1.8+; strong close so
-     * H5Fclose also closes whatever an error path left open. */
-    if (fapl >= 0 && fcpl >= 0 &&
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 &&
-        H5Pset_obj_track_times(fcpl, 0) >= 0)
-        file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fapl >= 0 && fcpl >= 0 && (!create || H5Pset_obj_track_times(fcpl, 0) >= 0))
+        file = create ? H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl)
+                      : H5Fopen(path, H5F_ACC_RDWR, fapl);
+    if (file >= 0 && hold_metadata(file) < 0) {
+        hid_t held = ebm_h5_hold_error(1);
+        H5Fclose(file);
+        ebm_h5_release_error(held);
+        file = -1;
+    }
     hid_t held = ebm_h5_hold_error(file < 0);
-    if (fcpl >= 0) H5Pclose(fcpl);
+    if (create && fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
     ebm_h5_release_error(held);
     return file;
+}
+
+/* The skeleton is flushed under <path>.part, then renamed: a run killed
+ * before that leaves no run.h5 rather than an unreadable one. */
+static int publish(ebm_runfile *rf, const char *part, ebm_error *err) {
+    int rc = ebm_runfile_flush(rf, err);
+    if (!rc && rename(part, rf->path) != 0)
+        rc = ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", part, rf->path,
+                      strerror(errno));
+    return rc;
 }
 
 ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
@@ -136,17 +194,24 @@ ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
         ebm_fail(err, EBM_EINVAL, "ebm_runfile_create: path and config are required");
         return NULL;
     }
-    if (check_writable(path, err)) return NULL;
+    char part[4200];
+    if (snprintf(part, sizeof part, "%s.part", path) >= (int)sizeof part) {
+        ebm_fail(err, EBM_EINVAL, "%s: path too long", path);
+        return NULL;
+    }
+    if (check_writable(part, path, err)) return NULL;
     ebm_h5_silence();
     ebm_runfile *rf = calloc(1, sizeof *rf);
     if (!rf || !(rf->path = strdup(path))) {
         free(rf);
+        unlink(part);
         ebm_fail(err, EBM_ENOMEM, "%s: out of memory", path);
         return NULL;
     }
-    rf->file = create_file(path);
+    rf->file = open_file(part, 1);
     if (rf->file < 0) {
         ebm_h5_fail(err, EBM_EIO, path, "cannot create HDF5 file");
+        unlink(part);
         free(rf->path);
         free(rf);
         return NULL;
@@ -167,20 +232,19 @@ ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
         failed = "root attribute finished";
     else if (write_config(rf->file, config_yaml) < 0)
         failed = "/config";
-    if (failed) {
-        ebm_h5_fail(err, EBM_EIO, path, "cannot write %s", failed);
-        ebm_runfile_close(rf, NULL);
-        return NULL;
-    }
     /* /metrics exists from the start so a reader of a run killed before its
      * first log point still sees the usual skeleton. */
-    hid_t metrics = ebm_h5_ensure_group(rf->file, "metrics");
-    if (metrics < 0) {
+    hid_t metrics = failed ? -1 : ebm_h5_ensure_group(rf->file, "metrics");
+    if (failed)
+        ebm_h5_fail(err, EBM_EIO, path, "cannot write %s", failed);
+    else if (metrics < 0)
         ebm_h5_fail(err, EBM_EIO, path, "cannot create /metrics");
+    if (metrics >= 0) H5Gclose(metrics);
+    if (failed || metrics < 0 || publish(rf, part, err)) {
         ebm_runfile_close(rf, NULL);
+        unlink(part);
         return NULL;
     }
-    H5Gclose(metrics);
     return rf;
 }
 
@@ -192,14 +256,7 @@ ebm_runfile *ebm_runfile_open(const char *path, ebm_error *err) {
         ebm_fail(err, EBM_ENOMEM, "%s: out of memory", path);
         return NULL;
     }
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    rf->file = -1;
-    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
-        rf->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-    hid_t held = ebm_h5_hold_error(rf->file < 0);
-    if (fapl >= 0) H5Pclose(fapl);
-    ebm_h5_release_error(held);
+    rf->file = open_file(path, 0);
     if (rf->file < 0) {
         ebm_h5_fail(err, EBM_EIO, path, "cannot open the run file for writing");
         free(rf->path);
@@ -499,15 +556,40 @@ int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err) {
     return EBM_OK;
 }
 
+/* Held metadata is all clean after a flush; closing and reopening the file
+ * is the public way to let go of it. Open series are reopened on next use. */
+static int reopen_if_large(ebm_runfile *rf, ebm_error *err) {
+    size_t max_size, min_clean, cur_size;
+    int n_entries;
+    if (H5Fget_mdc_size(rf->file, &max_size, &min_clean, &cur_size, &n_entries) < 0 ||
+        cur_size < REOPEN_CACHE_BYTES)
+        return EBM_OK;
+    for (int i = 0; i < rf->n_series; i++) close_series(&rf->series[i]);
+    rf->n_series = 0;
+    if (H5Fclose(rf->file) < 0) {
+        rf->file = -1;
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot close to reopen");
+    }
+    rf->file = open_file(rf->path, 0);
+    if (rf->file < 0) return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot reopen");
+    return EBM_OK;
+}
+
 int ebm_runfile_flush(ebm_runfile *rf, ebm_error *err) {
-    if (H5Fflush(rf->file, H5F_SCOPE_GLOBAL) < 0)
+    if (rf->file < 0) return ebm_fail(err, EBM_EIO, "%s: the file was lost in a failed reopen", rf->path);
+    if (rf->broken) return ebm_fail(err, EBM_EIO, "%s: not written since an earlier failed write", rf->path);
+    if (H5Fflush(rf->file, H5F_SCOPE_GLOBAL) < 0) {
+        rf->broken = 1;
         return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot flush");
+    }
     int *fd = NULL;
     if (H5Fget_vfd_handle(rf->file, H5P_DEFAULT, (void **)&fd) < 0 || !fd)
         return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot get the file descriptor to sync");
-    if (fsync(*fd) != 0)
+    if (fsync(*fd) != 0) {
+        rf->broken = 1;
         return ebm_fail(err, EBM_EIO, "%s: cannot sync: %s", rf->path, strerror(errno));
-    return EBM_OK;
+    }
+    return reopen_if_large(rf, err);
 }
 
 int ebm_runfile_close(ebm_runfile *rf, ebm_error *err) {
@@ -515,7 +597,8 @@ int ebm_runfile_close(ebm_runfile *rf, ebm_error *err) {
     int rc = ebm_runfile_flush(rf, err);
     for (int i = 0; i < rf->n_series; i++) close_series(&rf->series[i]);
     free(rf->series);
-    if (H5Fclose(rf->file) < 0 && !rc)
+    /* A file whose flush failed is left open (see `broken`). */
+    if (rf->file >= 0 && !rf->broken && H5Fclose(rf->file) < 0 && !rc)
         rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot close");
     free(rf->path);
     free(rf);

@@ -100,7 +100,23 @@ static int series_length(hid_t dset, hsize_t *n) {
     return ok ? 0 : -1;
 }
 
-static int read_series(hid_t metrics, const char *name, ebm_series *s,
+/* The first n elements of a 1-D dataset. */
+static int read_prefix(hid_t dset, hid_t mem_type, size_t n, void *out) {
+    hsize_t start = 0, count = n;
+    hid_t file_space = H5Dget_space(dset), mem_space = H5Screate_simple(1, &count, NULL);
+    int rc = file_space >= 0 && mem_space >= 0 &&
+                     H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, NULL, &count,
+                                         NULL) >= 0 &&
+                     H5Dread(dset, mem_type, mem_space, file_space, H5P_DEFAULT, out) >= 0
+                 ? 0 : -1;
+    if (mem_space >= 0) H5Sclose(mem_space);
+    if (file_space >= 0) H5Sclose(file_space);
+    return rc;
+}
+
+/* torn_ok: the file says "running" (never closed, perhaps killed), so the
+ * two datasets of a series may differ by the one point being flushed. */
+static int read_series(hid_t metrics, const char *name, ebm_series *s, int torn_ok,
                        const char *path, ebm_error *err) {
     char where[600];
     snprintf(where, sizeof where, "/metrics/%s", name);
@@ -120,9 +136,12 @@ static int read_series(hid_t metrics, const char *name, ebm_series *s,
         rc = ebm_fail(err, EBM_EDATA, "%s: %s/step is not 1-D", path, where);
     else if (series_length(value, &n_value) < 0)
         rc = ebm_fail(err, EBM_EDATA, "%s: %s/value is not 1-D", path, where);
-    else if (n_step != n_value)
+    else if (n_step != n_value && !(torn_ok && (n_step == n_value + 1 || n_value == n_step + 1)))
         rc = ebm_fail(err, EBM_EDATA, "%s: %s: step has %llu points but value has %llu",
                       path, where, (unsigned long long)n_step, (unsigned long long)n_value);
+    /* A run killed inside a flush may have extended one of the pair and not
+     * the other: its last point is not a completed log point. */
+    if (!rc && n_value < n_step) n_step = n_value;
 
     if (!rc) {
         s->n = (size_t)n_step;
@@ -130,8 +149,8 @@ static int read_series(hid_t metrics, const char *name, ebm_series *s,
         s->value = malloc((s->n ? s->n : 1) * sizeof *s->value);
         if (!s->step || !s->value)
             rc = ebm_fail(err, EBM_ENOMEM, "%s: out of memory", path);
-        else if (s->n && (H5Dread(step, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->step) < 0 ||
-                          H5Dread(value, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->value) < 0))
+        else if (s->n && (read_prefix(step, H5T_NATIVE_INT64, s->n, s->step) < 0 ||
+                          read_prefix(value, H5T_NATIVE_DOUBLE, s->n, s->value) < 0))
             rc = ebm_h5_fail(err, EBM_EDATA, path, "cannot read %s as numbers", where);
     }
     if (!rc) rc = ebm_h5_read_opt_attr(group, "estimator", &s->estimator, path, where, err);
@@ -157,7 +176,8 @@ static int read_metrics(hid_t file, ebm_runinfo *out, const char *path,
         rc = ebm_fail(err, EBM_ENOMEM, "%s: out of memory", path);
     for (int i = 0; i < n && !rc; i++) {
         out->n_metrics = i + 1;   /* so ebm_runinfo_free sees partial series */
-        rc = read_series(metrics, names[i], &out->metrics[i], path, err);
+        rc = read_series(metrics, names[i], &out->metrics[i],
+                         out->status && strcmp(out->status, "running") == 0, path, err);
     }
     if (names) free_names(names, n);
     H5Oclose(metrics);

@@ -150,8 +150,11 @@ static int load_config(sample_job *j, const ebm_sample_opts *opts, ebm_diags *di
     j->cfg = ebm_cfg_parse_string(j->info.config_yaml, strlen(j->info.config_yaml),
                                   name, err);
     if (!j->cfg) {
-        ebm_error_prefix(err, "sample");
-        return EBM_EDATA;
+        /* the parser's message already says where: "run.h5:/config:3:1: ..." */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return ebm_fail(err, EBM_EDATA, "%.1900s (the run's /config is not valid YAML)",
+                        why);
     }
     int index = 0;
     int rc = add_sampler(j, opts, diags, &index, err);
@@ -164,6 +167,26 @@ static int load_config(sample_job *j, const ebm_sample_opts *opts, ebm_diags *di
     const ebm_node *estimators = ebm_node_at(j->cfg, "log.estimators");
     j->sampler_cfg = ebm_node_child(estimators->values[index], "sampler");
     return EBM_OK;
+}
+
+/* --out a/b/s.h5 makes a/b, as `ebm run --out` makes its directory. */
+static int make_parent(const char *path, ebm_error *err) {
+    char dir[4300];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) return EBM_OK;
+    *slash = '\0';
+    return ebm_proc_is_dir(dir) ? EBM_OK : ebm_proc_mkdirs(dir, err);
+}
+
+/* "[784, 500]" */
+static const char *shape_text(const ebm_tensor *t, char *buf, size_t size) {
+    size_t used = (size_t)snprintf(buf, size, "[");
+    for (int k = 0; k < t->rank && k < 4 && used < size; k++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%zu", k ? ", " : "",
+                                 t->shape[k]);
+    if (used < size) snprintf(buf + used, size - used, "]");
+    return buf;
 }
 
 /* Fills the model's tensors from /model, each checked against the shape the
@@ -186,12 +209,13 @@ static int load_params(sample_job *j, ebm_error *err) {
             same = stored.shape[k] == params[i].shape[k];
         if (same)
             memcpy(params[i].data, stored.data, ebm_tensor_size(&stored) * sizeof(float));
-        else
-            ebm_fail(err, EBM_EDATA, "%s: /model/%s has %zu values in rank %d, but the "
-                     "model /config builds has %zu in rank %d (first dimension %zu "
-                     "vs %zu)", j->run_path, params[i].name, ebm_tensor_size(&stored),
-                     stored.rank, ebm_tensor_size(&params[i]), params[i].rank,
-                     stored.shape[0], params[i].shape[0]);
+        else {
+            char have[96], want[96];
+            ebm_fail(err, EBM_EDATA, "%s: /model/%s has shape %s, but the model /config "
+                     "builds needs %s", j->run_path, params[i].name,
+                     shape_text(&stored, have, sizeof have),
+                     shape_text(&params[i], want, sizeof want));
+        }
         free(stored.data);
         if (!same) return EBM_EDATA;
     }
@@ -333,7 +357,8 @@ int ebm_sample_from_run(const ebm_sample_opts *opts, char *out_path, size_t out_
     if (!rc) {
         if (opts->out) snprintf(out_path, out_size, "%s", opts->out);
         else snprintf(out_path, out_size, "%s/samples.h5", j.run_dir);
-        rc = draw_groups(&j, opts, clamp, out_path, groups, n_groups, err);
+        rc = make_parent(out_path, err);
+        if (!rc) rc = draw_groups(&j, opts, clamp, out_path, groups, n_groups, err);
     }
     job_free(&j);
     if (rc) {

@@ -98,6 +98,10 @@ static int is_integral(double v) {
 static int expand_range(const char *expr, const char *inner,
                         ebm_sweep_axis *axis, ebm_error *err) {
     ebm_sweep_axis parts = {0};
+    if (inner[strspn(inner, " \t")] == '\0')
+        return ebm_fail(err, EBM_ECONFIG,
+                        "sweep '%s': range takes (start, stop[, step]), got no "
+                        "arguments", expr);
     int rc = split_top_level(expr, inner, &parts, err);
     if (rc) {
         ebm_sweep_axis_free(&parts);
@@ -130,7 +134,7 @@ static int expand_range(const char *expr, const char *inner,
         double v = start + (double)i * step;
         if (step > 0 ? !(v < stop - slack) : !(v > stop + slack)) break;
         if (axis->n >= MAX_AXIS_VALUES)
-            return ebm_fail(err, EBM_ELIMIT,
+            return ebm_fail(err, EBM_ECONFIG,
                             "sweep '%s': more than %d values", expr,
                             MAX_AXIS_VALUES);
         if (v == 0) v = 0;   /* no "-0" */
@@ -143,6 +147,17 @@ static int expand_range(const char *expr, const char *inner,
     if (axis->n == 0)
         return ebm_fail(err, EBM_ECONFIG, "sweep '%s': the range is empty", expr);
     return EBM_OK;
+}
+
+/* The offset of the ')' that closes "range(" at the start of value, or 0
+ * when the parentheses never balance. */
+static size_t range_close(const char *value, size_t len) {
+    int depth = 0;
+    for (size_t i = 5; i < len; i++) {
+        if (value[i] == '(') depth++;
+        else if (value[i] == ')' && --depth == 0) return i;
+    }
+    return 0;
 }
 
 int ebm_sweep_parse_axis(const char *expr, ebm_sweep_axis *axis,
@@ -168,9 +183,18 @@ int ebm_sweep_parse_axis(const char *expr, ebm_sweep_axis *axis,
         goto fail;
     }
     if (strncmp(value, "range(", 6) == 0) {
-        if (value[len - 1] != ')') {
+        size_t close = range_close(value, len);
+        if (close == 0) {
             rc = ebm_fail(err, EBM_ECONFIG,
-                          "sweep '%s': range(...) is not closed", expr);
+                          "sweep '%s': unbalanced parenthesis: range( is not closed; "
+                          "range(start, stop[, step]) expected", expr);
+            goto fail;
+        }
+        if (close != len - 1) {
+            rc = ebm_fail(err, EBM_ECONFIG,
+                          "sweep '%s': text after range(...): '%.*s'; "
+                          "range(start, stop[, step]) expected", expr,
+                          (int)(len - close - 1), value + close + 1);
             goto fail;
         }
         char *inner = dup_range(value + 6, len - 7);
@@ -297,7 +321,51 @@ static int add_file_axes(ebm_sweep_grid *grid, const ebm_node *block,
     return EBM_OK;
 }
 
-static int add_arg(ebm_sweep_grid *grid, const char *arg, ebm_error *err) {
+static int add_arg_at(ebm_sweep_grid *grid, const char *arg, ebm_error *err);
+
+/* The key an argument sets ("a.b" of "a.b=1,2"), or NULL for +/~ and for
+ * text without '='; malloc'd. */
+static char *set_key(const char *arg) {
+    const char *eq = strchr(arg, '=');
+    if (!eq || arg[0] == '+' || arg[0] == '~') return NULL;
+    return dup_trimmed(arg, eq);
+}
+
+/* Two arguments that set one key leave the grid ambiguous (which one is the
+ * axis?), so the later one is refused with both positions. */
+static int check_repeated(char *const *args, int index, ebm_error *err) {
+    char *key = set_key(args[index]);
+    int rc = EBM_OK;
+    for (int j = 0; key && *key && j < index && !rc; j++) {
+        char *other = set_key(args[j]);
+        if (other && strcmp(other, key) == 0)
+            rc = ebm_fail(err, EBM_ECONFIG,
+                          "<override %d>:1:1: %s: set twice on the command line "
+                          "(also by <override %d>, '%s'); give one expression with "
+                          "every value", index + 1, key, j + 1, args[j]);
+        free(other);
+    }
+    free(key);
+    return rc;
+}
+
+/* Adds command-line argument number `index` (0-based); a bad sweep expression
+ * is reported at "<override N>:1:C", C the column where its values start. */
+static int add_arg(ebm_sweep_grid *grid, char *const *args, int index,
+                   ebm_error *err) {
+    const char *arg = args[index];
+    int rc = check_repeated(args, index, err);
+    if (rc) return rc;
+    rc = add_arg_at(grid, arg, err);
+    if (rc && rc != EBM_ENOMEM) {
+        const char *eq = strchr(arg, '=');
+        ebm_error_prefix(err, "<override %d>:1:%d", index + 1,
+                         eq ? (int)(eq - arg) + 2 : 1);
+    }
+    return rc;
+}
+
+static int add_arg_at(ebm_sweep_grid *grid, const char *arg, ebm_error *err) {
     const char *eq = strchr(arg, '=');
     int is_axis = 0;
     if (eq && ebm_is_sweep_value(eq + 1)) {
@@ -348,14 +416,22 @@ char *ebm_sweep_point_name(char *const *overrides, int n, int index) {
     return name;
 }
 
-static int make_points(ebm_sweep_grid *grid, ebm_error *err) {
-    long total = 1;
+/* The number of points of the grid's axes, or an error past the limit. */
+static int count_points(const ebm_sweep_grid *grid, long *total, ebm_error *err) {
+    *total = 1;
     for (int a = 0; a < grid->n_axes; a++) {
-        total *= grid->axes[a].n;
-        if (total > MAX_GRID_POINTS)
-            return ebm_fail(err, EBM_ELIMIT,
+        *total *= grid->axes[a].n;
+        if (*total > MAX_GRID_POINTS)
+            return ebm_fail(err, EBM_ECONFIG,
                             "the sweep has more than %d points", MAX_GRID_POINTS);
     }
+    return EBM_OK;
+}
+
+static int make_points(ebm_sweep_grid *grid, ebm_error *err) {
+    long total;
+    int rc = count_points(grid, &total, err);
+    if (rc) return rc;
     grid->points = calloc((size_t)total, sizeof *grid->points);
     if (!grid->points) return ebm_fail(err, EBM_ENOMEM, "out of memory");
     grid->n_points = (int)total;
@@ -395,11 +471,51 @@ static int make_points(ebm_sweep_grid *grid, ebm_error *err) {
     return EBM_OK;
 }
 
+int ebm_sweep_block_check(const ebm_node *sweep_block, int *n_points, ebm_error *err) {
+    ebm_sweep_grid grid;
+    long total = 0;
+    memset(&grid, 0, sizeof grid);
+    int rc = add_file_axes(&grid, sweep_block, err);
+    if (!rc && (rc = count_points(&grid, &total, err)) != EBM_OK)
+        ebm_error_prefix(err, "%s:%d:%d: sweep",
+                         sweep_block->mark.file ? sweep_block->mark.file : "?",
+                         sweep_block->mark.line, sweep_block->mark.column);
+    ebm_sweep_grid_free(&grid);
+    if (n_points) *n_points = rc ? 0 : (int)total;
+    return rc;
+}
+
+int ebm_sweep_block_points(const char *experiment, char *const *overrides,
+                           int n_overrides) {
+    ebm_diags diags = {0};
+    ebm_node *root = ebm_cfg_compose(experiment, NULL, 0, &diags);
+    ebm_diags_free(&diags);
+    const ebm_node *block = root ? ebm_node_child(root, "sweep") : NULL;
+    int n_points = 0, pinned = 0;
+    if (block && block->kind == EBM_NODE_MAP && block->n > 0 &&
+        ebm_sweep_block_check(block, &n_points, NULL) == EBM_OK) {
+        for (int i = 0; i < block->n; i++) {
+            int set = 0;
+            for (int j = 0; j < n_overrides && !set; j++) {
+                char *key = set_key(overrides[j]);
+                set = key && strcmp(key, block->keys[i]) == 0;
+                free(key);
+            }
+            pinned += set;
+        }
+        if (pinned == block->n) n_points = 0;
+    } else {
+        n_points = 0;
+    }
+    ebm_node_free(root);
+    return n_points;
+}
+
 int ebm_sweep_grid_build(const ebm_node *sweep_block, char *const *args,
                          int n_args, ebm_sweep_grid *grid, ebm_error *err) {
     memset(grid, 0, sizeof *grid);
     int rc = add_file_axes(grid, sweep_block, err);
-    for (int i = 0; !rc && i < n_args; i++) rc = add_arg(grid, args[i], err);
+    for (int i = 0; !rc && i < n_args; i++) rc = add_arg(grid, args, i, err);
     if (!rc) rc = make_points(grid, err);
     if (rc) ebm_sweep_grid_free(grid);
     return rc;

@@ -34,4 +34,17 @@ void ebm_sweep_grid_free(ebm_sweep_grid *grid);
  * malloc'd string. */
 char *ebm_sweep_point_name(char *const *overrides, int n, int index);
 
+/* Checks a `sweep:` block alone (each entry parses, the grid is not too
+ * large) without building its points; *n_points (may be NULL) gets the size
+ * of its grid. Errors carry the entry's file:line:column. */
+int ebm_sweep_block_check(const ebm_node *sweep_block, int *n_points, ebm_error *err);
+
+/* For `ebm run FILE overrides`: the number of points of FILE's `sweep:` block
+ * when the run leaves at least one of its keys at the base value (so the
+ * user may have meant `ebm sweep`); 0 when there is no block, it cannot be
+ * read, or the overrides set every key it sweeps (as a sweep's own points
+ * do). */
+int ebm_sweep_block_points(const char *experiment, char *const *overrides,
+                           int n_overrides);
+
 #endif

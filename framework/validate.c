@@ -14,6 +14,7 @@
 #include "model.h"
 #include "registry.h"
 #include "schema.h"
+#include "sweep_grid.h"
 
 typedef struct checker {
     ebm_node *root;
@@ -96,6 +97,48 @@ static int close_enough(const nearest *best, const char *word) {
     int len = (int)strlen(word);
     int limit = len / 3 > 2 ? len / 3 : 2;
     return best->name && best->distance <= limit;
+}
+
+/* 1 if one of a, b starts with the other and they share at least two
+ * characters: "lrate" for "lr", "hidden_units" for "hidden" are longer
+ * spellings of the same key, however far apart their edit distance. */
+static int same_stem(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    size_t shorter = la < lb ? la : lb;
+    return shorter >= 2 && strncmp(a, b, shorter) == 0;
+}
+
+/* The key of table (or common) nearest to an unknown key: the closest by edit
+ * distance among those a typo or a longer spelling explains, or NULL. */
+static const char *suggest_key(const char *key, const ebm_param *table,
+                               const ebm_param *common) {
+    nearest best = {0}, stem = {0};
+    const ebm_param *tables[2] = {table, common};
+    for (int t = 0; t < 2; t++)
+        for (const ebm_param *q = tables[t]; q && q->name; q++) {
+            consider(&best, key, q->name);
+            if (same_stem(key, q->name)) consider(&stem, key, q->name);
+        }
+    if (close_enough(&best, key)) return best.name;
+    return stem.name;
+}
+
+/* "a, b, c": the keys a table accepts, for a key too far from any of them to
+ * guess which was meant. */
+static void list_keys(const ebm_param *table, const ebm_param *common, int is_plugin,
+                      char *out, size_t size) {
+    size_t used = 0;
+    out[0] = '\0';
+    if (is_plugin) used = (size_t)snprintf(out, size, "type");
+    const ebm_param *tables[2] = {table, common};
+    for (int t = 0; t < 2; t++)
+        for (const ebm_param *q = tables[t]; q && q->name && used < size; q++) {
+            if (t == 1 && ebm_param_find(table, q->name)) continue;
+            int w = snprintf(out + used, size - used, "%s%s", used ? ", " : "", q->name);
+            if (w < 0) return;
+            used += (size_t)w;
+        }
+    if (used >= size && size > 4) memcpy(out + size - 4, "...", 4);
 }
 
 /* ------------------------------------------------------------ intervals */
@@ -350,14 +393,16 @@ static void check_table(checker *c, ebm_node *map, const ebm_param *table,
         if (is_plugin && strcmp(key, "type") == 0) continue;
         const ebm_param *p = lookup(table, common, key);
         if (!p) {
-            nearest best = {0};
-            for (const ebm_param *q = table; q && q->name; q++) consider(&best, key, q->name);
-            for (const ebm_param *q = common; q && q->name; q++) consider(&best, key, q->name);
-            if (close_enough(&best, key))
+            const char *guess = suggest_key(key, table, common);
+            char valid[400];
+            if (guess) {
                 problem(c, map->key_marks[i], key_path, "unknown key (did you mean '%s'?)",
-                        best.name);
-            else
-                problem(c, map->key_marks[i], key_path, "unknown key");
+                        guess);
+            } else {
+                list_keys(table, common, is_plugin, valid, sizeof valid);
+                problem(c, map->key_marks[i], key_path, "unknown key (valid here: %s)",
+                        valid[0] ? valid : "none");
+            }
             continue;
         }
         ebm_node *value = map->values[i];
@@ -433,6 +478,33 @@ static void check_combinations(checker *c) {
     }
 }
 
+/* The name becomes a directory, runs/<name>/, so it must be one: not empty,
+ * no '/', not "." or "..", no control characters. */
+static void check_name(checker *c) {
+    const ebm_node *name = ebm_node_child(c->root, "name");
+    if (!name || name->kind != EBM_NODE_SCALAR || ebm_node_is_null(name)) return;
+    const char *text = name->scalar, *why = NULL;
+    if (!*text) why = "is empty";
+    else if (strchr(text, '/')) why = "holds a '/'";
+    else if (strcmp(text, ".") == 0 || strcmp(text, "..") == 0) why = "is . or ..";
+    for (const char *p = text; !why && *p; p++)
+        if ((unsigned char)*p < ' ' || *p == 0x7f) why = "holds a control character";
+    if (why)
+        problem(c, name->mark, "name", "the name %s; it names the run directory "
+                "runs/<name>/, so use letters, digits, '-', '_' and '.'", why);
+}
+
+/* The schema takes `sweep:` as is (its keys are any key path); its
+ * expressions are checked here, so `ebm validate` refuses what `ebm sweep`
+ * would, at the same position. */
+static void check_sweep_block(checker *c) {
+    const ebm_node *block = ebm_node_child(c->root, "sweep");
+    if (!block || ebm_node_is_null(block)) return;
+    ebm_error err = {0};
+    if (ebm_sweep_block_check(block, NULL, &err) != EBM_OK)
+        ebm_diags_add(c->diags, "%s", err.msg);
+}
+
 int ebm_cfg_validate(ebm_node *root, ebm_diags *diags) {
     int before = diags->n;
     checker c = {root, diags};
@@ -443,6 +515,8 @@ int ebm_cfg_validate(ebm_node *root, ebm_diags *diags) {
         return diags->n - before;
     }
     check_table(&c, root, ebm_experiment_params, NULL, 0, "");
+    check_name(&c);
+    check_sweep_block(&c);
     if (diags->n == before) check_combinations(&c);
     return diags->n - before;
 }

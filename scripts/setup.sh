@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libyaml-dev libhdf5-dev hdf5-tools
-          libopenblas-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist)
+          libopenblas-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist
+          openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

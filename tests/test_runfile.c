@@ -526,10 +526,30 @@ TEST(not_a_run_file) {
     file = H5Fopen(unequal, H5F_ACC_RDWR, H5P_DEFAULT);
     ASSERT(file >= 0);
     raw_series(file, "/metrics/ok", 3, 3);
-    raw_series(file, "/metrics/short", 3, 2);
+    raw_series(file, "/metrics/torn", 3, 2);
+    H5Fclose(file);
+    /* One point apart in a file still "running": a kill inside a flush; the
+     * common prefix is read. */
+    ASSERT_OK(ebm_runfile_read(unequal, &info, &err));
+    ASSERT_EQ(ebm_runinfo_metric(&info, "torn")->n, 2);
+    ASSERT_EQ(ebm_runinfo_metric(&info, "ok")->n, 3);
+    ebm_runinfo_free(&info);
+    file = H5Fopen(unequal, H5F_ACC_RDWR, H5P_DEFAULT);
+    raw_series(file, "/metrics/short", 3, 1);
     H5Fclose(file);
     ASSERT_EQ(ebm_runfile_read(unequal, &info, &err), EBM_EDATA);
-    ASSERT_STR_CONTAINS(err.msg, "/metrics/short: step has 3 points but value has 2");
+    ASSERT_STR_CONTAINS(err.msg, "/metrics/short: step has 3 points but value has 1");
+    /* A file that was closed (any other status) must be whole. */
+    const char *closed = tmp_path("closed_torn.h5");
+    rf = ebm_runfile_create(closed, "", 0, &err);
+    ASSERT(rf);
+    ASSERT_OK(ebm_runfile_status(rf, "completed", &err));
+    ASSERT_OK(ebm_runfile_close(rf, &err));
+    file = H5Fopen(closed, H5F_ACC_RDWR, H5P_DEFAULT);
+    raw_series(file, "/metrics/torn", 3, 2);
+    H5Fclose(file);
+    ASSERT_EQ(ebm_runfile_read(closed, &info, &err), EBM_EDATA);
+    ASSERT_STR_CONTAINS(err.msg, "step has 3 points but value has 2");
 
     const char *no_value = tmp_path("no_value.h5");
     rf = ebm_runfile_create(no_value, "", 0, &err);

@@ -80,14 +80,20 @@ kill_at ebm-late "$EBMX" 330
 # Ctrl-C: the run stops between minibatches, checkpoints there, says
 # interrupted; resuming finishes it identically.
 REF="$WORK/rbm-ref.txt"
-"$EBM" run "$RBM" checkpoint.steps=0 --out "$WORK/int" --quiet >/dev/null 2>&1 &
+"$EBM" run "$RBM" checkpoint.steps=1000 --out "$WORK/int" --quiet >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 500); do [ -f "$WORK/int/checkpoint.h5" ] && break; sleep 0.02; done
-sleep 0.3
-kill -INT "$pid"; wait "$pid"; status=$?
+# Paused once its step-1000 checkpoint is there, it gets the SIGINT and goes on.
+for _ in $(seq 20000); do
+  kill -STOP "$pid" 2>/dev/null || break
+  [ "$(checkpoint_step "$WORK/int")" -ge 1000 ] && break
+  kill -CONT "$pid"
+  sleep 0.01
+done
+kill -INT "$pid"; kill -CONT "$pid"; wait "$pid"; status=$?
 [ "$status" -eq 130 ] && pass "Ctrl-C: exit status 130" || fail "Ctrl-C: exit status $status"
 step=$(checkpoint_step "$WORK/int")
-[ "$step" -gt 0 ] && pass "Ctrl-C wrote a checkpoint at step $step" || fail "Ctrl-C: no checkpoint past set-up"
+[ "$step" -gt 1000 ] && [ "$step" -lt 2000 ] && pass "Ctrl-C wrote a checkpoint where it stopped (step $step)" ||
+  fail "Ctrl-C: the checkpoint is at step $step, not where the run stopped"
 "$EBM" run --resume "$WORK/int" --quiet >/dev/null 2>"$WORK/err" || fail "resume after Ctrl-C"
 dump "$WORK/int/run.h5" >"$WORK/int.txt"
 cmp -s "$WORK/int.txt" "$REF" && pass "Ctrl-C, resumed: identical" || fail "Ctrl-C, resumed: differs"

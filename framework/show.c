@@ -1,0 +1,185 @@
+/* show.c — `ebm show`: reads a run's file and its checkpoint and says where
+ * the run stands, including a run killed mid-way (status still "running"
+ * but no process holding the file). */
+#include "show.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* DIR or DIR/run.h5 → the file and its directory. */
+static int locate(const char *target, ebm_show_info *out, ebm_error *err) {
+    struct stat st;
+    if (!target || !*target) return ebm_fail(err, EBM_EINVAL, "show: give a run directory or run.h5");
+    if (stat(target, &st) != 0)
+        return ebm_fail(err, EBM_EINVAL, "%s: no such file or directory", target);
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(out->dir, sizeof out->dir, "%s", target);
+        snprintf(out->run_path, sizeof out->run_path, "%s/run.h5", target);
+        if (stat(out->run_path, &st) != 0) {
+            char part[4500];
+            snprintf(part, sizeof part, "%s.part", out->run_path);
+            if (stat(part, &st) == 0)
+                return ebm_fail(err, EBM_EDATA, "%s: no run.h5, only run.h5.part: the run "
+                                "stopped before its first log point was written", target);
+            return ebm_fail(err, EBM_EINVAL, "%s: a directory without run.h5, so not a "
+                            "run directory", target);
+        }
+        return EBM_OK;
+    }
+    snprintf(out->run_path, sizeof out->run_path, "%s", target);
+    const char *slash = strrchr(target, '/');
+    if (!slash) snprintf(out->dir, sizeof out->dir, ".");
+    else snprintf(out->dir, sizeof out->dir, "%.*s", (int)(slash - target + (slash == target)),
+                  target);
+    return EBM_OK;
+}
+
+/* HDF5 holds an exclusive flock on a file open for writing (on Linux), which
+ * the kernel drops when the process dies: a free lock on a "running" run
+ * means it was killed, unless the writer ran with HDF5_USE_FILE_LOCKING off. */
+static ebm_show_writer probe_writer(const char *path) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return EBM_WRITER_UNKNOWN;
+    ebm_show_writer writer = EBM_WRITER_UNKNOWN;
+    if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+        writer = EBM_WRITER_NONE;
+        flock(fd, LOCK_UN);
+    } else if (errno == EWOULDBLOCK) {
+        writer = EBM_WRITER_ACTIVE;
+    }
+    close(fd);
+    return writer;
+}
+
+/* The top-level `name:` of the resolved config. */
+static void config_name(const char *yaml, char *out, size_t size) {
+    out[0] = '\0';
+    for (const char *line = yaml; line && *line;) {
+        if (strncmp(line, "name:", 5) == 0) {
+            const char *v = line + 5;
+            while (*v == ' ' || *v == '"' || *v == '\'') v++;
+            size_t len = strcspn(v, "\"'\n");
+            snprintf(out, size, "%.*s", (int)len, v);
+            return;
+        }
+        line = strchr(line, '\n');
+        if (line) line++;
+    }
+}
+
+static void find_last_step(ebm_show_info *out) {
+    for (int i = 0; i < out->run.n_metrics; i++) {
+        const ebm_series *s = &out->run.metrics[i];
+        if (s->n == 0 || (s->axis[0] && strcmp(s->axis, "step") != 0)) continue;
+        for (size_t k = 0; k < s->n; k++)
+            if (!out->has_last_step || s->step[k] > out->last_step) {
+                out->last_step = s->step[k];
+                out->has_last_step = 1;
+            }
+    }
+}
+
+int ebm_show(const char *target, ebm_show_info *out, ebm_error *err) {
+    memset(out, 0, sizeof *out);
+    int rc = locate(target, out, err);
+    if (rc) return rc;
+
+    char checkpoint[4400];
+    ebm_checkpoint_path(out->dir, checkpoint, sizeof checkpoint);
+    ebm_error cp_err;
+    ebm_error_clear(&cp_err);
+    out->has_checkpoint = ebm_checkpoint_peek(checkpoint, &out->checkpoint, &cp_err) == EBM_OK;
+    if (!out->has_checkpoint)
+        snprintf(out->checkpoint_error, sizeof out->checkpoint_error, "%s", cp_err.msg);
+
+    out->writer = probe_writer(out->run_path);
+    rc = ebm_runfile_read(out->run_path, &out->run, err);
+    if (rc && out->has_checkpoint && err) {
+        /* A run file damaged by a crash: the checkpoint is a copy of it as it
+         * stood at the checkpoint, so that much can still be shown. */
+        ebm_error again;
+        ebm_error_clear(&again);
+        if (ebm_runfile_read(checkpoint, &out->run, &again) == EBM_OK) {
+            snprintf(out->run_error, sizeof out->run_error, "%s", err->msg);
+            snprintf(out->run_path, sizeof out->run_path, "%s", checkpoint);
+            out->from_checkpoint = 1;
+            ebm_error_clear(err);
+            rc = EBM_OK;
+        }
+    }
+    if (rc) return rc;
+    config_name(out->run.config_yaml, out->name, sizeof out->name);
+    find_last_step(out);
+    return EBM_OK;
+}
+
+void ebm_show_free(ebm_show_info *info) {
+    if (info) ebm_runinfo_free(&info->run);
+}
+
+static const char *status_text(const ebm_show_info *info) {
+    if (strcmp(info->run.status, "running") != 0) return info->run.status;
+    switch (info->writer) {
+    case EBM_WRITER_ACTIVE: return "running (a process has the file open)";
+    case EBM_WRITER_NONE: return "running (or killed: no process has it open)";
+    default: return "running";
+    }
+}
+
+/* Whether `ebm run --resume` is worth suggesting: anything but a completed
+ * run or a live one. */
+static int resumable(const ebm_show_info *info) {
+    return info->has_checkpoint && strcmp(info->run.status, "completed") != 0 &&
+           !(strcmp(info->run.status, "running") == 0 && info->writer == EBM_WRITER_ACTIVE);
+}
+
+void ebm_show_write(FILE *to, const ebm_show_info *info) {
+    const ebm_runinfo *run = &info->run;
+    fprintf(to, "path:        %s\n", info->run_path);
+    if (info->from_checkpoint)
+        fprintf(to, "note:        run.h5 is unreadable (%s); shown as of the checkpoint\n",
+                info->run_error);
+    fprintf(to, "experiment:  %s\n", info->name[0] ? info->name : "(unnamed)");
+    fprintf(to, "status:      %s\n", status_text(info));
+    fprintf(to, "started:     %s\n", run->started[0] ? run->started : "-");
+    fprintf(to, "finished:    %s\n", run->finished[0] ? run->finished : "-");
+    fprintf(to, "seed:        %" PRIu64 "\n", run->seed);
+    if (info->has_last_step) fprintf(to, "last step:   %" PRId64 "\n", info->last_step);
+    else fprintf(to, "last step:   - (nothing logged yet)\n");
+    if (run->model_type[0]) fprintf(to, "model:       %s (saved)\n", run->model_type);
+
+    if (info->has_checkpoint) {
+        const ebm_checkpoint_pos *p = &info->checkpoint.pos;
+        fprintf(to, "checkpoint:  epoch %" PRId64 ", batch %" PRId64 ", step %" PRId64
+                    ", written %s\n", p->epoch, p->batch, p->step, info->checkpoint.written);
+    } else {
+        fprintf(to, "checkpoint:  none (%s)\n", info->checkpoint_error);
+    }
+    if (resumable(info))
+        fprintf(to, "resume:      yes: ebm run --resume %s\n", info->dir);
+    else if (info->has_checkpoint)
+        fprintf(to, "resume:      not needed (%s)\n",
+                strcmp(run->status, "completed") == 0 ? "completed" : "still running");
+    else
+        fprintf(to, "resume:      no (no checkpoint)\n");
+
+    fprintf(to, "metrics:     %d\n", run->n_metrics);
+    for (int i = 0; i < run->n_metrics; i++) {
+        const ebm_series *s = &run->metrics[i];
+        if (s->n == 0) {
+            fprintf(to, "  %-32s (no points)\n", s->name);
+        } else if (s->axis[0] && strcmp(s->axis, "step") != 0) {
+            fprintf(to, "  %-32s %.9g at %s %" PRId64 " (a trace of %zu points)\n", s->name,
+                    s->value[s->n - 1], s->axis, s->step[s->n - 1], s->n);
+        } else {
+            fprintf(to, "  %-32s %.9g at step %" PRId64 "\n", s->name, s->value[s->n - 1],
+                    s->step[s->n - 1]);
+        }
+    }
+}
