@@ -141,6 +141,30 @@ TEST(writes_through_to_run_file) {
     unlink(path);
 }
 
+/* NaN anywhere, and an infinity except at an interval's end, is what the
+ * runner stops on; the first one is kept until cleared. */
+TEST(divergence_is_the_first_non_finite_metric) {
+    ebm_log *log = ebm_log_new(NULL);
+    ebm_error err;
+    double value = 0;
+    ebm_log_begin(log, 3, "ais", "ais", "test");
+    ASSERT_OK(ebm_log_metric(log, "loglik", -80.0, &err));
+    ASSERT_OK(ebm_log_metric(log, "loglik_lo", -INFINITY, &err));
+    ASSERT_OK(ebm_log_metric(log, "log_z_hi", INFINITY, &err));
+    ASSERT(ebm_log_divergence(log, &value) == NULL);
+    ASSERT_OK(ebm_log_metric(log, "ess", NAN, &err));
+    ASSERT_OK(ebm_log_metric(log, "log_z", INFINITY, &err));
+    const char *name = ebm_log_divergence(log, &value);
+    ASSERT(name && strcmp(name, "ais_ess") == 0);
+    ASSERT(isnan(value));
+    ebm_log_clear_divergence(log);
+    ASSERT(ebm_log_divergence(log, &value) == NULL);
+    ASSERT_OK(ebm_log_metric(log, "log_z", -INFINITY, &err));
+    name = ebm_log_divergence(log, &value);
+    ASSERT(name && strcmp(name, "ais_log_z") == 0 && value < 0);
+    ebm_log_free(log);
+}
+
 int main(void) {
     snprintf(tmp_dir, sizeof tmp_dir, "/tmp/ebm-test-log-XXXXXX");
     if (!mkdtemp(tmp_dir)) {
@@ -150,6 +174,7 @@ int main(void) {
     RUN(names_and_latest_values_in_memory);
     RUN(many_metrics_grow);
     RUN(writes_through_to_run_file);
+    RUN(divergence_is_the_first_non_finite_metric);
     rmdir(tmp_dir);
     TEST_MAIN_END();
 }
