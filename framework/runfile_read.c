@@ -44,7 +44,11 @@ static int open_for_read(const char *path, hid_t *file, ebm_error *err) {
     hid_t held = ebm_h5_hold_error(*file < 0);
     if (fapl >= 0) H5Pclose(fapl);
     ebm_h5_release_error(held);
-    if (*file < 0) return ebm_h5_fail(err, EBM_EIO, path, "cannot open HDF5 file");
+    /* The signature was there, so what HDF5 cannot open is a damaged
+     * (e.g. truncated) file: bad input, not an I/O failure. */
+    if (*file < 0)
+        return ebm_h5_fail(err, EBM_EDATA, path, "cannot open HDF5 file (damaged or "
+                           "truncated?)");
     return EBM_OK;
 }
 

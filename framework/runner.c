@@ -452,10 +452,8 @@ static int load_config(run *r, ebm_diags *diags, ebm_error *err) {
                             "config.yaml)", opts->out_dir);
         experiment = path;
     }
-    r->cfg = ebm_cfg_compose(experiment, opts->resume ? NULL : opts->overrides,
-                             opts->resume ? 0 : opts->n_overrides, diags);
-    if (!r->cfg || ebm_cfg_validate(r->cfg, diags) != 0)
-        return ebm_fail(err, EBM_ECONFIG, "%s: invalid configuration", experiment);
+    /* A sweep first: validating it as one value would only say it is not
+     * an integer. */
     for (int i = 0; !opts->resume && i < opts->n_overrides; i++)
         if (strchr(opts->overrides[i], '=') &&
             ebm_is_sweep_value(strchr(opts->overrides[i], '=') + 1)) {
@@ -463,6 +461,10 @@ static int load_config(run *r, ebm_diags *diags, ebm_error *err) {
                           i + 1, opts->overrides[i]);
             return ebm_fail(err, EBM_ECONFIG, "sweep expression given to run");
         }
+    r->cfg = ebm_cfg_compose(experiment, opts->resume ? NULL : opts->overrides,
+                             opts->resume ? 0 : opts->n_overrides, diags);
+    if (!r->cfg || ebm_cfg_validate(r->cfg, diags) != 0)
+        return ebm_fail(err, EBM_ECONFIG, "%s: invalid configuration", experiment);
     return EBM_OK;
 }
 

@@ -29,14 +29,20 @@ static char *dup_trimmed(const char *start, const char *end) {
     return dup_range(start, (size_t)(end - start));
 }
 
+/* The array doubles whenever n reaches a power of two (the axis has no
+ * capacity field), so a long range costs no quadratic copying. */
 static int push_value(ebm_sweep_axis *axis, char *value) {
     if (!value) return -1;
-    char **grown = realloc(axis->values, (size_t)(axis->n + 1) * sizeof *grown);
-    if (!grown) {
-        free(value);
-        return -1;
+    int n = axis->n;
+    if (n == 0 || (n & (n - 1)) == 0) {
+        size_t cap = n ? 2 * (size_t)n : 1;
+        char **grown = realloc(axis->values, cap * sizeof *grown);
+        if (!grown) {
+            free(value);
+            return -1;
+        }
+        axis->values = grown;
     }
-    axis->values = grown;
     axis->values[axis->n++] = value;
     return 0;
 }
@@ -130,6 +136,10 @@ static int expand_range(const char *expr, const char *inner,
         return ebm_fail(err, EBM_ECONFIG, "sweep '%s': range step is zero", expr);
     int integral = is_integral(start) && is_integral(stop) && is_integral(step);
     double slack = 1e-9 * fabs(step);
+    /* refused before expanding, so range(0,1e9) costs nothing */
+    if ((stop - start) / step > MAX_AXIS_VALUES + 1.0)
+        return ebm_fail(err, EBM_ECONFIG, "sweep '%s': more than %d values", expr,
+                        MAX_AXIS_VALUES);
     for (long i = 0;; i++) {
         double v = start + (double)i * step;
         if (step > 0 ? !(v < stop - slack) : !(v > stop + slack)) break;

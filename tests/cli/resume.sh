@@ -53,34 +53,39 @@ kill_at() {
 
 RBM="$SRC/tests/fixtures/resume-rbm.yaml"
 EBMX="$SRC/tests/fixtures/resume-ebm.yaml"
+# Under sanitizers every run is several times slower: shorter runs, the same
+# kill moments relative to their length.
+RBM_EPOCHS=1000 EBM_EPOCHS=60
+sanitized && RBM_EPOCHS=400 EBM_EPOCHS=30
+RBM_STEPS=$((RBM_EPOCHS * 4)) EBM_STEPS=$((EBM_EPOCHS * 8))
 
-"$EBM" run "$RBM" --out "$WORK/rbm-ref" --quiet >/dev/null || fail "reference RBM run"
+"$EBM" run "$RBM" train.epochs=$RBM_EPOCHS --out "$WORK/rbm-ref" --quiet >/dev/null || fail "reference RBM run"
 dump "$WORK/rbm-ref/run.h5" >"$WORK/rbm-ref.txt"
 expect_in "$WORK/rbm-ref.txt" 'DATASET "W"' "the reference run file holds the weights"
 REF="$WORK/rbm-ref.txt"
-# 4000 steps in all; checkpoints every 97.
-kill_at rbm-early "$RBM" 0
-kill_at rbm-mid "$RBM" 1200
-kill_at rbm-late "$RBM" 2600
+# Checkpoints every 97 steps.
+kill_at rbm-early "$RBM" 0 train.epochs=$RBM_EPOCHS
+kill_at rbm-mid "$RBM" $((RBM_STEPS * 3 / 10)) train.epochs=$RBM_EPOCHS
+kill_at rbm-late "$RBM" $((RBM_STEPS * 65 / 100)) train.epochs=$RBM_EPOCHS
 
-PT=(train.sampler.type=pt train.sampler.temperatures=4 train.epochs=400)
+PT=(train.sampler.type=pt train.sampler.temperatures=4 train.epochs=$((RBM_EPOCHS * 2 / 5)))
 "$EBM" run "$RBM" "${PT[@]}" --out "$WORK/pt-ref" --quiet >/dev/null || fail "reference PT run"
 dump "$WORK/pt-ref/run.h5" >"$WORK/pt-ref.txt"
 REF="$WORK/pt-ref.txt"
-kill_at pt-mid "$RBM" 700 "${PT[@]}"
+kill_at pt-mid "$RBM" $((RBM_STEPS * 7 / 40)) "${PT[@]}"
 
-"$EBM" run "$EBMX" --out "$WORK/ebm-ref" --quiet >/dev/null || fail "reference energy run"
+"$EBM" run "$EBMX" train.epochs=$EBM_EPOCHS --out "$WORK/ebm-ref" --quiet >/dev/null || fail "reference energy run"
 dump "$WORK/ebm-ref/run.h5" >"$WORK/ebm-ref.txt"
 REF="$WORK/ebm-ref.txt"
-# 480 steps in all; checkpoints every 9.
-kill_at ebm-early "$EBMX" 0
-kill_at ebm-mid "$EBMX" 150
-kill_at ebm-late "$EBMX" 330
+# Checkpoints every 9 steps.
+kill_at ebm-early "$EBMX" 0 train.epochs=$EBM_EPOCHS
+kill_at ebm-mid "$EBMX" $((EBM_STEPS * 3 / 10)) train.epochs=$EBM_EPOCHS
+kill_at ebm-late "$EBMX" $((EBM_STEPS * 7 / 10)) train.epochs=$EBM_EPOCHS
 
 # Ctrl-C: the run stops between minibatches, checkpoints there, says
 # interrupted; resuming finishes it identically.
 REF="$WORK/rbm-ref.txt"
-"$EBM" run "$RBM" checkpoint.steps=1000 --out "$WORK/int" --quiet >/dev/null 2>&1 &
+"$EBM" run "$RBM" train.epochs=$RBM_EPOCHS checkpoint.steps=1000 --out "$WORK/int" --quiet >/dev/null 2>&1 &
 pid=$!
 # Paused once its step-1000 checkpoint is there, it gets the SIGINT and goes on.
 for _ in $(seq 20000); do
