@@ -207,6 +207,7 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
         const ebm_node *est_cfg = list->values[i];
         int own_every = (int)ebm_cfg_int(est_cfg, "every.epochs", every);
         if (!is_log_point(epoch, r->epochs, own_every)) continue;
+        if (epoch == 0 && r->epochs > 0 && !ebm_cfg_bool(r->cfg, "log.at_start", 1)) continue;
         evaluated++;
         const char *type = ebm_cfg_str(est_cfg, "type", "");
         const ebm_estimator_ops *ops = (const ebm_estimator_ops *)ebm_registry_find(
