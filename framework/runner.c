@@ -131,15 +131,17 @@ int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset 
     return EBM_OK;
 }
 
-static void report(const run *r, int epoch, const char *phase) {
-    if (!r->opts->progress) return;
+static double seconds_since(const struct timespec *t) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
+}
+
+static void report(const run *r, int epoch, const char *phase) {
+    if (!r->opts->progress) return;
     ebm_progress_event ev = {
         .name = ebm_cfg_str(r->cfg, "name", "run"), .epoch = epoch,
-        .epochs = r->epochs, .phase = phase,
-        .elapsed_s = (double)(now.tv_sec - r->started.tv_sec) +
-                     1e-9 * (double)(now.tv_nsec - r->started.tv_nsec)};
+        .epochs = r->epochs, .phase = phase, .elapsed_s = seconds_since(&r->started)};
     int n = r->log ? ebm_log_count(r->log) : 0;
     if (n > 0) {
         ev.metric = ebm_log_name(r->log, n - 1);
@@ -275,12 +277,6 @@ static int alloc_grads(run *r, ebm_error *err) {
 }
 
 /* ---- checkpoints (checkpoint.h) ---- */
-
-static double seconds_since(const struct timespec *t) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
-}
 
 /* Everything that changes during training besides the parameters. */
 static int collect_state(run *r, ebm_error *err) {
