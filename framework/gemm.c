@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <omp.h>
 #include <pthread.h>
+#include <stdlib.h>
 
 /* Wide enough that the repacking of op(A) for every block costs little
  * against the block's arithmetic, narrow enough that 784 or 500 columns give
@@ -55,4 +56,13 @@ void ebm_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
                         (int)lda, b, (int)ldb, beta, c + start * ldc, (int)ldc);
         }
     }
+}
+
+float *ebm_scratch_grow(float **buf, size_t *size, size_t floats) {
+    if (floats <= *size) return *buf;
+    float *grown = realloc(*buf, floats * sizeof *grown);
+    if (!grown) return NULL;
+    *buf = grown;
+    *size = floats;
+    return grown;
 }

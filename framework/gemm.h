@@ -24,4 +24,9 @@ void ebm_threads_set(int n);
 /* The number in use. */
 int ebm_threads(void);
 
+/* A float buffer that block operations reuse between calls (the layer
+ * inputs of a minibatch): at least `floats` floats of *buf, grown when
+ * *size is short, or NULL when out of memory (*buf is then unchanged). */
+float *ebm_scratch_grow(float **buf, size_t *size, size_t floats);
+
 #endif

@@ -68,12 +68,7 @@ void ebm_dbm_free(ebm_dbm *m) {
 }
 
 float *ebm_dbm_scratch(ebm_dbm *m, size_t floats) {
-    if (floats <= m->scratch_size) return m->scratch;
-    float *grown = realloc(m->scratch, floats * sizeof *grown);
-    if (!grown) return NULL;
-    m->scratch = grown;
-    m->scratch_size = floats;
-    return grown;
+    return ebm_scratch_grow(&m->scratch, &m->scratch_size, floats);
 }
 
 double ebm_dbm_energy(const ebm_dbm *m, const float *state) {

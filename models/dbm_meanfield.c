@@ -160,13 +160,8 @@ int ebm_dbm_positive_grad(void *model, const float *states, size_t n, double sca
                           ebm_tensor *grads, ebm_error *err) {
     ebm_dbm *m = model;
     if (n == 0) return EBM_OK;
-    size_t floats = n * m->units;
-    if (floats > m->means_size) {
-        float *grown = realloc(m->means, floats * sizeof *grown);
-        if (!grown) return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field means for %zu rows", n);
-        m->means = grown;
-        m->means_size = floats;
-    }
+    if (!ebm_scratch_grow(&m->means, &m->means_size, n * m->units))
+        return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field means for %zu rows", n);
     int rc = ebm_dbm_infer(m, states, n, &m->mean_field, m->means, NULL, NULL, err);
     if (!rc) ebm_dbm_energy_grad(m, m->means, n, scale, grads);
     return rc;

@@ -44,12 +44,7 @@ void ebm_rbm_free(ebm_rbm *m) {
 }
 
 float *ebm_rbm_scratch(ebm_rbm *m, size_t floats) {
-    if (floats <= m->scratch_size) return m->scratch;
-    float *grown = realloc(m->scratch, floats * sizeof *grown);
-    if (!grown) return NULL;
-    m->scratch = grown;
-    m->scratch_size = floats;
-    return grown;
+    return ebm_scratch_grow(&m->scratch, &m->scratch_size, floats);
 }
 
 /* out rows ← bias, then out += scale · x · op(W): the bias row copied first so
