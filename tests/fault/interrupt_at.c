@@ -1,0 +1,59 @@
+/* interrupt_at.c — an LD_PRELOAD library for tests/cli/resume.sh: delivers a
+ * Ctrl-C (SIGINT to the process itself) at a moment fixed by what the run has
+ * done, not by the clock, so the test does not depend on how busy the
+ * machine is. The moment: the first fsync of the run file (a path ending in
+ * "/run.h5") after the EBM_INTERRUPT_AFTER_CHECKPOINTS-th checkpoint has been
+ * renamed into place. That is a log point strictly after that checkpoint, so
+ * the checkpoint written on Ctrl-C lies past every regular one before it.
+ * Test-only; never linked into ebm. Process-wide state by necessity: it stands
+ * in for the user at the keyboard. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int checkpoints_seen;
+static int fired;
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int wanted_checkpoints(void) {
+    const char *v = getenv("EBM_INTERRUPT_AFTER_CHECKPOINTS");
+    return v ? atoi(v) : -1;
+}
+
+int rename(const char *from, const char *to) {
+    static int (*real_rename)(const char *, const char *);
+    if (!real_rename) real_rename = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+    int rc = real_rename(from, to);
+    if (rc == 0 && ends_with(to, "/checkpoint.h5")) checkpoints_seen++;
+    return rc;
+}
+
+/* The name the descriptor has now (the run file is born as run.h5.part). */
+static int names_run_file(int fd) {
+    char link[64], target[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0) return 0;
+    target[n] = '\0';
+    return ends_with(target, "/run.h5");
+}
+
+int fsync(int fd) {
+    static int (*real_fsync)(int);
+    if (!real_fsync) real_fsync = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+    int rc = real_fsync(fd);
+    int want = wanted_checkpoints();
+    if (!fired && want >= 0 && checkpoints_seen >= want && names_run_file(fd)) {
+        fired = 1;
+        raise(SIGINT);
+    }
+    return rc;
+}
