@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "plugins.h"
 
 typedef struct boltzmann {
     size_t n;            /* all units: n_data + n_hidden */

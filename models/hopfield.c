@@ -9,6 +9,7 @@
 
 #include "linalg.h"
 #include "model.h"
+#include "plugins.h"
 
 typedef enum {
     RULE_HEBBIAN,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "plugins.h"
 
 #define MAX_SK_SPINS 20000            /* J is N × N floats */
 #define MAX_GRID_SIDE 16384

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "plugins.h"
 
 #define MAX_LEVELS 10000000
 

@@ -3,6 +3,7 @@
  * 2008). Both advance their chains by k Gibbs sweeps of the shared kernel:
  * whole layers at once for layered models, single sites otherwise. */
 #include "common.h"
+#include "plugins.h"
 
 static const ebm_param cd_params[] = {
     {.name = "k", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",

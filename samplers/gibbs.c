@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "common.h"
+#include "plugins.h"
 
 static const ebm_param gibbs_params[] = {EBM_SMP_COMMON_PARAMS, EBM_PARAM_END};
 

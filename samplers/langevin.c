@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "continuous.h"
+#include "plugins.h"
 
 static const ebm_param langevin_params[] = {
     EBM_SMP_CONTINUOUS_PARAMS,

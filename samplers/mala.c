@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "continuous.h"
+#include "plugins.h"
 
 static const ebm_param mala_params[] = {
     EBM_SMP_CONTINUOUS_PARAMS,

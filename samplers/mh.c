@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "continuous.h"
+#include "plugins.h"
 
 static const ebm_param mh_params[] = {
     EBM_SMP_COMMON_PARAMS,

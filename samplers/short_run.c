@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "common.h"
+#include "catalog.h"
 #include "replay.h"
+#include "plugins.h"
 
 extern const ebm_sampler_ops ebm_sampler_short_run;
 
@@ -44,8 +46,7 @@ static const ebm_sampler_ops *inner_ops(const ebm_sample_ctx *ctx, ebm_sample_ct
     *inner_ctx = *ctx;
     inner_ctx->cfg = cfg;
     inner_ctx->state = NULL;
-    return (const ebm_sampler_ops *)ebm_registry_find(EBM_KIND_SAMPLER,
-                                                      ebm_cfg_str(cfg, "type", ""));
+    return ebm_sampler_find(ebm_cfg_str(cfg, "type", ""));
 }
 
 static int short_run_open(const ebm_sample_ctx *ctx, size_t n, size_t units, void **out,

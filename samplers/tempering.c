@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "plugins.h"
 
 static const ebm_param pt_params[] = {
     {.name = "k", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",

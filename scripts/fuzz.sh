@@ -52,9 +52,11 @@ cmake --build "$build" --target ebm_lib -j"$(nproc)" >"$build/build.log" 2>&1 ||
   { tail -40 "$build/build.log" >&2; exit 1; }
 libs=$(pkg-config --libs yaml-0.1 hdf5 openblas zlib)
 cflags=$(pkg-config --cflags yaml-0.1 hdf5 openblas zlib)
+# every layer's folder (CMakeLists.txt lists them), as the tests see them
+includes=$(find framework samplers datasets models estimators -type d | sed 's/^/-I/' | tr '\n' ' ')
 for t in "${targets[@]}"; do
   # shellcheck disable=SC2086
-  clang -std=gnu11 $flags $cflags -fsanitize=fuzzer -Iframework -Itests/fuzz \
+  clang -std=gnu11 $flags $cflags -fsanitize=fuzzer $includes -Itests/fuzz \
     "tests/fuzz/fuzz_$t.c" "$build/libebm.a" $libs -fopenmp -lm -o "$build/fuzz_$t"
 done
 

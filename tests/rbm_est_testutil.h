@@ -11,7 +11,7 @@
 
 #include "estimator.h"
 #include "log.h"
-#include "../models/rbm.h"
+#include "rbm.h"
 
 extern const ebm_model_ops ebm_model_rbm;
 

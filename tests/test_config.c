@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "sweep_expr.h"
 #include "test.h"
 
 static const char *fixture(const char *name) {

@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "../samplers/continuous.h"
+#include "continuous.h"
 #include "ess.h"
 #include "log.h"
 #include "sampler_testutil.h"

@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "../models/dbm.h"
+#include "dbm.h"
 #include "enumerate.h"
 #include "gemm.h"
 #include "sampler_testutil.h"

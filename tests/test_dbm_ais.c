@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "../models/dbm.h"
+#include "dbm.h"
 #include "enumerate.h"
 #include "estimator.h"
 #include "log.h"

@@ -12,8 +12,8 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "../models/dbm.h"
-#include "../models/rbm.h"
+#include "dbm.h"
+#include "rbm.h"
 #include "estimator.h"
 #include "log.h"
 

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "../models/dbm.h"
+#include "dbm.h"
 
 extern const ebm_model_ops ebm_model_dbm;
 

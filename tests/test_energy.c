@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cfg.h"
-#include "../models/energy.h"
+#include "energy.h"
 #include "model.h"
 #include "rng.h"
 #include "test.h"

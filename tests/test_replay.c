@@ -2,7 +2,7 @@
  * order, the share of picks that come from the buffer, uniform picks. */
 #include "test.h"
 
-#include "../samplers/replay.h"
+#include "replay.h"
 
 TEST(the_ring_replaces_its_oldest_state_first) {
     ebm_replay r;

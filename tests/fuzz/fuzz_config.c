@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "sweep_expr.h"
 #include "fuzz_util.h"
 
 #define FUZZ_MAX_OVERRIDES 4

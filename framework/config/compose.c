@@ -1,0 +1,525 @@
+/* compose.c — one experiment from its file, the `defaults:` fragments it
+ * names under a configs/ directory, and command-line overrides (Hydra's
+ * grammar: a.b=v sets, +a.b=v adds, ~a.b deletes). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cfg.h"
+#include "cfg_internal.h"
+#include "sweep_expr.h"
+
+#ifndef EBM_SOURCE_DIR
+#define EBM_SOURCE_DIR "."
+#endif
+
+/* ------------------------------------------------------------ merging */
+
+/* Fills dst with whatever src has that dst lacks; where both hold maps the
+ * maps merge key by key, elsewhere dst wins. Nodes are moved out of src
+ * (their slots left NULL), so src is freed afterwards without touching them.
+ * Merging "under" keeps the experiment's own key order first. */
+static int merge_under(ebm_node *dst, ebm_node *src) {
+    for (int i = 0; i < src->n; i++) {
+        ebm_node *mine = ebm_node_child(dst, src->keys[i]);
+        ebm_node *theirs = src->values[i];
+        if (!theirs) continue;
+        if (mine && mine->kind == EBM_NODE_MAP && theirs->kind == EBM_NODE_MAP) {
+            int rc = merge_under(mine, theirs);
+            if (rc) return rc;
+        } else if (mine && ebm_node_is_null(mine)) {
+            /* `model:` left empty in the file takes the fragment's model */
+            for (int j = 0; j < dst->n; j++)
+                if (dst->values[j] == mine) {
+                    dst->values[j] = theirs;
+                    dst->key_marks[j] = src->key_marks[i];
+                }
+            src->values[i] = NULL;
+            ebm_node_free(mine);
+        } else if (!mine) {
+            ebm_mark key_at = src->key_marks[i];
+            src->values[i] = NULL;
+            int rc = ebm_node_set(dst, src->keys[i], theirs);
+            if (rc) return rc;
+            dst->key_marks[dst->n - 1] = key_at;
+        }
+    }
+    return EBM_OK;
+}
+
+/* ------------------------------------------------------------ finding fragments */
+
+static int is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Adds dir to the search list unless it is not a directory or is there
+ * already (the source tree's configs/ is often also an ancestor's). */
+static void add_dir(char dirs[][PATH_MAX], int *n, int max, const char *dir) {
+    char resolved[PATH_MAX];
+    if (*n >= max || !is_dir(dir) || !realpath(dir, resolved)) return;
+    for (int i = 0; i < *n; i++)
+        if (strcmp(dirs[i], resolved) == 0) return;
+    memcpy(dirs[(*n)++], resolved, PATH_MAX);
+}
+
+/* The configs/ directories to search, most specific first: every
+ * <ancestor>/configs of the experiment's directory, each $EBM_CONFIG_PATH
+ * entry, then the source tree's. Returns how many were stored. */
+static int config_dirs(const char *experiment, char dirs[][PATH_MAX], int max) {
+    int n = 0;
+    char dir[PATH_MAX];
+    char resolved[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", experiment);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        if (slash == dir) slash[1] = '\0';
+        else *slash = '\0';
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    if (realpath(dir, resolved)) {
+        for (;;) {
+            char candidate[PATH_MAX];
+            size_t len = strlen(resolved);
+            int fits = snprintf(candidate, sizeof candidate, "%s%sconfigs", resolved,
+                                len && resolved[len - 1] == '/' ? "" : "/") < PATH_MAX;
+            if (fits) add_dir(dirs, &n, max, candidate);
+            char *up = strrchr(resolved, '/');
+            if (!up || len <= 1) break;
+            if (up == resolved) up[1] = '\0';
+            else *up = '\0';
+        }
+    }
+    const char *env = getenv("EBM_CONFIG_PATH");
+    while (env && *env && n < max) {
+        size_t len = strcspn(env, ":");
+        if (len > 0 && len < PATH_MAX) {
+            char entry[PATH_MAX];
+            snprintf(entry, sizeof entry, "%.*s", (int)len, env);
+            add_dir(dirs, &n, max, entry);
+        }
+        env += len;
+        if (*env == ':') env++;
+    }
+    add_dir(dirs, &n, max, EBM_SOURCE_DIR "/configs");
+    return n;
+}
+
+#define MAX_CONFIG_DIRS 32
+
+/* Loads the fragment `name` (a node of the defaults list); NULL after adding
+ * a diagnostic at the name's position. */
+static ebm_node *load_fragment(const char *experiment, const ebm_node *name,
+                               ebm_diags *diags) {
+    const ebm_mark at = name->mark;
+    if (name->kind != EBM_NODE_SCALAR || name->scalar[0] == '\0') {
+        ebm_diags_add(diags, "%s:%d:%d: defaults: each entry must be a fragment name "
+                      "such as data/fashion-mnist", at.file, at.line, at.column);
+        return NULL;
+    }
+    if (strstr(name->scalar, "..") || name->scalar[0] == '/') {
+        ebm_diags_add(diags, "%s:%d:%d: defaults: '%s' must be a name under configs/ "
+                      "(no '..', not absolute)", at.file, at.line, at.column, name->scalar);
+        return NULL;
+    }
+    static const int max = MAX_CONFIG_DIRS;
+    char (*dirs)[PATH_MAX] = malloc((size_t)max * sizeof *dirs);
+    if (!dirs) {
+        ebm_diags_add(diags, "%s: out of memory", at.file);
+        return NULL;
+    }
+    int n_dirs = config_dirs(experiment, dirs, max);
+    char looked[4096] = "";
+    size_t used = 0;
+    ebm_node *fragment = NULL;
+    for (int i = 0; i < n_dirs; i++) {
+        char path[PATH_MAX + 256];
+        snprintf(path, sizeof path, "%s/%s.yaml", dirs[i], name->scalar);
+        if (!is_file(path)) {
+            int w = snprintf(looked + used, sizeof looked - used, "%s%s",
+                             used ? ", " : "", path);
+            if (w > 0 && (size_t)w < sizeof looked - used) used += (size_t)w;
+            continue;
+        }
+        ebm_error err = {0};
+        fragment = ebm_cfg_parse_file(path, &err);
+        if (!fragment) {
+            ebm_diags_add(diags, "%s", err.msg);
+            free(dirs);
+            return NULL;
+        }
+        break;
+    }
+    free(dirs);
+    if (!fragment) {
+        if (n_dirs == 0)
+            ebm_diags_add(diags, "%s:%d:%d: defaults: no fragment '%s': no configs/ "
+                          "directory found (looked above the experiment, in "
+                          "$EBM_CONFIG_PATH and in %s/configs)", at.file, at.line,
+                          at.column, name->scalar, EBM_SOURCE_DIR);
+        else
+            ebm_diags_add(diags, "%s:%d:%d: defaults: no fragment '%s' (looked for %s)",
+                          at.file, at.line, at.column, name->scalar, looked);
+        return NULL;
+    }
+    if (fragment->kind != EBM_NODE_MAP) {
+        ebm_diags_add(diags, "%s:%d:%d: a config fragment must be a map of keys",
+                      fragment->mark.file, fragment->mark.line, fragment->mark.column);
+        ebm_node_free(fragment);
+        return NULL;
+    }
+    int i;
+    for (i = 0; i < fragment->n && strcmp(fragment->keys[i], "defaults") != 0; i++) {}
+    if (i < fragment->n) {
+        ebm_diags_add(diags, "%s:%d:%d: defaults: fragments cannot name defaults of their "
+                      "own", fragment->key_marks[i].file, fragment->key_marks[i].line,
+                      fragment->key_marks[i].column);
+        ebm_node_free(fragment);
+        return NULL;
+    }
+    return fragment;
+}
+
+/* Merges every fragment the experiment names into it and drops `defaults`. */
+static void apply_defaults(ebm_node *root, const char *path, ebm_diags *diags) {
+    int at;
+    for (at = 0; at < root->n && strcmp(root->keys[at], "defaults") != 0; at++) {}
+    if (at == root->n) return;
+    ebm_node *list = root->values[at];
+    if (list->kind == EBM_NODE_SCALAR && !ebm_node_is_null(list)) {
+        /* `defaults: data/x` is a list of one */
+        ebm_node *one = ebm_node_new_seq(list->mark);
+        if (!one || ebm_node_append(one, list) != EBM_OK) {
+            ebm_node_free(one);
+            ebm_diags_add(diags, "%s: out of memory", path);
+            return;
+        }
+        root->values[at] = list = one;
+    }
+    if (list->kind != EBM_NODE_SEQ && !ebm_node_is_null(list)) {
+        ebm_diags_add(diags, "%s:%d:%d: defaults: expected a list of fragment names, "
+                      "got a map", list->mark.file, list->mark.line, list->mark.column);
+        ebm_node_remove(root, "defaults");
+        return;
+    }
+    /* Later fragments win, so the last one fills in first and earlier ones
+     * only add what is still missing; the experiment's own keys were there
+     * before any of them. */
+    for (int i = list->kind == EBM_NODE_SEQ ? list->n - 1 : -1; i >= 0; i--) {
+        ebm_node *fragment = load_fragment(path, list->values[i], diags);
+        if (!fragment) continue;
+        if (ebm_cfg_absorb_pool(root, fragment) != EBM_OK ||
+            merge_under(root, fragment) != EBM_OK)
+            ebm_diags_add(diags, "%s: out of memory", path);
+        ebm_node_free(fragment);
+    }
+    ebm_node_remove(root, "defaults");
+}
+
+/* Where an override's key and value were written when they are not on the
+ * command line: a point of the file's own `sweep:` block. */
+typedef struct origin {
+    ebm_mark key, value;
+} origin;
+
+static int apply_override(ebm_node *root, const char *override, int index,
+                          const origin *from, ebm_diags *diags);
+
+/* A sweep point reaches compose as "key=value" overrides, like the command
+ * line's. When key is an entry of the file's `sweep:` block and value one of
+ * that entry's values, the override came from the block: its problems are
+ * reported at the entry (the list item, or the expression) rather than at
+ * "<override N>", which the user never wrote. Returns 1 and fills *from. */
+static int sweep_origin(const ebm_node *root, const char *override, origin *from) {
+    const ebm_node *block = ebm_node_child(root, "sweep");
+    const char *eq = strchr(override, '=');
+    if (!block || block->kind != EBM_NODE_MAP || !eq || override[0] == '+' ||
+        override[0] == '~')
+        return 0;
+    size_t key_len = (size_t)(eq - override);
+    const char *value = eq + 1;
+    for (int i = 0; i < block->n; i++) {
+        if (strlen(block->keys[i]) != key_len ||
+            strncmp(block->keys[i], override, key_len) != 0)
+            continue;
+        const ebm_node *entry = block->values[i];
+        from->key = block->key_marks[i];
+        if (entry->kind == EBM_NODE_SEQ) {
+            for (int j = 0; j < entry->n; j++) {
+                const ebm_node *item = entry->values[j];
+                char *text = item->kind == EBM_NODE_SCALAR ? strdup(item->scalar)
+                                                           : ebm_cfg_to_flow(item);
+                int same = text && strcmp(text, value) == 0;
+                free(text);
+                if (same) {
+                    from->value = item->mark;
+                    return 1;
+                }
+            }
+            return 0;
+        }
+        if (entry->kind != EBM_NODE_SCALAR) return 0;
+        /* an expression: "a,b" or range(...), expanded as the grid does */
+        size_t len = key_len + strlen(entry->scalar) + 2;
+        char *expr = malloc(len);
+        if (!expr) return 0;
+        snprintf(expr, len, "%s=%s", block->keys[i], entry->scalar);
+        ebm_sweep_axis axis;
+        ebm_error err = {0};
+        int found = 0;
+        if (ebm_sweep_parse_axis(expr, &axis, &err) == EBM_OK) {
+            for (int j = 0; j < axis.n && !found; j++)
+                found = strcmp(axis.values[j], value) == 0;
+            ebm_sweep_axis_free(&axis);
+        }
+        free(expr);
+        from->value = entry->mark;
+        return found;
+    }
+    return 0;
+}
+
+ebm_node *ebm_cfg_compose(const char *path, char *const *overrides,
+                          int n_overrides, ebm_diags *diags) {
+    int before = diags->n;
+    ebm_error err = {0};
+    ebm_node *root = ebm_cfg_parse_file(path, &err);
+    if (!root) {
+        ebm_diags_add(diags, "%s", err.msg);
+        return NULL;
+    }
+    if (root->kind != EBM_NODE_MAP) {
+        ebm_diags_add(diags, "%s:%d:%d: an experiment file must be a map of keys "
+                      "(name: ..., model: ...)", root->mark.file, root->mark.line,
+                      root->mark.column);
+        ebm_node_free(root);
+        return NULL;
+    }
+    apply_defaults(root, path, diags);
+    for (int i = 0; i < n_overrides; i++) {
+        origin from;
+        int from_file = sweep_origin(root, overrides[i], &from);
+        apply_override(root, overrides[i], i + 1, from_file ? &from : NULL, diags);
+    }
+    if (diags->n > before) {
+        ebm_node_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* ------------------------------------------------------------ overrides */
+
+static int trees_equal(const ebm_node *a, const ebm_node *b) {
+    if (a->kind != b->kind || a->n != b->n) return 0;
+    if (a->kind == EBM_NODE_SCALAR) return strcmp(a->scalar, b->scalar) == 0;
+    for (int i = 0; i < a->n; i++) {
+        if (a->kind == EBM_NODE_MAP && strcmp(a->keys[i], b->keys[i]) != 0) return 0;
+        if (!trees_equal(a->values[i], b->values[i])) return 0;
+    }
+    return 1;
+}
+
+/* An index into a list ("0", "12"), or -1. */
+static int list_index(const ebm_node *seq, const char *part) {
+    if (part[0] < '0' || part[0] > '9' || strlen(part) > 9) return -1;
+    if (part[strspn(part, "0123456789")] != '\0') return -1;
+    int i = atoi(part);
+    return i < seq->n ? i : -1;
+}
+
+static int key_char_ok(char c) {
+    return c > ' ' && c != 0x7f && !strchr("=[]{},\"'#:", c);
+}
+
+enum { SET, ADD, DELETE };
+
+/* Gives every node of a value the position it was written at. */
+static void mark_all(ebm_node *n, ebm_mark at) {
+    n->mark = at;
+    for (int i = 0; i < n->n; i++) {
+        if (n->key_marks) n->key_marks[i] = at;
+        mark_all(n->values[i], at);
+    }
+}
+
+int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
+                           ebm_diags *diags) {
+    return apply_override(root, override, index, NULL, diags);
+}
+
+/* Applies one override; `from`, when not NULL, says where in a file it was
+ * written (see sweep_origin), and its nodes carry that position. */
+static int apply_override(ebm_node *root, const char *override, int index,
+                          const origin *from, ebm_diags *diags) {
+    char file[32];
+    snprintf(file, sizeof file, "<override %d>", index);
+    const char *where = ebm_cfg_intern(root, file);
+    if (!where) {
+        ebm_diags_add(diags, "%s: out of memory", file);
+        return EBM_ENOMEM;
+    }
+    int op = override[0] == '+' ? ADD : override[0] == '~' ? DELETE : SET;
+    size_t key_start = op == SET ? 0 : 1;
+    const char *eq = strchr(override + key_start, '=');
+    size_t key_end = eq ? (size_t)(eq - override) : strlen(override);
+    ebm_mark key_at = {where, 1, (int)key_start + 1};
+    if (from) key_at = from->key;
+
+#define BAD(col, ...)                                                          \
+    do {                                                                       \
+        char what_[1400];                                                      \
+        snprintf(what_, sizeof what_, __VA_ARGS__);                            \
+        ebm_diags_add(diags, "%s:1:%d: %s (in '%s')", where, (int)(col),       \
+                      what_, override);                                        \
+        return EBM_ECONFIG;                                                    \
+    } while (0)
+
+    if (!eq && op != DELETE)
+        BAD(1, "expected key=value, +key=value or ~key");
+    if (key_end == key_start) BAD(key_start + 1, "empty key");
+    char key[256];
+    if (key_end - key_start >= sizeof key) BAD(key_start + 1, "key too long");
+    memcpy(key, override + key_start, key_end - key_start);
+    key[key_end - key_start] = '\0';
+    for (size_t i = 0; key[i]; i++) {
+        if (key[i] == '.' && (i == 0 || key[i + 1] == '.' || key[i + 1] == '\0'))
+            BAD(key_start + i + 1, "%s: empty part in key path", key);
+        if ((unsigned char)key[i] >= 0x80)
+            BAD(key_start + i + 1, "%s: keys are ASCII names; a non-ASCII character "
+                "cannot name any key", key);
+        if (key[i] < ' ' || key[i] == 0x7f)
+            BAD(key_start + i + 1, "control character 0x%02x is not allowed in a key",
+                (unsigned)key[i]);
+        if (!key_char_ok(key[i]))
+            BAD(key_start + i + 1, "%s: '%c' is not allowed in a key", key, key[i]);
+    }
+
+    ebm_node *value = NULL;
+    if (eq) {
+        ebm_error err = {0};
+        size_t value_start = key_end + 1;
+        value = ebm_cfg_parse_value(root, override + value_start, where,
+                                    (int)value_start, &err);
+        if (!value) {
+            ebm_diags_add(diags, "%s (in '%s')", err.msg, override);
+            return EBM_ECONFIG;
+        }
+        if (from) mark_all(value, from->value);
+    }
+
+    /* Walk to the parent of the last part, creating maps on the way when
+     * setting or adding. */
+    ebm_node *parent = root;
+    char *part = key;
+    char path_so_far[256] = "";
+    for (;;) {
+        char *dot = strchr(part, '.');
+        if (!dot) break;
+        *dot = '\0';
+        ebm_node *next = NULL;
+        if (parent->kind == EBM_NODE_MAP) {
+            next = ebm_node_child(parent, part);
+        } else if (parent->kind == EBM_NODE_SEQ) {
+            int i = list_index(parent, part);
+            next = i >= 0 ? parent->values[i] : NULL;
+        }
+        /* the path up to here: key with the earlier parts' dots put back */
+        size_t len = (size_t)(dot - key);
+        memcpy(path_so_far, key, len);
+        path_so_far[len] = '\0';
+        for (size_t j = 0; j < len; j++)
+            if (path_so_far[j] == '\0') path_so_far[j] = '.';
+        if (!next) {
+            if (op == DELETE || parent->kind != EBM_NODE_MAP) {
+                ebm_node_free(value);
+                BAD(key_start + 1, "%s: no such key", path_so_far);
+            }
+            next = ebm_node_new_map(key_at);
+            if (!next || ebm_node_set(parent, part, next) != EBM_OK) {
+                ebm_node_free(value);
+                BAD(key_start + 1, "out of memory");
+            }
+            parent->key_marks[parent->n - 1] = key_at;
+        } else if (ebm_node_is_null(next) && op != DELETE && parent->kind == EBM_NODE_MAP) {
+            /* an empty `model:` becomes the map the override writes into */
+            ebm_node *map = ebm_node_new_map(next->mark);
+            if (!map || ebm_node_set(parent, part, map) != EBM_OK) {
+                ebm_node_free(value);
+                BAD(key_start + 1, "out of memory");
+            }
+            next = map;
+        } else if (next->kind == EBM_NODE_SCALAR) {
+            ebm_node_free(value);
+            BAD(key_start + 1, "%s: holds a value ('%.100s'), not a map", path_so_far,
+                next->scalar);
+        }
+        parent = next;
+        part = dot + 1;
+    }
+    /* restore the dots so messages can show the whole path */
+    for (char *p = key; p < part; p++)
+        if (*p == '\0') *p = '.';
+
+    ebm_node **slot = NULL;
+    int map_index = -1;
+    if (parent->kind == EBM_NODE_MAP) {
+        for (int i = 0; i < parent->n; i++)
+            if (strcmp(parent->keys[i], part) == 0) map_index = i;
+        if (map_index >= 0) slot = &parent->values[map_index];
+    } else {
+        int i = list_index(parent, part);
+        if (i < 0) {
+            ebm_node_free(value);
+            BAD(key_start + 1, "%s: not an index of the list (it has %d items)", key,
+                parent->n);
+        }
+        slot = &parent->values[i];
+    }
+
+    if (op == DELETE) {
+        if (!slot) {
+            ebm_node_free(value);
+            BAD(key_start + 1, "%s: no such key to delete", key);
+        }
+        if (value && !trees_equal(*slot, value)) {
+            ebm_node_free(value);
+            BAD(key_start + 1, "%s: not deleted, it does not hold the given value", key);
+        }
+        ebm_node_free(value);
+        if (parent->kind == EBM_NODE_MAP) {
+            ebm_node_remove(parent, part);
+        } else {
+            int i = (int)(slot - parent->values);
+            ebm_node_free(*slot);
+            memmove(parent->values + i, parent->values + i + 1,
+                    (size_t)(parent->n - i - 1) * sizeof *parent->values);
+            parent->n--;
+        }
+        return EBM_OK;
+    }
+    if (op == ADD && slot) {
+        ebm_node_free(value);
+        BAD(key_start + 1, "%s: already set (use %s=... to change it)", key, key);
+    }
+    if (slot) {
+        ebm_node_free(*slot);
+        *slot = value;
+        if (map_index >= 0) parent->key_marks[map_index] = key_at;
+        return EBM_OK;
+    }
+    if (ebm_node_set(parent, part, value) != EBM_OK) BAD(key_start + 1, "out of memory");
+    parent->key_marks[parent->n - 1] = key_at;
+    return EBM_OK;
+#undef BAD
+}

@@ -1,0 +1,109 @@
+/* runfile.h — the HDF5 run file of DESIGN.md: writing it during a run and
+ * reading it back for show, plot, sweep summaries and tests.
+ *
+ *   /               attributes ebm_version, seed, status, started, finished
+ *   /config         string dataset: the resolved YAML
+ *   /metrics/<name>/step   int64,   extendible, chunked
+ *   /metrics/<name>/value  float64, same length; group attributes estimator,
+ *                          split, axis ("step" unless a trace)
+ *   /samples/<step>        float32 [n, dim] or [n, height, width], attr shape
+ *   /images/<name>/<step>  same layout, other pictures (e.g. recall triples),
+ *                          attr layout
+ *   /model/<param>         float32 parameters, group attribute type
+ */
+#ifndef EBM_RUNFILE_H
+#define EBM_RUNFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "tensor.h"
+
+typedef struct ebm_runfile ebm_runfile;
+
+/* Creates (truncates) path, writes the root attributes with status "running"
+ * and started = now (UTC, ISO 8601), and /config. Object timestamps are off so
+ * two runs with the same seed give the same contents. */
+ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
+                                uint64_t seed, ebm_error *err);
+
+/* Opens an existing run file for appending (a resumed run): series already
+ * there are continued, the status is left as it is. */
+ebm_runfile *ebm_runfile_open(const char *path, ebm_error *err);
+
+/* The file's path, as given to create or open. */
+const char *ebm_runfile_path(const ebm_runfile *rf);
+
+/* Appends (step, value) to /metrics/<name>, creating it with the attributes
+ * on first use (estimator and split may be NULL). */
+int ebm_runfile_metric(ebm_runfile *rf, const char *name, int64_t step,
+                       double value, const char *estimator, const char *split,
+                       ebm_error *err);
+/* Writes a whole series as /metrics/<name> (replacing an existing one), with
+ * step = 0..n-1 and attribute axis. */
+int ebm_runfile_trace(ebm_runfile *rf, const char *name, const double *values,
+                      size_t n, const char *axis, const char *estimator,
+                      ebm_error *err);
+/* Writes /<group>/<step> (group "samples" or "images/<name>"); height and
+ * width > 0 make it [n, height, width]. Replaces an existing one. */
+int ebm_runfile_images(ebm_runfile *rf, const char *group, int64_t step,
+                       const float *x, size_t n, size_t dim, int height,
+                       int width, const char *layout, ebm_error *err);
+/* Writes /model with attribute type and one dataset per tensor (replacing). */
+int ebm_runfile_model(ebm_runfile *rf, const char *type,
+                      const ebm_tensor *params, int n, ebm_error *err);
+/* Sets status ("running", "completed", "failed", "interrupted"); any but
+ * "running" also sets finished = now. */
+int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err);
+/* Flushes everything written so far to disk (H5Fflush + fsync). */
+int ebm_runfile_flush(ebm_runfile *rf, ebm_error *err);
+/* Flushes and closes; NULL is allowed. */
+int ebm_runfile_close(ebm_runfile *rf, ebm_error *err);
+
+/* ---- reading ---- */
+
+typedef struct ebm_series {
+    char *name;
+    char *estimator, *split, *axis;   /* "" when absent */
+    size_t n;
+    int64_t *step;
+    double *value;
+} ebm_series;
+
+typedef struct ebm_image_set {
+    char *path;        /* "/samples/10", "/images/retrieval_recall/0" */
+    char *group;       /* "samples", "images/retrieval_recall" */
+    int64_t step;
+    size_t n, dim;
+    int height, width;
+    char *layout;      /* "" when absent */
+    float *data;       /* n × dim */
+} ebm_image_set;
+
+typedef struct ebm_runinfo {
+    char *ebm_version, *status, *started, *finished;  /* "" when absent */
+    uint64_t seed;
+    char *config_yaml;
+    char *model_type;  /* "" when the run saved no model */
+    int n_metrics;
+    ebm_series *metrics;
+} ebm_runinfo;
+
+/* Reads the attributes, config and every metric series. A file that is not an
+ * ebm run file (another program's HDF5, missing groups, wrong shapes) is an
+ * EBM_EDATA error saying what is missing. */
+int ebm_runfile_read(const char *path, ebm_runinfo *out, ebm_error *err);
+void ebm_runinfo_free(ebm_runinfo *info);
+const ebm_series *ebm_runinfo_metric(const ebm_runinfo *info, const char *name);
+
+/* Every dataset under /samples and /images, in path order. */
+int ebm_runfile_read_images(const char *path, ebm_image_set **out, int *n,
+                            ebm_error *err);
+void ebm_image_sets_free(ebm_image_set *sets, int n);
+
+/* One float32 dataset under /model into t->data (malloc'd), with its shape. */
+int ebm_runfile_read_param(const char *path, const char *name, ebm_tensor *t,
+                           ebm_error *err);
+
+#endif

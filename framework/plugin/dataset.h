@@ -1,0 +1,80 @@
+/* dataset.h — what a dataset plugin produces and the ops it implements.
+ * Binary data are stored as {0,1} floats; models with ±1 units convert. */
+#ifndef EBM_DATASET_H
+#define EBM_DATASET_H
+
+#include <stddef.h>
+
+#include "cfg.h"
+#include "error.h"
+#include "plugin.h"
+#include "rng.h"
+
+typedef struct ebm_dataset {
+    size_t n, dim;
+    float *x;           /* n × dim, row-major */
+    int *labels;        /* n class labels in [0, n_classes), or NULL */
+    int n_classes;
+    int height, width;  /* image shape of a row; 0 × 0 when rows are not images */
+    /* Stochastic binarisation (`binarize: stochastic`): x holds grey levels in
+     * [0, 1] read as probabilities, and each minibatch is drawn binary afresh
+     * by ebm_dataset_draw_rows. Whoever reads x directly (estimators, model
+     * initialisation from data marginals) sees the grey levels: an estimator
+     * that needs binary data must threshold or draw them itself. */
+    int stochastic;
+    /* How many trailing columns of x are one-hot labels appended by
+     * ebm_dataset_append_labels (0 if none). They are never drawn nor
+     * standardised. */
+    size_t label_columns;
+} ebm_dataset;
+
+void ebm_dataset_free(ebm_dataset *d);
+/* Appends each row's label as n_classes one-hot columns (for models with
+ * label units); an error if the data have no labels. Keeps `stochastic`. */
+int ebm_dataset_append_labels(ebm_dataset *d, ebm_error *err);
+/* Moves the last `count` rows of d into valid (both keep labels, shape,
+ * `stochastic` and `label_columns`). */
+int ebm_dataset_split(ebm_dataset *d, size_t count, ebm_dataset *valid,
+                      ebm_error *err);
+
+/* When d->stochastic, replaces the n rows of `rows` (n × d->dim, copied from
+ * d->x) by Bernoulli draws in place: each feature entry p becomes 1 with
+ * probability p, else 0 (entries 0 and 1 stay as they are). Label columns are
+ * left alone. A no-op when d is not stochastic. The draws depend only on the
+ * rng's state and n × dim (one 64-bit number per two entries), so a run is
+ * reproducible from its seed. */
+void ebm_dataset_draw_rows(const ebm_dataset *d, float *rows, size_t n,
+                           ebm_rng *rng);
+
+/* `standardize: true` (for Gaussian visible units): shifts and scales every
+ * column of train to mean 0 and variance 1 (the population variance, 1/n),
+ * from statistics of train alone, and applies the same transform to valid
+ * (which may be empty, n = 0). A column constant on train becomes 0 there and
+ * is only shifted (scale 1) in valid. Refused (EBM_ECONFIG) for stochastic
+ * data, whose rows must stay probabilities, and for data with appended label
+ * columns, which are binary label units. The runner calls it after the split:
+ *   if (ebm_cfg_bool(data_cfg, "standardize", 0))
+ *       rc = ebm_dataset_standardize(train, valid, err); */
+int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
+                            ebm_error *err);
+
+#define EBM_DATASET_OPS_VERSION 1
+
+typedef struct ebm_dataset_ops {
+    ebm_plugin info;
+    /* v1: fills out from the validated `data` section. rng is the run's
+     * "data" stream (for generated or shuffled data). */
+    int (*xLoad)(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
+                 ebm_error *err);
+} ebm_dataset_ops;
+
+/* IDX files (LeCun's format, as in MNIST and Fashion-MNIST), plain or
+ * gzip-compressed (idx.c). Images come back as floats in [0, 1] (bytes/255),
+ * labels as ints. Truncated files and wrong headers are errors naming the
+ * file and what was found. */
+int ebm_idx_read_images(const char *path, size_t limit, ebm_dataset *out,
+                        ebm_error *err);
+int ebm_idx_read_labels(const char *path, size_t limit, int **labels,
+                        size_t *n, ebm_error *err);
+
+#endif

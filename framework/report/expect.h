@@ -1,0 +1,48 @@
+/* expect.h — evaluating an experiment's `expect:` entries against what its
+ * run or sweep produced (used by `ebm reproduce`; separate so it can be
+ * tested on synthetic result directories without running anything).
+ *
+ * An entry: quantity, source, value + tolerance or range [lo, hi], and how to
+ * obtain it: metric (+ reduce final|max|min|mean, + at {key: value} to pick a
+ * sweep point; in a sweep without `at`, reduce max|min|mean acts on every
+ * point's final value instead, e.g. a mean over seeds) or crossing {metric,
+ * level, over, direction below|above}.
+ * With neither, the quantity names the metric (reduce final). */
+#ifndef EBM_EXPECT_H
+#define EBM_EXPECT_H
+
+#include "cfg.h"
+
+/* One line of `ebm reproduce`'s table: a documented value and what a run
+ * obtained. */
+typedef struct ebm_reproduce_row {
+    char *experiment, *quantity, *source;
+    double documented, tolerance;  /* tolerance < 0 when a range is given */
+    double low, high;              /* the accepted interval */
+    double obtained;               /* NaN if it could not be computed */
+    int pass;
+    char *note;                    /* why it failed to compute, or "" */
+} ebm_reproduce_row;
+
+/* Appends one row per entry of expect (a list) to *rows. result_dir holds
+ * run.h5 (is_sweep = 0) or summary.csv and the point directories. A quantity
+ * that cannot be obtained gets NaN, pass = 0 and a note; only running out of
+ * memory is an error. */
+int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
+                        const char *result_dir, int is_sweep,
+                        ebm_reproduce_row **rows, int *n_rows, ebm_error *err);
+
+/* Rows for every entry of expect with obtained = NaN and the same note (the
+ * run failed, the config did not load). */
+int ebm_expect_fail_all(const char *experiment, const ebm_node *expect,
+                        const char *note, ebm_reproduce_row **rows,
+                        int *n_rows, ebm_error *err);
+
+/* The first x where y goes below (below = 1) or above level, linearly
+ * interpolated between the neighbouring points; x ascending. NaN when it
+ * never does or already has at x[0], with the reason in note. */
+double ebm_expect_crossing(const double *x, const double *y, int n,
+                           double level, int below, char *note,
+                           size_t note_size);
+
+#endif

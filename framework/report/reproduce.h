@@ -1,0 +1,29 @@
+/* reproduce.h — `ebm reproduce`: run documented experiments and compare what
+ * they measure with the values their `expect:` blocks cite. */
+#ifndef EBM_REPRODUCE_H
+#define EBM_REPRODUCE_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "expect.h"
+
+typedef struct ebm_reproduce_opts {
+    char *const *experiments;  /* files; none = every experiments/ file with expect */
+    int n_experiments;
+    const char *out_dir;       /* NULL: runs/reproduce-<UTC timestamp> */
+    int jobs;
+    const char *self_exe;
+    /* Passed on to each sweep (see sweep.h); NULL for none. */
+    void (*progress)(void *ctx, int done, int total, int running, int failed);
+    void *progress_ctx;
+    const volatile sig_atomic_t *stop;
+} ebm_reproduce_opts;
+
+int ebm_reproduce(const ebm_reproduce_opts *opts, ebm_reproduce_row **rows,
+                  int *n_rows, ebm_error *err);
+void ebm_reproduce_print(FILE *out, const ebm_reproduce_row *rows, int n);
+void ebm_reproduce_rows_free(ebm_reproduce_row *rows, int n);
+
+#endif

@@ -1,0 +1,556 @@
+/* runner.c — one experiment from YAML to run file: compose and validate the
+ * config, load the data, build, fit and train the model, evaluate the
+ * estimators at the log points, save the parameters. */
+#include "runner.h"
+#include "sweep_expr.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "checkpoint.h"
+#include "dataset.h"
+#include "estimator.h"
+#include "fit.h"
+#include "gemm.h"
+#include "log.h"
+#include "model.h"
+#include "optim.h"
+#include "proc.h"
+#include "registry.h"
+#include "rng.h"
+#include "runfile.h"
+#include "train.h"
+
+#define MAX_TENSORS 16
+
+/* Everything one run holds; torn down in one place (run_free). */
+typedef struct run {
+    const ebm_run_opts *opts;
+    ebm_node *cfg;
+    char *yaml;
+    ebm_rng root;
+    ebm_dataset train, valid;
+    const ebm_model_ops *ops;
+    void *model;
+    ebm_tensor params[MAX_TENSORS], grads[MAX_TENSORS];
+    int n_params;
+    ebm_runfile *rf;
+    ebm_log *log;
+    ebm_trainer *trainer;   /* contrastive training, when the model has no xGradient */
+    ebm_dataset *tests;     /* per estimator: its `test` dataset, loaded on first use */
+    struct timespec started;
+    int epochs;
+    char dir[4096];         /* the run directory */
+    int resuming;           /* continuing from DIR/checkpoint.h5 */
+    /* training: the minibatch loop and what a checkpoint keeps */
+    ebm_optim optim;
+    int optim_ready;
+    size_t *order;
+    float *batch;
+    ebm_fit fit;
+    ebm_state_list state;
+    int64_t checkpoint_steps, steps_at_checkpoint;
+    double checkpoint_minutes;
+    struct timespec last_checkpoint;
+} run;
+
+char *ebm_resolve(const char *experiment, char *const *overrides,
+                  int n_overrides, ebm_diags *diags) {
+    ebm_node *cfg = ebm_cfg_compose(experiment, overrides, n_overrides, diags);
+    if (!cfg) return NULL;
+    char *yaml = NULL;
+    if (ebm_cfg_validate(cfg, diags) == 0) yaml = ebm_cfg_to_yaml(cfg);
+    ebm_node_free(cfg);
+    return yaml;
+}
+
+static int choose_out_dir(const run *r, char *out, size_t size, ebm_error *err) {
+    if (r->opts->out_dir) {
+        if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
+            return ebm_fail(err, EBM_EINVAL, "--out: path too long");
+    } else {
+        char stamp[32];
+        ebm_proc_timestamp(stamp, sizeof stamp);
+        const char *name = ebm_cfg_str(r->cfg, "name", "run");
+        snprintf(out, size, "runs/%s/%s", name, stamp);
+        /* Two runs started within the same second get -2, -3, ... */
+        for (int k = 2; ebm_proc_is_dir(out) && k < 1000; k++)
+            snprintf(out, size, "runs/%s/%s-%d", name, stamp, k);
+    }
+    return ebm_proc_mkdirs(out, err);
+}
+
+int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
+                   ebm_dataset *valid, ebm_error *err) {
+    const ebm_node *data_cfg = ebm_node_child(cfg, "data");
+    const ebm_dataset_ops *ops = (const ebm_dataset_ops *)ebm_registry_find(
+        EBM_KIND_DATASET, ebm_cfg_str(data_cfg, "type", ""));
+    if (!ops) return ebm_fail(err, EBM_ECONFIG, "data.type: unknown dataset");
+    ebm_rng data_rng;
+    ebm_rng_named(&data_rng, root, "data");
+    int rc = ops->xLoad(data_cfg, &data_rng, train, err);
+    if (rc) return ebm_error_prefix(err, "data (%s)", ops->info.name);
+    if (train->n == 0 || train->dim == 0)
+        return ebm_fail(err, EBM_EDATA, "data (%s): the dataset is empty", ops->info.name);
+    if (ebm_cfg_bool(data_cfg, "append_labels", 0) &&
+        (rc = ebm_dataset_append_labels(train, err)))
+        return rc;
+    rc = ebm_dataset_split(train, (size_t)ebm_cfg_int(data_cfg, "valid", 0), valid, err);
+    if (!rc && ebm_cfg_bool(data_cfg, "standardize", 0))
+        rc = ebm_dataset_standardize(train, valid, err);
+    return rc;
+}
+
+int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset *train,
+                    int fit, const volatile sig_atomic_t *stop,
+                    const ebm_model_ops **ops_out, void **model, ebm_error *err) {
+    const ebm_node *model_cfg = ebm_node_child(cfg, "model");
+    const ebm_model_ops *ops = (const ebm_model_ops *)ebm_registry_find(
+        EBM_KIND_MODEL, ebm_cfg_str(model_cfg, "type", ""));
+    if (!ops) return ebm_fail(err, EBM_ECONFIG, "model.type: unknown model");
+    *ops_out = ops;
+    ebm_rng model_rng;
+    ebm_rng_named(&model_rng, root, "model");
+    int rc = ops->xCreate(model_cfg, train, &model_rng, model, err);
+    if (rc) {
+        *model = NULL;
+        return ebm_error_prefix(err, "model (%s)", ops->info.name);
+    }
+    if (fit && ops->xFit) {
+        ebm_rng fit_rng;
+        ebm_rng_named(&fit_rng, root, "fit");
+        rc = ops->xFit(*model, train, &fit_rng, stop, err);
+        if (rc) return ebm_error_prefix(err, "model (%s): fit", ops->info.name);
+    }
+    return EBM_OK;
+}
+
+static double seconds_since(const struct timespec *t) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
+}
+
+static void report(const run *r, int epoch, const char *phase) {
+    if (!r->opts->progress) return;
+    ebm_progress_event ev = {
+        .name = ebm_cfg_str(r->cfg, "name", "run"), .epoch = epoch,
+        .epochs = r->epochs, .phase = phase, .elapsed_s = seconds_since(&r->started)};
+    int n = r->log ? ebm_log_count(r->log) : 0;
+    if (n > 0) {
+        ev.metric = ebm_log_name(r->log, n - 1);
+        ebm_log_last(r->log, ev.metric, &ev.value);
+    }
+    r->opts->progress(r->opts->progress_ctx, &ev);
+}
+
+static int is_log_point(int epoch, int epochs, int every) {
+    return epoch == 0 || epoch == epochs || (every > 0 && epoch % every == 0);
+}
+
+/* The data an estimator reads: a split, or its own `test` dataset (loaded
+ * once, from the data stream of its index, so every log point sees the same
+ * rows). */
+static int estimator_data(run *r, int i, const ebm_node *est_cfg, const char *type,
+                          const ebm_dataset **out, ebm_error *err) {
+    const char *split = ebm_cfg_str(est_cfg, "split", "train");
+    const ebm_node *test_cfg = ebm_node_child(est_cfg, "test");
+    if (strcmp(split, "test") != 0) {
+        if (test_cfg)
+            return ebm_fail(err, EBM_ECONFIG, "log.estimators[%d] (%s): `test` is "
+                            "read only with split: test", i, type);
+        *out = strcmp(split, "valid") == 0 ? &r->valid : &r->train;
+    } else {
+        if (!test_cfg)
+            return ebm_fail(err, EBM_ECONFIG, "log.estimators[%d] (%s): split: test "
+                            "needs `test`, the dataset to read (e.g. {type: "
+                            "fashion_mnist, split: test})", i, type);
+        const ebm_node *list = ebm_node_at(r->cfg, "log.estimators");
+        if (!r->tests && !(r->tests = calloc((size_t)list->n, sizeof *r->tests)))
+            return ebm_fail(err, EBM_ENOMEM, "test datasets");
+        ebm_dataset *test = &r->tests[i];
+        if (test->n == 0) {
+            const ebm_dataset_ops *ops = (const ebm_dataset_ops *)ebm_registry_find(
+                EBM_KIND_DATASET, ebm_cfg_str(test_cfg, "type", ""));
+            ebm_rng data_rng, test_rng;
+            ebm_rng_named(&data_rng, &r->root, "data");
+            ebm_rng_derive(&test_rng, &data_rng, 1 + (uint64_t)i);
+            int rc = ops->xLoad(test_cfg, &test_rng, test, err);
+            if (!rc && test->dim != r->train.dim)
+                rc = ebm_fail(err, EBM_EDATA, "rows have %zu columns, the training "
+                              "data %zu", test->dim, r->train.dim);
+            if (rc)
+                return ebm_error_prefix(err, "log.estimators[%d] (%s): test data (%s)", i,
+                                        type, ops->info.name);
+        }
+        *out = test;
+    }
+    if ((*out)->n == 0)
+        return ebm_fail(err, EBM_ECONFIG,
+                        "log.estimators[%d] (%s): split '%s' is empty%s", i, type, split,
+                        strcmp(split, "valid") == 0 ? "; set data.valid" : "");
+    return EBM_OK;
+}
+
+/* Runs every estimator whose schedule includes this epoch, then flushes. */
+static int evaluate(run *r, int epoch, ebm_error *err) {
+    const ebm_node *list = ebm_node_at(r->cfg, "log.estimators");
+    int every = (int)ebm_cfg_int(r->cfg, "log.every.epochs", 1);
+    int evaluated = 0;
+    ebm_rng estimators_rng;
+    ebm_rng_named(&estimators_rng, &r->root, "estimators");
+    for (int i = 0; list && i < list->n; i++) {
+        const ebm_node *est_cfg = list->values[i];
+        int own_every = (int)ebm_cfg_int(est_cfg, "every.epochs", every);
+        if (!is_log_point(epoch, r->epochs, own_every)) continue;
+        if (epoch == 0 && r->epochs > 0 && !ebm_cfg_bool(r->cfg, "log.at_start", 1)) continue;
+        evaluated++;
+        const char *type = ebm_cfg_str(est_cfg, "type", "");
+        const ebm_estimator_ops *ops = (const ebm_estimator_ops *)ebm_registry_find(
+            EBM_KIND_ESTIMATOR, type);
+        const char *split = ebm_cfg_str(est_cfg, "split", "train");
+        const ebm_dataset *data = NULL;
+        int rc = estimator_data(r, i, est_cfg, type, &data, err);
+        if (rc) return rc;
+        ebm_rng est_rng, step_rng;
+        ebm_rng_derive(&est_rng, &estimators_rng, (uint64_t)i);
+        ebm_rng_derive(&step_rng, &est_rng, (uint64_t)epoch);
+        ebm_log_begin(r->log, epoch, ebm_cfg_str(est_cfg, "name", type), type, split);
+        report(r, epoch, type);
+        ebm_eval ev = {.ops = r->ops, .model = r->model, .data = data,
+                       .train = &r->train, .valid = &r->valid,
+                       .cfg = est_cfg, .rng = &step_rng, .log = r->log,
+                       .stop = r->opts->stop, .step = epoch,
+                       .is_final = epoch == r->epochs};
+        rc = ops->xEvaluate(&ev, err);
+        if (rc) return ebm_error_prefix(err, "step %d: estimator %s", epoch, type);
+        double bad;
+        const char *metric = ebm_log_divergence(r->log, &bad);
+        if (metric) {
+            /* Logged first, so the run file shows it; then the run stops. */
+            rc = ebm_fail(err, EBM_ENUMERIC, "step %d: estimator %s: metric %s is %s", epoch,
+                          type, metric, isnan(bad) ? "NaN" : bad > 0 ? "+inf" : "-inf");
+            ebm_runfile_flush(r->rf, NULL);
+            return rc;
+        }
+    }
+    /* Flushing (H5Fflush + fsync) is what makes a log point survive a crash,
+     * and it costs a disk sync, so it happens only when something was logged. */
+    return evaluated ? ebm_runfile_flush(r->rf, err) : EBM_OK;
+}
+
+static int stopped(const run *r) { return r->opts->stop && *r->opts->stop; }
+
+/* What the training sampler reports, as metrics of every epoch: the swap
+ * acceptance of tempering ("train_swap_rate"), and the minibatches skipped
+ * for a non-finite gradient under on_divergence: skip_batch. */
+static int log_training_stats(run *r, int epoch, ebm_error *err) {
+    int rc = EBM_OK;
+    if (r->fit.skip_nonfinite) {
+        ebm_log_begin(r->log, epoch, "train", "trainer", "train");
+        rc = ebm_log_metric(r->log, "skipped_batches", (double)r->fit.skipped, err);
+        r->fit.skipped = 0;
+    }
+    if (rc || !r->trainer) return rc;
+    ebm_sampler_stats stats;
+    ebm_trainer_take_stats(r->trainer, &stats);
+    if (stats.swaps_proposed == 0) return EBM_OK;
+    ebm_log_begin(r->log, epoch, "train", "trainer", "train");
+    return ebm_log_metric(r->log, "swap_rate",
+                          (double)stats.swaps_accepted / (double)stats.swaps_proposed, err);
+}
+
+static int alloc_grads(run *r, ebm_error *err) {
+    for (int t = 0; t < r->n_params; t++) {
+        r->grads[t] = r->params[t];
+        r->grads[t].data = calloc(ebm_tensor_size(&r->params[t]) ? ebm_tensor_size(&r->params[t]) : 1,
+                                  sizeof(float));
+        if (!r->grads[t].data) return ebm_fail(err, EBM_ENOMEM, "gradient of %s", r->params[t].name);
+    }
+    return EBM_OK;
+}
+
+/* ---- checkpoints (checkpoint.h) ---- */
+
+/* Everything that changes during training besides the parameters. */
+static int collect_state(run *r, ebm_error *err) {
+    int rc = ebm_optim_state(&r->optim, r->params, &r->state, err);
+    if (!rc) rc = ebm_state_add(&r->state, "fit/skipped", EBM_STATE_U64, &r->fit.skipped, 1, err);
+    if (!rc && r->trainer) rc = ebm_trainer_state(r->trainer, &r->state, err);
+    if (!rc && r->ops->xState) {
+        r->state.prefix = "model";
+        rc = r->ops->xState(r->model, &r->state, err);
+        r->state.prefix = NULL;
+    }
+    return rc;
+}
+
+static int write_checkpoint(run *r, int epochs_done, size_t batches_done, ebm_error *err) {
+    ebm_checkpoint_pos pos = {.epoch = epochs_done, .batch = (int64_t)batches_done,
+                              .step = r->fit.steps};
+    int rc = ebm_runfile_flush(r->rf, err);
+    if (!rc) rc = ebm_checkpoint_write(r->dir, ebm_runfile_path(r->rf), &pos, r->params,
+                                       r->n_params, &r->state, err);
+    clock_gettime(CLOCK_MONOTONIC, &r->last_checkpoint);
+    r->steps_at_checkpoint = r->fit.steps;
+    return rc;
+}
+
+static int checkpoint_due(const run *r) {
+    return (r->checkpoint_steps > 0 &&
+            r->fit.steps - r->steps_at_checkpoint >= r->checkpoint_steps) ||
+           (r->checkpoint_minutes > 0 &&
+            seconds_since(&r->last_checkpoint) >= 60.0 * r->checkpoint_minutes);
+}
+
+/* fit.c's hook after a minibatch (never the epoch's last). */
+static int after_step(void *ctx, int epoch, size_t batches_done, ebm_error *err) {
+    run *r = ctx;
+    if (!checkpoint_due(r)) return EBM_OK;
+    return write_checkpoint(r, epoch - 1, batches_done, err);
+}
+
+/* The trainer, optimiser and buffers of the minibatch loop (fit.c). */
+static int setup_training(run *r, ebm_error *err) {
+    size_t batch_size = (size_t)ebm_cfg_int(r->cfg, "train.batch", 0);
+    if (batch_size == 0 || batch_size > r->train.n) batch_size = r->train.n;
+    if (!r->ops->xGradient) {
+        /* Models without a gradient of their own learn contrastively. */
+        if (!r->ops->xEnergyGrad)
+            return ebm_fail(err, EBM_ECONFIG, "train.epochs: model %s does not learn by "
+                            "gradient steps; set train.epochs: 0", r->ops->info.name);
+        ebm_rng chains_rng;
+        ebm_rng_named(&chains_rng, &r->root, "chains");
+        r->trainer = ebm_trainer_new(ebm_node_child(r->cfg, "train"), r->ops, r->model,
+                                     r->train.dim, batch_size, &chains_rng, r->opts->stop,
+                                     err);
+        if (!r->trainer) return err ? err->code : EBM_ECONFIG;
+    }
+    int rc = alloc_grads(r, err);
+    if (!rc) rc = ebm_optim_init(&r->optim, ebm_node_at(r->cfg, "train.optim"), r->params,
+                                 r->n_params, err);
+    if (rc) return rc;
+    r->optim_ready = 1;
+    r->order = malloc(r->train.n * sizeof *r->order);
+    r->batch = malloc(batch_size * r->train.dim * sizeof *r->batch);
+    if (!r->order || !r->batch) return ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
+    r->fit = (ebm_fit){.ops = r->ops, .model = r->model, .trainer = r->trainer,
+                       .optim = &r->optim, .params = r->params, .grads = r->grads,
+                       .n_params = r->n_params, .data = &r->train, .batch_size = batch_size,
+                       .shuffle = ebm_cfg_bool(r->cfg, "train.shuffle", 1),
+                       .stop = r->opts->stop, .order = r->order, .batch = r->batch,
+                       .skip_nonfinite = strcmp(ebm_cfg_str(r->cfg, "train.on_divergence",
+                                                            "stop"), "skip_batch") == 0,
+                       .after_step = after_step, .after_step_ctx = r};
+    r->checkpoint_steps = ebm_cfg_int(r->cfg, "checkpoint.steps", 0);
+    r->checkpoint_minutes = ebm_cfg_double(r->cfg, "checkpoint.minutes", 10);
+    return collect_state(r, err);
+}
+
+static int train(run *r, ebm_error *err) {
+    int rc = r->resuming ? EBM_OK : evaluate(r, 0, err);
+    if (rc || r->epochs == 0) return rc;
+    if ((rc = setup_training(r, err))) return rc;
+    int first_epoch = 1;
+    if (r->resuming) {
+        ebm_checkpoint_pos pos;
+        char path[4200];
+        ebm_checkpoint_path(r->dir, path, sizeof path);
+        rc = ebm_checkpoint_read(path, &pos, r->params, r->n_params, &r->state, err);
+        if (rc) return ebm_error_prefix(err, "cannot resume");
+        first_epoch = (int)pos.epoch + 1;
+        r->fit.first_batch = (size_t)pos.batch;
+        r->fit.steps = pos.step;
+        r->steps_at_checkpoint = pos.step;
+        clock_gettime(CLOCK_MONOTONIC, &r->last_checkpoint);
+    } else {
+        /* Right after set-up, so a resumed run never repeats a pretraining. */
+        rc = write_checkpoint(r, 0, 0, err);
+    }
+    ebm_rng train_rng;
+    ebm_rng_named(&train_rng, &r->root, "train");
+    for (int epoch = first_epoch; !rc && epoch <= r->epochs; epoch++) {
+        rc = ebm_fit_epoch(&r->fit, &train_rng, epoch, err);
+        if (rc == EBM_EINTERRUPT) {
+            /* Stopped between minibatches: the state is whole. */
+            int saved = write_checkpoint(r, epoch - 1, r->fit.batches_done, err);
+            return saved ? saved : EBM_EINTERRUPT;
+        }
+        if (!rc) rc = log_training_stats(r, epoch, err);
+        if (!rc) report(r, epoch, "train");
+        if (!rc) rc = evaluate(r, epoch, err);
+        /* An interrupted evaluation leaves a partial log point: the last
+         * checkpoint stays the one to resume from. */
+        if (!rc && epoch < r->epochs && (stopped(r) || checkpoint_due(r)))
+            rc = write_checkpoint(r, epoch, 0, err);
+        if (!rc && stopped(r)) rc = EBM_EINTERRUPT;
+    }
+    return rc;
+}
+
+static void run_free(run *r) {
+    free(r->order);
+    free(r->batch);
+    if (r->optim_ready) ebm_optim_free(&r->optim);
+    ebm_state_list_free(&r->state);
+    ebm_trainer_free(r->trainer);
+    const ebm_node *list = r->cfg ? ebm_node_at(r->cfg, "log.estimators") : NULL;
+    for (int i = 0; r->tests && list && i < list->n; i++) ebm_dataset_free(&r->tests[i]);
+    free(r->tests);
+    if (r->model) r->ops->xDestroy(r->model);
+    for (int t = 0; t < r->n_params; t++) free(r->grads[t].data);
+    ebm_dataset_free(&r->train);
+    ebm_dataset_free(&r->valid);
+    ebm_log_free(r->log);
+    ebm_node_free(r->cfg);
+    free(r->yaml);
+}
+
+/* Writes the final status; keeps the first error if there was one. */
+static int finish(run *r, int rc, ebm_error *err) {
+    if (!r->rf) return rc;
+    ebm_error close_err;
+    ebm_error_clear(&close_err);
+    const char *status = rc == EBM_OK ? "completed"
+                         : rc == EBM_EINTERRUPT ? "interrupted" : "failed";
+    if (r->model && r->n_params > 0)
+        ebm_runfile_model(r->rf, r->ops->info.name, r->params, r->n_params, &close_err);
+    int rc2 = ebm_runfile_status(r->rf, status, &close_err);
+    int rc3 = ebm_runfile_close(r->rf, &close_err);
+    r->rf = NULL;
+    if (rc == EBM_OK && (rc2 || rc3)) {
+        if (err) *err = close_err;
+        return close_err.code;
+    }
+    if (rc == EBM_EINTERRUPT && err && err->code != EBM_EINTERRUPT)
+        ebm_fail(err, EBM_EINTERRUPT, "interrupted; the run file keeps what was logged");
+    return rc;
+}
+
+/* The config a run starts from: the experiment and overrides, or, resuming,
+ * the run directory's own config.yaml (the resolved config, unchanged). */
+static int load_config(run *r, ebm_diags *diags, ebm_error *err) {
+    const ebm_run_opts *opts = r->opts;
+    char path[4200];
+    const char *experiment = opts->experiment;
+    if (opts->resume) {
+        if (!opts->out_dir || !ebm_proc_is_dir(opts->out_dir))
+            return ebm_fail(err, EBM_EINVAL, "--resume %s: no such run directory",
+                            opts->out_dir ? opts->out_dir : "(none)");
+        snprintf(path, sizeof path, "%s/config.yaml", opts->out_dir);
+        if (access(path, R_OK) != 0)
+            return ebm_fail(err, EBM_EDATA, "--resume %s: not an ebm run directory (no "
+                            "config.yaml)", opts->out_dir);
+        experiment = path;
+    }
+    /* A sweep first: validating it as one value would only say it is not
+     * an integer. */
+    for (int i = 0; !opts->resume && i < opts->n_overrides; i++)
+        if (strchr(opts->overrides[i], '=') &&
+            ebm_is_sweep_value(strchr(opts->overrides[i], '=') + 1)) {
+            ebm_diags_add(diags, "<override %d>: '%s' is a sweep; use `ebm sweep`",
+                          i + 1, opts->overrides[i]);
+            return ebm_fail(err, EBM_ECONFIG, "sweep expression given to run");
+        }
+    r->cfg = ebm_cfg_compose(experiment, opts->resume ? NULL : opts->overrides,
+                             opts->resume ? 0 : opts->n_overrides, diags);
+    if (!r->cfg || ebm_cfg_validate(r->cfg, diags) != 0)
+        return ebm_fail(err, EBM_ECONFIG, "%s: invalid configuration", experiment);
+    return EBM_OK;
+}
+
+/* Resuming: the checkpoint (when there is one) must be readable, and the run
+ * must not have completed already. */
+static int check_resumable(run *r, ebm_error *err) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/run.h5", r->dir);
+    ebm_runinfo info;
+    ebm_error read_err;
+    ebm_error_clear(&read_err);
+    if (ebm_runfile_read(path, &info, &read_err) == 0) {
+        int completed = strcmp(info.status, "completed") == 0;
+        ebm_runinfo_free(&info);
+        if (completed)
+            return ebm_fail(err, EBM_EINVAL, "--resume %s: the run has completed; nothing "
+                            "to resume", r->dir);
+    }
+    ebm_checkpoint_path(r->dir, path, sizeof path);
+    if (access(path, F_OK) != 0) return EBM_OK;   /* no checkpoint: start over */
+    ebm_checkpoint_info ck;
+    int rc = ebm_checkpoint_peek(path, &ck, err);
+    if (rc) return ebm_error_prefix(err, "--resume %s", r->dir);
+    r->resuming = 1;
+    return EBM_OK;
+}
+
+/* The run file: a fresh one, or the checkpoint's copy continued. */
+static int open_run_file(run *r, ebm_error *err) {
+    char path[4200], checkpoint[4200];
+    snprintf(path, sizeof path, "%s/run.h5", r->dir);
+    ebm_checkpoint_path(r->dir, checkpoint, sizeof checkpoint);
+    if (r->resuming) {
+        int rc = ebm_checkpoint_restore(checkpoint, path, err);
+        if (rc) return rc;
+        r->rf = ebm_runfile_open(path, err);
+    } else {
+        unlink(checkpoint);   /* a stale one from an earlier run in this directory */
+        r->rf = ebm_runfile_create(path, r->yaml, (uint64_t)ebm_cfg_int(r->cfg, "seed", 0),
+                                   err);
+    }
+    return r->rf ? EBM_OK : err ? err->code : EBM_EIO;
+}
+
+int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
+            size_t out_dir_size, ebm_error *err) {
+    run r;
+    memset(&r, 0, sizeof r);
+    r.opts = opts;
+    int rc = load_config(&r, diags, err);
+    if (rc) {
+        run_free(&r);
+        return rc;
+    }
+    r.yaml = ebm_cfg_to_yaml(r.cfg);
+    r.epochs = (int)ebm_cfg_int(r.cfg, "train.epochs", 0);
+    ebm_threads_set((int)ebm_cfg_int(r.cfg, "threads", 0));
+    ebm_rng_seed(&r.root, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0));
+
+    /* The data first: a bad data file then leaves no run directory behind. */
+    char path[4200];
+    rc = ebm_setup_data(r.cfg, &r.root, &r.train, &r.valid, err);
+    if (!rc && opts->resume) {
+        snprintf(r.dir, sizeof r.dir, "%s", opts->out_dir);
+        rc = check_resumable(&r, err);
+    } else if (!rc) {
+        rc = choose_out_dir(&r, r.dir, sizeof r.dir, err);
+        snprintf(path, sizeof path, "%s/config.yaml", r.dir);
+        if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
+    }
+    if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", r.dir);
+    /* Resuming, the parameters come from the checkpoint: no pretraining. */
+    if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, !r.resuming, opts->stop, &r.ops,
+                                  &r.model, err);
+    if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
+    if (!rc) rc = open_run_file(&r, err);
+    if (!rc) {
+        r.log = ebm_log_new(r.rf);
+        clock_gettime(CLOCK_MONOTONIC, &r.started);
+        report(&r, 0, "start");
+        rc = train(&r, err);
+    }
+    rc = finish(&r, rc, err);
+    if (rc == EBM_OK) {
+        /* A completed run needs no checkpoint. */
+        ebm_checkpoint_path(r.dir, path, sizeof path);
+        unlink(path);
+    }
+    run_free(&r);
+    return rc;
+}

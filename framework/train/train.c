@@ -1,0 +1,216 @@
+/* train.c — the contrastive trainer: the data term with hidden units summed
+ * out (xDataGrad), from an approximate posterior (xPositiveGrad: a DBM's
+ * mean field) or sampled given the data, the model term from the training
+ * sampler's chains (restarted at the data or persistent). */
+#include "train.h"
+#include "catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+struct ebm_trainer {
+    const ebm_model_ops *ops;
+    void *model;
+    const ebm_sampler_ops *sampler;
+    const ebm_node *sampler_cfg;
+    const volatile sig_atomic_t *stop;
+    void *sampler_state;              /* what the sampler's xOpen made */
+    ebm_sampler_stats stats;          /* summed since the last ebm_trainer_take_stats */
+    size_t units, data_dim;
+    int persistent, positive_sweeps;
+    const unsigned char *data_mask;   /* NULL: every unit is data */
+    float *positive;                  /* max_rows states */
+    float *negative;                  /* restart: max_rows; persistent: chains */
+    ebm_chains persistent_chains;
+};
+
+void ebm_trainer_free(ebm_trainer *t) {
+    if (!t) return;
+    if (t->sampler->xClose) t->sampler->xClose(t->sampler_state);
+    free(t->positive);
+    free(t->negative);
+    free(t);
+}
+
+/* Random starts: the model's noise for real-valued states, else uniform
+ * over the units' two values. */
+static void random_states(const ebm_trainer *t, float *x, size_t n, ebm_rng *rng) {
+    if (t->ops->xNoise) {
+        t->ops->xNoise(t->model, x, n, rng);
+        return;
+    }
+    float *low = malloc(t->units * sizeof *low), *high = malloc(t->units * sizeof *high);
+    if (!low || !high) {
+        free(low);
+        free(high);
+        memset(x, 0, n * t->units * sizeof *x);
+        return;
+    }
+    t->ops->xUnitValues(t->model, low, high);
+    for (size_t c = 0; c < n; c++) {
+        ebm_rng chain_rng;
+        ebm_rng_derive(&chain_rng, rng, c);
+        for (size_t i = 0; i < t->units; i++)
+            x[c * t->units + i] = ebm_rng_uniform(&chain_rng) < 0.5 ? low[i] : high[i];
+    }
+    free(low);
+    free(high);
+}
+
+ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops,
+                             void *model, size_t data_dim, size_t max_rows, ebm_rng *rng,
+                             const volatile sig_atomic_t *stop, ebm_error *err) {
+    const ebm_node *sampler_cfg = ebm_node_child(train_cfg, "sampler");
+    const char *name = ebm_cfg_str(sampler_cfg, "type", "");
+    const ebm_sampler_ops *sampler =
+        ebm_sampler_find(name);
+    if (!sampler_cfg || !sampler) {
+        ebm_fail(err, EBM_ECONFIG, "train.sampler: model %s trains contrastively and "
+                 "needs a training sampler (e.g. train.sampler: {type: pcd})",
+                 ops->info.name);
+        return NULL;
+    }
+    if (sampler->training == EBM_CHAINS_NONE) {
+        ebm_fail(err, EBM_ECONFIG, "train.sampler: %s draws samples but does not "
+                 "train; use cd, pcd or pt", name);
+        return NULL;
+    }
+    /* Persistent chains start at random, from xNoise or xUnitValues. */
+    if (!ops->xEnergyGrad || (sampler->training == EBM_CHAINS_PERSISTENT &&
+                              !ops->xUnitValues && !ops->xNoise)) {
+        ebm_fail(err, EBM_ECONFIG, "train.sampler: model %s has no energy gradient "
+                 "(xEnergyGrad), so it cannot be trained contrastively", ops->info.name);
+        return NULL;
+    }
+    char why[256] = "";
+    if (sampler->xSupports && !sampler->xSupports(ops, why, sizeof why)) {
+        ebm_fail(err, EBM_ECONFIG, "train.sampler: %s", why);
+        return NULL;
+    }
+    ebm_trainer *t = calloc(1, sizeof *t);
+    if (!t) {
+        ebm_fail(err, EBM_ENOMEM, "trainer");
+        return NULL;
+    }
+    t->ops = ops;
+    t->model = model;
+    t->sampler = sampler;
+    t->sampler_cfg = sampler_cfg;
+    t->stop = stop;
+    t->units = ops->xUnits(model);
+    t->data_dim = data_dim;
+    t->persistent = sampler->training == EBM_CHAINS_PERSISTENT;
+    t->positive_sweeps = (int)ebm_cfg_int(train_cfg, "positive_sweeps", 1);
+    t->data_mask = ops->xDataMask ? ops->xDataMask(model) : NULL;
+    size_t n_negative = t->persistent ? (size_t)ebm_cfg_int(sampler_cfg, "chains", 100)
+                                      : max_rows;
+    t->positive = malloc(max_rows * t->units * sizeof *t->positive);
+    t->negative = malloc(n_negative * t->units * sizeof *t->negative);
+    if (!t->positive || !t->negative) {
+        ebm_fail(err, EBM_ENOMEM, "trainer chains (%zu x %zu units)", n_negative, t->units);
+        ebm_trainer_free(t);
+        return NULL;
+    }
+    if (t->persistent) {
+        random_states(t, t->negative, n_negative, rng);
+        t->persistent_chains = (ebm_chains){.n = n_negative, .units = t->units,
+                                            .x = t->negative};
+    }
+    if (sampler->xOpen) {
+        ebm_rng open_rng;
+        ebm_rng_named(&open_rng, rng, "sampler");
+        ebm_sample_ctx ctx = {.ops = ops, .model = model, .cfg = sampler_cfg,
+                              .rng = &open_rng, .stop = stop};
+        if (sampler->xOpen(&ctx, n_negative, t->units, &t->sampler_state, err)) {
+            ebm_trainer_free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+const ebm_chains *ebm_trainer_chains(const ebm_trainer *t) {
+    return t->persistent ? &t->persistent_chains : NULL;
+}
+
+static int any_hidden(const ebm_trainer *t) {
+    if (!t->data_mask) return 0;
+    for (size_t i = 0; i < t->units; i++)
+        if (!t->data_mask[i]) return 1;
+    return 0;
+}
+
+_Static_assert(sizeof(long) == sizeof(uint64_t), "sampler counters are saved as u64");
+
+int ebm_trainer_state(ebm_trainer *t, ebm_state_list *out, ebm_error *err) {
+    int rc = EBM_OK;
+    if (t->persistent)
+        rc = ebm_state_add(out, "trainer/chains", EBM_STATE_F32, t->negative,
+                           t->persistent_chains.n * t->units, err);
+    long *counters[] = {&t->stats.proposed, &t->stats.accepted, &t->stats.swaps_proposed,
+                        &t->stats.swaps_accepted};
+    static const char *const names[] = {"trainer/proposed", "trainer/accepted",
+                                        "trainer/swaps_proposed", "trainer/swaps_accepted"};
+    for (int i = 0; !rc && i < 4; i++)
+        rc = ebm_state_add(out, names[i], EBM_STATE_U64, counters[i], 1, err);
+    if (!rc && t->sampler->xState) {
+        const char *outer = out->prefix;
+        out->prefix = "sampler";
+        rc = t->sampler->xState(t->sampler_state, out, err);
+        out->prefix = outer;
+    }
+    return rc;
+}
+
+void ebm_trainer_take_stats(ebm_trainer *t, ebm_sampler_stats *stats) {
+    *stats = t->stats;
+    memset(&t->stats, 0, sizeof t->stats);
+}
+
+int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
+                         ebm_tensor *grads, int n_grads, ebm_rng *rng,
+                         ebm_error *err) {
+    for (int g = 0; g < n_grads; g++)
+        memset(grads[g].data, 0, ebm_tensor_size(&grads[g]) * sizeof(float));
+    size_t units = t->units;
+    double inv_t = 1.0 / (t->ops->xTemperature ? t->ops->xTemperature(t->model) : 1.0);
+    ebm_rng positive_rng, negative_rng;
+    ebm_rng_named(&positive_rng, rng, "positive");
+    ebm_rng_named(&negative_rng, rng, "negative");
+
+    /* Data term: the rows as states, hidden units sampled with the data clamped. */
+    for (size_t r = 0; r < n; r++) {
+        float *state = t->positive + r * units;
+        if (t->ops->xEncode) t->ops->xEncode(t->model, rows + r * t->data_dim, state);
+        else memcpy(state, rows + r * t->data_dim, units * sizeof *state);
+    }
+    ebm_chains positive = {.n = n, .units = units, .x = t->positive,
+                           .clamped = t->data_mask};
+    int rc = EBM_OK;
+    if (t->ops->xDataGrad) {
+        rc = t->ops->xDataGrad(t->model, t->positive, n, inv_t, grads, err);
+    } else if (t->ops->xPositiveGrad) {
+        rc = t->ops->xPositiveGrad(t->model, t->positive, n, inv_t, grads, err);
+    } else {
+        if (any_hidden(t))
+            rc = ebm_gibbs_steps(t->ops, t->model, &positive, t->positive_sweeps, 1.0,
+                                 &positive_rng, NULL, err);
+        if (!rc) rc = t->ops->xEnergyGrad(t->model, t->positive, n, inv_t, grads, err);
+    }
+    if (rc) return rc;
+
+    /* Model term: chains restarted from the data states, or the persistent ones. */
+    ebm_chains restart = {.n = n, .units = units, .x = t->negative};
+    ebm_chains *negative = t->persistent ? &t->persistent_chains : &restart;
+    if (!t->persistent) memcpy(t->negative, t->positive, n * units * sizeof *t->negative);
+    /* No stop flag inside a step: the fit loop stops between minibatches,
+     * where the chains are whole and a checkpoint can keep them. */
+    ebm_sample_ctx ctx = {.ops = t->ops, .model = t->model, .cfg = t->sampler_cfg,
+                          .rng = &negative_rng, .state = t->sampler_state};
+    rc = t->sampler->xRun(&ctx, negative, 0, &t->stats, err);
+    if (rc) return rc;
+    if (t->ops->xDataGrad)
+        return t->ops->xDataGrad(t->model, negative->x, negative->n, -inv_t, grads, err);
+    return t->ops->xEnergyGrad(t->model, negative->x, negative->n, -inv_t, grads, err);
+}

@@ -1,0 +1,394 @@
+/* dbm_ais.c — the `dbm_ais` estimator: log Z of a DBM by annealed importance
+ * sampling from a base-rate model (Salakhutdinov & Hinton 2009), and the
+ * variational lower bound on log p(v) from the mean-field posterior minus
+ * log Ẑ. A DBM is bipartite between its odd layers (h1, h3, …) and its even
+ * ones (v, h2, …): the runs' states hold the odd layers, the even layers are
+ * summed out analytically in the weights and drawn only to move the chains
+ * (block Gibbs: even given odd, then odd given even), every run a row of one
+ * matrix, so each β step is a few GEMMs over all runs. One-hot labels go
+ * with x_{L−1}'s parity: in the runs' states when that is odd, else summed
+ * out (log Σ_c exp(β z_c), z = b_y + U x_L); the base draws them uniformly.
+ * With labels, the bound and the likelihoods are those of (v, y). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbm.h"
+#include "ais.h"
+#include "estimator.h"
+#include "fastmath.h"
+#include "plugins.h"
+
+extern const ebm_model_ops ebm_model_dbm;
+
+static const ebm_param dbm_ais_params[] = {
+    EBM_AIS_COMMON_PARAMS,
+    {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "the bound over the first this many rows of the split (0 = all)"},
+    {.name = "exact_max_units", .type = EBM_P_INT, .def = "0", .range = "[0, 30]",
+     .help = "when > 0 and the DBM is small enough, also the exact log Z and "
+             "log-likelihood (enumerating at most 2^this states a sum), the gap "
+             "exact loglik - bound and log_z_error (AIS - exact), to check them"},
+    EBM_PARAM_END};
+
+/* The annealed distributions p*_β(x) = exp(−(1−β) E_A(x) − β E(x)), E_A =
+ * −b_Aᵀv (the base: v at the data's base rates, every hidden unit a fair
+ * coin). With the even layers summed out, an even layer's units see the
+ * input z = a + β d (a = b_A for v, 0 for a hidden layer; d = its DBM input
+ * minus a), so
+ *   log p*_β(odd) = β Σ_{odd l} b_lᵀx_l + Σ_{even l} Σ_i softplus(a_i + β d_i),
+ * plus β b_yᵀy for odd labels or log Σ_c exp(β z_c) for even ones. */
+typedef struct ais_runs {
+    ebm_dbm *m;
+    size_t n, widest;
+    float *states;      /* n × units: odd layers the chains, even ones scratch */
+    float *in;          /* n × widest: one layer's inputs */
+    float *gain;        /* n × widest: per-unit factors of the weight update */
+    float *delta;       /* n × widest: each unit's input step δ = Δβ d */
+    float *b_base;      /* size[0] */
+    double *log_w;
+    ebm_rng *rngs;
+} ais_runs;
+
+static void runs_free(ais_runs *a) {
+    free(a->states);
+    free(a->in);
+    free(a->gain);
+    free(a->delta);
+    free(a->b_base);
+    free(a->log_w);
+    free(a->rngs);
+}
+
+static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
+                     ebm_error *err) {
+    memset(a, 0, sizeof *a);
+    a->m = m;
+    a->n = n;
+    a->widest = m->n_labels;
+    for (int l = 0; l <= m->n_hidden_layers; l++)
+        if (m->size[l] > a->widest) a->widest = m->size[l];
+    a->states = calloc(n * m->units, sizeof *a->states);
+    a->in = malloc(n * a->widest * sizeof *a->in);
+    a->gain = malloc(n * a->widest * sizeof *a->gain);
+    a->delta = malloc(n * a->widest * sizeof *a->delta);
+    a->b_base = malloc(m->size[0] * sizeof *a->b_base);
+    a->log_w = calloc(n, sizeof *a->log_w);
+    a->rngs = malloc(n * sizeof *a->rngs);
+    if (!a->states || !a->in || !a->gain || !a->delta || !a->b_base || !a->log_w || !a->rngs) {
+        runs_free(a);
+        return ebm_fail(err, EBM_ENOMEM, "dbm_ais: buffers for %zu runs of %zu units", n,
+                        m->units);
+    }
+    /* Base rates from the training data (an evaluation given only its own
+     * split uses that), as the RBM's AIS does; p kept in [1e-3, 1 − 1e-3]. */
+    const ebm_dataset *d = ev->train && ev->train->n ? ev->train : ev->data;
+    int usable = d && d->n && d->dim == m->size[0] + m->n_labels;
+    for (size_t i = 0; i < m->size[0]; i++) {
+        double sum = 0;
+        for (size_t r = 0; usable && r < d->n; r++) sum += d->x[r * d->dim + i];
+        double p = usable ? sum / (double)d->n : 0.5;
+        p = fmin(fmax(p, 1e-3), 1 - 1e-3);
+        a->b_base[i] = (float)log(p / (1 - p));
+    }
+    for (size_t r = 0; r < n; r++) ebm_rng_derive(&a->rngs[r], ev->rng, r);
+    return EBM_OK;
+}
+
+/* Labels odd (in the runs' states): L even. */
+static int labels_odd(const ebm_dbm *m) {
+    return m->n_labels && m->n_hidden_layers % 2 == 0;
+}
+
+/* log Z_A: v at the base rates, every hidden unit a fair coin, the label
+ * uniform over its K classes. */
+static double base_log_z(const ais_runs *a) {
+    const ebm_dbm *m = a->m;
+    double log_z = (double)(m->units - m->size[0] - m->n_labels) * log(2.0);
+    if (m->n_labels) log_z += log((double)m->n_labels);
+    for (size_t i = 0; i < m->size[0]; i++) log_z += ebm_softplus(a->b_base[i]);
+    return log_z;
+}
+
+/* The exact sample of the base's odd layers: fair coins. */
+static void sample_base(ais_runs *a) {
+    const ebm_dbm *m = a->m;
+    for (size_t r = 0; r < a->n; r++)
+        for (int l = 1; l <= m->n_hidden_layers; l += 2) {
+            float *x = a->states + r * m->units + m->offset[l];
+            for (size_t i = 0; i < m->size[l]; i++)
+                x[i] = (ebm_rng_u64(&a->rngs[r]) >> 63) ? 1.0f : 0.0f;
+        }
+    if (!labels_odd(m)) return;
+    for (size_t r = 0; r < a->n; r++) {
+        float *y = a->states + r * m->units + m->label_offset;
+        uint64_t pick = ebm_rng_below(&a->rngs[r], m->n_labels);
+        for (size_t c = 0; c < m->n_labels; c++) y[c] = c == pick ? 1.0f : 0.0f;
+    }
+}
+
+/* Even labels summed out: log Σ_c exp(β z_c) − log Σ_c exp(β_prev z_c) =
+ * log(1 + Σ_c p_c expm1(Δβ z_c)), p = softmax(β_prev z), per run, added
+ * to log_w; z = b_y + U x_L from the runs' (odd) top layer. */
+static void even_labels_delta(ais_runs *a, double beta_prev, double dbeta) {
+    const ebm_dbm *m = a->m;
+    size_t k = m->n_labels;
+    ebm_dbm_label_input(m, a->states, a->n, a->in, k);
+    for (size_t r = 0; r < a->n; r++) {
+        const float *z = a->in + r * k;
+        double top = -INFINITY, norm = 0, gain = 0;
+        for (size_t c = 0; c < k; c++) top = fmax(top, beta_prev * z[c]);
+        for (size_t c = 0; c < k; c++) {
+            double p = exp(beta_prev * z[c] - top);
+            norm += p;
+            gain += p * expm1(dbeta * z[c]);
+        }
+        a->log_w[r] += log1p(gain / norm);
+    }
+}
+
+/* One row of an even layer: z0 = a + β_prev d, δ = Δβ d, and
+ *   softplus(z0 + δ) − softplus(z0) = log(1 + σ(z0)(e^δ − 1))            (δ ≥ 0)
+ *                                  = δ + log(1 + σ(−z0)(e^{−δ} − 1))     (δ < 0),
+ * exact identities whose factors are ≥ 1, so float keeps the digits of a
+ * difference that Δβ = 1e-5 makes tiny. gain receives each factor − 1 and
+ * delta each δ; in becomes the new input z0 + δ, which the draw needs. */
+static EBM_VECTORISE void even_terms(float *restrict in, const float *restrict base,
+                                     size_t width, float beta_prev, float dbeta,
+                                     float *restrict gain, float *restrict delta_out) {
+    for (size_t i = 0; i < width; i++) {
+        float a = base ? base[i] : 0.0f, d = in[i] - a;
+        float z0 = a + beta_prev * d, delta = dbeta * d;
+        float s = delta >= 0 ? -z0 : z0;   /* σ(±z0) = 1 / (1 + e^{s}) */
+        float y = fabsf(delta);
+        gain[i] = ebm_fast_expm1f_nonneg(y < 60.0f ? y : 60.0f) / (1.0f + ebm_fast_expf(s));
+        in[i] = z0 + delta;
+        delta_out[i] = delta;
+    }
+}
+
+/* Σ_i [softplus(z0_i + δ_i) − softplus(z0_i)] of one row from even_terms'
+ * factors, multiplied in double and one log taken (rescaled so the product
+ * never overflows); a step too large for the factors (|δ| ≥ 60, coarse
+ * linear schedules) is taken in double from the new input z1 directly. */
+static double row_delta(const float *z1, const float *gain, const float *delta,
+                        size_t width) {
+    double linear = 0, product = 1, log_sum = 0;
+    for (size_t i = 0; i < width; i++) {
+        double d = delta[i];
+        if (fabs(d) >= 60.0) {
+            log_sum += ebm_softplus(z1[i]) - ebm_softplus((double)z1[i] - d);
+            continue;
+        }
+        if (d < 0) linear += d;
+        product *= 1.0 + (double)gain[i];
+        if (product > 1e250) {
+            log_sum += log(product);
+            product = 1;
+        }
+    }
+    return linear + log_sum + log(product);
+}
+
+/* One annealing step β_prev → β: every even layer's input from the odd
+ * layers (one or two GEMMs), the weights updated, then (unless last) the
+ * even layers drawn at β and the odd layers at β given them. */
+static void step(ais_runs *a, double beta_prev, double beta, int last) {
+    ebm_dbm *m = a->m;
+    size_t units = m->units, n = a->n;
+    int L = m->n_hidden_layers;
+    double dbeta = beta - beta_prev;
+    #pragma omp parallel for schedule(static) if (n * units > 16384)
+    for (size_t r = 0; r < n; r++) {
+        double odd_bias = 0;
+        for (int l = 1; l <= L; l += 2) {
+            const float *x = a->states + r * units + m->offset[l];
+            for (size_t i = 0; i < m->size[l]; i++) odd_bias += (double)m->bias[l][i] * x[i];
+        }
+        if (labels_odd(m)) {
+            const float *y = a->states + r * units + m->label_offset;
+            for (size_t c = 0; c < m->n_labels; c++) odd_bias += (double)m->label_bias[c] * y[c];
+        }
+        a->log_w[r] += dbeta * odd_bias;
+    }
+    for (int l = 0; l <= L; l += 2) {
+        size_t width = m->size[l];
+        const float *base = l == 0 ? a->b_base : NULL;
+        ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
+        #pragma omp parallel for schedule(static) if (n * width > 16384)
+        for (size_t r = 0; r < n; r++) {
+            float *in = a->in + r * width, *gain = a->gain + r * width,
+                  *delta = a->delta + r * width;
+            even_terms(in, base, width, (float)beta_prev, (float)dbeta, gain, delta);
+            a->log_w[r] += row_delta(in, gain, delta, width);
+        }
+        if (!last)
+            ebm_rbm_sample_layer(a->in, width, a->states + m->offset[l], units, n, width, 0,
+                                 1.0f, a->rngs, NULL);
+    }
+    if (m->n_labels && !labels_odd(m)) {
+        even_labels_delta(a, beta_prev, dbeta);
+        if (!last) ebm_dbm_sample_labels(m, a->states, n, (float)beta, a->rngs, a->in);
+    }
+    if (last) return;
+    for (int l = 1; l <= L; l += 2) {
+        size_t width = m->size[l];
+        ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
+        ebm_rbm_sample_layer(a->in, width, a->states + m->offset[l], units, n, width, 0,
+                             (float)beta, a->rngs, NULL);
+    }
+    if (labels_odd(m)) ebm_dbm_sample_labels(m, a->states, n, (float)beta, a->rngs, a->in);
+}
+
+static ebm_ais_result summarise(const ais_runs *a) {
+    return ebm_ais_summarise(a->log_w, a->n, base_log_z(a));
+}
+
+static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, double *log_z, double *log_z_lo,
+                      double *log_z_hi, double *ess, ebm_error *err) {
+    size_t count;
+    double *beta = ebm_ais_schedule(ev->cfg, &count);
+    if (!beta) return ebm_fail(err, EBM_ENOMEM, "dbm_ais: schedule");
+    ais_runs a;
+    int rc = runs_init(&a, m, (size_t)ebm_cfg_int(ev->cfg, "runs", 100), ev, err);
+    if (rc) {
+        free(beta);
+        return rc;
+    }
+    sample_base(&a);
+    for (size_t k = 1; k < count; k++) {
+        if (k % 64 == 0 && ev->stop && *ev->stop) {
+            rc = ebm_fail(err, EBM_EINTERRUPT, "dbm_ais: interrupted at step %zu of %zu",
+                          k, count - 1);
+            break;
+        }
+        step(&a, beta[k - 1], beta[k], k == count - 1);
+    }
+    if (!rc) {
+        ebm_ais_result res = summarise(&a);
+        *log_z = res.log_z;
+        *log_z_lo = res.log_z_lo;
+        *log_z_hi = res.log_z_hi;
+        *ess = res.ess;
+    }
+    runs_free(&a);
+    free(beta);
+    return rc;
+}
+
+/* The split's first `rows` rows as DBM states (v, hidden 0), binary: a
+ * stochastically binarised split is drawn once from the estimator's stream. */
+static float *split_states(const ebm_eval *ev, const ebm_dbm *m, size_t rows,
+                           ebm_error *err) {
+    const ebm_dataset *d = ev->data;
+    float *states = calloc(rows * m->units, sizeof *states);
+    float *row = malloc(d->dim * sizeof *row);
+    if (!states || !row) {
+        free(states);
+        free(row);
+        ebm_fail(err, EBM_ENOMEM, "dbm: %zu states of %zu units", rows, m->units);
+        return NULL;
+    }
+    ebm_rng draw;
+    ebm_rng_named(&draw, ev->rng, "binarize");
+    for (size_t r = 0; r < rows; r++) {
+        memcpy(row, d->x + r * d->dim, d->dim * sizeof *row);
+        ebm_dataset_draw_rows(d, row, 1, &draw);
+        memcpy(states + r * m->units, row, (m->size[0] + m->n_labels) * sizeof *row);
+    }
+    free(row);
+    return states;
+}
+
+int ebm_dbm_mean_bound(ebm_dbm *m, const float *states, size_t rows, double *mean,
+                       ebm_error *err) {
+    enum { ROWS_PER_BLOCK = 1000 };
+    size_t block = rows < ROWS_PER_BLOCK ? rows : ROWS_PER_BLOCK;
+    float *means = malloc((block ? block : 1) * m->units * sizeof *means);
+    double *bound = malloc((block ? block : 1) * sizeof *bound);
+    int rc = means && bound ? EBM_OK
+                            : ebm_fail(err, EBM_ENOMEM, "dbm: mean-field buffers");
+    double total = 0;
+    for (size_t start = 0; !rc && start < rows; start += block) {
+        size_t n = rows - start < block ? rows - start : block;
+        rc = ebm_dbm_infer(m, states + start * m->units, n, &m->mean_field, means, NULL,
+                           NULL, err);
+        if (rc) break;
+        ebm_dbm_bound(m, means, n, bound);
+        for (size_t r = 0; r < n; r++) total += bound[r];
+    }
+    free(means);
+    free(bound);
+    *mean = rows ? total / (double)rows : 0.0;
+    return rc;
+}
+
+/* The exact log Z and mean log-likelihood, when exact_max_units allows. */
+static int log_exact(const ebm_eval *ev, ebm_dbm *m, const float *states, size_t rows,
+                     double bound, double log_z_ais, ebm_error *err) {
+    int max_bits = (int)ebm_cfg_int(ev->cfg, "exact_max_units", 0);
+    double log_z, *free_energy = malloc((rows ? rows : 1) * sizeof *free_energy);
+    if (!free_energy) return ebm_fail(err, EBM_ENOMEM, "dbm_ais: %zu free energies", rows);
+    int rc = ebm_dbm_log_z(m, max_bits, &log_z, err);
+    if (!rc) rc = ebm_dbm_free_energy(m, states, rows, max_bits, free_energy, err);
+    double loglik = 0;
+    for (size_t r = 0; !rc && r < rows; r++) loglik -= free_energy[r];
+    free(free_energy);
+    if (rc) return ebm_error_prefix(err, "dbm_ais: exact_max_units");
+    loglik = loglik / (double)rows - log_z;
+    rc = ebm_log_metric(ev->log, "log_z_exact", log_z, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "loglik_exact", loglik, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "gap", loglik - bound, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_error", log_z_ais - log_z, err);
+    return rc;
+}
+
+static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
+    ebm_dbm *m = ev->model;
+    double log_z = 0, lo = 0, hi = 0, ess = 0;
+    int rc = ais_log_z(m, ev, &log_z, &lo, &hi, &ess, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z", log_z, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_lo", lo, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_hi", hi, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "ess", ess, err);
+    if (rc || !ev->data || ev->data->n == 0) return rc;
+    const ebm_dataset *d = ev->data;
+    if (d->dim != m->size[0] + m->n_labels)
+        return ebm_fail(err, EBM_EDATA, "dbm_ais: data rows have %zu values, the dbm %zu "
+                        "visible and %zu label units", d->dim, m->size[0], m->n_labels);
+    size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
+    if (rows == 0 || rows > d->n) rows = d->n;
+    float *states = split_states(ev, m, rows, err);
+    if (!states) return err ? err->code : EBM_ENOMEM;
+    double bound = 0;
+    rc = ebm_dbm_mean_bound(m, states, rows, &bound, err);
+    /* A low log Z means a high bound: the interval's ends swap. */
+    if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound", bound - log_z, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound_lo", bound - hi, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound_hi", bound - lo, err);
+    if (!rc && ebm_cfg_int(ev->cfg, "exact_max_units", 0) > 0)
+        rc = log_exact(ev, m, states, rows, bound - log_z, log_z, err);
+    free(states);
+    return rc;
+}
+
+static int dbm_ais_supports(const ebm_model_ops *model, char *why, size_t why_size) {
+    if (model == &ebm_model_dbm || strcmp(model->info.name, "dbm") == 0) return 1;
+    snprintf(why, why_size, "dbm_ais: needs a dbm model (its base-rate model and "
+             "odd/even transitions are the DBM's); %s is not one", model->info.name);
+    return 0;
+}
+
+const ebm_estimator_ops ebm_estimator_dbm_ais = {
+    .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
+             .name = "dbm_ais",
+             .help = "DBM log Z by annealed importance sampling (even layers summed "
+                     "out, block Gibbs over odd/even), +-3 sd bounds, and the mean-field "
+                     "lower bound on log p(v) (AIS tends to underestimate log Z: the "
+                     "bound is then optimistic)",
+             .params = dbm_ais_params},
+    .xEvaluate = dbm_ais_evaluate,
+    .xSupports = dbm_ais_supports,
+};

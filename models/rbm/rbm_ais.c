@@ -1,0 +1,322 @@
+/* rbm_ais.c — the `ais` estimator: log Z of an RBM by annealed importance
+ * sampling from a base-rate model (Salakhutdinov & Murray 2008), every run a
+ * row of one matrix so that each β step is two GEMMs over all runs. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ais.h"
+#include "estimator.h"
+#include "fastmath.h"
+#include "rbm.h"
+#include "plugins.h"
+
+extern const ebm_model_ops ebm_model_rbm;
+
+static const ebm_param ais_params[] = {
+    EBM_AIS_COMMON_PARAMS,
+    {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
+     .help = "log-likelihood over the first this many rows of the split (0 = all)"},
+    EBM_PARAM_END};
+
+void ebm_rbm_base_rates(const ebm_rbm *m, const float *x, size_t rows, size_t ld,
+                        float *b_base) {
+    for (size_t i = 0; i < m->n_visible; i++) {
+        double sum = 0;
+        for (size_t r = 0; r < rows; r++) sum += x[r * ld + i];
+        double mean = rows ? sum / (double)rows : (m->gaussian ? 0.0 : 0.5);
+        if (m->gaussian) {
+            b_base[i] = (float)mean;
+        } else {
+            double p = fmin(fmax(mean, 1e-3), 1 - 1e-3);
+            b_base[i] = (float)log(p / (1 - p));
+        }
+    }
+}
+
+/* The runs' state. Both models share B's hidden units: at β = 0 they are
+ * uncoupled fair coins (the base model A, whose own hidden units have zero
+ * weights and never touch v, so they need no sampling), at β = 1 they are
+ * B's. The intermediate distributions, hidden units summed out, are
+ *   log p*_β(v) = (1−β) a(v) + β m(v) + Σ_j softplus(β (c_j + (vW)_j)),
+ * a and m the base's and the model's visible terms (b_Aᵀv, bᵀv, or for
+ * Gaussian units −½‖v − b_A‖², −½‖v − b‖²). Their difference is linear in v:
+ * m(v) − a(v) = (b − b_A)ᵀv + visible_const. */
+typedef struct ais_runs {
+    ebm_rbm *m;
+    size_t n;              /* runs */
+    float *v, *x, *h, *vin;   /* n × n_visible, n × n_hidden (×2), n × n_visible */
+    size_t width;             /* max(n_visible, n_hidden): the rows below */
+    float *u;                 /* each row's uniforms */
+    float *p, *gain;          /* each row's σ(βx) and q (e^{|Δβ x|} − 1) */
+    float *b_base;
+    double *b_diff, visible_const;
+    double *log_w;
+    ebm_rng *rngs;
+} ais_runs;
+
+static void runs_free(ais_runs *a) {
+    free(a->v);
+    free(a->x);
+    free(a->h);
+    free(a->vin);
+    free(a->u);
+    free(a->p);
+    free(a->gain);
+    free(a->b_base);
+    free(a->b_diff);
+    free(a->log_w);
+    free(a->rngs);
+}
+
+static int runs_init(ais_runs *a, ebm_rbm *m, size_t n, const ebm_eval *ev,
+                     ebm_error *err) {
+    size_t nv = m->n_visible, nh = m->n_hidden;
+    memset(a, 0, sizeof *a);
+    a->m = m;
+    a->n = n;
+    a->v = malloc(n * nv * sizeof *a->v);
+    a->vin = malloc(n * nv * sizeof *a->vin);
+    a->x = malloc(n * nh * sizeof *a->x);
+    a->h = malloc(n * nh * sizeof *a->h);
+    a->width = nv > nh ? nv : nh;
+    a->u = malloc(n * a->width * sizeof *a->u);
+    a->p = malloc(n * a->width * sizeof *a->p);
+    a->gain = malloc(n * a->width * sizeof *a->gain);
+    a->b_base = malloc(nv * sizeof *a->b_base);
+    a->b_diff = malloc(nv * sizeof *a->b_diff);
+    a->log_w = calloc(n, sizeof *a->log_w);
+    a->rngs = malloc(n * sizeof *a->rngs);
+    if (!a->v || !a->vin || !a->x || !a->h || !a->u || !a->p || !a->gain || !a->b_base || !a->b_diff || !a->log_w ||
+        !a->rngs) {
+        runs_free(a);
+        return ebm_fail(err, EBM_ENOMEM, "ais: buffers for %zu runs of %zu x %zu", n,
+                        nv, nh);
+    }
+    /* The base rates come from the training data; an evaluation given only
+     * its own split (a test, `ebm sample`) uses that. */
+    const ebm_dataset *d = ev->train && ev->train->n ? ev->train : ev->data;
+    if (d && d->n && d->dim == nv)
+        ebm_rbm_base_rates(m, d->x, d->n, d->dim, a->b_base);
+    else
+        ebm_rbm_base_rates(m, NULL, 0, nv, a->b_base);
+    double base_sq = 0, model_sq = 0;
+    for (size_t i = 0; i < nv; i++) {
+        a->b_diff[i] = (double)m->b[i] - a->b_base[i];
+        base_sq += (double)a->b_base[i] * a->b_base[i];
+        model_sq += (double)m->b[i] * m->b[i];
+    }
+    a->visible_const = m->gaussian ? 0.5 * (base_sq - model_sq) : 0.0;
+    for (size_t r = 0; r < n; r++) ebm_rng_derive(&a->rngs[r], ev->rng, r);
+    return EBM_OK;
+}
+
+/* log Z_A: the base's visible units and n_hidden fair coins. */
+static double base_log_z(const ais_runs *a) {
+    const ebm_rbm *m = a->m;
+    double log_z = (double)m->n_hidden * log(2.0);
+    if (m->gaussian) return log_z + 0.5 * (double)m->n_visible * log(2 * M_PI);
+    for (size_t i = 0; i < m->n_visible; i++) log_z += ebm_softplus(a->b_base[i]);
+    return log_z;
+}
+
+/* v ~ p_A exactly: independent units with the base rates. */
+static void sample_base(ais_runs *a) {
+    size_t nv = a->m->n_visible;
+    for (size_t r = 0; r < a->n; r++) {
+        float *v = a->v + r * nv;
+        ebm_rng *rng = &a->rngs[r];
+        for (size_t i = 0; i < nv; i++) {
+            if (a->m->gaussian)
+                v[i] = a->b_base[i] + (float)ebm_rng_normal(rng);
+            else
+                v[i] = ebm_rng_uniformf(rng) * (1.0f + expf(-a->b_base[i])) < 1.0f;
+        }
+    }
+}
+
+/* One row's hidden units at β (input x, step Δβ): p = σ(βx) and
+ * gain = q (e^{|Δβ x|} − 1) with q = σ(−|βx|), see weigh_and_sample_hidden. */
+static EBM_VECTORISE void hidden_terms(const float *restrict x, size_t nh, float beta,
+                                   float dbeta, float *restrict p,
+                                   float *restrict gain) {
+    for (size_t j = 0; j < nh; j++) {
+        float z = fabsf(beta * x[j]), y = fabsf(dbeta * x[j]);
+        float q = 1.0f / (1.0f + ebm_fast_expf(z));
+        gain[j] = q * ebm_fast_expm1f_nonneg(y);
+        p[j] = x[j] > 0 ? 1.0f - q : q;
+    }
+}
+
+/* One row of Bernoulli visible units from their input z:
+ * u < σ(z) ⇔ u (1 + e^{−z}) < 1. */
+static EBM_VECTORISE void bernoulli_draws(const float *restrict in,
+                                      const float *restrict b_base, size_t nv,
+                                      float beta, const float *restrict u,
+                                      float *restrict v) {
+    float base = 1.0f - beta;
+    for (size_t i = 0; i < nv; i++) {
+        float z = base * b_base[i] + beta * in[i];
+        v[i] = u[i] * (1.0f + ebm_fast_expf(-z)) < 1.0f ? 1.0f : 0.0f;
+    }
+}
+
+/* log p*_β(v) − log p*_{β_prev}(v), hidden part: Σ_j softplus(z_j) −
+ * softplus(z_j − y_j) with z = βx, y = Δβ·x. With q = σ(−|z|) ≤ ½,
+ *   z ≤ 0:  −log(1 + q (e^{−y} − 1)),     z > 0:  y − log(1 + q (e^{y} − 1)),
+ * exact identities whose factors are ≥ 1 (y has the sign of z) and keep
+ * float's digits when Δβ = 1e-5 makes the difference tiny; the factors are
+ * multiplied in double and one log taken per row. q also gives σ(z), the
+ * probability the hidden draw needs. Hidden input x = c + vW, one GEMM,
+ * serves both. Unless last, h ~ p(h | v) at β. Rows are independent (each
+ * its own stream), so they are shared among threads. */
+static void weigh_and_sample_hidden(ais_runs *a, double beta_prev, double beta,
+                                    int last) {
+    ebm_rbm *m = a->m;
+    size_t nv = m->n_visible, nh = m->n_hidden, width = a->width;
+    ebm_rbm_hidden_input(m, a->v, nv, a->n, a->x, nh);
+    float b = (float)beta, db = (float)(beta - beta_prev);
+    #pragma omp parallel for schedule(static)
+    for (size_t r = 0; r < a->n; r++) {
+        const float *v = a->v + r * nv, *x = a->x + r * nh;
+        float *h = a->h + r * nh, *p = a->p + r * width, *gain = a->gain + r * width,
+              *u = a->u + r * width;
+        hidden_terms(x, nh, b, db, p, gain);
+        double visible = a->visible_const;
+        for (size_t i = 0; i < nv; i++) visible += a->b_diff[i] * v[i];
+        double linear = 0, product = 1, log_sum = 0;
+        for (size_t j = 0; j < nh; j++) {
+            float y = db * x[j];
+            if (y > 0) linear += y;
+            if (fabsf(y) < 60.0f) {
+                product *= 1.0 + (double)gain[j];
+            } else {
+                /* log(1 + q(e^{|y|} − 1)) ≈ softplus(|y| + log q) */
+                log_sum += ebm_softplus(fabs((double)y) -
+                                        ebm_softplus(fabs((double)b * x[j])));
+            }
+            if (product > 1e250) {
+                log_sum += log(product);
+                product = 1;
+            }
+        }
+        a->log_w[r] += (beta - beta_prev) * visible + linear - (log_sum + log(product));
+        if (last) continue;
+        ebm_rng_fill_uniformf(&a->rngs[r], u, nh);
+        for (size_t j = 0; j < nh; j++) h[j] = u[j] < p[j] ? 1.0f : 0.0f;
+    }
+}
+
+/* v ~ p(v | h) at β, where the base and the model mix their visible terms:
+ * input (1−β) b_A + β (b + Wh); unit variance for Gaussian units at every β,
+ * since their quadratic terms weigh (1−β) + β = 1. */
+static void sample_visible(ais_runs *a, double beta) {
+    ebm_rbm *m = a->m;
+    size_t nv = m->n_visible, nh = m->n_hidden, width = a->width;
+    ebm_rbm_visible_input(m, a->h, nh, a->n, a->vin, nv);
+    float b = (float)beta, base = (float)(1.0 - beta);
+    #pragma omp parallel for schedule(static)
+    for (size_t r = 0; r < a->n; r++) {
+        const float *in = a->vin + r * nv;
+        float *v = a->v + r * nv, *u = a->u + r * width;
+        ebm_rng *rng = &a->rngs[r];
+        if (m->gaussian) {
+            for (size_t i = 0; i < nv; i++)
+                v[i] = base * a->b_base[i] + b * in[i] + (float)ebm_rng_normal(rng);
+        } else {
+            ebm_rng_fill_uniformf(rng, u, nv);
+            bernoulli_draws(in, a->b_base, nv, b, u, v);
+        }
+    }
+}
+
+static ebm_ais_result summarise(const ais_runs *a) {
+    return ebm_ais_summarise(a->log_w, a->n, base_log_z(a));
+}
+
+/* Mean of −F(v) over the first `rows` rows of the split (all when 0). */
+static int mean_neg_free_energy(const ebm_eval *ev, ebm_rbm *m, double *out,
+                                ebm_error *err) {
+    const ebm_dataset *d = ev->data;
+    if (d->dim != m->n_visible)
+        return ebm_fail(err, EBM_EDATA, "ais: data rows have %zu values, the rbm %zu "
+                        "visible units", d->dim, m->n_visible);
+    size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
+    if (rows == 0 || rows > d->n) rows = d->n;
+    double *neg_f = malloc(rows * sizeof *neg_f);
+    if (!neg_f) return ebm_fail(err, EBM_ENOMEM, "ais: %zu free energies", rows);
+    int rc = ebm_rbm_log_unnormalized(m, d->x, d->dim, rows, 1.0, neg_f, err);
+    double total = 0;
+    for (size_t r = 0; !rc && r < rows; r++) total += neg_f[r];
+    free(neg_f);
+    *out = total / (double)rows;
+    return rc;
+}
+
+static int log_results(const ebm_eval *ev, ebm_rbm *m, const ebm_ais_result *res,
+                       ebm_error *err) {
+    int rc = ebm_log_metric(ev->log, "log_z", res->log_z, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_lo", res->log_z_lo, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_hi", res->log_z_hi, err);
+    if (!rc && ev->data && ev->data->n) {
+        double neg_f = 0;
+        rc = mean_neg_free_energy(ev, m, &neg_f, err);
+        /* A low log Z means a high likelihood: the bounds swap. */
+        if (!rc) rc = ebm_log_metric(ev->log, "loglik", neg_f - res->log_z, err);
+        if (!rc) rc = ebm_log_metric(ev->log, "loglik_lo", neg_f - res->log_z_hi, err);
+        if (!rc) rc = ebm_log_metric(ev->log, "loglik_hi", neg_f - res->log_z_lo, err);
+    }
+    if (!rc) rc = ebm_log_metric(ev->log, "ess", res->ess, err);
+    return rc;
+}
+
+static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
+    ebm_rbm *m = ev->model;
+    size_t count;
+    double *beta = ebm_ais_schedule(ev->cfg, &count);
+    if (!beta) return ebm_fail(err, EBM_ENOMEM, "ais: schedule");
+    ais_runs a;
+    int rc = runs_init(&a, m, (size_t)ebm_cfg_int(ev->cfg, "runs", 100), ev, err);
+    if (rc) {
+        free(beta);
+        return rc;
+    }
+    sample_base(&a);
+    for (size_t k = 1; k < count; k++) {
+        if (k % 64 == 0 && ev->stop && *ev->stop) {
+            rc = ebm_fail(err, EBM_EINTERRUPT, "ais: interrupted at step %zu of %zu", k,
+                          count - 1);
+            break;
+        }
+        int last = k == count - 1;
+        weigh_and_sample_hidden(&a, beta[k - 1], beta[k], last);
+        if (!last) sample_visible(&a, beta[k]);
+    }
+    if (!rc) {
+        ebm_ais_result res = summarise(&a);
+        rc = log_results(ev, m, &res, err);
+    }
+    runs_free(&a);
+    free(beta);
+    return rc;
+}
+
+static int ais_supports(const ebm_model_ops *model, char *why, size_t why_size) {
+    if (model == &ebm_model_rbm || strcmp(model->info.name, "rbm") == 0) return 1;
+    snprintf(why, why_size, "ais: needs an rbm model (its base-rate model and "
+             "transitions are the RBM's); %s is not one", model->info.name);
+    return 0;
+}
+
+const ebm_estimator_ops ebm_estimator_ais = {
+    .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
+             .name = "ais",
+             .help = "RBM log Z by annealed importance sampling from the data base "
+                     "rates, +-3 sd bounds, log-likelihood (AIS tends to underestimate "
+                     "log Z: likelihoods are optimistic)",
+             .params = ais_params},
+    .xEvaluate = ais_evaluate,
+    .xSupports = ais_supports,
+};
