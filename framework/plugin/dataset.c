@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-
 void ebm_dataset_free(ebm_dataset *d) {
     if (!d) return;
     free(d->x);

@@ -1,6 +1,6 @@
 /* dbm_labels.c — the DBM's one-hot label units on its top layer: their
- * input and softmax draw (block Gibbs), the data's label columns, and class
- * scores from the mean-field bound with the label clamped to each class. */
+ * input and softmax draw (block Gibbs) and the data's label columns. (Class
+ * scores by mean field are in dbm_meanfield.c.) */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,40 +74,4 @@ int ebm_dbm_check_label_columns(const ebm_dataset *d, size_t n_labels, const cha
                             "%zu columns (set data.append_labels: true)", who, r, n_labels);
     }
     return EBM_OK;
-}
-
-int ebm_dbm_mean_field_scores(ebm_dbm *m, const float *rows, size_t n, size_t ld,
-                              double *scores, ebm_error *err) {
-    size_t k = m->n_labels, n_visible = m->size[0];
-    if (k == 0)
-        return ebm_fail(err, EBM_EINVAL, "dbm: mean-field class scores need label units "
-                        "(model.labels)");
-    enum { ROWS_PER_BLOCK = 256 };
-    size_t block = (n < ROWS_PER_BLOCK ? n : ROWS_PER_BLOCK) * k;
-    float *states = calloc((block ? block : 1) * m->units, sizeof *states);
-    float *means = malloc((block ? block : 1) * m->units * sizeof *means);
-    double *bound = malloc((block ? block : 1) * sizeof *bound);
-    int rc = states && means && bound
-                 ? EBM_OK
-                 : ebm_fail(err, EBM_ENOMEM, "dbm: class-score buffers for %zu rows", n);
-    ebm_dbm_mean_field how = m->mean_field;
-    how.free_labels = 0;
-    for (size_t start = 0; !rc && start < n; start += ROWS_PER_BLOCK) {
-        size_t rows_here = n - start < ROWS_PER_BLOCK ? n - start : ROWS_PER_BLOCK;
-        /* one state per (row, class): v, then y = e_c */
-        for (size_t r = 0; r < rows_here; r++)
-            for (size_t c = 0; c < k; c++) {
-                float *s = states + (r * k + c) * m->units;
-                memcpy(s, rows + (start + r) * ld, n_visible * sizeof *s);
-                for (size_t j = 0; j < k; j++) s[m->label_offset + j] = j == c ? 1.0f : 0.0f;
-            }
-        rc = ebm_dbm_infer(m, states, rows_here * k, &how, means, NULL, NULL, err);
-        if (rc) break;
-        ebm_dbm_bound(m, means, rows_here * k, bound);
-        memcpy(scores + start * k, bound, rows_here * k * sizeof *scores);
-    }
-    free(states);
-    free(means);
-    free(bound);
-    return rc;
 }

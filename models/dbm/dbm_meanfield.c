@@ -1,7 +1,8 @@
 /* dbm_meanfield.c — the DBM's mean-field posterior over its hidden layers
  * (the positive phase of training and the variational bound on log p(v)):
  * fixed-point iterations, whole layers of every row through GEMM; label
- * units clamped as the states give them, or inferred as a categorical. */
+ * units clamped as the states give them, or inferred as a categorical; and
+ * class scores, the bound with the label clamped to each class. */
 #include "dbm.h"
 
 #include <math.h>
@@ -164,5 +165,43 @@ int ebm_dbm_positive_grad(void *model, const float *states, size_t n, double sca
         return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field means for %zu rows", n);
     int rc = ebm_dbm_infer(m, states, n, &m->mean_field, m->means, NULL, NULL, err);
     if (!rc) ebm_dbm_energy_grad(m, m->means, n, scale, grads);
+    return rc;
+}
+
+/* Class scores by mean field: the bound of each (row, class) with the label
+ * clamped; they call the mean field, so they live beside it. */
+int ebm_dbm_mean_field_scores(ebm_dbm *m, const float *rows, size_t n, size_t ld,
+                              double *scores, ebm_error *err) {
+    size_t k = m->n_labels, n_visible = m->size[0];
+    if (k == 0)
+        return ebm_fail(err, EBM_EINVAL, "dbm: mean-field class scores need label units "
+                        "(model.labels)");
+    enum { ROWS_PER_BLOCK = 256 };
+    size_t block = (n < ROWS_PER_BLOCK ? n : ROWS_PER_BLOCK) * k;
+    float *states = calloc((block ? block : 1) * m->units, sizeof *states);
+    float *means = malloc((block ? block : 1) * m->units * sizeof *means);
+    double *bound = malloc((block ? block : 1) * sizeof *bound);
+    int rc = states && means && bound
+                 ? EBM_OK
+                 : ebm_fail(err, EBM_ENOMEM, "dbm: class-score buffers for %zu rows", n);
+    ebm_dbm_mean_field how = m->mean_field;
+    how.free_labels = 0;
+    for (size_t start = 0; !rc && start < n; start += ROWS_PER_BLOCK) {
+        size_t rows_here = n - start < ROWS_PER_BLOCK ? n - start : ROWS_PER_BLOCK;
+        /* one state per (row, class): v, then y = e_c */
+        for (size_t r = 0; r < rows_here; r++)
+            for (size_t c = 0; c < k; c++) {
+                float *s = states + (r * k + c) * m->units;
+                memcpy(s, rows + (start + r) * ld, n_visible * sizeof *s);
+                for (size_t j = 0; j < k; j++) s[m->label_offset + j] = j == c ? 1.0f : 0.0f;
+            }
+        rc = ebm_dbm_infer(m, states, rows_here * k, &how, means, NULL, NULL, err);
+        if (rc) break;
+        ebm_dbm_bound(m, means, rows_here * k, bound);
+        memcpy(scores + start * k, bound, rows_here * k * sizeof *scores);
+    }
+    free(states);
+    free(means);
+    free(bound);
     return rc;
 }
