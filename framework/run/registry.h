@@ -7,10 +7,16 @@
 #include "error.h"
 #include "plugin.h"
 
-/* The plugin, or NULL. The returned pointer is the plugin's ops struct (its
+/* The plugin, or NULL. A plugin built for another version of its kind's
+ * interface is refused (NULL) here, and ebm_registry_check names it. The
+ * returned pointer is the plugin's ops struct (its
  * first member is the ebm_plugin head), so callers cast it to the kind's ops. */
 const ebm_plugin *ebm_registry_find(ebm_kind kind, const char *name);
 /* The i-th plugin of a kind, NULL past the end. */
 const ebm_plugin *ebm_registry_at(ebm_kind kind, int i);
+
+/* The interface version this build gives a kind's ops (EBM_MODEL_OPS_VERSION
+ * ...); a plugin must carry the same. */
+int ebm_registry_version(ebm_kind kind);
 
 #endif

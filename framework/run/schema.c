@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "optim.h"
 
 #define END EBM_PARAM_END
 
@@ -19,25 +20,6 @@ static const ebm_param data_common[] = {
              "statistics (Gaussian visible units)"},
     END};
 
-static const ebm_param optim_params[] = {
-    {.name = "type", .type = EBM_P_ENUM, .def = "sgd", .choices = "sgd|adam",
-     .help = "sgd (with momentum) or adam (bias-corrected; momentum unused)"},
-    {.name = "lr", .type = EBM_P_FLOAT, .def = "0.01", .range = "(0, inf)",
-     .help = "learning rate"},
-    {.name = "momentum", .type = EBM_P_FLOATS, .def = "0", .range = "[0, 1)",
-     .help = "one value, or [initial, final] switching after momentum_switch epochs"},
-    {.name = "momentum_switch", .type = EBM_P_INT, .def = "5", .range = "[0, inf)",
-     .help = "epoch at which momentum switches from initial to final"},
-    {.name = "weight_decay", .type = EBM_P_FLOAT, .def = "0", .range = "[0, inf)",
-     .help = "L2 penalty on the weights"},
-    {.name = "lr_decay", .type = EBM_P_FLOAT, .def = "1", .range = "(0, 1]",
-     .help = "lr is multiplied by this after every epoch"},
-    {.name = "betas", .type = EBM_P_FLOATS, .def = "[0.9, 0.999]", .range = "[0, 1)",
-     .help = "adam: decay rates [beta1, beta2] of the first and second moments"},
-    {.name = "eps", .type = EBM_P_FLOAT, .def = "1e-8", .range = "(0, inf)",
-     .help = "adam: added to the root of the second moment"},
-    END};
-
 static const ebm_param train_params[] = {
     {.name = "epochs", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "passes over the training data, for models that learn by gradient steps"},
@@ -45,7 +27,7 @@ static const ebm_param train_params[] = {
      .help = "minibatch size; 0 = the whole training set"},
     {.name = "shuffle", .type = EBM_P_BOOL, .def = "true",
      .help = "shuffle the training rows before every epoch"},
-    {.name = "optim", .type = EBM_P_TABLE, .sub = optim_params,
+    {.name = "optim", .type = EBM_P_TABLE, .sub = ebm_optim_params,
      .help = "the optimiser: SGD with momentum, or Adam; weight decay and lr decay"},
     {.name = "sampler", .type = EBM_P_PLUGIN, .flags = EBM_PF_OPTIONAL,
      .kind = EBM_KIND_SAMPLER,

@@ -15,6 +15,7 @@
 #include "registry.h"
 #include "schema.h"
 #include "sweep_grid.h"
+#include "validate.h"
 
 typedef struct checker {
     ebm_node *root;
@@ -32,8 +33,11 @@ static void problem(checker *c, ebm_mark at, const char *path, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    ebm_diags_add(c->diags, "%s:%d:%d: %s: %s", at.file ? at.file : "<config>", at.line,
-                  at.column, path, what);
+    if (at.line == 0) /* a parameter table's own entry: no position in a file */
+        ebm_diags_add(c->diags, "%s: %s", path, what);
+    else
+        ebm_diags_add(c->diags, "%s:%d:%d: %s: %s", at.file ? at.file : "<config>", at.line,
+                      at.column, path, what);
 }
 
 static void join(char *out, const char *prefix, const char *key) {
@@ -518,5 +522,51 @@ int ebm_cfg_validate(ebm_node *root, ebm_diags *diags) {
     check_name(&c);
     check_sweep_block(&c);
     if (diags->n == before) check_combinations(&c);
+    return diags->n - before;
+}
+
+/* ------------------------------------------------------------ tables themselves */
+
+/* A plugin's own table, checked as the registry's contract wants it: every
+ * entry has one line of help, an enum its choices, a plugin entry a real
+ * kind, and every default passes the same checks a value from a file would
+ * (type, range, choices, nested plugin maps). */
+static void check_param_table(checker *c, const ebm_param *table, const char *path) {
+    static const ebm_mark here = {"<parameter table>", 0, 0};
+    char key_path[PATH_SIZE];
+    for (const ebm_param *p = table; p && p->name; p++) {
+        join(key_path, path, p->name);
+        if (!p->help || !*p->help || strchr(p->help, '\n'))
+            problem(c, here, key_path, "needs one line of help");
+        if (p->type == EBM_P_ENUM && (!p->choices || !*p->choices))
+            problem(c, here, key_path, "an enum without choices");
+        if ((p->type == EBM_P_PLUGIN || p->type == EBM_P_PLUGINS) &&
+            (p->kind < 0 || p->kind >= EBM_KIND_COUNT))
+            problem(c, here, key_path, "names no plugin kind");
+        if ((p->flags & (EBM_PF_REQUIRED | EBM_PF_OPTIONAL)) && p->def)
+            problem(c, here, key_path, "has a default but is marked required or optional");
+        if ((p->type == EBM_P_TABLE || p->type == EBM_P_TABLES) && p->sub)
+            check_param_table(c, p->sub, key_path);
+        if (!p->def) continue;
+        ebm_node *def = default_node(c, p, here);
+        if (!def) {
+            problem(c, here, key_path, "its default '%s' does not parse", p->def);
+            continue;
+        }
+        check_value(c, p, def, key_path);
+        ebm_node_free(def);
+    }
+}
+
+int ebm_param_table_check(const ebm_param *table, const char *path, ebm_diags *diags) {
+    int before = diags->n;
+    ebm_node *root = ebm_node_new_map((ebm_mark){"<parameter table>", 0, 0});
+    if (!root) {
+        ebm_diags_add(diags, "%s: out of memory", path);
+        return diags->n - before;
+    }
+    checker c = {root, diags};
+    check_param_table(&c, table, path);
+    ebm_node_free(root);
     return diags->n - before;
 }

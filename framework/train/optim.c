@@ -7,6 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The keys of every `optim:` section. Training and DBM pretraining share them
+ * and differ only in the defaults of lr and momentum (pretraining follows
+ * Salakhutdinov & Hinton's RBM recipe). */
+#define OPTIM_PARAMS(lr, momentum)                                                      \
+    {.name = "type", .type = EBM_P_ENUM, .def = "sgd", .choices = "sgd|adam",           \
+     .help = "sgd (with momentum) or adam (bias-corrected; momentum unused)"},          \
+    {.name = "lr", .type = EBM_P_FLOAT, .def = lr, .range = "(0, inf)",                 \
+     .help = "learning rate"},                                                          \
+    {.name = "momentum", .type = EBM_P_FLOATS, .def = momentum, .range = "[0, 1)",      \
+     .help = "one value, or [initial, final] switching after momentum_switch epochs"},  \
+    {.name = "momentum_switch", .type = EBM_P_INT, .def = "5", .range = "[0, inf)",     \
+     .help = "epoch at which momentum switches from initial to final"},                 \
+    {.name = "weight_decay", .type = EBM_P_FLOAT, .def = "0", .range = "[0, inf)",      \
+     .help = "L2 penalty on the weights"},                                              \
+    {.name = "lr_decay", .type = EBM_P_FLOAT, .def = "1", .range = "(0, 1]",            \
+     .help = "lr is multiplied by this after every epoch"},                             \
+    {.name = "betas", .type = EBM_P_FLOATS, .def = "[0.9, 0.999]", .range = "[0, 1)",   \
+     .help = "adam: decay rates [beta1, beta2] of the first and second moments"},       \
+    {.name = "eps", .type = EBM_P_FLOAT, .def = "1e-8", .range = "(0, inf)",            \
+     .help = "adam: added to the root of the second moment"},                           \
+    EBM_PARAM_END
+
+const ebm_param ebm_optim_params[] = {OPTIM_PARAMS("0.01", "0")};
+const ebm_param ebm_optim_pretrain_params[] = {OPTIM_PARAMS("0.05", "[0.5, 0.9]")};
+
 int ebm_optim_init(ebm_optim *o, const ebm_node *optim_cfg,
                    const ebm_tensor *params, int n, ebm_error *err) {
     memset(o, 0, sizeof *o);

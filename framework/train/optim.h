@@ -9,8 +9,14 @@
 
 #include "cfg.h"
 #include "error.h"
+#include "param.h"
 #include "model.h"
 #include "state.h"
+
+/* The keys of an `optim:` section (one table, the optimiser's own): for
+ * training, and with pretraining's defaults for the DBM's layer RBMs. */
+extern const ebm_param ebm_optim_params[];
+extern const ebm_param ebm_optim_pretrain_params[];
 
 typedef enum { EBM_OPTIM_SGD, EBM_OPTIM_ADAM } ebm_optim_type;
 

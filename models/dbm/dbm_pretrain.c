@@ -14,24 +14,8 @@
 #include "dbm.h"
 #include "fit.h"
 #include "optim.h"
+#include "plugins.h"
 #include "train.h"
-
-extern const ebm_model_ops ebm_model_rbm;
-
-static const ebm_param pretrain_optim_params[] = {
-    {.name = "type", .type = EBM_P_ENUM, .def = "sgd", .choices = "sgd|adam",
-     .help = "sgd (with momentum) or adam"},
-    {.name = "lr", .type = EBM_P_FLOAT, .def = "0.05", .range = "(0, inf)",
-     .help = "learning rate"},
-    {.name = "momentum", .type = EBM_P_FLOATS, .def = "[0.5, 0.9]", .range = "[0, 1)",
-     .help = "one value, or [initial, final] switching after momentum_switch epochs"},
-    {.name = "momentum_switch", .type = EBM_P_INT, .def = "5", .range = "[0, inf)",
-     .help = "epoch at which momentum switches from initial to final"},
-    {.name = "weight_decay", .type = EBM_P_FLOAT, .def = "0", .range = "[0, inf)",
-     .help = "L2 penalty on the weights"},
-    {.name = "lr_decay", .type = EBM_P_FLOAT, .def = "1", .range = "(0, 1]",
-     .help = "lr is multiplied by this after every epoch"},
-    EBM_PARAM_END};
 
 static const ebm_param pretrain_layer_params[] = {
     {.name = "epochs", .type = EBM_P_INT, .flags = EBM_PF_OPTIONAL, .range = "[0, inf)",
@@ -41,7 +25,7 @@ static const ebm_param pretrain_layer_params[] = {
     {.name = "sampler", .type = EBM_P_PLUGIN, .flags = EBM_PF_OPTIONAL,
      .kind = EBM_KIND_SAMPLER, .help = "this layer's training sampler"},
     {.name = "optim", .type = EBM_P_TABLE, .flags = EBM_PF_OPTIONAL,
-     .sub = pretrain_optim_params,
+     .sub = ebm_optim_pretrain_params,
      .help = "this layer's optimiser (replaces pretrain.optim whole)"},
     EBM_PARAM_END};
 
@@ -52,7 +36,7 @@ const ebm_param ebm_dbm_pretrain_params[] = {
      .help = "minibatch size"},
     {.name = "sampler", .type = EBM_P_PLUGIN, .def = "{type: cd, k: 1}",
      .kind = EBM_KIND_SAMPLER, .help = "training sampler of every layer's RBM"},
-    {.name = "optim", .type = EBM_P_TABLE, .sub = pretrain_optim_params,
+    {.name = "optim", .type = EBM_P_TABLE, .sub = ebm_optim_pretrain_params,
      .help = "optimiser of every layer's RBM"},
     {.name = "data", .type = EBM_P_ENUM, .def = "means", .choices = "means|samples",
      .help = "what the next RBM learns from: the layer's probabilities "

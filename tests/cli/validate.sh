@@ -37,6 +37,16 @@ expect_status 2 "run refuses a bad config" -- "$EBM" run "$F/misspelt.yaml" --ou
 [ ! -e "$WORK/should-not-exist" ] && pass "nothing written for a bad config" || fail "run wrote output for a bad config"
 [ ! -e "$WORK/runs" ] && pass "no runs/ directory created" || fail "runs/ created for a bad config"
 
+# Pretraining configures its optimiser with the optimiser's own table, Adam's
+# keys included (it once had a copy that had drifted).
+cat >"$WORK/pretrain.yaml" <<'YAML'
+name: pretrain-adam
+data: {type: bars_stripes, side: 3}
+model: {type: dbm, layers: [4, 4], pretrain: {optim: {type: adam, betas: [0.5, 0.9], eps: 1.0e-6}}}
+YAML
+expect_status 0 "model.pretrain.optim takes Adam's betas and eps" -- "$EBM" validate "$WORK/pretrain.yaml"
+expect_in "$WORK/out" "lr: 0.05" "… and keeps pretraining's own default lr"
+
 expect_status 2 "unknown command" -- "$EBM" frobnicate
 expect_status 0 "list" -- "$EBM" list models
 expect_in "$WORK/out" "hopfield" "list shows the Hopfield model"

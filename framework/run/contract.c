@@ -1,0 +1,64 @@
+/* contract.c — the check that every built-in plugin keeps the contract of its
+ * kind's interface (contract.h); run by the registry's contract test. */
+#include "contract.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "plugins.h"
+#include "registry.h"
+#include "schema.h"
+#include "validate.h"
+
+/* The ops a plugin of its kind cannot do without; NULL when all are there. */
+static const char *missing_op(ebm_kind kind, const ebm_plugin *p) {
+    switch (kind) {
+    case EBM_KIND_MODEL: {
+        const ebm_model_ops *m = (const ebm_model_ops *)p;
+        if (!m->xCreate) return "xCreate";
+        if (!m->xDestroy) return "xDestroy";
+        if (!m->xUnits) return "xUnits";
+        if (!m->xEnergy) return "xEnergy";
+        if (!m->xParams) return "xParams";
+        return NULL;
+    }
+    case EBM_KIND_SAMPLER:
+        return ((const ebm_sampler_ops *)p)->xRun ? NULL : "xRun";
+    case EBM_KIND_DATASET:
+        return ((const ebm_dataset_ops *)p)->xLoad ? NULL : "xLoad";
+    case EBM_KIND_ESTIMATOR:
+        return ((const ebm_estimator_ops *)p)->xEvaluate ? NULL : "xEvaluate";
+    default:
+        return NULL;
+    }
+}
+
+int ebm_registry_check(ebm_diags *diags) {
+    int before = diags->n;
+    for (int kind = 0; kind < EBM_KIND_COUNT; kind++) {
+        const char *kind_name = ebm_kind_name((ebm_kind)kind);
+        const ebm_plugin *p;
+        for (int i = 0; (p = ebm_registry_at((ebm_kind)kind, i)); i++) {
+            char who[160];
+            snprintf(who, sizeof who, "%s %s", kind_name, p->name ? p->name : "(no name)");
+            if (!p->name || !*p->name) {
+                ebm_diags_add(diags, "%s #%d: no name", kind_name, i + 1);
+                continue;
+            }
+            for (int j = 0; j < i; j++)
+                if (strcmp(ebm_registry_at((ebm_kind)kind, j)->name, p->name) == 0)
+                    ebm_diags_add(diags, "%s: the name is taken by an earlier %s", who,
+                                  kind_name);
+            if (p->version != ebm_registry_version((ebm_kind)kind))
+                ebm_diags_add(diags, "%s: built for interface version %d; this ebm has %d",
+                              who, p->version, ebm_registry_version((ebm_kind)kind));
+            if (!p->help || !*p->help || strchr(p->help, '\n'))
+                ebm_diags_add(diags, "%s: needs one line of help", who);
+            const char *op = missing_op((ebm_kind)kind, p);
+            if (op) ebm_diags_add(diags, "%s: the required op %s is missing", who, op);
+            ebm_param_table_check(p->params, who, diags);
+        }
+    }
+    ebm_param_table_check(ebm_experiment_params, "experiment", diags);
+    return diags->n - before;
+}
