@@ -11,14 +11,16 @@
 #include "model.h"
 #include "sampler.h"
 
-/* The order is the order of `ebm list`. */
-#define EBM_MODELS(X) \
-    X(hopfield)       \
-    X(ising)          \
-    X(boltzmann)      \
-    X(rbm)            \
-    X(energy)         \
-    X(dbm)
+/* The order is the order of `ebm list`. Every row ends with a backslash, so
+ * a new plugin is one added line. */
+#define EBM_MODELS(X)   \
+    X(hopfield)         \
+    X(ising)            \
+    X(boltzmann)        \
+    X(rbm)              \
+    X(energy)           \
+    X(dbm)              \
+    /* end of list: add a plugin as one line above */
 
 #define EBM_SAMPLERS(X) \
     X(gibbs)            \
@@ -29,7 +31,8 @@
     X(pt)               \
     X(short_run)        \
     X(mala)             \
-    X(langevin)
+    X(langevin)         \
+    /* end of list: add a plugin as one line above */
 
 #define EBM_DATASETS(X) \
     X(fashion_mnist)    \
@@ -38,26 +41,28 @@
     X(random_patterns)  \
     X(none)             \
     X(csv)              \
-    X(toy2d)
+    X(toy2d)            \
+    /* end of list: add a plugin as one line above */
 
-#define EBM_ESTIMATORS(X) \
-    X(retrieval)          \
-    X(fixed_points)       \
-    X(energy_gap)         \
-    X(sample)             \
-    X(exact)              \
-    X(classify)           \
-    X(filters)            \
-    X(conditional)        \
-    X(ais)                \
-    X(pseudo_likelihood)  \
-    X(reconstruction)     \
-    X(free_energy_gap)    \
-    X(moments)            \
-    X(quadrature)         \
-    X(kde)                \
-    X(dbm_ais)            \
-    X(dbm_features)
+#define EBM_ESTIMATORS(X)\
+    X(retrieval)        \
+    X(fixed_points)     \
+    X(energy_gap)       \
+    X(sample)           \
+    X(exact)            \
+    X(classify)         \
+    X(filters)          \
+    X(conditional)      \
+    X(ais)              \
+    X(pseudo_likelihood)\
+    X(reconstruction)   \
+    X(free_energy_gap)  \
+    X(moments)          \
+    X(quadrature)       \
+    X(kde)              \
+    X(dbm_ais)          \
+    X(dbm_features)     \
+    /* end of list: add a plugin as one line above */
 
 #define EBM_DECLARE_MODEL(name) extern const ebm_model_ops ebm_model_##name;
 #define EBM_DECLARE_SAMPLER(name) extern const ebm_sampler_ops ebm_sampler_##name;
