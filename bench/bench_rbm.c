@@ -222,24 +222,17 @@ typedef struct bench_run {
     ebm_dataset train, valid;
     const ebm_model_ops *ops;
     void *model;
-    ebm_tensor params[MAX_TENSORS], grads[MAX_TENSORS];
+    ebm_tensor params[MAX_TENSORS];
     int n_params;
-    ebm_trainer *trainer;
-    ebm_optim optim;
-    size_t *order;
-    float *batch;
-    size_t batch_size, chains;
+    ebm_fit fit;     /* the runner's training set-up and loop */
+    size_t chains;
 } bench_run;
 
 static void bench_free(bench_run *b) {
-    ebm_trainer_free(b->trainer);
-    ebm_optim_free(&b->optim);
+    ebm_fit_close(&b->fit);
     if (b->model) b->ops->xDestroy(b->model);
-    for (int t = 0; t < b->n_params; t++) free(b->grads[t].data);
     ebm_dataset_free(&b->train);
     ebm_dataset_free(&b->valid);
-    free(b->order);
-    free(b->batch);
     ebm_node_free(b->cfg);
 }
 
@@ -250,26 +243,13 @@ static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
     if (!rc) rc = ebm_setup_model(b->cfg, &b->root, &b->train, 1, NULL, &b->ops, &b->model, err);
     if (rc) return rc;
     b->n_params = b->ops->xParams(b->model, b->params, MAX_TENSORS);
-    for (int t = 0; t < b->n_params; t++) {
-        b->grads[t] = b->params[t];
-        b->grads[t].data = calloc(ebm_tensor_size(&b->params[t]) + 1, sizeof(float));
-        if (!b->grads[t].data) return ebm_fail(err, EBM_ENOMEM, "gradient buffers");
-    }
-    b->batch_size = (size_t)ebm_cfg_int(b->cfg, "train.batch", 0);
-    if (b->batch_size == 0 || b->batch_size > b->train.n) b->batch_size = b->train.n;
     b->chains = (size_t)ebm_cfg_int(b->cfg, "train.sampler.chains", 100);
     ebm_rng chains_rng;
     ebm_rng_named(&chains_rng, &b->root, "chains");
-    b->trainer = ebm_trainer_new(ebm_node_child(b->cfg, "train"), b->ops, b->model,
-                                 b->train.dim, b->batch_size, &chains_rng, NULL, err);
-    if (!b->trainer) return err->code ? err->code : EBM_ECONFIG;
-    if ((rc = ebm_optim_init(&b->optim, ebm_node_at(b->cfg, "train.optim"), b->params,
-                             b->n_params, err)))
-        return rc;
-    b->order = malloc(b->train.n * sizeof *b->order);
-    b->batch = malloc(b->batch_size * b->train.dim * sizeof *b->batch);
-    if (!b->order || !b->batch) return ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
-    return EBM_OK;
+    return ebm_fit_open(&b->fit, b->ops, b->model, &b->train, b->params, b->n_params,
+                        ebm_node_child(b->cfg, "train"), ebm_node_at(b->cfg, "train.optim"),
+                        (size_t)ebm_cfg_int(b->cfg, "train.batch", 0), &chains_rng, NULL,
+                        err);
 }
 
 /* One epoch through ebm_fit_epoch, the loop the runner itself trains with.
@@ -277,20 +257,14 @@ static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
 static int bench_epoch(bench_run *b, int epoch, double *flops, ebm_error *err) {
     size_t n = b->train.n, dim = b->train.dim;
     size_t nv = dim, nh = b->ops->xUnits(b->model) - dim;
-    ebm_fit fit = {.ops = b->ops, .model = b->model, .trainer = b->trainer,
-                   .optim = &b->optim, .params = b->params, .grads = b->grads,
-                   .n_params = b->n_params, .data = &b->train,
-                   .batch_size = b->batch_size,
-                   .shuffle = ebm_cfg_bool(b->cfg, "train.shuffle", 1),
-                   .order = b->order, .batch = b->batch};
     ebm_rng train_rng;
     ebm_rng_named(&train_rng, &b->root, "train");
-    int rc = ebm_fit_epoch(&fit, &train_rng, epoch, err);
+    int rc = ebm_fit_epoch(&b->fit, &train_rng, epoch, err);
     if (rc) return rc;
     ebm_sampler_stats stats;   /* the runner logs these (tempering's swap rate) */
-    ebm_trainer_take_stats(b->trainer, &stats);
-    for (size_t start = 0; start < n; start += b->batch_size) {
-        size_t rows = n - start < b->batch_size ? n - start : b->batch_size;
+    ebm_trainer_take_stats(b->fit.trainer, &stats);
+    for (size_t start = 0; start < n; start += b->fit.batch_size) {
+        size_t rows = n - start < b->fit.batch_size ? n - start : b->fit.batch_size;
         *flops += pcd1_step_flops(nv, nh, rows, b->chains);
     }
     return EBM_OK;
@@ -321,7 +295,7 @@ int main(int argc, char **argv) {
     printf("# ebm RBM benchmark: binarised Fashion-MNIST (%s, threshold 0.5), %zu x %zu,\n"
            "# %zu hidden, PCD-1 with %zu persistent chains, batch %zu, lr 0.05, no momentum,\n"
            "# no weight decay; %s, %d threads\n",
-           o.data_dir, b.train.n, nv, nh, b.chains, b.batch_size, openblas_get_config(),
+           o.data_dir, b.train.n, nv, nh, b.chains, b.fit.batch_size, openblas_get_config(),
            openblas_get_num_threads());
     printf("# FLOPs counted: the 5 GEMMs of a PCD-1 step, 2*nv*nh*(2*rows + 3*chains) per\n"
            "# step (= 5 x 2*%zu*%zu per sample when chains = batch)\n", nv, nh);
@@ -342,7 +316,7 @@ int main(int argc, char **argv) {
     double train_s = now_s() - train_start;
     double sgemm_after = sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
     if (sgemm_after > sgemm) sgemm = sgemm_after;
-    double shapes = step_shapes_gflops(nv, nh, b.batch_size, 100, 3, &err);
+    double shapes = step_shapes_gflops(nv, nh, b.fit.batch_size, 100, 3, &err);
     if (sgemm_after < 0 || shapes < 0) {
         bench_free(&b);
         return fail(&err);

@@ -39,21 +39,17 @@ typedef struct run {
     ebm_dataset train, valid;
     const ebm_model_ops *ops;
     void *model;
-    ebm_tensor params[MAX_TENSORS], grads[MAX_TENSORS];
+    ebm_tensor params[MAX_TENSORS];
     int n_params;
     ebm_runfile *rf;
     ebm_log *log;
-    ebm_trainer *trainer;   /* contrastive training, when the model has no xGradient */
     ebm_dataset *tests;     /* per estimator: its `test` dataset, loaded on first use */
     struct timespec started;
     int epochs;
     char dir[4096];         /* the run directory */
     int resuming;           /* continuing from DIR/checkpoint.h5 */
-    /* training: the minibatch loop and what a checkpoint keeps */
-    ebm_optim optim;
-    int optim_ready;
-    size_t *order;
-    float *batch;
+    /* training: the minibatch loop (its trainer, optimiser and buffers) and
+     * what a checkpoint keeps */
     ebm_fit fit;
     ebm_state_list state;
     int64_t checkpoint_steps, steps_at_checkpoint;
@@ -258,32 +254,22 @@ static int log_training_stats(run *r, int epoch, ebm_error *err) {
         rc = ebm_log_metric(r->log, "skipped_batches", (double)r->fit.skipped, err);
         r->fit.skipped = 0;
     }
-    if (rc || !r->trainer) return rc;
+    if (rc || !r->fit.trainer) return rc;
     ebm_sampler_stats stats;
-    ebm_trainer_take_stats(r->trainer, &stats);
+    ebm_trainer_take_stats(r->fit.trainer, &stats);
     if (stats.swaps_proposed == 0) return EBM_OK;
     ebm_log_begin(r->log, epoch, "train", "trainer", "train");
     return ebm_log_metric(r->log, "swap_rate",
                           (double)stats.swaps_accepted / (double)stats.swaps_proposed, err);
 }
 
-static int alloc_grads(run *r, ebm_error *err) {
-    for (int t = 0; t < r->n_params; t++) {
-        r->grads[t] = r->params[t];
-        r->grads[t].data = calloc(ebm_tensor_size(&r->params[t]) ? ebm_tensor_size(&r->params[t]) : 1,
-                                  sizeof(float));
-        if (!r->grads[t].data) return ebm_fail(err, EBM_ENOMEM, "gradient of %s", r->params[t].name);
-    }
-    return EBM_OK;
-}
-
 /* ---- checkpoints (checkpoint.h) ---- */
 
 /* Everything that changes during training besides the parameters. */
 static int collect_state(run *r, ebm_error *err) {
-    int rc = ebm_optim_state(&r->optim, r->params, &r->state, err);
+    int rc = ebm_optim_state(r->fit.optim, r->params, &r->state, err);
     if (!rc) rc = ebm_state_add(&r->state, "fit/skipped", EBM_STATE_U64, &r->fit.skipped, 1, err);
-    if (!rc && r->trainer) rc = ebm_trainer_state(r->trainer, &r->state, err);
+    if (!rc && r->fit.trainer) rc = ebm_trainer_state(r->fit.trainer, &r->state, err);
     if (!rc && r->ops->xState) {
         r->state.prefix = "model";
         rc = r->ops->xState(r->model, &r->state, err);
@@ -319,36 +305,15 @@ static int after_step(void *ctx, int epoch, size_t batches_done, ebm_error *err)
 
 /* The trainer, optimiser and buffers of the minibatch loop (fit.c). */
 static int setup_training(run *r, ebm_error *err) {
-    size_t batch_size = (size_t)ebm_cfg_int(r->cfg, "train.batch", 0);
-    if (batch_size == 0 || batch_size > r->train.n) batch_size = r->train.n;
-    if (!r->ops->xGradient) {
-        /* Models without a gradient of their own learn contrastively. */
-        if (!r->ops->xEnergyGrad)
-            return ebm_fail(err, EBM_ECONFIG, "train.epochs: model %s does not learn by "
-                            "gradient steps; set train.epochs: 0", r->ops->info.name);
-        ebm_rng chains_rng;
-        ebm_rng_named(&chains_rng, &r->root, "chains");
-        r->trainer = ebm_trainer_new(ebm_node_child(r->cfg, "train"), r->ops, r->model,
-                                     r->train.dim, batch_size, &chains_rng, r->opts->stop,
-                                     err);
-        if (!r->trainer) return err ? err->code : EBM_ECONFIG;
-    }
-    int rc = alloc_grads(r, err);
-    if (!rc) rc = ebm_optim_init(&r->optim, ebm_node_at(r->cfg, "train.optim"), r->params,
-                                 r->n_params, err);
+    ebm_rng chains_rng;
+    ebm_rng_named(&chains_rng, &r->root, "chains");
+    int rc = ebm_fit_open(&r->fit, r->ops, r->model, &r->train, r->params, r->n_params,
+                          ebm_node_child(r->cfg, "train"), ebm_node_at(r->cfg, "train.optim"),
+                          (size_t)ebm_cfg_int(r->cfg, "train.batch", 0), &chains_rng,
+                          r->opts->stop, err);
     if (rc) return rc;
-    r->optim_ready = 1;
-    r->order = malloc(r->train.n * sizeof *r->order);
-    r->batch = malloc(batch_size * r->train.dim * sizeof *r->batch);
-    if (!r->order || !r->batch) return ebm_fail(err, EBM_ENOMEM, "minibatch buffers");
-    r->fit = (ebm_fit){.ops = r->ops, .model = r->model, .trainer = r->trainer,
-                       .optim = &r->optim, .params = r->params, .grads = r->grads,
-                       .n_params = r->n_params, .data = &r->train, .batch_size = batch_size,
-                       .shuffle = ebm_cfg_bool(r->cfg, "train.shuffle", 1),
-                       .stop = r->opts->stop, .order = r->order, .batch = r->batch,
-                       .skip_nonfinite = strcmp(ebm_cfg_str(r->cfg, "train.on_divergence",
-                                                            "stop"), "skip_batch") == 0,
-                       .after_step = after_step, .after_step_ctx = r};
+    r->fit.after_step = after_step;
+    r->fit.after_step_ctx = r;
     r->checkpoint_steps = ebm_cfg_int(r->cfg, "checkpoint.steps", 0);
     r->checkpoint_minutes = ebm_cfg_double(r->cfg, "checkpoint.minutes", 10);
     return collect_state(r, err);
@@ -396,16 +361,12 @@ static int train(run *r, ebm_error *err) {
 }
 
 static void run_free(run *r) {
-    free(r->order);
-    free(r->batch);
-    if (r->optim_ready) ebm_optim_free(&r->optim);
+    ebm_fit_close(&r->fit);
     ebm_state_list_free(&r->state);
-    ebm_trainer_free(r->trainer);
     const ebm_node *list = r->cfg ? ebm_node_at(r->cfg, "log.estimators") : NULL;
     for (int i = 0; r->tests && list && i < list->n; i++) ebm_dataset_free(&r->tests[i]);
     free(r->tests);
     if (r->model) r->ops->xDestroy(r->model);
-    for (int t = 0; t < r->n_params; t++) free(r->grads[t].data);
     ebm_dataset_free(&r->train);
     ebm_dataset_free(&r->valid);
     ebm_log_free(r->log);

@@ -1,9 +1,11 @@
-/* fit.c — one epoch of minibatch gradient steps (fit.h): the training loop
- * the runner and the DBM's layer-wise pretraining share. */
+/* fit.c — the training set-up and one epoch of minibatch gradient steps
+ * (fit.h): the training loop the runner, the DBM's layer-wise pretraining and
+ * the benchmark share. */
 #include "fit.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int params_finite(const ebm_fit *f, int epoch, ebm_error *err) {
@@ -91,4 +93,65 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
     }
     ebm_optim_end_epoch(f->optim);
     return params_finite(f, epoch, err);
+}
+
+int ebm_fit_open(ebm_fit *f, const ebm_model_ops *ops, void *model, const ebm_dataset *data,
+                 ebm_tensor *params, int n_params, const ebm_node *train,
+                 const ebm_node *optim, size_t batch, const ebm_rng *chains_rng,
+                 const volatile sig_atomic_t *stop, ebm_error *err) {
+    *f = (ebm_fit){.ops = ops, .model = model, .params = params, .n_params = n_params,
+                   .data = data, .stop = stop, .owns = 1,
+                   .shuffle = ebm_cfg_bool(train, "shuffle", 1),
+                   .skip_nonfinite = strcmp(ebm_cfg_str(train, "on_divergence", "stop"),
+                                            "skip_batch") == 0};
+    f->batch_size = batch == 0 || batch > data->n ? data->n : batch;
+    if (!ops->xGradient) {
+        /* Models without a gradient of their own learn contrastively. */
+        if (!ops->xEnergyGrad)
+            return ebm_fail(err, EBM_ECONFIG, "train.epochs: model %s does not learn by "
+                            "gradient steps; set train.epochs: 0", ops->info.name);
+        ebm_rng rng = *chains_rng;
+        f->trainer = ebm_trainer_new(train, ops, model, data->dim, f->batch_size, &rng, stop,
+                                     err);
+        if (!f->trainer) return err && err->code ? err->code : EBM_ECONFIG;
+    }
+    f->grads = calloc((size_t)(n_params ? n_params : 1), sizeof *f->grads);
+    if (!f->grads) {
+        ebm_fit_close(f);
+        return ebm_fail(err, EBM_ENOMEM, "gradient list");
+    }
+    for (int t = 0; t < n_params; t++) {
+        size_t size = ebm_tensor_size(&params[t]);
+        f->grads[t] = params[t];
+        f->grads[t].data = calloc(size ? size : 1, sizeof(float));
+        if (!f->grads[t].data) {
+            ebm_fit_close(f);
+            return ebm_fail(err, EBM_ENOMEM, "gradient of %s", params[t].name);
+        }
+    }
+    int rc = ebm_optim_init(&f->own_optim, optim, params, n_params, err);
+    if (rc) {
+        ebm_fit_close(f);
+        return rc;
+    }
+    f->optim = &f->own_optim;
+    f->order = malloc((data->n ? data->n : 1) * sizeof *f->order);
+    f->batch = malloc((f->batch_size ? f->batch_size : 1) * data->dim * sizeof *f->batch);
+    if (!f->order || !f->batch) {
+        ebm_fit_close(f);
+        return ebm_fail(err, EBM_ENOMEM, "minibatch buffers (%zu rows of %zu)", data->n,
+                        data->dim);
+    }
+    return EBM_OK;
+}
+
+void ebm_fit_close(ebm_fit *f) {
+    if (!f->owns) return;
+    free(f->order);
+    free(f->batch);
+    if (f->optim) ebm_optim_free(f->optim);
+    ebm_trainer_free(f->trainer);
+    for (int t = 0; f->grads && t < f->n_params; t++) free(f->grads[t].data);
+    free(f->grads);
+    *f = (ebm_fit){0};
 }

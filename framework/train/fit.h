@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cfg.h"
+
 #include "dataset.h"
 #include "error.h"
 #include "model.h"
@@ -15,8 +17,9 @@
 #include "rng.h"
 #include "train.h"
 
-/* What one epoch needs. The caller owns everything here; order (data->n)
- * and batch (batch_size × data->dim) are scratch. */
+/* What one epoch needs. ebm_fit_open sets it all up and ebm_fit_close frees
+ * what it made; a test may also fill it by hand (then it owns everything).
+ * order (data->n) and batch (batch_size × data->dim) are scratch. */
 typedef struct ebm_fit {
     const ebm_model_ops *ops;
     void *model;
@@ -43,7 +46,27 @@ typedef struct ebm_fit {
      * none. The checkpoints hang here. */
     int (*after_step)(void *ctx, int epoch, size_t batches_done, ebm_error *err);
     void *after_step_ctx;
+    /* What ebm_fit_open made, for ebm_fit_close. */
+    ebm_optim own_optim;
+    int owns;
 } ebm_fit;
+
+/* The one training set-up, used by the runner, the DBM's pretraining of its
+ * layer RBMs and the benchmark, so all three train the same way:
+ *  - `train` is a train-shaped section: its sampler (and positive_sweeps) for
+ *    the contrastive trainer, `shuffle` (default true) and `on_divergence`
+ *    (default stop); `optim` an optim section (optim.h);
+ *  - batch is the minibatch size (0 or more than the data: the whole data);
+ *  - a model with its own gradient (xGradient) steps by it; any other learns
+ *    contrastively, its persistent chains started from chains_rng;
+ *  - params (n_params, the model's xParams) stay the caller's; gradients,
+ *    trainer, optimiser and buffers are f's until ebm_fit_close.
+ * On failure f holds nothing (closing it is still safe). */
+int ebm_fit_open(ebm_fit *f, const ebm_model_ops *ops, void *model, const ebm_dataset *data,
+                 ebm_tensor *params, int n_params, const ebm_node *train,
+                 const ebm_node *optim, size_t batch, const ebm_rng *chains_rng,
+                 const volatile sig_atomic_t *stop, ebm_error *err);
+void ebm_fit_close(ebm_fit *f);
 
 /* One pass over the data in minibatches: rows shuffled by the stream
  * ebm_rng_derive(train_rng, epoch), minibatch b drawn (stochastic

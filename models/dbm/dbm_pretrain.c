@@ -121,47 +121,23 @@ static int with_columns(const ebm_dataset *left, size_t width, const ebm_dataset
     return EBM_OK;
 }
 
-/* Trains rbm on data for plan->epochs epochs, as the runner trains. */
+/* Trains rbm on data for plan->epochs epochs, with the runner's own set-up
+ * and loop (fit.h). */
 static int train_rbm(ebm_rbm *rbm, const ebm_dataset *data, const layer_plan *plan,
                      const ebm_rng *rng, const volatile sig_atomic_t *stop,
                      ebm_error *err) {
     const ebm_model_ops *ops = &ebm_model_rbm;
-    ebm_tensor params[3], grads[3];
+    ebm_tensor params[3];
     int n_params = ops->xParams(rbm, params, 3);
-    size_t batch_size = plan->batch == 0 || plan->batch > data->n ? data->n : plan->batch;
     ebm_rng chains_rng, train_rng;
     ebm_rng_named(&chains_rng, rng, "chains");
     ebm_rng_named(&train_rng, rng, "train");
-    ebm_trainer *trainer = ebm_trainer_new(plan->sampler_holder, ops, rbm, data->dim,
-                                           batch_size, &chains_rng, stop, err);
-    if (!trainer) return err ? err->code : EBM_ECONFIG;
-    ebm_optim optim;
-    int rc = ebm_optim_init(&optim, plan->optim, params, n_params, err);
-    if (rc) {
-        ebm_trainer_free(trainer);
-        return rc;
-    }
-    size_t *order = malloc(data->n * sizeof *order);
-    float *batch = malloc(batch_size * data->dim * sizeof *batch);
-    for (int t = 0; t < n_params; t++) {
-        grads[t] = params[t];
-        grads[t].data = calloc(ebm_tensor_size(&params[t]), sizeof(float));
-        if (!grads[t].data) rc = EBM_ENOMEM;
-    }
-    if (rc || !order || !batch)
-        rc = ebm_fail(err, EBM_ENOMEM, "pretraining buffers (%zu rows of %zu)", data->n,
-                      data->dim);
-    ebm_fit fit = {.ops = ops, .model = rbm, .trainer = trainer, .optim = &optim,
-                   .params = params, .grads = grads, .n_params = n_params, .data = data,
-                   .batch_size = batch_size, .shuffle = 1, .stop = stop, .order = order,
-                   .batch = batch};
+    ebm_fit fit;
+    int rc = ebm_fit_open(&fit, ops, rbm, data, params, n_params, plan->sampler_holder,
+                          plan->optim, (size_t)plan->batch, &chains_rng, stop, err);
     for (int epoch = 1; !rc && epoch <= plan->epochs; epoch++)
         rc = ebm_fit_epoch(&fit, &train_rng, epoch, err);
-    for (int t = 0; t < n_params; t++) free(grads[t].data);
-    free(order);
-    free(batch);
-    ebm_optim_free(&optim);
-    ebm_trainer_free(trainer);
+    ebm_fit_close(&fit);
     return rc;
 }
 
