@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbm.h"
 #include "condsample.h"
 #include "exact.h"
 #include "plugins.h"
@@ -48,12 +47,9 @@ typedef struct classify_work {
     float *states;         /* exact by free energy: one state per class */
     double *free_energy;   /* labels */
     double *all_scores;    /* mean field: rows × labels */
+    ebm_class_scores_fn class_scores;   /* the model's cheaper scores, or NULL */
     int method;
 } classify_work;
-
-static int is_dbm(const ebm_model_ops *ops) {
-    return ops == &ebm_model_dbm || strcmp(ops->info.name, "dbm") == 0;
-}
 
 /* score[c] = −F(v, c)/T by the model's xFreeEnergy, one state per class. */
 static int free_energy_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
@@ -64,7 +60,7 @@ static int free_energy_scores(const ebm_eval *ev, const ebm_enum *e, size_t labe
         for (size_t k = 0; k < labels; k++) w->row[first + k] = k == c ? 1.0f : 0.0f;
         ebm_exact_encode(ev, w->row, w->states + c * e->units);
     }
-    int rc = ev->ops->xFreeEnergy(ev->model, w->states, labels, w->free_energy, err);
+    int rc = ebm_model_free_energy(ev->ops, ev->model, w->states, labels, w->free_energy, err);
     if (rc) return ebm_error_prefix(err, "classify: exact P(c | v)");
     for (size_t c = 0; c < labels; c++) w->score[c] = -w->free_energy[c] / e->temperature;
     return EBM_OK;
@@ -73,7 +69,7 @@ static int free_energy_scores(const ebm_eval *ev, const ebm_enum *e, size_t labe
 /* score[c] = log Σ_h exp(−E(v, c, h)/T), the row's label columns set to c. */
 static int class_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
                         const float *row_in, classify_work *w, ebm_error *err) {
-    if (ev->ops->xFreeEnergy) return free_energy_scores(ev, e, labels, row_in, w, err);
+    if (ebm_model_has_layers(ev->ops)) return free_energy_scores(ev, e, labels, row_in, w, err);
     size_t dim = ev->data->dim, first = dim - labels;
     memcpy(w->row, row_in, dim * sizeof *w->row);
     for (size_t c = 0; c < labels; c++) {
@@ -92,7 +88,7 @@ static int class_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
 static void set_label(const ebm_eval *ev, const ebm_enum *e, size_t first,
                       size_t labels, size_t c, float *state) {
     for (size_t k = 0; k < labels; k++) state[first + k] = e->low[first + k];
-    ev->ops->xFlipUnit(ev->model, state, first + c);
+    ebm_model_flip_unit(ev->ops, ev->model, state, first + c);
 }
 
 /* prob[c] = P(c | v, h) ∝ exp(−E(v, one-hot c, h)/T) for the state's v and
@@ -104,7 +100,7 @@ static void label_conditional(const ebm_eval *ev, const ebm_enum *e, size_t firs
     for (size_t k = 0; k < labels; k++) state[first + k] = e->low[first + k];
     double max = -INFINITY, sum = 0.0;
     for (size_t c = 0; c < labels; c++) {
-        prob[c] = -ev->ops->xFlipEnergy(ev->model, state, first + c) / e->temperature;
+        prob[c] = -ebm_model_flip_energy(ev->ops, ev->model, state, first + c) / e->temperature;
         if (prob[c] > max) max = prob[c];
     }
     for (size_t c = 0; c < labels; c++) sum += (prob[c] = exp(prob[c] - max));
@@ -156,10 +152,10 @@ static int sampled_scores(const ebm_eval *ev, const ebm_enum *e, size_t labels,
         set_label(ev, e, first, labels, draw_class(w->prob, labels, &rng), w->state);
         for (size_t j = 0; j < e->n_hidden; j++) {
             size_t i = e->hidden[j];
-            double delta = ev->ops->xFlipEnergy(ev->model, w->state, i);
+            double delta = ebm_model_flip_energy(ev->ops, ev->model, w->state, i);
             /* flip with probability σ(−ΔE/T) = 1/(1 + e^{ΔE/T}) */
             if (ebm_rng_uniform(&rng) * (1.0 + exp(delta / e->temperature)) < 1.0)
-                ev->ops->xFlipUnit(ev->model, w->state, i);
+                ebm_model_flip_unit(ev->ops, ev->model, w->state, i);
         }
     }
     for (size_t c = 0; c < labels; c++) w->score[c] = log(w->mean[c] / sweeps);
@@ -176,8 +172,7 @@ static int classify_rows(const ebm_eval *ev, const ebm_enum *e, size_t labels,
     if (w->method == METHOD_MEAN_FIELD) {   /* every row at once: GEMMs */
         w->all_scores = malloc(rows * labels * sizeof *w->all_scores);
         if (!w->all_scores) return ebm_fail(err, EBM_ENOMEM, "classify: %zu scores", rows);
-        int rc = ebm_dbm_mean_field_scores(ev->model, d->x, rows, d->dim, w->all_scores,
-                                           err);
+        int rc = w->class_scores(ev->model, d->x, rows, d->dim, labels, w->all_scores, err);
         if (rc) return ebm_error_prefix(err, "classify: mean_field");
     }
     for (size_t r = 0; r < rows; r++) {
@@ -222,23 +217,23 @@ static int classify_evaluate(const ebm_eval *ev, ebm_error *err) {
                       "have %zu columns", (long long)labels, ev->data->dim);
     const char *method = ebm_cfg_str(ev->cfg, "method", "exact");
     classify_work w = {0};
-    int dbm = is_dbm(ev->ops);
+    /* A DBM scores classes by its mean-field bound (a feature by name). */
+    w.class_scores = (ebm_class_scores_fn)ebm_model_find_feature(ev->ops, "class_scores");
     w.method = METHOD_EXACT;
     if (strcmp(method, "sampled") == 0) w.method = METHOD_SAMPLED;
     if (strcmp(method, "mean_field") == 0) w.method = METHOD_MEAN_FIELD;
     if (strcmp(method, "auto") == 0 && e.n_hidden > (size_t)e.max_units)
-        w.method = dbm ? METHOD_MEAN_FIELD : METHOD_SAMPLED;
-    if (!rc && w.method == METHOD_SAMPLED && (!ev->ops->xFlipEnergy || !ev->ops->xFlipUnit))
+        w.method = w.class_scores ? METHOD_MEAN_FIELD : METHOD_SAMPLED;
+    if (!rc && w.method == METHOD_SAMPLED && !ebm_model_can_flip(ev->ops))
         rc = ebm_fail(err, EBM_ENOTSUP, "classify: sampled P(c | v) needs the model "
                       "ops xFlipEnergy and xFlipUnit, which %s lacks", ev->ops->info.name);
-    if (!rc && w.method == METHOD_MEAN_FIELD && !dbm)
+    if (!rc && w.method == METHOD_MEAN_FIELD && !w.class_scores)
         rc = ebm_fail(err, EBM_ECONFIG, "classify: method mean_field is the DBM's "
                       "mean-field bound; model %s is not a dbm (use exact or sampled)",
                       ev->ops->info.name);
-    if (!rc && dbm && (uint64_t)labels != ((ebm_dbm *)ev->model)->n_labels)
-        rc = ebm_fail(err, EBM_ECONFIG, "classify: labels is %lld, but the dbm has %zu "
-                      "label units (model.labels)", (long long)labels,
-                      ((ebm_dbm *)ev->model)->n_labels);
+    if (!rc && w.class_scores && labels >= 1 &&
+        (rc = w.class_scores(ev->model, NULL, 0, 0, (size_t)labels, NULL, err)))
+        ebm_error_prefix(err, "classify");
     if (!rc) {
         w.row = malloc(ev->data->dim * sizeof *w.row);
         w.state = calloc(e.units ? e.units : 1, sizeof *w.state);

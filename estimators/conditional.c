@@ -62,7 +62,7 @@ static int conditional_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (per_image > n) per_image = n;
     const ebm_dataset *d = ev->data;
     size_t units = ev->ops->xUnits(ev->model);
-    const unsigned char *mask = ev->ops->xDataMask ? ev->ops->xDataMask(ev->model) : NULL;
+    const unsigned char *mask = ebm_model_data_mask(ev->ops, ev->model);
     size_t n_data = units;
     if (mask) {
         n_data = 0;
@@ -123,7 +123,7 @@ static int conditional_evaluate(const ebm_eval *ev, ebm_error *err) {
 }
 
 static int conditional_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (model->xUnitValues) return 1;
+    if (ebm_model_has_binary(model)) return 1;
     snprintf(why, why_size, "conditional: model %s has no binary units to clamp "
              "(xUnitValues)", model->info.name);
     return 0;

@@ -6,14 +6,14 @@
 
 int ebm_est_needs_dynamics(const char *estimator, const ebm_model_ops *model,
                            char *why, size_t why_size) {
-    if (model->xEvolve && model->xEncode) return 1;
+    if (ebm_model_has_dynamics(model) && ebm_model_has_coding(model)) return 1;
     snprintf(why, why_size,
              "%s needs a model with zero-temperature dynamics on +-1 states "
              "(xEvolve and xEncode); model %s has %s", estimator,
              model->info.name,
-             !model->xEvolve && !model->xEncode ? "neither"
-             : !model->xEvolve                  ? "no xEvolve"
-                                                : "no xEncode");
+             !ebm_model_has_dynamics(model) && !ebm_model_has_coding(model) ? "neither"
+             : !ebm_model_has_dynamics(model) ? "no xEvolve"
+                                              : "no xEncode");
     return 0;
 }
 

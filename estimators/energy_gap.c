@@ -39,10 +39,10 @@ static int energy_gap_evaluate(const ebm_eval *ev, ebm_error *err) {
         }
         ebm_rng rng;
         ebm_rng_derive(&rng, ev->rng, p);
-        ev->ops->xEncode(ev->model, ev->data->x + p * n, xi);
+        ebm_model_encode(ev->ops, ev->model, ev->data->x + p * n, n, xi);
         ebm_est_corrupt(xi, y, n, flip, &rng);
         ebm_evolve_result res;
-        rc = ev->ops->xEvolve(ev->model, y, &how, &rng, &res);
+        rc = ebm_model_evolve(ev->ops, ev->model, y, &how, &rng, &res);
         if (rc)
             rc = ebm_fail(err, rc, "energy_gap: evolving pattern %zu: %s", p,
                           ebm_strerror(rc));

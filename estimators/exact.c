@@ -35,10 +35,7 @@ int ebm_exact_data_units(const ebm_eval *ev, const ebm_enum *e,
 }
 
 void ebm_exact_encode(const ebm_eval *ev, const float *row, float *state) {
-    if (ev->ops->xEncode)
-        ev->ops->xEncode(ev->model, row, state);
-    else
-        for (size_t i = 0; i < ev->data->dim; i++) state[i] = row[i];
+    ebm_model_encode(ev->ops, ev->model, row, ev->data->dim, state);
 }
 
 static int mean_loglik(const ebm_eval *ev, const ebm_enum *e, double log_z,
@@ -69,7 +66,7 @@ static int mean_loglik(const ebm_eval *ev, const ebm_enum *e, double log_z,
 /* Units of a state that data rows fill (xDataMask; all when it has none). */
 static size_t data_units(const ebm_eval *ev) {
     size_t units = ev->ops->xUnits(ev->model), count = 0;
-    const unsigned char *mask = ev->ops->xDataMask ? ev->ops->xDataMask(ev->model) : NULL;
+    const unsigned char *mask = ebm_model_data_mask(ev->ops, ev->model);
     if (!mask) return units;
     for (size_t i = 0; i < units; i++) count += mask[i] != 0;
     return count;
@@ -101,7 +98,7 @@ static int mean_loglik_free_energy(const ebm_eval *ev, double log_z, double *mea
         size_t n = rows - start < ROWS_PER_BLOCK ? rows - start : ROWS_PER_BLOCK;
         for (size_t r = 0; r < n; r++)
             ebm_exact_encode(ev, d->x + (start + r) * d->dim, states + r * units);
-        rc = ev->ops->xFreeEnergy(ev->model, states, n, free_energy, err);
+        rc = ebm_model_free_energy(ev->ops, ev->model, states, n, free_energy, err);
         for (size_t r = 0; !rc && r < n; r++) total += -free_energy[r] - log_z;
     }
     free(states);
@@ -117,7 +114,7 @@ static int mean_loglik_free_energy(const ebm_eval *ev, double log_z, double *mea
  * for every row within max_units. */
 static int partition_loglik(const ebm_eval *ev, double log_z, int max_units,
                             double *loglik, ebm_error *err) {
-    if (ev->ops->xFreeEnergy) return mean_loglik_free_energy(ev, log_z, loglik, err);
+    if (ebm_model_has_layers(ev->ops)) return mean_loglik_free_energy(ev, log_z, loglik, err);
     ebm_enum e;
     int rc = ebm_enum_init(&e, ev->ops, ev->model, max_units, err);
     if (rc) return rc;
@@ -132,12 +129,12 @@ static int partition_loglik(const ebm_eval *ev, double log_z, int max_units,
 static int exact_evaluate_partition(const ebm_eval *ev, ebm_error *err) {
     int max_units = (int)ebm_cfg_int(ev->cfg, "max_units", EBM_ENUM_MAX_UNITS);
     double log_z = 0.0, loglik = 0.0;
-    int rc = ev->ops->xLogPartition(ev->model, max_units, &log_z, err);
+    int rc = ebm_model_log_partition(ev->ops, ev->model, max_units, &log_z, err);
     if (!rc) rc = ebm_log_metric(ev->log, "log_z", log_z, err);
     if (!rc && ev->data) rc = partition_loglik(ev, log_z, max_units, &loglik, err);
     if (!rc && ev->data) rc = ebm_log_metric(ev->log, "loglik", loglik, err);
     size_t units = ev->ops->xUnits(ev->model);
-    if (rc || !ebm_cfg_bool(ev->cfg, "marginals", 1) || !ev->ops->xUnitValues ||
+    if (rc || !ebm_cfg_bool(ev->cfg, "marginals", 1) || !ebm_model_has_binary(ev->ops) ||
         units > (size_t)max_units)
         return rc;
     ebm_enum e;
@@ -153,7 +150,7 @@ static int exact_evaluate_partition(const ebm_eval *ev, ebm_error *err) {
 }
 
 static int exact_evaluate(const ebm_eval *ev, ebm_error *err) {
-    if (ev->ops->xLogPartition) return exact_evaluate_partition(ev, err);
+    if (ebm_model_has_layers(ev->ops)) return exact_evaluate_partition(ev, err);
     ebm_enum e;
     int rc = ebm_enum_init(&e, ev->ops, ev->model,
                            (int)ebm_cfg_int(ev->cfg, "max_units", EBM_ENUM_MAX_UNITS), err);
@@ -177,14 +174,14 @@ static int exact_evaluate(const ebm_eval *ev, ebm_error *err) {
 
 int ebm_exact_supports(const char *estimator, const ebm_model_ops *model,
                        char *why, size_t why_size) {
-    if (model->xUnitValues) return 1;
+    if (ebm_model_has_binary(model)) return 1;
     snprintf(why, why_size, "%s: needs a model with binary units that it can "
              "enumerate (xUnitValues); %s has none", estimator, model->info.name);
     return 0;
 }
 
 static int exact_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (model->xLogPartition && model->xFreeEnergy) return 1;
+    if (ebm_model_has_layers(model)) return 1;
     return ebm_exact_supports("exact", model, why, why_size);
 }
 

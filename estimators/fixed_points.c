@@ -34,9 +34,9 @@ static int fixed_points_evaluate(const ebm_eval *ev, ebm_error *err) {
             free(delta);
             return ebm_fail(err, EBM_EINTERRUPT, "fixed_points: interrupted");
         }
-        ev->ops->xEncode(ev->model, ev->data->x + p * n, y);
+        ebm_model_encode(ev->ops, ev->model, ev->data->x + p * n, n, y);
         energy += ev->ops->xEnergy(ev->model, y) / (double)n;
-        ev->ops->xFlipEnergies(ev->model, y, delta);
+        ebm_model_flip_energies(ev->ops, ev->model, y, delta);
         size_t i = 0;
         while (i < n && delta[i] > 0.0) i++;
         fixed += i == n;
@@ -50,7 +50,7 @@ static int fixed_points_evaluate(const ebm_eval *ev, ebm_error *err) {
 
 static int fixed_points_supports(const ebm_model_ops *model, char *why,
                                  size_t why_size) {
-    if (!model->xFlipEnergies || !model->xEncode) {
+    if (!ebm_model_can_flip(model) || !ebm_model_has_coding(model)) {
         snprintf(why, why_size, "fixed_points needs a binary model with single-flip "
                  "energies (xFlipEnergies); %s has none", model->info.name);
         return 0;

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "energy.h"
 #include "catalog.h"
 #include "ess.h"
 #include "estimator.h"
@@ -49,8 +48,8 @@ static int start_chains(const ebm_eval *ev, float *x, size_t n, size_t units,
         ebm_rng rng;
         ebm_rng_derive(&rng, &start, c);
         float *row = x + c * units;
-        if (ev->ops->xNoise) {
-            ev->ops->xNoise(ev->model, row, 1, &rng);
+        if (ebm_model_has_noise(ev->ops)) {
+            ebm_model_noise(ev->ops, ev->model, row, 1, &rng);
         } else if (ev->data->dim == units && ev->data->n > 0) {
             memcpy(row, ev->data->x + (c % ev->data->n) * units, units * sizeof *row);
         } else {
@@ -238,8 +237,10 @@ static int moments_evaluate(const ebm_eval *ev, ebm_error *err) {
     int rc = EBM_OK;
     if (!r.x || !r.mean || !r.cov || !r.ess || !r.true_mean || !r.true_cov)
         rc = ebm_fail(err, EBM_ENOMEM, "moments: out of memory for %zu units", units);
-    if (!rc && ebm_energy_gaussian_truth(ev->ops, ev->model, r.true_mean, r.true_cov,
-                                         NULL) != EBM_OK) {
+    /* The exact moments, when the model knows them (a Gaussian energy). */
+    ebm_gaussian_truth_fn truth =
+        (ebm_gaussian_truth_fn)ebm_model_find_feature(ev->ops, "gaussian_truth");
+    if (!rc && (!truth || truth(ev->model, r.true_mean, r.true_cov, NULL) != EBM_OK)) {
         free(r.true_mean);
         free(r.true_cov);
         r.true_mean = r.true_cov = NULL;

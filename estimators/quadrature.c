@@ -38,13 +38,9 @@ static const ebm_param quadrature_params[] = {
  * p(x) = exp(−E(x)/T)/Z, T = 1 unless the model has a temperature. */
 static int energies(const ebm_eval *ev, const float *states, size_t n, double *out,
                     ebm_error *err) {
-    if (ev->ops->xEnergies) {
-        int rc = ev->ops->xEnergies(ev->model, states, n, out, err);
-        if (rc) return rc;
-    } else {
-        for (size_t i = 0; i < n; i++) out[i] = ev->ops->xEnergy(ev->model, states + 2 * i);
-    }
-    double temperature = ev->ops->xTemperature ? ev->ops->xTemperature(ev->model) : 1.0;
+    int rc = ebm_model_energies(ev->ops, ev->model, states, n, out, err);
+    if (rc) return rc;
+    double temperature = ebm_model_temperature(ev->ops, ev->model);
     if (temperature != 1.0)
         for (size_t i = 0; i < n; i++) out[i] /= temperature;
     return EBM_OK;
@@ -252,7 +248,7 @@ static int quadrature_evaluate(const ebm_eval *ev, ebm_error *err) {
 /* Only a model with continuous states has a density over a box; xStateGrad
  * marks one (binary models have none). */
 static int quadrature_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (model->xStateGrad) return 1;
+    if (ebm_model_has_state_grad(model)) return 1;
     snprintf(why, why_size, "quadrature: needs a model with continuous states "
              "(such as energy); %s has binary units", model->info.name);
     return 0;

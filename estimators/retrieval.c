@@ -31,8 +31,7 @@ static ebm_evolve_mode mode_from_name(const char *name) {
 
 /* A state as a data row, so images show the same {0,1} pixels as the data. */
 static void decode(const ebm_eval *ev, const float *state, float *row) {
-    if (ev->ops->xDecode) ev->ops->xDecode(ev->model, state, row);
-    else memcpy(row, state, ev->ops->xUnits(ev->model) * sizeof *row);
+    ebm_model_decode(ev->ops, ev->model, state, ev->ops->xUnits(ev->model), row);
 }
 
 typedef struct tally {
@@ -90,7 +89,7 @@ static int retrieval_evaluate(const ebm_eval *ev, ebm_error *err) {
         size_t pattern = trial % tested;
         ebm_rng rng;
         ebm_rng_derive(&rng, ev->rng, trial);
-        ev->ops->xEncode(ev->model, ev->data->x + pattern * n, xi);
+        ebm_model_encode(ev->ops, ev->model, ev->data->x + pattern * n, n, xi);
         ebm_est_corrupt(xi, y, n, flip, &rng);
         if (trial < n_images) {
             float *row = shown + 3 * trial * n;
@@ -98,7 +97,7 @@ static int retrieval_evaluate(const ebm_eval *ev, ebm_error *err) {
             decode(ev, y, row + n);
         }
         ebm_evolve_result res;
-        rc = ev->ops->xEvolve(ev->model, y, &how, &rng, &res);
+        rc = ebm_model_evolve(ev->ops, ev->model, y, &how, &rng, &res);
         if (rc) {
             rc = ebm_fail(err, rc, "retrieval: evolving pattern %zu: %s", pattern,
                           ebm_strerror(rc));

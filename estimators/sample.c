@@ -48,8 +48,7 @@ static int start_chains(const ebm_eval *ev, sample_run *r, size_t n, size_t unit
                 x[i] = (ebm_rng_u64(&rng) >> 63) ? r->high[i] : r->low[i];
         } else if (ev->data->dim == units && ev->data->n > 0) {
             const float *row = ev->data->x + (c % ev->data->n) * units;
-            if (ev->ops->xEncode) ev->ops->xEncode(ev->model, row, x);
-            else memcpy(x, row, units * sizeof *x);
+            ebm_model_encode(ev->ops, ev->model, row, units, x);
         } else {
             return ebm_fail(err, EBM_ENOTSUP, "sample: model %s gives no unit "
                             "values (xUnitValues) and its states are not data "
@@ -69,11 +68,12 @@ static int log_images(const ebm_eval *ev, const sample_run *r, size_t n,
                       size_t units, ebm_error *err) {
     const ebm_dataset *d = ev->data;
     size_t pixels = (size_t)d->height * (size_t)d->width;
-    if (ev->ops->xDecode && d->dim <= units) {
+    if (ebm_model_has_coding(ev->ops) && d->dim <= units) {
         /* Layered models: the visible part as a data row, drawn in the data's
          * shape (label columns, if any, left out). */
         for (size_t k = 0; k < n; k++)
-            ev->ops->xDecode(ev->model, r->x + k * units, r->image + k * d->dim);
+            ebm_model_decode(ev->ops, ev->model, r->x + k * units, d->dim,
+                             r->image + k * d->dim);
         if (pixels == 0 || pixels > d->dim) pixels = d->dim;
         for (size_t k = 1; k < n && pixels < d->dim; k++)
             memmove(r->image + k * pixels, r->image + k * d->dim, pixels * sizeof *r->image);
@@ -114,14 +114,14 @@ static int sample_evaluate(const ebm_eval *ev, ebm_error *err) {
     sample_run r = {0};
     r.x = malloc(n * units * sizeof *r.x);
     r.image = malloc((n_images ? n_images : 1) * units * sizeof *r.image);
-    if (ev->ops->xUnitValues) {
+    if (ebm_model_has_binary(ev->ops)) {
         r.low = malloc(units * sizeof *r.low);
         r.high = malloc(units * sizeof *r.high);
     }
     int rc = EBM_OK;
-    if (!r.x || !r.image || (ev->ops->xUnitValues && (!r.low || !r.high)))
+    if (!r.x || !r.image || (ebm_model_has_binary(ev->ops) && (!r.low || !r.high)))
         rc = ebm_fail(err, EBM_ENOMEM, "sample: out of memory for %zu chains", n);
-    if (!rc && r.low) ev->ops->xUnitValues(ev->model, r.low, r.high);
+    if (!rc && r.low) ebm_model_unit_values(ev->ops, ev->model, r.low, r.high);
     if (!rc) rc = start_chains(ev, &r, n, units, err);
 
     /* The sampler logs under "<prefix>_<sampler>" (annealing's schedule:

@@ -247,6 +247,17 @@ static int boltzmann_energy_grad(void *model, const float *states, size_t count,
     return EBM_OK;
 }
 
+static const ebm_model_binary boltzmann_binary = {
+    .xFlipEnergies = boltzmann_flip_energies,
+    .xFlipEnergy = boltzmann_flip_energy,
+    .xFlipUnit = boltzmann_flip_unit,
+    .xUnitValues = boltzmann_unit_values,
+};
+
+static const ebm_model_learning boltzmann_learning = {
+    .xEnergyGrad = boltzmann_energy_grad,
+};
+
 const ebm_model_ops ebm_model_boltzmann = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "boltzmann",
@@ -260,11 +271,8 @@ const ebm_model_ops ebm_model_boltzmann = {
     .xParams = boltzmann_params_of,
     .xEncode = boltzmann_encode,
     .xDecode = boltzmann_decode,
-    .xFlipEnergies = boltzmann_flip_energies,
-    .xFlipEnergy = boltzmann_flip_energy,
-    .xFlipUnit = boltzmann_flip_unit,
     .xTemperature = boltzmann_temperature,
     .xDataMask = boltzmann_data_mask,
-    .xEnergyGrad = boltzmann_energy_grad,
-    .xUnitValues = boltzmann_unit_values,
+    .binary = &boltzmann_binary,
+    .learning = &boltzmann_learning,
 };

@@ -538,6 +538,21 @@ static void hopfield_check(const ebm_node *experiment, ebm_diags *diags) {
     }
 }
 
+static const ebm_model_binary hopfield_binary = {
+    .xFlipEnergies = hopfield_flip_energies,
+    .xFlipEnergy = hopfield_flip_energy,
+    .xFlipUnit = hopfield_flip_unit,
+    .xUnitValues = hopfield_unit_values,
+};
+
+static const ebm_model_learning hopfield_learning = {
+    .xGradient = hopfield_gradient,
+};
+
+static const ebm_model_dynamics hopfield_dynamics = {
+    .xEvolve = hopfield_evolve,
+};
+
 const ebm_model_ops ebm_model_hopfield = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "hopfield",
@@ -551,12 +566,9 @@ const ebm_model_ops ebm_model_hopfield = {
     .xParams = hopfield_params_of,
     .xCheck = hopfield_check,
     .xFit = hopfield_fit,
-    .xGradient = hopfield_gradient,
     .xEncode = hopfield_encode,
     .xDecode = hopfield_decode,
-    .xEvolve = hopfield_evolve,
-    .xFlipEnergies = hopfield_flip_energies,
-    .xFlipEnergy = hopfield_flip_energy,
-    .xFlipUnit = hopfield_flip_unit,
-    .xUnitValues = hopfield_unit_values,
+    .binary = &hopfield_binary,
+    .learning = &hopfield_learning,
+    .dynamics = &hopfield_dynamics,
 };

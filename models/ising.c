@@ -211,6 +211,13 @@ static void ising_check(const ebm_node *experiment, ebm_diags *diags) {
     }
 }
 
+static const ebm_model_binary ising_binary = {
+    .xFlipEnergies = ising_flip_energies,
+    .xFlipEnergy = ising_flip_energy,
+    .xFlipUnit = ising_flip_unit,
+    .xUnitValues = ising_unit_values,
+};
+
 const ebm_model_ops ebm_model_ising = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "ising",
@@ -225,9 +232,6 @@ const ebm_model_ops ebm_model_ising = {
     .xCheck = ising_check,
     .xEncode = ising_encode,
     .xDecode = ising_decode,
-    .xFlipEnergies = ising_flip_energies,
-    .xFlipEnergy = ising_flip_energy,
-    .xFlipUnit = ising_flip_unit,
     .xTemperature = ising_temperature,
-    .xUnitValues = ising_unit_values,
+    .binary = &ising_binary,
 };

@@ -83,13 +83,13 @@ typedef struct anneal_chain {
 
 static void anneal_site(const ebm_sample_ctx *ctx, anneal_chain *ch, size_t units,
                         size_t i, double t, ebm_rng *rng) {
-    double delta = ctx->ops->xFlipEnergy(ctx->model, ch->x, i);
+    double delta = ebm_model_flip_energy(ctx->ops, ctx->model, ch->x, i);
     if (!(ebm_rng_uniform(rng) < ebm_smp_sigmoid(-delta / t))) return;
     if (ch->at_best && delta >= 0) {
         memcpy(ch->best_x, ch->x, units * sizeof *ch->x);
         ch->at_best = 0;
     }
-    ctx->ops->xFlipUnit(ctx->model, ch->x, i);
+    ebm_model_flip_unit(ctx->ops, ctx->model, ch->x, i);
     ch->energy += delta;
     if (ch->energy < ch->best) {
         ch->best = ch->energy;

@@ -10,8 +10,7 @@
 double ebm_smp_temperature(const ebm_sample_ctx *ctx) {
     if (ebm_node_child(ctx->cfg, "temperature"))
         return ebm_cfg_double(ctx->cfg, "temperature", 1.0);
-    if (ctx->ops->xTemperature) return ctx->ops->xTemperature(ctx->model);
-    return 1.0;
+    return ebm_model_temperature(ctx->ops, ctx->model);
 }
 
 void ebm_smp_read_settings(const ebm_sample_ctx *ctx, int steps,
@@ -27,10 +26,10 @@ void ebm_smp_read_settings(const ebm_sample_ctx *ctx, int steps,
 
 int ebm_smp_supports_binary(const char *sampler, const ebm_model_ops *model,
                             char *why, size_t why_size) {
-    if (model->xFlipEnergy && model->xFlipUnit) return 1;
+    if (ebm_model_can_flip(model)) return 1;
     snprintf(why, why_size, "%s updates one binary unit at a time and needs the "
-             "model ops xFlipEnergy and xFlipUnit; model %s lacks %s", sampler,
-             model->info.name, model->xFlipEnergy ? "xFlipUnit" : "xFlipEnergy");
+             "model ops xFlipEnergy and xFlipUnit; model %s lacks them", sampler,
+             model->info.name);
     return 0;
 }
 
@@ -39,7 +38,7 @@ int ebm_smp_require_binary(const char *sampler, const ebm_model_ops *ops,
     char why[256];
     if (!ebm_smp_supports_binary(sampler, ops, why, sizeof why))
         return ebm_fail(err, EBM_ENOTSUP, "%s", why);
-    if (ops->xBinary && !ops->xBinary(model))
+    if (!ebm_model_all_binary(ops, model))
         return ebm_fail(err, EBM_ENOTSUP, "%s flips binary units, but this %s has "
                         "real-valued units (e.g. visible_units: gaussian); use gibbs",
                         sampler, ops->info.name);
@@ -76,31 +75,23 @@ void ebm_smp_scan(ebm_smp_sites *s, int random, ebm_rng *rng) {
 int ebm_smp_random_state(const ebm_model_ops *ops, void *model, float *x,
                          size_t units, const unsigned char *clamped,
                          ebm_rng *rng, ebm_error *err) {
-    if (ops->xUnitValues) {
-        float *low = malloc((units ? units : 1) * sizeof *low);
-        float *high = malloc((units ? units : 1) * sizeof *high);
-        if (!low || !high) {
-            free(low);
-            free(high);
-            return ebm_fail(err, EBM_ENOMEM, "sampler: out of memory for a random start");
-        }
-        ops->xUnitValues(model, low, high);
-        for (size_t i = 0; i < units; i++) {
-            int up = (int)(ebm_rng_u64(rng) >> 63);
-            if (!clamped || !clamped[i]) x[i] = up ? high[i] : low[i];
-        }
+    if (!ebm_model_has_binary(ops))
+        return ebm_fail(err, EBM_ENOTSUP, "sampler: model %s has no binary units "
+                        "(xUnitValues), so no random start", ops->info.name);
+    float *low = malloc((units ? units : 1) * sizeof *low);
+    float *high = malloc((units ? units : 1) * sizeof *high);
+    if (!low || !high) {
         free(low);
         free(high);
-        return EBM_OK;
+        return ebm_fail(err, EBM_ENOMEM, "sampler: out of memory for a random start");
     }
-    if (!ops->xFlipUnit)
-        return ebm_fail(err, EBM_ENOTSUP, "sampler: model %s has neither "
-                        "xUnitValues nor xFlipUnit, so no random start",
-                        ops->info.name);
+    ebm_model_unit_values(ops, model, low, high);
     for (size_t i = 0; i < units; i++) {
-        int flip = (int)(ebm_rng_u64(rng) >> 63);
-        if (flip && (!clamped || !clamped[i])) ops->xFlipUnit(model, x, i);
+        int up = (int)(ebm_rng_u64(rng) >> 63);
+        if (!clamped || !clamped[i]) x[i] = up ? high[i] : low[i];
     }
+    free(low);
+    free(high);
     return EBM_OK;
 }
 
@@ -112,10 +103,10 @@ double ebm_smp_sigmoid(double z) {
 
 double ebm_smp_heat_bath(const ebm_model_ops *ops, void *model, float *x,
                          size_t i, double t, ebm_rng *rng) {
-    double delta = ops->xFlipEnergy(model, x, i);
+    double delta = ebm_model_flip_energy(ops, model, x, i);
     /* p(flipped | rest) = e^{−E'/T} / (e^{−E/T} + e^{−E'/T}) = σ(−ΔE/T). */
     if (ebm_rng_uniform(rng) < ebm_smp_sigmoid(-delta / t)) {
-        ops->xFlipUnit(model, x, i);
+        ebm_model_flip_unit(ops, model, x, i);
         return delta;
     }
     return 0.0;
@@ -149,18 +140,18 @@ int ebm_smp_stopped(const ebm_sample_ctx *ctx) {
 
 int ebm_gibbs_supports(const char *sampler, const ebm_model_ops *model,
                        char *why, size_t why_size) {
-    if (model->xBlockGibbs) return 1;
+    if (ebm_model_has_layers(model)) return 1;
     return ebm_smp_supports_binary(sampler, model, why, why_size);
 }
 
 int ebm_gibbs_steps(const ebm_model_ops *ops, void *model, ebm_chains *chains,
                     int steps, double beta, ebm_rng *rng,
                     const volatile sig_atomic_t *stop, ebm_error *err) {
-    double model_t = ops->xTemperature ? ops->xTemperature(model) : 1.0;
+    double model_t = ebm_model_temperature(ops, model);
     if (steps <= 0 || chains->n == 0) return EBM_OK;
-    if (ops->xBlockGibbs)
-        return ops->xBlockGibbs(model, chains->x, chains->n, chains->clamped, steps,
-                                beta / model_t, rng, err);
+    if (ebm_model_has_layers(ops))
+        return ebm_model_block_gibbs(ops, model, chains->x, chains->n, chains->clamped,
+                                     steps, beta / model_t, rng, err);
     int rc = ebm_smp_require_binary("gibbs", ops, model, err);
     if (rc) return rc;
     ebm_smp_sites sites;

@@ -9,15 +9,15 @@
 
 int ebm_smp_supports_continuous(const char *sampler, const ebm_model_ops *model,
                                 int need_grad, char *why, size_t why_size) {
-    if (!model->xEnergy || !model->xBinary || model->xFlipEnergy) {
+    if (!ebm_model_is_continuous(model) || ebm_model_can_flip(model)) {
         snprintf(why, why_size, "%s moves real-valued states, but model %s has "
                  "binary units (%s); use gibbs or mh with kernel: flip", sampler,
                  model->info.name,
-                 model->xFlipEnergy ? "it flips units with xFlipEnergy"
-                                    : "it declares no real-valued units (xBinary)");
+                 ebm_model_can_flip(model) ? "it flips units with xFlipEnergy"
+                                           : "it declares no real-valued units");
         return 0;
     }
-    if (need_grad && !model->xStateGrad) {
+    if (need_grad && !ebm_model_has_state_grad(model)) {
         snprintf(why, why_size, "%s follows the energy gradient and needs the model "
                  "op xStateGrad (dE/dx); model %s lacks it (mh with kernel: gaussian "
                  "needs only the energy)", sampler, model->info.name);
@@ -31,7 +31,7 @@ int ebm_smp_require_continuous(const char *sampler, const ebm_model_ops *ops,
     char why[320];
     if (!ebm_smp_supports_continuous(sampler, ops, need_grad, why, sizeof why))
         return ebm_fail(err, EBM_ENOTSUP, "%s", why);
-    if (ops->xBinary(model))
+    if (ebm_model_all_binary(ops, model))
         return ebm_fail(err, EBM_ENOTSUP, "%s moves real-valued states, but this %s "
                         "has binary units; use gibbs or mh with kernel: flip",
                         sampler, ops->info.name);
@@ -41,7 +41,7 @@ int ebm_smp_require_continuous(const char *sampler, const ebm_model_ops *ops,
 int ebm_smp_noise_start(const ebm_sample_ctx *ctx, float *x, size_t units,
                         const unsigned char *clamped, const ebm_rng *chain_rng,
                         ebm_error *err) {
-    if (!ctx->ops->xNoise)
+    if (!ebm_model_has_noise(ctx->ops))
         return ebm_fail(err, EBM_ENOTSUP, "start: random needs the model's noise "
                         "distribution (xNoise); model %s has none, so give the "
                         "chains their states (start: keep)", ctx->ops->info.name);
@@ -49,7 +49,7 @@ int ebm_smp_noise_start(const ebm_sample_ctx *ctx, float *x, size_t units,
     if (!noise) return ebm_fail(err, EBM_ENOMEM, "sampler: out of memory for a start");
     ebm_rng start;
     ebm_rng_named(&start, chain_rng, "start");
-    ctx->ops->xNoise(ctx->model, noise, 1, &start);
+    ebm_model_noise(ctx->ops, ctx->model, noise, 1, &start);
     for (size_t i = 0; i < units; i++)
         if (!clamped || !clamped[i]) x[i] = noise[i];
     free(noise);

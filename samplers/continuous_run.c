@@ -28,7 +28,7 @@ static int prepare_chain(const ebm_cont_kernel *kernel, ebm_cont_chain *ch,
         ch->has_energy = 1;
     }
     if (kernel->need_grad) {
-        int rc = ops->xStateGrad(ch->ctx->model, ch->x, 1, ch->grad, err);
+        int rc = ebm_model_state_grad(ops, ch->ctx->model, ch->x, 1, ch->grad, err);
         if (rc) return ebm_error_prefix(err, "%s: dE/dx at the start", kernel->sampler);
     }
     return EBM_OK;

@@ -30,7 +30,7 @@ static void run_chain(const ebm_sample_ctx *ctx, ebm_chains *chains, size_t c,
  * ebm_rng_derive(ctx->rng, s), and within it row c from its own stream. */
 static int run_blocks(const ebm_sample_ctx *ctx, ebm_chains *chains,
                       const ebm_smp_settings *st, ebm_error *err) {
-    double model_t = ctx->ops->xTemperature ? ctx->ops->xTemperature(ctx->model) : 1.0;
+    double model_t = ebm_model_temperature(ctx->ops, ctx->model);
     double beta = model_t / st->temperature;
     size_t base = chains->n_collected;
     int total = st->burn_in + st->sweeps, done = 0;
@@ -74,7 +74,7 @@ static int gibbs_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
         return ebm_fail(err, EBM_ENOTSUP, "%s", why);
     ebm_smp_settings st;
     ebm_smp_read_settings(ctx, steps, &st);
-    if (ctx->ops->xBlockGibbs) {
+    if (ebm_model_has_layers(ctx->ops)) {
         int rc = st.random_start ? random_starts(ctx, chains, err) : EBM_OK;
         if (!rc) rc = run_blocks(ctx, chains, &st, err);
         if (!rc && stats) {

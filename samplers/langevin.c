@@ -31,7 +31,7 @@ static int langevin_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
     }
     *accept_prob = 1.0;
     *accepted = 1;
-    int rc = ch->ctx->ops->xStateGrad(ch->ctx->model, ch->x, 1, ch->grad, err);
+    int rc = ebm_model_state_grad(ch->ctx->ops, ch->ctx->model, ch->x, 1, ch->grad, err);
     return rc ? ebm_error_prefix(err, "langevin: dE/dx") : EBM_OK;
 }
 

@@ -48,7 +48,7 @@ static int mala_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
         ch->proposal[i] = (float)(ch->x[i] - c * ch->grad[i] + eps * ebm_rng_normal(rng));
     }
     double e_new = ops->xEnergy(ch->ctx->model, ch->proposal);
-    int rc = ops->xStateGrad(ch->ctx->model, ch->proposal, 1, ch->grad_proposal, err);
+    int rc = ebm_model_state_grad(ops, ch->ctx->model, ch->proposal, 1, ch->grad_proposal, err);
     if (rc) return ebm_error_prefix(err, "mala: dE/dx of a proposal");
     double log_forward = -mismatch(ch, ch->proposal, ch->x, ch->grad, c) / (2 * eps * eps);
     double log_backward =

@@ -72,9 +72,9 @@ static int flip_step(mh_chain *ch, float *x, size_t site, ebm_rng *rng) {
     const ebm_model_ops *ops = ch->ctx->ops;
     void *model = ch->ctx->model;
     if (ch->flips == 1) {
-        double delta = ops->xFlipEnergy(model, x, site);
+        double delta = ebm_model_flip_energy(ops, model, x, site);
         if (!metropolis_accept(delta, ch->temperature, rng)) return 0;
-        ops->xFlipUnit(model, x, site);
+        ebm_model_flip_unit(ops, model, x, site);
         return 1;
     }
     /* m ~ U{1..k} distinct units: a partial Fisher–Yates shuffle of the pool
@@ -91,11 +91,11 @@ static int flip_step(mh_chain *ch, float *x, size_t site, ebm_rng *rng) {
         size_t unit = ch->pool[pick];
         ch->pool[pick] = ch->pool[j];
         ch->pool[j] = unit;
-        delta += ops->xFlipEnergy(model, x, unit);
-        ops->xFlipUnit(model, x, unit);
+        delta += ebm_model_flip_energy(ops, model, x, unit);
+        ebm_model_flip_unit(ops, model, x, unit);
     }
     if (metropolis_accept(delta, ch->temperature, rng)) return 1;
-    for (size_t j = m; j-- > 0;) ops->xFlipUnit(model, x, ch->pool[j]);
+    for (size_t j = m; j-- > 0;) ebm_model_flip_unit(ops, model, x, ch->pool[j]);
     return 0;
 }
 
@@ -223,7 +223,7 @@ static int mh_supports(const ebm_model_ops *model, char *why, size_t why_size) {
         return 1;
     snprintf(why, why_size, "mh needs binary units it can flip (kernel flip: "
              "xFlipEnergy, xFlipUnit) or real-valued states (kernel gaussian: "
-             "xBinary returning 0, no flips); model %s has neither",
+             "the continuous ops, no flips); model %s has neither",
              model->info.name);
     return 0;
 }

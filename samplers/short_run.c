@@ -77,8 +77,8 @@ static int short_run_open(const ebm_sample_ctx *ctx, size_t n, size_t units, voi
 
 static int noise_state(const ebm_sample_ctx *ctx, float *x, size_t units, ebm_rng *rng,
                        ebm_error *err) {
-    if (ctx->ops->xNoise) {
-        ctx->ops->xNoise(ctx->model, x, 1, rng);
+    if (ebm_model_has_noise(ctx->ops)) {
+        ebm_model_noise(ctx->ops, ctx->model, x, 1, rng);
         return EBM_OK;
     }
     return ebm_smp_random_state(ctx->ops, ctx->model, x, units, NULL, rng, err);

@@ -82,7 +82,7 @@ static float *rung(pt_state *s, ebm_chains *chains, int m) {
 static void propose_swaps(const ebm_sample_ctx *ctx, pt_state *s, ebm_chains *chains,
                           int parity, ebm_rng *rng, float *tmp,
                           ebm_sampler_stats *stats) {
-    double model_t = ctx->ops->xTemperature ? ctx->ops->xTemperature(ctx->model) : 1.0;
+    double model_t = ebm_model_temperature(ctx->ops, ctx->model);
     size_t units = s->units;
     for (size_t c = 0; c < s->n; c++) {
         ebm_rng chain_rng;

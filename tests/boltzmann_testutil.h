@@ -68,7 +68,7 @@ static inline int bm_unit_values(const ebm_model_ops *ops, void *m, float *low,
     size_t n = ops->xUnits(m);
     float *lo = malloc(n * sizeof *lo), *hi = malloc(n * sizeof *hi);
     for (size_t i = 0; i < n; i++) lo[i] = hi[i] = NAN;   /* every one must be set */
-    ops->xUnitValues(m, lo, hi);
+    ebm_model_unit_values(ops, m, lo, hi);
     int same = 1;
     for (size_t i = 0; i < n; i++) same &= lo[i] == lo[0] && hi[i] == hi[0];
     *low = lo[0];

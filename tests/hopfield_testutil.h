@@ -85,7 +85,7 @@ static inline int hop_row_fixed(void *m, const float *row, size_t n) {
     ebm_model_hopfield.xEncode(m, row, y);
     ebm_evolve how = {.mode = EBM_EVOLVE_FIXED, .max_sweeps = 1};
     ebm_evolve_result res;
-    int fixed = ebm_model_hopfield.xEvolve(m, y, &how, NULL, &res) == 0 &&
+    int fixed = ebm_model_evolve(&ebm_model_hopfield, m, y, &how, NULL, &res) == 0 &&
                 res.outcome == EBM_EVOLVE_FIXED_POINT;
     free(y);
     return fixed;
@@ -112,7 +112,7 @@ static inline double hop_overlap(void *m, const ebm_dataset *d, double flip,
         for (size_t i = 0; i < n; i++) y[i] = ebm_rng_bernoulli(&rng, flip) ? -xi[i] : xi[i];
         ebm_evolve how = {.mode = EBM_EVOLVE_RANDOM, .max_sweeps = 100};
         ebm_evolve_result res;
-        ebm_model_hopfield.xEvolve(m, y, &how, &rng, &res);
+        ebm_model_evolve(&ebm_model_hopfield, m, y, &how, &rng, &res);
         double dot = 0.0;
         for (size_t i = 0; i < n; i++) dot += xi[i] * y[i];
         total += fabs(dot) / (double)n;

@@ -74,13 +74,17 @@ static inline void st_bm01_values(void *model, float *low, float *high) {
     }
 }
 
+static const ebm_model_binary st_bm01_binary = {
+    .xFlipEnergy = st_bm01_flip_energy,
+    .xFlipUnit = st_bm01_flip_unit,
+    .xUnitValues = st_bm01_values,
+};
+
 static const ebm_model_ops st_bm01_ops = {
     .info = {.version = EBM_MODEL_OPS_VERSION, .name = "test_bm01"},
     .xUnits = st_bm01_units,
     .xEnergy = st_bm01_energy,
-    .xFlipEnergy = st_bm01_flip_energy,
-    .xFlipUnit = st_bm01_flip_unit,
-    .xUnitValues = st_bm01_values,
+    .binary = &st_bm01_binary,
 };
 
 static inline void st_bm01_random(st_bm01 *m, size_t n, double scale, uint64_t seed) {
@@ -113,24 +117,28 @@ static inline double st_wrong_energy(void *m, const float *x) {
 }
 static inline double st_wrong_flip_energy(void *m, const float *x, size_t i) {
     st_wrong *w = m;
-    return w->factor * w->inner->xFlipEnergy(w->model, x, i);
+    return w->factor * ebm_model_flip_energy(w->inner, w->model, x, i);
 }
 static inline void st_wrong_flip_unit(void *m, float *x, size_t i) {
     st_wrong *w = m;
-    w->inner->xFlipUnit(w->model, x, i);
+    ebm_model_flip_unit(w->inner, w->model, x, i);
 }
 static inline void st_wrong_values(void *m, float *low, float *high) {
     st_wrong *w = m;
-    w->inner->xUnitValues(w->model, low, high);
+    ebm_model_unit_values(w->inner, w->model, low, high);
 }
+
+static const ebm_model_binary st_wrong_binary = {
+    .xFlipEnergy = st_wrong_flip_energy,
+    .xFlipUnit = st_wrong_flip_unit,
+    .xUnitValues = st_wrong_values,
+};
 
 static const ebm_model_ops st_wrong_ops = {
     .info = {.version = EBM_MODEL_OPS_VERSION, .name = "test_wrong"},
     .xUnits = st_wrong_units,
     .xEnergy = st_wrong_energy,
-    .xFlipEnergy = st_wrong_flip_energy,
-    .xFlipUnit = st_wrong_flip_unit,
-    .xUnitValues = st_wrong_values,
+    .binary = &st_wrong_binary,
 };
 
 /* ---- running a sampler ---- */
@@ -172,7 +180,7 @@ static inline void st_exact(const ebm_model_ops *ops, void *model, double t,
     size_t units = ops->xUnits(model), K = (size_t)1 << n_free;
     float *x = malloc(units * sizeof *x), *low = malloc(units * sizeof *low),
           *high = malloc(units * sizeof *high);
-    ops->xUnitValues(model, low, high);
+    ebm_model_unit_values(ops, model, low, high);
     double top = -INFINITY;
     for (size_t k = 0; k < K; k++) {
         memcpy(x, base, units * sizeof *x);

@@ -12,13 +12,13 @@ TEST(layout_mask_and_unit_values) {
     void *m = bm_new("{hidden: 3, labels: 2, units: pm1, temperature: 0.5}", 6);
     ASSERT(m);
     ASSERT_EQ(ebm_model_boltzmann.xUnits(m), 9);
-    const unsigned char *mask = ebm_model_boltzmann.xDataMask(m);
+    const unsigned char *mask = ebm_model_data_mask(&ebm_model_boltzmann, m);
     for (size_t i = 0; i < 9; i++) ASSERT_EQ(mask[i], i < 6);
     float low, high;
     ASSERT_OK(bm_unit_values(&ebm_model_boltzmann, m, &low, &high));
     ASSERT_NEAR(low, -1.0, 0);
     ASSERT_NEAR(high, 1.0, 0);
-    ASSERT_NEAR(ebm_model_boltzmann.xTemperature(m), 0.5, 0);
+    ASSERT_NEAR(ebm_model_temperature(&ebm_model_boltzmann, m), 0.5, 0);
     ebm_tensor t[3];
     ASSERT_EQ(ebm_model_boltzmann.xParams(m, t, 3), 2);
     ASSERT(strcmp(t[0].name, "W") == 0 && t[0].rank == 2 && t[0].shape[0] == 9 &&
@@ -41,7 +41,7 @@ TEST(layout_mask_and_unit_values) {
     ASSERT_OK(bm_unit_values(&ebm_model_boltzmann, m, &low, &high));
     ASSERT_NEAR(low, 0.0, 0);
     ASSERT_NEAR(high, 1.0, 0);
-    ASSERT_NEAR(ebm_model_boltzmann.xTemperature(m), 1.0, 0);
+    ASSERT_NEAR(ebm_model_temperature(&ebm_model_boltzmann, m), 1.0, 0);
     ebm_model_boltzmann.xDestroy(m);
 }
 
@@ -117,14 +117,14 @@ TEST(energy_and_flip_energies_agree_with_the_definition) {
             bm_state_of(st, n, low, high, s);
             double e = ebm_model_boltzmann.xEnergy(m, s);
             ASSERT_NEAR(e, bm_naive_energy(bm_w(m), bm_b(m), n, s), 1e-9);
-            ebm_model_boltzmann.xFlipEnergies(m, s, delta);
+            ebm_model_flip_energies(&ebm_model_boltzmann, m, s, delta);
             for (size_t i = 0; i < n; i++) {
                 memcpy(t, s, sizeof s);
-                ebm_model_boltzmann.xFlipUnit(m, t, i);
+                ebm_model_flip_unit(&ebm_model_boltzmann, m, t, i);
                 for (size_t j = 0; j < n; j++)
                     ASSERT_NEAR(t[j], j == i ? (s[i] == low ? high : low) : s[j], 0);
                 double want = bm_naive_energy(bm_w(m), bm_b(m), n, t) - e;
-                ASSERT_NEAR(ebm_model_boltzmann.xFlipEnergy(m, s, i), want, 1e-9);
+                ASSERT_NEAR(ebm_model_flip_energy(&ebm_model_boltzmann, m, s, i), want, 1e-9);
                 ASSERT_NEAR(delta[i], want, 1e-9);
             }
         }
@@ -152,7 +152,7 @@ TEST(energy_grad_matches_finite_differences) {
                                {.name = "b", .data = gb, .rank = 1, .shape = {5}}};
         ebm_error err = {0};
         double scale = 1.5;
-        ASSERT_OK(ebm_model_boltzmann.xEnergyGrad(m, states, count, scale, grads, &err));
+        ASSERT_OK(ebm_model_energy_grad(&ebm_model_boltzmann, m, states, count, scale, grads, &err));
         float *w = bm_w(m), *b = bm_b(m);
         double eps = 0.125;
         for (size_t i = 0; i < n; i++) {
@@ -186,7 +186,7 @@ TEST(energy_grad_matches_finite_differences) {
             ASSERT_NEAR(gb[i], -0.5 + scale * (up - down) / (hi - lo) / (double)count, 1e-5);
         }
         /* The same states with scale −1.5 take it back to where it started. */
-        ASSERT_OK(ebm_model_boltzmann.xEnergyGrad(m, states, count, -scale, grads, &err));
+        ASSERT_OK(ebm_model_energy_grad(&ebm_model_boltzmann, m, states, count, -scale, grads, &err));
         for (size_t i = 0; i < n; i++) {
             for (size_t j = 0; j < n; j++) ASSERT_NEAR(gw[i * n + j], i == j ? 0.0 : 0.25, 1e-6);
             ASSERT_NEAR(gb[i], -0.5, 1e-6);
@@ -194,7 +194,7 @@ TEST(energy_grad_matches_finite_differences) {
         /* Wrong tensors are refused, not overrun. */
         ebm_tensor small[2] = {{.name = "W", .data = gw, .rank = 2, .shape = {4, 4}},
                                {.name = "b", .data = gb, .rank = 1, .shape = {4}}};
-        ASSERT_EQ(ebm_model_boltzmann.xEnergyGrad(m, states, count, 1.0, small, &err),
+        ASSERT_EQ(ebm_model_energy_grad(&ebm_model_boltzmann, m, states, count, 1.0, small, &err),
                   EBM_EINVAL);
         ebm_model_boltzmann.xDestroy(m);
     }
@@ -242,9 +242,9 @@ TEST(hopfield_sampler_ops_agree_with_its_energy) {
         double e = ebm_model_hopfield.xEnergy(m, s);
         for (size_t i = 0; i < 9; i++) {
             memcpy(f, s, sizeof s);
-            ebm_model_hopfield.xFlipUnit(m, f, i);
+            ebm_model_flip_unit(&ebm_model_hopfield, m, f, i);
             ASSERT_NEAR(f[i], -s[i], 0);
-            ASSERT_NEAR(ebm_model_hopfield.xFlipEnergy(m, s, i),
+            ASSERT_NEAR(ebm_model_flip_energy(&ebm_model_hopfield, m, s, i),
                         ebm_model_hopfield.xEnergy(m, f) - e, 1e-9);
         }
     }

@@ -69,7 +69,7 @@ TEST(single_site_conditional_matches_enumeration) {
                 for (unsigned j = 0; j < N_UNITS; j++) wsum += (double)w[i * N_UNITS + j] * s[j];
                 double h = wsum + b[i];
                 double math = pm1 ? bm_sigmoid(2.0 * h / tab.t) : bm_sigmoid(h / tab.t);
-                double generic = bm_sigmoid(-ebm_model_boltzmann.xFlipEnergy(m, s, i) / tab.t);
+                double generic = bm_sigmoid(-ebm_model_flip_energy(&ebm_model_boltzmann, m, s, i) / tab.t);
                 ASSERT_NEAR(ratio, math, 1e-9);
                 ASSERT_NEAR(ratio, generic, 1e-9);
                 if (pm1) {

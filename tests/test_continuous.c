@@ -75,11 +75,6 @@ static int gauss_grad(void *m, const float *x, size_t n, float *grad, ebm_error 
     return EBM_OK;
 }
 
-static int real_valued(void *m) {
-    (void)m;
-    return 0;
-}
-
 /* Uniform over μ ± 4 on every axis. */
 static void gauss_noise(void *m, float *x, size_t n, ebm_rng *rng) {
     const gauss *g = m;
@@ -87,13 +82,16 @@ static void gauss_noise(void *m, float *x, size_t n, ebm_rng *rng) {
         x[k] = (float)(g->mu[k % g->d] + 8.0 * (ebm_rng_uniform(rng) - 0.5));
 }
 
+static const ebm_model_continuous gauss_continuous = {
+    .xStateGrad = gauss_grad,
+    .xNoise = gauss_noise,
+};
+
 static const ebm_model_ops gauss_ops = {
     .info = {.version = EBM_MODEL_OPS_VERSION, .name = "test_gauss"},
     .xUnits = gauss_units,
     .xEnergy = gauss_energy,
-    .xStateGrad = gauss_grad,
-    .xBinary = real_valued,
-    .xNoise = gauss_noise,
+    .continuous = &gauss_continuous,
 };
 
 /* ---- a tilted double well, E(x) = a (x² − 1)² + b x ---- */
@@ -127,13 +125,16 @@ static void well_noise(void *m, float *x, size_t n, ebm_rng *rng) {
     for (size_t k = 0; k < n; k++) x[k] = (float)(4.0 * (ebm_rng_uniform(rng) - 0.5));
 }
 
+static const ebm_model_continuous well_continuous = {
+    .xStateGrad = well_grad,
+    .xNoise = well_noise,
+};
+
 static const ebm_model_ops well_ops = {
     .info = {.version = EBM_MODEL_OPS_VERSION, .name = "test_double_well"},
     .xUnits = well_units,
     .xEnergy = well_energy,
-    .xStateGrad = well_grad,
-    .xBinary = real_valued,
-    .xNoise = well_noise,
+    .continuous = &well_continuous,
 };
 
 /* ---- running and checking ---- */
@@ -280,7 +281,7 @@ static int uncorrected_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_pro
     if (*accepted) {
         memcpy(ch->x, ch->proposal, ch->units * sizeof *ch->x);
         ch->energy = e_new;
-        return ch->ctx->ops->xStateGrad(ch->ctx->model, ch->x, 1, ch->grad, err);
+        return ebm_model_state_grad(ch->ctx->ops, ch->ctx->model, ch->x, 1, ch->grad, err);
     }
     return EBM_OK;
 }
@@ -561,8 +562,10 @@ TEST(samplers_refuse_the_wrong_models) {
     ASSERT(ebm_sampler_mala.xSupports(&gauss_ops, why, sizeof why));
     ASSERT(ebm_sampler_mh.xSupports(&gauss_ops, why, sizeof why));
     ASSERT(ebm_sampler_mh.xSupports(&st_bm01_ops, why, sizeof why));
+    ebm_model_continuous energies_only = gauss_continuous;
+    energies_only.xStateGrad = NULL;
     ebm_model_ops no_grad = gauss_ops;
-    no_grad.xStateGrad = NULL;
+    no_grad.continuous = &energies_only;
     ASSERT(!ebm_sampler_mala.xSupports(&no_grad, why, sizeof why));
     ASSERT_STR_CONTAINS(why, "xStateGrad");
     ASSERT(ebm_sampler_mh.xSupports(&no_grad, why, sizeof why));
@@ -582,13 +585,16 @@ TEST(samplers_refuse_the_wrong_models) {
                   NULL, &err) == EBM_ENOTSUP);
     ASSERT_STR_CONTAINS(err.msg, "xFlipEnergy");
     /* An instance that says it is binary after all. */
+    ebm_model_binary binary_after_all = {.xAllBinary = binary_instance};
     ebm_model_ops says_binary = gauss_ops;
-    says_binary.xBinary = binary_instance;
+    says_binary.binary = &binary_after_all;
     ASSERT(st_run(&ebm_sampler_mala, "{}", &says_binary, &g, &real, 1, NULL, NULL,
                   &err) == EBM_ENOTSUP);
     /* No noise distribution: start: random is refused, keep works. */
+    ebm_model_continuous noiseless = gauss_continuous;
+    noiseless.xNoise = NULL;
     ebm_model_ops no_noise = gauss_ops;
-    no_noise.xNoise = NULL;
+    no_noise.continuous = &noiseless;
     ASSERT(st_run(&ebm_sampler_mala, "{start: random}", &no_noise, &g, &real, 1, NULL,
                   NULL, &err) == EBM_ENOTSUP);
     ASSERT_STR_CONTAINS(err.msg, "xNoise");

@@ -231,7 +231,7 @@ TEST(energy_and_flips_match_the_formula) {
     static const char *const names[] = {"W1", "W2", "W3", "b", "c1", "c2", "c3"};
     for (int k = 0; k < 7; k++) ASSERT(strcmp(t[k].name, names[k]) == 0);
     ASSERT(t[1].rank == 2 && t[1].shape[0] == 4 && t[1].shape[1] == 2);
-    const unsigned char *mask = ebm_model_dbm.xDataMask(m);
+    const unsigned char *mask = ebm_model_data_mask(&ebm_model_dbm, m);
     for (size_t i = 0; i < 12; i++) ASSERT_EQ(mask[i], i < 3);
     float x[12];
     double delta[12];
@@ -242,13 +242,13 @@ TEST(energy_and_flips_match_the_formula) {
         if (trial == 0) first = e;
         spread = fmax(spread, fabs(e - first));
         ASSERT_NEAR(ebm_model_dbm.xEnergy(m, x), e, 1e-9 * (1 + fabs(e)));
-        ebm_model_dbm.xFlipEnergies(m, x, delta);
+        ebm_model_flip_energies(&ebm_model_dbm, m, x, delta);
         for (size_t i = 0; i < 12; i++) {
             double before = ebm_model_dbm.xEnergy(m, x);
-            double d = ebm_model_dbm.xFlipEnergy(m, x, i);
-            ebm_model_dbm.xFlipUnit(m, x, i);
+            double d = ebm_model_flip_energy(&ebm_model_dbm, m, x, i);
+            ebm_model_flip_unit(&ebm_model_dbm, m, x, i);
             double after = ref_energy_f(&p, x);
-            ebm_model_dbm.xFlipUnit(m, x, i);
+            ebm_model_flip_unit(&ebm_model_dbm, m, x, i);
             ASSERT_NEAR(d, after - before, 1e-9 * (1 + fabs(after)));
             ASSERT_NEAR(delta[i], d, 1e-12);
         }
@@ -284,7 +284,7 @@ static double conditional_ratio(void *m, const ref_dbm *p, int l, double beta_sa
     ebm_rng_seed(&rng, 500 + (uint64_t)l);
     ebm_error err = {0};
     double *count = calloc(n_cond * K, sizeof *count), worst = -1;
-    if (ebm_model_dbm.xBlockGibbs(m, x, n, clamped, 1, beta_sample, &rng, &err)) {
+    if (ebm_model_block_gibbs(&ebm_model_dbm, m, x, n, clamped, 1, beta_sample, &rng, &err)) {
         fprintf(stderr, "xBlockGibbs: %s\n", err.msg);
         goto done;
     }
@@ -350,7 +350,7 @@ enum { S_CHAINS = 100, S_PER_CHAIN = 1000, S_THIN = 3, S_BURN = 100 };
 
 static int block_gibbs_too_hot(void *m, float *x, size_t n, const unsigned char *clamped,
                                int steps, double beta, ebm_rng *rng, ebm_error *err) {
-    return ebm_model_dbm.xBlockGibbs(m, x, n, clamped, steps, 0.5 * beta, rng, err);
+    return ebm_model_block_gibbs(&ebm_model_dbm, m, x, n, clamped, steps, 0.5 * beta, rng, err);
 }
 
 /* The gibbs sampler (block path) on a 3-2-2 DBM: TV of the joint histogram
@@ -399,8 +399,10 @@ TEST(gibbs_matches_the_boltzmann_distribution) {
     double at1 = gibbs_ratio(&ebm_model_dbm, m, 1.0), at2 = gibbs_ratio(&ebm_model_dbm, m, 2.0);
     ASSERT(at1 >= 0 && at1 < 1);
     ASSERT(at2 >= 0 && at2 < 1);
+    ebm_model_layered hot_layers = *ebm_model_dbm.layered;
+    hot_layers.xBlockGibbs = block_gibbs_too_hot;
     ebm_model_ops too_hot = ebm_model_dbm;
-    too_hot.xBlockGibbs = block_gibbs_too_hot;
+    too_hot.layered = &hot_layers;
     ASSERT(gibbs_ratio(&too_hot, m, 1.0) > 1);
     ebm_model_dbm.xDestroy(m);
 }
@@ -421,10 +423,10 @@ TEST(block_gibbs_is_reproducible_across_threads) {
     ebm_rng rng;
     ebm_threads_set(1);
     ebm_rng_seed(&rng, 4);
-    ASSERT_OK(ebm_model_dbm.xBlockGibbs(m, a, N, NULL, 3, 1.0, &rng, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_dbm, m, a, N, NULL, 3, 1.0, &rng, &err));
     ebm_threads_set(2);
     ebm_rng_seed(&rng, 4);
-    ASSERT_OK(ebm_model_dbm.xBlockGibbs(m, b, N, NULL, 3, 1.0, &rng, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_dbm, m, b, N, NULL, 3, 1.0, &rng, &err));
     ebm_threads_set(threads);
     ASSERT(memcmp(a, b, sizeof(float) * N * UNITS) == 0);
     free(a);
@@ -447,7 +449,7 @@ TEST(log_partition_matches_enumeration) {
         ASSERT(m);
         double log_z = 0, by_enum = 0, exact = ref_log_z(&p);
         ebm_error err = {0};
-        ASSERT_OK(ebm_model_dbm.xLogPartition(m, 20, &log_z, &err));
+        ASSERT_OK(ebm_model_log_partition(&ebm_model_dbm, m, 20, &log_z, &err));
         ebm_enum e;
         ASSERT_OK(ebm_enum_init(&e, &ebm_model_dbm, m, 20, &err));
         ASSERT_OK(ebm_enum_log_z(&e, &by_enum, &err));
@@ -465,7 +467,7 @@ TEST(log_partition_matches_enumeration) {
     ASSERT(m);
     double log_z = 0;
     ebm_error err = {0};
-    ASSERT_EQ(ebm_model_dbm.xLogPartition(m, 20, &log_z, &err), EBM_ELIMIT);
+    ASSERT_EQ(ebm_model_log_partition(&ebm_model_dbm, m, 20, &log_z, &err), EBM_ELIMIT);
     ASSERT_STR_CONTAINS(err.msg, "2^25");
     ASSERT_STR_CONTAINS(err.msg, "30-25-30");
     ASSERT_STR_CONTAINS(err.msg, "limit is 2^20");
@@ -493,7 +495,7 @@ TEST(energy_gradient_matches_finite_differences) {
         ebm_tensor g[2 * MAX_LAYERS];
         int n_g = grads_new(m, g);
         ebm_error err = {0};
-        ASSERT_OK(ebm_model_dbm.xEnergyGrad(m, states, ROWS, 1.0, g, &err));
+        ASSERT_OK(ebm_model_energy_grad(&ebm_model_dbm, m, states, ROWS, 1.0, g, &err));
         const double eps = 1e-4;
         double largest = 0;
         size_t total = n_params(g, n_g);
@@ -513,7 +515,7 @@ TEST(energy_gradient_matches_finite_differences) {
         }
         ASSERT(largest > 0.3);
         /* grads accumulate: scale −1 takes them back to 0 */
-        ASSERT_OK(ebm_model_dbm.xEnergyGrad(m, states, ROWS, -1.0, g, &err));
+        ASSERT_OK(ebm_model_energy_grad(&ebm_model_dbm, m, states, ROWS, -1.0, g, &err));
         for (int t = 0; t < n_g; t++)
             for (size_t k = 0; k < ebm_tensor_size(&g[t]); k++) ASSERT_NEAR(g[t].data[k], 0, 1e-6);
         grads_free(g, n_g);
@@ -652,7 +654,7 @@ TEST(positive_gradient_is_the_mean_field_statistics) {
     double expect[64];
     ref_positive(&p, states, 9, P_ROWS, g, n_g, expect);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_dbm.xPositiveGrad(m, states, P_ROWS, 1.0, g, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_dbm, m, states, P_ROWS, 1.0, g, &err));
     size_t k = 0;
     for (int t = 0; t < n_g; t++)
         for (size_t i = 0; i < ebm_tensor_size(&g[t]); i++, k++)
@@ -694,7 +696,7 @@ static double trainer_positive_deviation(const ebm_model_ops *ops) {
             memset(model_term[k].data, 0, ebm_tensor_size(&g[k]) * sizeof(float));
         if (ebm_trainer_gradient(t, p_rows, P_ROWS, g, n_g, &call_rng, &err) ||
             !chains || chains->n != 50 || chains->units != 9 ||
-            ebm_model_dbm.xEnergyGrad(m, chains->x, chains->n, -1.0, model_term, &err)) {
+            ebm_model_energy_grad(&ebm_model_dbm, m, chains->x, chains->n, -1.0, model_term, &err)) {
             deviation = -1;
             break;
         }
@@ -718,8 +720,10 @@ static double trainer_positive_deviation(const ebm_model_ops *ops) {
 
 TEST(trainer_positive_term_is_mean_field) {
     double mean_field = trainer_positive_deviation(&ebm_model_dbm);
+    ebm_model_learning sampling_learning = *ebm_model_dbm.learning;
+    sampling_learning.xPositiveGrad = NULL;
     ebm_model_ops sampled = ebm_model_dbm;
-    sampled.xPositiveGrad = NULL;
+    sampled.learning = &sampling_learning;
     double sampling = trainer_positive_deviation(&sampled);
     printf("  positive term off the mean-field statistics by %.2e (sampled instead: %.3f)\n",
            mean_field, sampling);

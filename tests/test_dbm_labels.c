@@ -181,7 +181,7 @@ TEST(layout_parameters_energy_and_flips) {
     ASSERT_EQ(m->units, (size_t)(3 + 3 + 2 + 4));
     ASSERT_EQ(m->label_offset, (size_t)3);
     ASSERT_EQ(m->offset[1], (size_t)6);
-    const unsigned char *mask = ebm_model_dbm.xDataMask(m);
+    const unsigned char *mask = ebm_model_data_mask(&ebm_model_dbm, m);
     for (size_t i = 0; i < m->units; i++) ASSERT_EQ(mask[i], i < 6);
     ebm_tensor t[8];
     ASSERT_EQ(ebm_model_dbm.xParams(m, t, 8), 7);
@@ -202,7 +202,7 @@ TEST(layout_parameters_energy_and_flips) {
             x[i] = 1 - x[i];
             double flipped = ref_energy(&p, x);
             x[i] = 1 - x[i];
-            ASSERT_NEAR(ebm_model_dbm.xFlipEnergy(m, s, i), flipped - e, 1e-5);
+            ASSERT_NEAR(ebm_model_flip_energy(&ebm_model_dbm, m, s, i), flipped - e, 1e-5);
         }
     }
     /* encode/decode carry v and y */
@@ -290,7 +290,7 @@ static void check_gibbs(const size_t *size, int L, uint64_t seed) {
     ebm_rng_seed(&rng, seed + 100);
     for (size_t k = 0; k < n * units; k++) x[k] = ebm_rng_uniform(&rng) < 0.5;
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_dbm.xBlockGibbs(m, x, n, NULL, 20, 1.0, &rng, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_dbm, m, x, n, NULL, 20, 1.0, &rng, &err));
     double log_z = ref_log_z(&p), exact[MAX_UNITS] = {0}, joint_exact[64] = {0};
     for (size_t s = 0; s < p.n_states; s++) {
         double w = exp(-p.energy[s] - log_z);
@@ -320,7 +320,7 @@ static void check_gibbs(const size_t *size, int L, uint64_t seed) {
     /* clamped labels (the data mask) stay */
     for (size_t r = 0; r < n; r++)
         for (size_t c = 0; c < K; c++) x[r * units + m->label_offset + c] = c == r % K;
-    ASSERT_OK(ebm_model_dbm.xBlockGibbs(m, x, n, ebm_model_dbm.xDataMask(m), 2, 1.0, &rng,
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_dbm, m, x, n, ebm_model_data_mask(&ebm_model_dbm, m), 2, 1.0, &rng,
                                         &err));
     for (size_t r = 0; r < n; r++)
         for (size_t c = 0; c < K; c++)
@@ -446,7 +446,7 @@ TEST(gradients_match_finite_differences) {
     for (int t = 0; t < n_params; t++)
         memset(grads[t].data, 0, ebm_tensor_size(&params[t]) * sizeof(float));
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_dbm.xPositiveGrad(m, rows, n_rows, 1.0, grads, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_dbm, m, rows, n_rows, 1.0, grads, &err));
     for (int t = 0; t < n_params; t++)
         for (size_t k = 0; k < ebm_tensor_size(&params[t]); k++) {
             float keep = params[t].data[k];

@@ -36,9 +36,10 @@ static int no_grad(void *model, const float *states, size_t n, float *grad,
     return ebm_fail(err, EBM_ENOTSUP, "not needed here");
 }
 
+static const ebm_model_continuous mixture_continuous = {.xStateGrad = no_grad};
 static const ebm_model_ops mixture_ops = {
     .info = {.version = EBM_MODEL_OPS_VERSION, .name = "test_mixture", .help = "-"},
-    .xUnits = two_units, .xEnergy = mixture_energy, .xStateGrad = no_grad};
+    .xUnits = two_units, .xEnergy = mixture_energy, .continuous = &mixture_continuous};
 
 static int load_toy(uint64_t seed, size_t n, ebm_dataset *d) {
     char yaml[64];

@@ -159,7 +159,7 @@ static void check_case(const grad_case *c) {
     void *m = make_model(c->yaml, &shape, &err);
     if (!m) FAIL_("%s: create: %s", c->name, err.msg);
     ASSERT_EQ(ebm_model_energy.xUnits(m), dim);
-    ASSERT_EQ(ebm_model_energy.xBinary(m), 0);
+    ASSERT_EQ(ebm_model_all_binary(&ebm_model_energy, m), 0);
     /* Random parameters (biases too, so every path carries a signal); the
      * quadratic keeps its L lower triangular. */
     ebm_tensor params[MAX_T], grads[MAX_T];
@@ -183,8 +183,8 @@ static void check_case(const grad_case *c) {
     case_states(N_MODEL, dim, 2, negatives);
     /* Accumulate a data batch (scale +1.3) and a model batch (scale −0.7): row
      * weights are (scale + 2α E |scale|)/n, never 1. */
-    ASSERT_OK(ebm_model_energy.xEnergyGrad(m, data, N_DATA, 1.3, grads, &err));
-    ASSERT_OK(ebm_model_energy.xEnergyGrad(m, negatives, N_MODEL, -0.7, grads, &err));
+    ASSERT_OK(ebm_model_energy_grad(&ebm_model_energy, m, data, N_DATA, 1.3, grads, &err));
+    ASSERT_OK(ebm_model_energy_grad(&ebm_model_energy, m, negatives, N_MODEL, -0.7, grads, &err));
 
     const struct { const float *x; size_t n; double scale; } batches[2] = {
         {data, N_DATA, 1.3}, {negatives, N_MODEL, -0.7}};
@@ -221,8 +221,8 @@ static void check_case(const grad_case *c) {
     /* ∂E/∂x and E itself, row by row. */
     float state_grad[N_DATA * 3];
     double energies[N_DATA];
-    ASSERT_OK(ebm_model_energy.xStateGrad(m, data, N_DATA, state_grad, &err));
-    ASSERT_OK(ebm_model_energy.xEnergies(m, data, N_DATA, energies, &err));
+    ASSERT_OK(ebm_model_state_grad(&ebm_model_energy, m, data, N_DATA, state_grad, &err));
+    ASSERT_OK(ebm_model_energies(&ebm_model_energy, m, data, N_DATA, energies, &err));
     for (size_t r = 0; r < N_DATA; r++) {
         double x[8];
         for (size_t k = 0; k < dim; k++) x[k] = data[r * dim + k];
@@ -283,7 +283,7 @@ TEST(batch_energies_equal_single_energies) {
         float x[N * 3];
         double batch[N];
         case_states(N, dim, 5, x);
-        ASSERT_OK(ebm_model_energy.xEnergies(m, x, N, batch, &err));
+        ASSERT_OK(ebm_model_energies(&ebm_model_energy, m, x, N, batch, &err));
         double tol_rel = cases[c].family == F_MLP ? 1e-6 : 0.0;
         for (size_t r = 0; r < N; r++) {
             double single = ebm_model_energy.xEnergy(m, x + r * dim);
@@ -326,7 +326,7 @@ TEST(quadratic_truth_matches_quadrature) {
             row[2 * j] = (float)x0;
             row[2 * j + 1] = (float)(lo[1] + (j + 0.5) * width[1] / G);
         }
-        ASSERT_OK(ebm_model_energy.xEnergies(m, row, G, e, &err));
+        ASSERT_OK(ebm_model_energies(&ebm_model_energy, m, row, G, e, &err));
         for (int j = 0; j < G; j++) {
             double p = exp(-e[j]) * cell, a = row[2 * j], b = row[2 * j + 1];
             z += p;
@@ -382,10 +382,10 @@ TEST(overflow_is_a_clear_error) {
     for (int k = 0; k < 6; k++) params[0].data[k] = 1e30f;   /* W1 */
     for (int k = 0; k < 3; k++) params[2].data[k] = 1e30f;   /* W2 */
     float x[2] = {1e5f, 1e5f};
-    ASSERT_EQ(ebm_model_energy.xEnergyGrad(m, x, 1, 1.0, grads, &err), EBM_ENUMERIC);
+    ASSERT_EQ(ebm_model_energy_grad(&ebm_model_energy, m, x, 1, 1.0, grads, &err), EBM_ENUMERIC);
     ASSERT_STR_CONTAINS(err.msg, "E(x) of row 0 is");
     float nan_state[2] = {0.0f, NAN};
-    ASSERT_EQ(ebm_model_energy.xEnergyGrad(m, nan_state, 1, 1.0, grads, &err), EBM_ENUMERIC);
+    ASSERT_EQ(ebm_model_energy_grad(&ebm_model_energy, m, nan_state, 1, 1.0, grads, &err), EBM_ENUMERIC);
     ASSERT_STR_CONTAINS(err.msg, "coordinate 1 is NaN");
     ebm_model_energy.xDestroy(m);
 
@@ -401,7 +401,7 @@ TEST(overflow_is_a_clear_error) {
         grads[t].data = zeros + 4 * t;
     }
     float far[2] = {1e13f, 0.0f};
-    ASSERT_EQ(ebm_model_energy.xEnergyGrad(m, far, 1, 1.0, grads, &err), EBM_ENUMERIC);
+    ASSERT_EQ(ebm_model_energy_grad(&ebm_model_energy, m, far, 1, 1.0, grads, &err), EBM_ENUMERIC);
     ASSERT_STR_CONTAINS(err.msg, "dE/dbarrier[0] is");
     ebm_model_energy.xDestroy(m);
 }
@@ -418,7 +418,7 @@ TEST(noise_fills_the_widened_data_box) {
     float *x = malloc(N * 2 * sizeof *x);
     ebm_rng rng;
     ebm_rng_seed(&rng, 3);
-    ebm_model_energy.xNoise(m, x, N, &rng);
+    ebm_model_noise(&ebm_model_energy, m, x, N, &rng);
     float lo[2] = {1e9f, 1e9f}, hi[2] = {-1e9f, -1e9f};
     for (int r = 0; r < N; r++)
         for (int i = 0; i < 2; i++) {
@@ -436,7 +436,7 @@ TEST(noise_fills_the_widened_data_box) {
     ebm_dataset none = shape_only(2);
     m = make_model("{family: double_well, dim: 2}", &none, &err);
     if (!m) FAIL_("create: %s", err.msg);
-    ebm_model_energy.xNoise(m, x, N, &rng);
+    ebm_model_noise(&ebm_model_energy, m, x, N, &rng);
     double sum = 0, sum2 = 0;
     for (int k = 0; k < 2 * N; k++) {
         sum += x[k];

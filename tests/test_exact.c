@@ -39,7 +39,7 @@ static double naive_log_p(void *m, const float *v, size_t d, double log_z) {
     size_t n = ebm_model_boltzmann.xUnits(m);
     float low, high, s[32];
     bm_unit_values(&ebm_model_boltzmann, m, &low, &high);
-    double t = ebm_model_boltzmann.xTemperature(m), sum = 0.0;
+    double t = ebm_model_temperature(&ebm_model_boltzmann, m), sum = 0.0;
     for (uint64_t h = 0; h < ((uint64_t)1 << (n - d)); h++) {
         for (size_t i = 0; i < d; i++) s[i] = v[i];
         bm_state_of(h, n - d, low, high, s + d);
@@ -51,8 +51,11 @@ static double naive_log_p(void *m, const float *v, size_t d, double log_z) {
 /* ---------------------------------------------------------------- log Z */
 
 static ebm_model_ops without_flip_energy(void) {
+    static ebm_model_binary binary;
+    binary = *ebm_model_boltzmann.binary;
+    binary.xFlipEnergy = NULL;
     ebm_model_ops ops = ebm_model_boltzmann;
-    ops.xFlipEnergy = NULL;
+    ops.binary = &binary;
     return ops;
 }
 
@@ -68,7 +71,7 @@ TEST(log_z_matches_naive_enumeration) {
         float low, high;
         ASSERT_OK(bm_unit_values(&ebm_model_boltzmann, m, &low, &high));
         double want = bm_naive_log_z(bm_w(m), bm_b(m), 14, low, high,
-                                     ebm_model_boltzmann.xTemperature(m));
+                                     ebm_model_temperature(&ebm_model_boltzmann, m));
         ebm_enum e;
         ebm_error err = {0};
         double log_z;
@@ -230,7 +233,7 @@ static int add_energy_grad(const float *s, double energy, void *ctx) {
     grad_acc *acc = ctx;
     double p = exp(-energy * acc->inv_t - acc->log_norm);
     ebm_error err = {0};
-    acc->rc |= ebm_model_boltzmann.xEnergyGrad(acc->m, s, 1, acc->weight * p,
+    acc->rc |= ebm_model_energy_grad(&ebm_model_boltzmann, acc->m, s, 1, acc->weight * p,
                                                acc->grads, &err);
     return 0;
 }
@@ -488,7 +491,7 @@ TEST(too_many_states_are_refused_with_the_count) {
 
 TEST(estimators_need_enumerable_units) {
     ebm_model_ops ops = ebm_model_boltzmann;
-    ops.xUnitValues = NULL;
+    ops.binary = NULL;
     char why[256] = "";
     ASSERT_EQ(ebm_estimator_exact.xSupports(&ops, why, sizeof why), 0);
     ASSERT_STR_CONTAINS(why, "xUnitValues");

@@ -26,7 +26,8 @@ static int toy_gradient(void *model, const float *batch, size_t n, ebm_tensor *g
     return EBM_OK;
 }
 
-static const ebm_model_ops toy_ops = {.xParams = toy_params, .xGradient = toy_gradient};
+static const ebm_model_learning toy_learning = {.xGradient = toy_gradient};
+static const ebm_model_ops toy_ops = {.xParams = toy_params, .learning = &toy_learning};
 
 /* The state one epoch over rows needs; batch size 1, no shuffling. */
 typedef struct setup {

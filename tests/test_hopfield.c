@@ -91,7 +91,7 @@ TEST(async_evolution_never_raises_energy) {
                           .max_sweeps = MAX_SWEEPS, .energy_trace = trace};
         ebm_evolve_result res;
         double e0 = ebm_model_hopfield.xEnergy(m, y);
-        ASSERT_OK(ebm_model_hopfield.xEvolve(m, y, &how, &rng, &res));
+        ASSERT_OK(ebm_model_evolve(&ebm_model_hopfield, m, y, &how, &rng, &res));
         ASSERT_NEAR(trace[0], e0, 1e-6 * (1.0 + fabs(e0)));
         for (int s = 1; s <= MAX_SWEEPS; s++)
             ASSERT(trace[s] <= trace[s - 1] + 1e-4 * (double)n);
@@ -128,7 +128,7 @@ TEST(sync_evolution_ends_in_fixed_point_or_two_cycle) {
         hop_random_state(y, n, &rng);
         ebm_evolve how = {.mode = EBM_EVOLVE_SYNC, .max_sweeps = 1000};
         ebm_evolve_result res;
-        ASSERT_OK(ebm_model_hopfield.xEvolve(m, y, &how, NULL, &res));
+        ASSERT_OK(ebm_model_evolve(&ebm_model_hopfield, m, y, &how, NULL, &res));
         naive_sync_step(m, n, y, a);
         naive_sync_step(m, n, a, b);
         if (res.outcome == EBM_EVOLVE_FIXED_POINT) {
@@ -156,7 +156,7 @@ TEST(sync_two_cycle_of_a_known_network) {
     double trace[11];
     ebm_evolve how = {.mode = EBM_EVOLVE_SYNC, .max_sweeps = 10, .energy_trace = trace};
     ebm_evolve_result res;
-    ASSERT_OK(ebm_model_hopfield.xEvolve(m, y, &how, NULL, &res));
+    ASSERT_OK(ebm_model_evolve(&ebm_model_hopfield, m, y, &how, NULL, &res));
     ASSERT_EQ(res.outcome, EBM_EVOLVE_TWO_CYCLE);
     ASSERT_EQ(res.sweeps, 2);
     ASSERT_EQ(res.flips, 4);
@@ -164,7 +164,7 @@ TEST(sync_two_cycle_of_a_known_network) {
     for (int s = 0; s <= 10; s++) ASSERT_NEAR(trace[s], 1.0, 0);
     /* Asynchronous from the same start: one flip reaches a fixed point. */
     ebm_evolve async = {.mode = EBM_EVOLVE_FIXED, .max_sweeps = 10, .energy_trace = trace};
-    ASSERT_OK(ebm_model_hopfield.xEvolve(m, y, &async, NULL, &res));
+    ASSERT_OK(ebm_model_evolve(&ebm_model_hopfield, m, y, &async, NULL, &res));
     ASSERT_EQ(res.outcome, EBM_EVOLVE_FIXED_POINT);
     ASSERT_EQ(res.flips, 1);
     ASSERT_EQ(res.sweeps, 2);
@@ -183,13 +183,13 @@ TEST(max_sweeps_limit_is_reported) {
     float y[2] = {1, 1};
     ebm_evolve how = {.mode = EBM_EVOLVE_SYNC, .max_sweeps = 1};
     ebm_evolve_result res;
-    ASSERT_OK(ebm_model_hopfield.xEvolve(m, y, &how, NULL, &res));
+    ASSERT_OK(ebm_model_evolve(&ebm_model_hopfield, m, y, &how, NULL, &res));
     ASSERT_EQ(res.outcome, EBM_EVOLVE_LIMIT);
     ASSERT_EQ(res.sweeps, 1);
     ASSERT(y[0] == -1.0f && y[1] == -1.0f);
     /* Random order without an rng is refused, not a crash. */
     ebm_evolve random = {.mode = EBM_EVOLVE_RANDOM, .max_sweeps = 1};
-    ASSERT(ebm_model_hopfield.xEvolve(m, y, &random, NULL, &res) != 0);
+    ASSERT(ebm_model_evolve(&ebm_model_hopfield, m, y, &random, NULL, &res) != 0);
     ebm_model_hopfield.xDestroy(m);
 }
 
@@ -224,7 +224,7 @@ TEST(exhaustive_fixed_points_n10) {
         ebm_evolve how = {.mode = s % 2 ? EBM_EVOLVE_RANDOM : EBM_EVOLVE_FIXED,
                           .max_sweeps = 100};
         ebm_evolve_result res;
-        ASSERT_OK(ebm_model_hopfield.xEvolve(m, y, &how, &rng, &res));
+        ASSERT_OK(ebm_model_evolve(&ebm_model_hopfield, m, y, &how, &rng, &res));
         ASSERT_EQ(res.outcome, EBM_EVOLVE_FIXED_POINT);
         int stop = 0;
         for (int i = 0; i < N; i++) stop |= (y[i] > 0) << i;

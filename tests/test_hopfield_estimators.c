@@ -219,7 +219,8 @@ TEST(estimators_need_dynamics) {
     char why[256] = "";
     ASSERT_EQ(ebm_estimator_retrieval.xSupports(&bare, why, sizeof why), 0);
     ASSERT_STR_CONTAINS(why, "model bare has neither");
-    bare.xEvolve = no_evolve;
+    static const ebm_model_dynamics evolves = {.xEvolve = no_evolve};
+    bare.dynamics = &evolves;
     ASSERT_EQ(ebm_estimator_energy_gap.xSupports(&bare, why, sizeof why), 0);
     ASSERT_STR_CONTAINS(why, "no xEncode");
     ASSERT_EQ(ebm_estimator_fixed_points.xSupports(&ebm_model_hopfield, why, sizeof why), 1);

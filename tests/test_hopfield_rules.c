@@ -204,7 +204,7 @@ TEST(gradient_matches_finite_difference) {
     ebm_tensor grads[2] = {{.name = "W", .data = gw, .rank = 2, .shape = {N, N}},
                            {.name = "b", .data = gb, .rank = 1, .shape = {N}}};
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_hopfield.xGradient(m, d.x, 1, grads, &rng, &err));
+    ASSERT_OK(ebm_model_gradient(&ebm_model_hopfield, m, d.x, 1, grads, &rng, &err));
     ebm_model_hopfield.xEncode(m, d.x, xi);
     int differs = 0;
     for (size_t i = 0; i < N; i++) {
@@ -256,7 +256,7 @@ TEST(gradient_without_bias_leaves_b_alone) {
     ebm_rng_seed(&rng, 42);
     ebm_error err = {0};
     ASSERT_OK(ebm_model_hopfield.xFit(m, &d, NULL, NULL, &err));
-    ASSERT_OK(ebm_model_hopfield.xGradient(m, d.x, 3, grads, &rng, &err));
+    ASSERT_OK(ebm_model_gradient(&ebm_model_hopfield, m, d.x, 3, grads, &rng, &err));
     for (size_t i = 0; i < N; i++) ASSERT(gb[i] == 0.0f);
     /* W = 0: nothing moves, so ξ' is the corrupted start and
      * grad W = −(1/3) Σ (ξξᵀ − ξ'ξ'ᵀ) has entries in {0, ±2/3, ±4/3, ±2}. */
@@ -265,7 +265,7 @@ TEST(gradient_without_bias_leaves_b_alone) {
         ASSERT_NEAR(scaled, round(scaled), 1e-6);
         ASSERT(fabs(gw[k]) <= 2.0f + 1e-6f);
     }
-    ASSERT_EQ(ebm_model_hopfield.xGradient(m, d.x, 0, grads, &rng, &err), EBM_EINVAL);
+    ASSERT_EQ(ebm_model_gradient(&ebm_model_hopfield, m, d.x, 0, grads, &rng, &err), EBM_EINVAL);
     ebm_model_hopfield.xDestroy(m);
     free(d.x);
 }
@@ -282,7 +282,7 @@ static double energy_gap(void *m, const ebm_dataset *d, uint64_t seed) {
         for (size_t i = 0; i < n; i++) y[i] = ebm_rng_bernoulli(&rng, 0.1) ? -xi[i] : xi[i];
         ebm_evolve how = {.mode = EBM_EVOLVE_RANDOM, .max_sweeps = 1};
         ebm_evolve_result res;
-        ebm_model_hopfield.xEvolve(m, y, &how, &rng, &res);
+        ebm_model_evolve(&ebm_model_hopfield, m, y, &how, &rng, &res);
         gap += (ebm_model_hopfield.xEnergy(m, y) - ebm_model_hopfield.xEnergy(m, xi)) / n;
     }
     free(xi);
@@ -310,7 +310,7 @@ TEST(gradient_training_stores_patterns) {
     float *w = hop_w(m);
     for (int epoch = 0; epoch < EPOCHS; epoch++)
         for (size_t s = 0; s < P; s += BATCH) {
-            ASSERT_OK(ebm_model_hopfield.xGradient(m, d.x + s * N, BATCH, grads, &rng, &err));
+            ASSERT_OK(ebm_model_gradient(&ebm_model_hopfield, m, d.x + s * N, BATCH, grads, &rng, &err));
             for (size_t k = 0; k < N * N; k++) w[k] -= 0.01f * gw[k];
         }
     double gap = energy_gap(m, &d, 5), fixed = hop_fixed_fraction(m, &d),

@@ -29,12 +29,12 @@ static void check_flip_energies(const char *yaml, size_t n) {
     for (int trial = 0; trial < 20; trial++) {
         float *x = random_spins(n, &rng);
         double e = ebm_model_ising.xEnergy(m, x);
-        ebm_model_ising.xFlipEnergies(m, x, all);
+        ebm_model_flip_energies(&ebm_model_ising, m, x, all);
         for (size_t i = 0; i < n; i++) {
-            double delta = ebm_model_ising.xFlipEnergy(m, x, i);
-            ebm_model_ising.xFlipUnit(m, x, i);
+            double delta = ebm_model_flip_energy(&ebm_model_ising, m, x, i);
+            ebm_model_flip_unit(&ebm_model_ising, m, x, i);
             double flipped = ebm_model_ising.xEnergy(m, x);
-            ebm_model_ising.xFlipUnit(m, x, i);
+            ebm_model_flip_unit(&ebm_model_ising, m, x, i);
             ASSERT_NEAR(delta, flipped - e, 1e-9);
             ASSERT_NEAR(all[i], delta, 0);
         }
@@ -65,7 +65,7 @@ TEST(grid_energies) {
     ASSERT_EQ(ebm_model_ising.xParams(m, t, 2), 1);
     ASSERT_EQ(t[0].rank, 1);
     ASSERT_NEAR(t[0].data[0], 0.5, 0);
-    ASSERT_NEAR(ebm_model_ising.xTemperature(m), 1.0, 0);
+    ASSERT_NEAR(ebm_model_temperature(&ebm_model_ising, m), 1.0, 0);
     ebm_model_ising.xDestroy(m);
 }
 

@@ -50,13 +50,17 @@ static int gauss_state_grad(void *model, const float *states, size_t n, float *g
 static size_t gauss_units(void *model) { return ((gauss *)model)->units; }
 static double gauss_temperature(void *model) { (void)model; return 2.0; }
 
+static const ebm_model_continuous gauss_continuous = {
+    .xStateGrad = gauss_state_grad,
+    .xEnergies = gauss_energies,
+};
+
 static const ebm_model_ops gauss_ops = {
     .info = {.version = EBM_MODEL_OPS_VERSION, .name = "test_gauss",
              .help = "test-local quadratic energy"},
     .xUnits = gauss_units,
     .xEnergy = gauss_energy,
-    .xStateGrad = gauss_state_grad,
-    .xEnergies = gauss_energies,
+    .continuous = &gauss_continuous,
 };
 
 /* A Gaussian with covariance Σ (given as s00, s01, s11) and mean μ. */
@@ -294,7 +298,7 @@ TEST(refusals) {
 
     /* a model without continuous states is refused up front */
     ebm_model_ops binary = gauss_ops;
-    binary.xStateGrad = NULL;
+    binary.continuous = NULL;
     char why[256];
     ASSERT_EQ(ebm_estimator_quadrature.xSupports(&binary, why, sizeof why), 0);
     ASSERT_STR_CONTAINS(why, "continuous");

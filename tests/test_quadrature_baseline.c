@@ -34,7 +34,7 @@ static const ebm_model_ops normal_ops = {
              .help = "test-local standard normal"},
     .xUnits = normal_units,
     .xEnergy = normal_energy,
-    .xStateGrad = normal_state_grad,
+    .continuous = &(const ebm_model_continuous){.xStateGrad = normal_state_grad},
 };
 
 /* n points of N(0, I) from a fixed seed. */

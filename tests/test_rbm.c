@@ -57,7 +57,7 @@ static void check_energy(int gaussian) {
                                         : (float)ebm_rng_bernoulli(&rng, 0.5);
     }
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_rbm.xFreeEnergy(m, states, ROWS, free_energy, &err));
+    ASSERT_OK(ebm_model_free_energy(&ebm_model_rbm, m, states, ROWS, free_energy, &err));
     double spread = 0;
     for (size_t r = 0; r < ROWS; r++) {
         double v[NV], h[NH];
@@ -112,7 +112,7 @@ static double conditional_ratio(void *m, const rt_params *p, int clamp_visible,
     ebm_error err = {0};
     ebm_rng_seed(&rng, 32);
     double worst = -1;
-    if (ebm_model_rbm.xBlockGibbs(m, x, n, clamped, 1, beta_sample, &rng, &err)) {
+    if (ebm_model_block_gibbs(&ebm_model_rbm, m, x, n, clamped, 1, beta_sample, &rng, &err)) {
         fprintf(stderr, "xBlockGibbs: %s\n", err.msg);
         free(x);
         return -1;
@@ -208,7 +208,7 @@ TEST(block_conditionals_gaussian) {
         ebm_rng rng;
         ebm_rng_seed(&rng, 44 + (uint64_t)bi);
         ebm_error err = {0};
-        ASSERT_OK(ebm_model_rbm.xBlockGibbs(m, x, n, hidden_clamped, 1, beta, &rng, &err));
+        ASSERT_OK(ebm_model_block_gibbs(&ebm_model_rbm, m, x, n, hidden_clamped, 1, beta, &rng, &err));
         double worst_mean = 0, worst_var = 0;
         for (size_t k = 0; k < n_cond; k++) {
             double h[C_HID];
@@ -256,12 +256,12 @@ static int block_gibbs_ignoring_beta(void *m, float *x, size_t n,
                                      const unsigned char *clamped, int steps,
                                      double beta, ebm_rng *rng, ebm_error *err) {
     (void)beta;
-    return ebm_model_rbm.xBlockGibbs(m, x, n, clamped, steps, 1.0, rng, err);
+    return ebm_model_block_gibbs(&ebm_model_rbm, m, x, n, clamped, steps, 1.0, rng, err);
 }
 
 static int block_gibbs_too_hot(void *m, float *x, size_t n, const unsigned char *clamped,
                                int steps, double beta, ebm_rng *rng, ebm_error *err) {
-    return ebm_model_rbm.xBlockGibbs(m, x, n, clamped, steps, 0.5 * beta, rng, err);
+    return ebm_model_block_gibbs(&ebm_model_rbm, m, x, n, clamped, steps, 0.5 * beta, rng, err);
 }
 
 /* Hands tempering the negated energy, which reverses its swap rule. */
@@ -426,8 +426,12 @@ TEST(wrong_kernels_fail_the_sampler_check) {
     ASSERT(m);
     ebm_model_ops ignoring_beta = ebm_model_rbm, too_hot = ebm_model_rbm,
                   reversed_swaps = ebm_model_rbm;
-    ignoring_beta.xBlockGibbs = block_gibbs_ignoring_beta;
-    too_hot.xBlockGibbs = block_gibbs_too_hot;
+    ebm_model_layered ignoring_layers = *ebm_model_rbm.layered,
+                      hot_layers = *ebm_model_rbm.layered;
+    ignoring_layers.xBlockGibbs = block_gibbs_ignoring_beta;
+    hot_layers.xBlockGibbs = block_gibbs_too_hot;
+    ignoring_beta.layered = &ignoring_layers;
+    too_hot.layered = &hot_layers;
     reversed_swaps.xEnergy = energy_negated;
     ASSERT(sampler_badness("wrong: gibbs ignoring beta", collect_gibbs, &ignoring_beta, m,
                          m, 2.0) > 1);
@@ -482,7 +486,7 @@ static void check_data_grad(int gaussian) {
     grad_set g;
     grad_set_init(&g);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_rbm.xDataGrad(m, states, ROWS, 1.0, g.t, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, m, states, ROWS, 1.0, g.t, &err));
     const double eps = 1e-4;
     double largest = 0;
     for (size_t k = 0; k < rt_n_params(&p); k++) {
@@ -496,7 +500,7 @@ static void check_data_grad(int gaussian) {
     }
     ASSERT(largest > 0.3);
     /* grads accumulate: the same call with scale −1 takes them back to 0. */
-    ASSERT_OK(ebm_model_rbm.xDataGrad(m, states, ROWS, -1.0, g.t, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, m, states, ROWS, -1.0, g.t, &err));
     for (size_t k = 0; k < rt_n_params(&p); k++) ASSERT_NEAR(grad_at(&g, k), 0, 1e-6);
     ebm_model_rbm.xDestroy(m);
 }
@@ -692,17 +696,17 @@ static void check_reproducible(int gaussian) {
     ebm_rng_seed(&rng_again, 83);
     ebm_rng_seed(&rng_other, 84);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_rbm.xBlockGibbs(m, a, ROWS, NULL, STEPS, 1.0, &rng, &err));
-    ASSERT_OK(ebm_model_rbm.xBlockGibbs(m, b, ROWS, NULL, STEPS, 1.0, &rng_again, &err));
-    ASSERT_OK(ebm_model_rbm.xBlockGibbs(m, few, FEW, NULL, STEPS, 1.0, &rng, &err));
-    ASSERT_OK(ebm_model_rbm.xBlockGibbs(m, other, ROWS, NULL, STEPS, 1.0, &rng_other, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_rbm, m, a, ROWS, NULL, STEPS, 1.0, &rng, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_rbm, m, b, ROWS, NULL, STEPS, 1.0, &rng_again, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_rbm, m, few, FEW, NULL, STEPS, 1.0, &rng, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_rbm, m, other, ROWS, NULL, STEPS, 1.0, &rng_other, &err));
     ASSERT(memcmp(a, b, sizeof a) == 0);
     ASSERT(memcmp(a, few, sizeof few) == 0);
     ASSERT(memcmp(a, other, sizeof a) != 0);
     ASSERT(memcmp(a, start, sizeof a) != 0);
     /* The stream was not advanced by the calls: a repeat gives the same. */
     memcpy(b, start, sizeof b);
-    ASSERT_OK(ebm_model_rbm.xBlockGibbs(m, b, ROWS, NULL, STEPS, 1.0, &rng, &err));
+    ASSERT_OK(ebm_model_block_gibbs(&ebm_model_rbm, m, b, ROWS, NULL, STEPS, 1.0, &rng, &err));
     ASSERT(memcmp(a, b, sizeof a) == 0);
     ebm_model_rbm.xDestroy(m);
 }

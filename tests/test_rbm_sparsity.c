@@ -91,8 +91,8 @@ TEST(penalty_gradient_and_decaying_average) {
         grad_set with, without;
         grad_set_init(&with);
         grad_set_init(&without);
-        ASSERT_OK(ebm_model_rbm.xDataGrad(plain, batches[k], G_ROWS, 1.0, without.t, &err));
-        ASSERT_OK(ebm_model_rbm.xDataGrad(sparse, batches[k], G_ROWS, 1.0, with.t, &err));
+        ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, plain, batches[k], G_ROWS, 1.0, without.t, &err));
+        ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, sparse, batches[k], G_ROWS, 1.0, with.t, &err));
         batch_means(sparse, batches[k], G_ROWS, mean_h, mean_v);
         for (int j = 0; j < G_HID; j++) {
             q[j] = k == 0 ? mean_h[j] : decay * q[j] + (1 - decay) * mean_h[j];
@@ -111,8 +111,8 @@ TEST(penalty_gradient_and_decaying_average) {
     grad_set with, without;
     grad_set_init(&with);
     grad_set_init(&without);
-    ASSERT_OK(ebm_model_rbm.xDataGrad(plain, batches[0], G_ROWS, -1.0, without.t, &err));
-    ASSERT_OK(ebm_model_rbm.xDataGrad(sparse, batches[0], G_ROWS, -1.0, with.t, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, plain, batches[0], G_ROWS, -1.0, without.t, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, sparse, batches[0], G_ROWS, -1.0, with.t, &err));
     ASSERT(memcmp(with.W, without.W, sizeof with.W) == 0);
     ASSERT(memcmp(with.c, without.c, sizeof with.c) == 0);
     for (int j = 0; j < G_HID; j++) ASSERT_NEAR(sparse->hidden_mean[j], q[j], 1e-6);
@@ -135,8 +135,8 @@ TEST(zero_cost_is_off) {
     grad_set_init(&a);
     grad_set_init(&b);
     ebm_error err = {0};
-    ASSERT_OK(ebm_model_rbm.xDataGrad(plain, states, G_ROWS, 1.0, a.t, &err));
-    ASSERT_OK(ebm_model_rbm.xDataGrad(off, states, G_ROWS, 1.0, b.t, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, plain, states, G_ROWS, 1.0, a.t, &err));
+    ASSERT_OK(ebm_model_positive_grad(&ebm_model_rbm, off, states, G_ROWS, 1.0, b.t, &err));
     ASSERT(memcmp(&a.W, &b.W, sizeof a.W) == 0);
     ASSERT(memcmp(&a.c, &b.c, sizeof a.c) == 0);
     rbm_destroy(plain);

@@ -19,7 +19,7 @@ extern const ebm_estimator_ops ebm_estimator_ais;
 static double exact_loglik(ebm_rbm *m, const ebm_dataset *data, double *log_z) {
     ebm_error err = {0};
     double *neg_free_energy = malloc(data->n * sizeof *neg_free_energy);
-    if (!neg_free_energy || ebm_model_rbm.xLogPartition(m, 25, log_z, &err) ||
+    if (!neg_free_energy || ebm_model_log_partition(&ebm_model_rbm, m, 25, log_z, &err) ||
         ebm_rbm_log_unnormalized(m, data->x, data->dim, data->n, 1.0, neg_free_energy,
                                  &err)) {
         fprintf(stderr, "exact_loglik: %s\n", err.msg);

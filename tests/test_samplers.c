@@ -79,7 +79,7 @@ static double sampled_tv(const ebm_sampler_ops *sampler, const char *settings,
     double *p = malloc(K * sizeof *p), *q = calloc(K, sizeof *q);
     for (size_t c = 0; c < n_chains; c++)
         memcpy(x + c * units, tg->base, units * sizeof *x);
-    tg->ops->xUnitValues(tg->model, low, high);
+    ebm_model_unit_values(tg->ops, tg->model, low, high);
     st_exact(truth->ops, truth->model, t, tg->base, free_units, n_free, p);
     if (stationary) exact_starts(x, n_chains, units, p, K, free_units, n_free, low, high);
     ebm_chains chains = {.n = n_chains, .units = units, .x = x, .clamped = tg->clamped,

@@ -121,7 +121,7 @@ TEST(a_model_without_energy_gradient_is_refused) {
     const char *yaml = "{sampler: {type: pcd}}";
     ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "train", &err);
     ebm_model_ops no_grad = ebm_model_boltzmann;
-    no_grad.xEnergyGrad = NULL;
+    no_grad.learning = NULL;
     void *m = bm_new("{hidden: 1}", VISIBLE);
     ebm_rng rng;
     ebm_rng_seed(&rng, 1);

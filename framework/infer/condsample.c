@@ -26,8 +26,7 @@ static void label_template(const ebm_cond_draw *how, draw_work *w, float *state)
     size_t first = how->n_data - how->n_labels;
     memset(w->row, 0, how->n_data * sizeof *w->row);
     w->row[first + (size_t)how->label] = 1.0f;
-    if (how->ops->xEncode) how->ops->xEncode(how->model, w->row, state);
-    else memcpy(state, w->row, how->n_data * sizeof *state);
+    ebm_model_encode(how->ops, how->model, w->row, how->n_data, state);
 }
 
 static int start_chains(const ebm_cond_draw *how, draw_work *w, size_t units,
@@ -53,7 +52,7 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
                     ebm_error *err) {
     const ebm_model_ops *ops = how->ops;
     size_t units = ops->xUnits(how->model);
-    if (!ops->xUnitValues)
+    if (!ebm_model_has_binary(ops))
         return ebm_fail(err, EBM_ENOTSUP, "model %s has no binary unit values "
                         "(xUnitValues), so chains have no random start", ops->info.name);
     if (how->n_data > units || how->n_labels > how->n_data)
@@ -77,7 +76,7 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
         draw_work_free(&w);
         return ebm_fail(err, EBM_ENOMEM, "out of memory for %zu chains", how->n);
     }
-    ops->xUnitValues(how->model, w.low, w.high);
+    ebm_model_unit_values(ops, how->model, w.low, w.high);
     if (how->label >= 0)
         memset(w.clamped + (how->n_data - how->n_labels), 1, how->n_labels);
     int rc = start_chains(how, &w, units, rng);
@@ -95,8 +94,7 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
     size_t n_visible = how->n_data - how->n_labels;
     for (size_t c = 0; !rc && c < how->n; c++) {
         const float *x = w.states + c * units;
-        if (ops->xDecode) ops->xDecode(how->model, x, w.row);
-        else memcpy(w.row, x, how->n_data * sizeof *w.row);
+        ebm_model_decode(ops, how->model, x, how->n_data, w.row);
         memcpy(rows + c * n_visible, w.row, n_visible * sizeof *rows);
     }
     draw_work_free(&w);

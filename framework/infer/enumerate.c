@@ -14,11 +14,11 @@
 int ebm_enum_init(ebm_enum *e, const ebm_model_ops *ops, void *model,
                   int max_units, ebm_error *err) {
     memset(e, 0, sizeof *e);
-    if (!ops->xUnitValues)
+    if (!ebm_model_has_binary(ops))
         return ebm_fail(err, EBM_ENOTSUP,
                         "%s: exact enumeration needs binary units (the model "
                         "has no xUnitValues)", ops->info.name);
-    if (ops->xBinary && !ops->xBinary(model))
+    if (!ebm_model_all_binary(ops, model))
         return ebm_fail(err, EBM_ENOTSUP, "%s: exact enumeration needs binary units, "
                         "and this one has real-valued units", ops->info.name);
     if (max_units < 0 || max_units > EBM_ENUM_HARD_LIMIT)
@@ -27,11 +27,11 @@ int ebm_enum_init(ebm_enum *e, const ebm_model_ops *ops, void *model,
     e->ops = ops;
     e->model = model;
     e->units = ops->xUnits(model);
-    e->temperature = ops->xTemperature ? ops->xTemperature(model) : 1.0;
+    e->temperature = ebm_model_temperature(ops, model);
     if (!(e->temperature > 0.0) || !isfinite(e->temperature))
         return ebm_fail(err, EBM_EINVAL, "%s: temperature %g is not positive",
                         ops->info.name, e->temperature);
-    e->data_mask = ops->xDataMask ? ops->xDataMask(model) : NULL;
+    e->data_mask = ebm_model_data_mask(ops, model);
     e->max_units = max_units;
     size_t n = e->units ? e->units : 1;
     e->all = malloc(n * sizeof *e->all);
@@ -42,7 +42,7 @@ int ebm_enum_init(ebm_enum *e, const ebm_model_ops *ops, void *model,
         ebm_enum_free(e);
         return ebm_fail(err, EBM_ENOMEM, "enumeration: out of memory");
     }
-    ops->xUnitValues(model, e->low, e->high);
+    ebm_model_unit_values(ops, model, e->low, e->high);
     for (size_t i = 0; i < e->units; i++) {
         e->all[i] = i;
         if (e->data_mask && !e->data_mask[i]) e->hidden[e->n_hidden++] = i;
@@ -69,7 +69,7 @@ int ebm_enum_check(const ebm_enum *e, size_t n_free, const char *what,
 
 static double flip_energy(const ebm_enum *e, float *state, size_t unit,
                           double energy) {
-    if (e->ops->xFlipEnergy) return e->ops->xFlipEnergy(e->model, state, unit);
+    if (ebm_model_can_flip(e->ops)) return ebm_model_flip_energy(e->ops, e->model, state, unit);
     float keep = state[unit];
     state[unit] = keep == e->low[unit] ? e->high[unit] : e->low[unit];
     double flipped = e->ops->xEnergy(e->model, state);

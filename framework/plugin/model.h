@@ -37,12 +37,131 @@ typedef struct ebm_evolve_result {
 
 enum { EBM_EVOLVE_LIMIT = 0, EBM_EVOLVE_FIXED_POINT = 1, EBM_EVOLVE_TWO_CYCLE = 2 };
 
-#define EBM_MODEL_OPS_VERSION 4
+#define EBM_MODEL_OPS_VERSION 5
+
+/* ---- capability tables: a model points to the ones it really has, NULL
+ * for the others. Callers go through the wrappers at the end of this file,
+ * which supply each optional op's default in one place. ---- */
+
+/* Units that take one of two values (±1 or {0,1}): enumeration, single-site
+ * samplers (Gibbs, MH, annealing) and random starts. */
+typedef struct ebm_model_binary {
+    /* Each unit's two values: low and high (−1/+1 or 0/1). */
+    void (*xUnitValues)(void *model, float *low, float *high);
+    /* E(state with unit i flipped) − E(state), in O(degree). Optional, with
+     * xFlipUnit: single-site samplers need both; enumeration without them
+     * recomputes energies. */
+    double (*xFlipEnergy)(void *model, const float *state, size_t i);
+    /* Flips unit i in place (±1 → ∓1, or {0,1} → 1 − x). */
+    void (*xFlipUnit)(void *model, float *state, size_t i);
+    /* Optional: delta[i] = xFlipEnergy(state, i) for every unit at once, when
+     * the model does it faster (for ±1 units with a pairwise energy it is
+     * 2·y_i·h_i). NULL: the wrapper loops over xFlipEnergy. */
+    void (*xFlipEnergies)(void *model, const float *state, double *delta);
+    /* Optional: 0 when this instance has real-valued units after all (an RBM
+     * with Gaussian visible units), so flips and enumeration do not apply.
+     * NULL: every unit is binary. */
+    int (*xAllBinary)(void *model);
+} ebm_model_binary;
+
+/* States made of layers that are conditionally independent given their
+ * neighbours (RBM, DBM): [visible | hidden layers]. */
+typedef struct ebm_model_layered {
+    /* `steps` block-Gibbs steps for n states (rows of xUnits floats) at
+     * inverse temperature beta (the model's own 1/T included). A step
+     * resamples every layer given its neighbours in the model's order;
+     * units whose clamped byte is 1 keep their values. Row r draws only from
+     * ebm_rng_derive(rng, r), so the result does not depend on how rows are
+     * split across threads; callers pass a fresh stream to every call. */
+    int (*xBlockGibbs)(void *model, float *states, size_t n,
+                       const unsigned char *clamped, int steps, double beta,
+                       ebm_rng *rng, ebm_error *err);
+    /* Free energy F(v) = −T log Σ_h exp(−E(v,h)/T) of the visible part of
+     * each of n states (rows of xUnits floats). */
+    int (*xFreeEnergy)(void *model, const float *states, size_t n,
+                       double *free_energy, ebm_error *err);
+    /* Exact log Z (T included) by the model's cheapest enumeration (an RBM
+     * enumerates its smaller layer and sums the other out analytically);
+     * EBM_ELIMIT with a clear message beyond 2^max_bits terms. */
+    int (*xLogPartition)(void *model, int max_bits, double *log_z, ebm_error *err);
+} ebm_model_layered;
+
+/* Real-valued states (the generic energy model). */
+typedef struct ebm_model_continuous {
+    /* ∂E/∂x for n states (rows of xUnits floats), written to grad (same
+     * shape), T = 1. What Langevin and MALA move along (optional: MH with a
+     * Gaussian kernel needs only energies). */
+    int (*xStateGrad)(void *model, const float *states, size_t n, float *grad,
+                      ebm_error *err);
+    /* Optional: E(x) for n states at once (a GEMM-shaped model does this
+     * faster than n calls of xEnergy); NULL: the wrapper loops over xEnergy. */
+    int (*xEnergies)(void *model, const float *states, size_t n, double *energy,
+                     ebm_error *err);
+    /* Optional: n random starting states from the model's own noise
+     * distribution (e.g. uniform over the data's box); without it chains
+     * start where they are given. */
+    void (*xNoise)(void *model, float *states, size_t n, ebm_rng *rng);
+} ebm_model_continuous;
+
+/* Learning by gradient steps: the model's own gradient, or the statistics
+ * contrastive training needs. */
+typedef struct ebm_model_learning {
+    /* Gradient of the training loss (to be minimised) for a minibatch of n
+     * data rows, written into grads (same names and shapes as xParams). The
+     * runner then lets the optimiser step. NULL: the model learns
+     * contrastively from the statistics below. */
+    int (*xGradient)(void *model, const float *batch, size_t n,
+                     ebm_tensor *grads, ebm_rng *rng, ebm_error *err);
+    /* Contrastive statistics: grads += scale · mean over the n states of
+     * ∂E(x)/∂θ. The trainer calls it with +1 on data states (hidden units
+     * sampled given the data) and −1 on model samples, so grads ends as the
+     * gradient of the negative log-likelihood. */
+    int (*xEnergyGrad)(void *model, const float *states, size_t n, double scale,
+                       ebm_tensor *grads, ebm_error *err);
+    /* Optional: grads += scale · mean over the n states of E_q[∂E/∂θ], q the
+     * posterior over the hidden units given the visible part: exact when
+     * `exact_posterior` (an RBM's p(h|v) is a product), else an approximation
+     * (a DBM's mean field). The trainer uses it for the data term; when exact
+     * also for the model term, in place of xEnergyGrad on sampled hidden
+     * units (the same gradient in expectation, with less variance). NULL:
+     * the trainer samples the hidden units given the data. */
+    int (*xPositiveGrad)(void *model, const float *states, size_t n, double scale,
+                         ebm_tensor *grads, ebm_error *err);
+    int exact_posterior;
+    /* Optional: state besides the parameters that training changes and a
+     * resumed run needs (the RBM's running mean of hidden activities for its
+     * sparsity target), appended to out. */
+    int (*xState)(void *model, ebm_state_list *out, ebm_error *err);
+} ebm_model_learning;
+
+/* Zero-temperature dynamics (Hopfield-style). */
+typedef struct ebm_model_dynamics {
+    /* Evolves `state` in place until a fixed point, a two-cycle or the limit. */
+    int (*xEvolve)(void *model, float *state, const ebm_evolve *how,
+                   ebm_rng *rng, ebm_evolve_result *res);
+} ebm_model_dynamics;
+
+/* Features of one model family that an estimator uses, reached by name
+ * (xFeature) so no estimator includes a model's header. Each name has one
+ * function type: */
+typedef void (*ebm_model_feature)(void);
+/* "class_scores": per row (n rows of ld floats: visible units, then the
+ * labels' columns), a score per class whose softmax approximates
+ * P(class | v) more cheaply than enumeration (a DBM: the mean-field bound with
+ * the label clamped); n × labels doubles. EBM_ECONFIG when labels is not the
+ * model's number of label units (with n = 0 it only checks that). */
+typedef int (*ebm_class_scores_fn)(void *model, const float *rows, size_t n, size_t ld,
+                                   size_t labels, double *scores, ebm_error *err);
+/* "gaussian_truth": the exact mean (xUnits values), covariance (xUnits²,
+ * row-major) and log Z of a Gaussian instance (any may be NULL);
+ * EBM_ENOTSUP when this instance is not Gaussian. */
+typedef int (*ebm_gaussian_truth_fn)(void *model, double *mean, double *cov,
+                                     double *log_z);
 
 typedef struct ebm_model_ops {
     ebm_plugin info;
 
-    /* ---- v1, required ---- */
+    /* ---- the core, required ---- */
     /* Builds the model from its validated `model` section. `train` is the
      * training data (for sizes and data-dependent initialisation); rng is the
      * run's "model" stream. */
@@ -54,7 +173,7 @@ typedef struct ebm_model_ops {
     /* Its parameters, at most max of them; returns how many. */
     int (*xParams)(void *model, ebm_tensor *out, int max);
 
-    /* ---- v1, optional (NULL when the model has no such thing) ---- */
+    /* ---- the core, optional (the wrappers give the defaults) ---- */
     /* Cross-field checks on the whole experiment at validation time, e.g. a
      * one-shot learning rule with train.epochs set. Adds to diags. */
     void (*xCheck)(const ebm_node *experiment, ebm_diags *diags);
@@ -63,105 +182,94 @@ typedef struct ebm_model_ops {
      * skips it. EBM_EINTERRUPT once *stop (may be NULL) turns nonzero. */
     int (*xFit)(void *model, const ebm_dataset *train, ebm_rng *rng,
                 const volatile sig_atomic_t *stop, ebm_error *err);
-    /* Gradient of the training loss (to be minimised) for a minibatch of n
-     * data rows, written into grads (same names and shapes as xParams). The
-     * runner then lets the optimiser step. */
-    int (*xGradient)(void *model, const float *batch, size_t n,
-                     ebm_tensor *grads, ebm_rng *rng, ebm_error *err);
-    /* Data row ({0,1} floats) to model state; identity when NULL. */
+    /* Data row ({0,1} floats) to model state; a copy when NULL. */
     void (*xEncode)(void *model, const float *row, float *state);
-    /* Model state back to a data row; identity when NULL. */
+    /* Model state back to a data row; a copy when NULL. */
     void (*xDecode)(void *model, const float *state, float *row);
-    /* Zero-temperature dynamics from `state`, in place. */
-    int (*xEvolve)(void *model, float *state, const ebm_evolve *how,
-                   ebm_rng *rng, ebm_evolve_result *res);
-    /* Binary models: delta[i] = E(state with unit i flipped) − E(state), for
-     * every unit at once (what single-flip samplers and stability checks
-     * need; for ±1 units with a pairwise energy it is 2·y_i·h_i). */
-    void (*xFlipEnergies)(void *model, const float *state, double *delta);
-
-    /* ---- v2: what samplers and contrastive training use ---- */
-    /* Binary models: E(state with unit i flipped) − E(state), in O(degree). */
-    double (*xFlipEnergy)(void *model, const float *state, size_t i);
-    /* Binary models: flips unit i in place (±1 → ∓1, or {0,1} → 1 − x). */
-    void (*xFlipUnit)(void *model, float *state, size_t i);
     /* The model's temperature T in p(x) = exp(−E(x)/T)/Z (1 when NULL). */
     double (*xTemperature)(void *model);
-    /* Units the data clamp during training (visible and label units), as a
-     * mask of xUnits bytes; NULL (or a NULL op) when every unit is data. */
+    /* Units the data fill (visible and label units), as a mask of xUnits
+     * bytes; NULL (or NULL returned) when every unit is data. Training clamps
+     * them; the exact estimators sum over the others. */
     const unsigned char *(*xDataMask)(void *model);
-    /* Contrastive statistics: grads += scale · mean over the n states of
-     * ∂E(x)/∂θ. The trainer calls it with +1 on data states (hidden units
-     * sampled given the data) and −1 on model samples, so grads ends as the
-     * gradient of the negative log-likelihood. */
-    int (*xEnergyGrad)(void *model, const float *states, size_t n, double scale,
-                       ebm_tensor *grads, ebm_error *err);
-    /* Each unit's possible values for enumeration and random starts: the
-     * low and high value of a binary unit (−1/+1 or 0/1). */
-    void (*xUnitValues)(void *model, float *low, float *high);
+    /* The named feature (see above), or NULL. */
+    ebm_model_feature (*xFeature)(const char *name);
 
-    /* ---- v3: layered models (RBM, DBM), whose states are [visible | hidden
-     * layers] and whose layers are conditionally independent given their
-     * neighbours, so a whole layer of every chain updates in one GEMM ---- */
-    /* `steps` block-Gibbs steps for n states (rows of xUnits floats) at
-     * inverse temperature beta (the model's own 1/T included). A step
-     * resamples every layer given its neighbours in the model's order;
-     * units whose clamped byte is 1 keep their values. Row r draws only from
-     * ebm_rng_derive(rng, r), so the result does not depend on how rows are
-     * split across threads; callers pass a fresh stream to every call. */
-    int (*xBlockGibbs)(void *model, float *states, size_t n,
-                       const unsigned char *clamped, int steps, double beta,
-                       ebm_rng *rng, ebm_error *err);
-    /* Exact conditional statistics: grads += scale · mean over the n states
-     * of E[∂E/∂θ | visible part], the hidden units summed out analytically
-     * (an RBM's p(h|v) is a product). The trainer then uses it for both
-     * phases instead of xEnergyGrad on sampled hidden units: the same
-     * gradient in expectation, with less variance. */
-    int (*xDataGrad)(void *model, const float *states, size_t n, double scale,
-                     ebm_tensor *grads, ebm_error *err);
-    /* Free energy F(v) = −T log Σ_h exp(−E(v,h)/T) of the visible part of
-     * each of n states (rows of xUnits floats). */
-    int (*xFreeEnergy)(void *model, const float *states, size_t n,
-                       double *free_energy, ebm_error *err);
-    /* Exact log Z (T included) by the model's cheapest enumeration (an RBM
-     * enumerates its smaller layer and sums the other out analytically);
-     * EBM_ELIMIT with a clear message beyond 2^max_bits terms. NULL: the
-     * exact estimator enumerates every unit. */
-    int (*xLogPartition)(void *model, int max_bits, double *log_z, ebm_error *err);
-    /* 0 when some units are real-valued in this instance (an RBM with
-     * Gaussian visible units), so single-site flips and enumeration do not
-     * apply; NULL means every unit is binary. */
-    int (*xBinary)(void *model);
-
-    /* ---- v3: continuous states (the generic energy model) ---- */
-    /* ∂E/∂x for n states (rows of xUnits floats), written to grad (same
-     * shape), T = 1. What Langevin and MALA move along. */
-    int (*xStateGrad)(void *model, const float *states, size_t n, float *grad,
-                      ebm_error *err);
-    /* E(x) for n states at once (a GEMM-shaped model does this faster than n
-     * calls of xEnergy); NULL: callers loop over xEnergy. */
-    int (*xEnergies)(void *model, const float *states, size_t n, double *energy,
-                     ebm_error *err);
-    /* n random starting states from the model's own noise distribution
-     * (continuous models: e.g. uniform over the data's box); NULL: uniform
-     * over xUnitValues. */
-    void (*xNoise)(void *model, float *states, size_t n, ebm_rng *rng);
-
-    /* ---- v3: approximate inference (the DBM) ---- */
-    /* Approximate data-term statistics when the hidden units cannot be
-     * summed out exactly: grads += scale · mean over the n states of
-     * E_q[∂E/∂θ], q an approximate posterior over the hidden units given
-     * the visible part (the DBM's mean-field posterior). The trainer uses
-     * it for the positive phase when the model has no xDataGrad; the
-     * negative phase keeps xEnergyGrad on the chains' samples. */
-    int (*xPositiveGrad)(void *model, const float *states, size_t n, double scale,
-                         ebm_tensor *grads, ebm_error *err);
-
-    /* ---- v4: checkpoints ---- */
-    /* State besides the parameters that training changes and a resumed run
-     * needs (the RBM's running mean of hidden activities for its sparsity
-     * target), appended to out; NULL: none. */
-    int (*xState)(void *model, ebm_state_list *out, ebm_error *err);
+    /* ---- capabilities (NULL: the model has none of that kind) ---- */
+    const ebm_model_binary *binary;
+    const ebm_model_layered *layered;
+    const ebm_model_continuous *continuous;
+    const ebm_model_learning *learning;
+    const ebm_model_dynamics *dynamics;
 } ebm_model_ops;
+
+/* ---- wrappers (model.c): callers use these, never the raw pointers ---- */
+
+double ebm_model_temperature(const ebm_model_ops *ops, void *model);
+/* A data row to a state, and back; a model without its own coding copies the
+ * first n floats (the caller's row length). */
+void ebm_model_encode(const ebm_model_ops *ops, void *model, const float *row, size_t n,
+                      float *state);
+void ebm_model_decode(const ebm_model_ops *ops, void *model, const float *state, size_t n,
+                      float *row);
+/* Has its own coding of data rows (xEncode and xDecode), e.g. ±1 units or
+ * hidden units after the data's. */
+int ebm_model_has_coding(const ebm_model_ops *ops);
+ebm_model_feature ebm_model_find_feature(const ebm_model_ops *ops, const char *name);
+
+/* binary */
+int ebm_model_has_binary(const ebm_model_ops *ops);
+/* Has single-site flips (xFlipEnergy and xFlipUnit). */
+int ebm_model_can_flip(const ebm_model_ops *ops);
+/* Has binary units and this instance has no real-valued ones. */
+int ebm_model_all_binary(const ebm_model_ops *ops, void *model);
+void ebm_model_unit_values(const ebm_model_ops *ops, void *model, float *low, float *high);
+double ebm_model_flip_energy(const ebm_model_ops *ops, void *model, const float *state,
+                             size_t i);
+void ebm_model_flip_unit(const ebm_model_ops *ops, void *model, float *state, size_t i);
+void ebm_model_flip_energies(const ebm_model_ops *ops, void *model, const float *state,
+                             double *delta);
+
+/* layered */
+int ebm_model_has_layers(const ebm_model_ops *ops);
+int ebm_model_block_gibbs(const ebm_model_ops *ops, void *model, float *states, size_t n,
+                          const unsigned char *clamped, int steps, double beta,
+                          ebm_rng *rng, ebm_error *err);
+int ebm_model_free_energy(const ebm_model_ops *ops, void *model, const float *states,
+                          size_t n, double *free_energy, ebm_error *err);
+int ebm_model_log_partition(const ebm_model_ops *ops, void *model, int max_bits,
+                            double *log_z, ebm_error *err);
+
+/* continuous */
+int ebm_model_is_continuous(const ebm_model_ops *ops);
+int ebm_model_has_state_grad(const ebm_model_ops *ops);
+int ebm_model_has_noise(const ebm_model_ops *ops);
+int ebm_model_state_grad(const ebm_model_ops *ops, void *model, const float *states,
+                         size_t n, float *grad, ebm_error *err);
+int ebm_model_energies(const ebm_model_ops *ops, void *model, const float *states,
+                       size_t n, double *energy, ebm_error *err);
+void ebm_model_noise(const ebm_model_ops *ops, void *model, float *states, size_t n,
+                     ebm_rng *rng);
+
+/* learning */
+int ebm_model_has_gradient(const ebm_model_ops *ops);        /* its own xGradient */
+int ebm_model_learns_contrastively(const ebm_model_ops *ops); /* xEnergyGrad */
+int ebm_model_gradient(const ebm_model_ops *ops, void *model, const float *batch, size_t n,
+                       ebm_tensor *grads, ebm_rng *rng, ebm_error *err);
+int ebm_model_energy_grad(const ebm_model_ops *ops, void *model, const float *states,
+                          size_t n, double scale, ebm_tensor *grads, ebm_error *err);
+int ebm_model_has_positive_grad(const ebm_model_ops *ops);
+int ebm_model_exact_posterior(const ebm_model_ops *ops);
+int ebm_model_positive_grad(const ebm_model_ops *ops, void *model, const float *states,
+                            size_t n, double scale, ebm_tensor *grads, ebm_error *err);
+const unsigned char *ebm_model_data_mask(const ebm_model_ops *ops, void *model);
+/* Appends the model's training state to out (nothing when it has none). */
+int ebm_model_state(const ebm_model_ops *ops, void *model, ebm_state_list *out,
+                    ebm_error *err);
+
+/* dynamics */
+int ebm_model_has_dynamics(const ebm_model_ops *ops);
+int ebm_model_evolve(const ebm_model_ops *ops, void *model, float *state,
+                     const ebm_evolve *how, ebm_rng *rng, ebm_evolve_result *res);
 
 #endif

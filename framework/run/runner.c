@@ -270,9 +270,9 @@ static int collect_state(run *r, ebm_error *err) {
     int rc = ebm_optim_state(r->fit.optim, r->params, &r->state, err);
     if (!rc) rc = ebm_state_add(&r->state, "fit/skipped", EBM_STATE_U64, &r->fit.skipped, 1, err);
     if (!rc && r->fit.trainer) rc = ebm_trainer_state(r->fit.trainer, &r->state, err);
-    if (!rc && r->ops->xState) {
+    if (!rc) {
         r->state.prefix = "model";
-        rc = r->ops->xState(r->model, &r->state, err);
+        rc = ebm_model_state(r->ops, r->model, &r->state, err);
         r->state.prefix = NULL;
     }
     return rc;

@@ -71,7 +71,7 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
         ebm_dataset_draw_rows(f->data, f->batch, rows, &draw_rng);
         int rc = f->trainer ? ebm_trainer_gradient(f->trainer, f->batch, rows, f->grads,
                                                    f->n_params, &batch_rng, err)
-                            : f->ops->xGradient(f->model, f->batch, rows, f->grads,
+                            : ebm_model_gradient(f->ops, f->model, f->batch, rows, f->grads,
                                                 &batch_rng, err);
         if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
         size_t at;
@@ -105,9 +105,9 @@ int ebm_fit_open(ebm_fit *f, const ebm_model_ops *ops, void *model, const ebm_da
                    .skip_nonfinite = strcmp(ebm_cfg_str(train, "on_divergence", "stop"),
                                             "skip_batch") == 0};
     f->batch_size = batch == 0 || batch > data->n ? data->n : batch;
-    if (!ops->xGradient) {
+    if (!ebm_model_has_gradient(ops)) {
         /* Models without a gradient of their own learn contrastively. */
-        if (!ops->xEnergyGrad)
+        if (!ebm_model_learns_contrastively(ops))
             return ebm_fail(err, EBM_ECONFIG, "train.epochs: model %s does not learn by "
                             "gradient steps; set train.epochs: 0", ops->info.name);
         ebm_rng rng = *chains_rng;

@@ -1,6 +1,6 @@
-/* train.c — the contrastive trainer: the data term with hidden units summed
- * out (xDataGrad), from an approximate posterior (xPositiveGrad: a DBM's
- * mean field) or sampled given the data, the model term from the training
+/* train.c — the contrastive trainer: the data term from the posterior over
+ * the hidden units (xPositiveGrad: exact for an RBM, a DBM's mean field) or
+ * with them sampled given the data, the model term from the training
  * sampler's chains (restarted at the data or persistent). */
 #include "train.h"
 #include "catalog.h"
@@ -36,8 +36,8 @@ void ebm_trainer_free(ebm_trainer *t) {
 /* Random starts: the model's noise for real-valued states, else uniform
  * over the units' two values. */
 static void random_states(const ebm_trainer *t, float *x, size_t n, ebm_rng *rng) {
-    if (t->ops->xNoise) {
-        t->ops->xNoise(t->model, x, n, rng);
+    if (ebm_model_has_noise(t->ops)) {
+        ebm_model_noise(t->ops, t->model, x, n, rng);
         return;
     }
     float *low = malloc(t->units * sizeof *low), *high = malloc(t->units * sizeof *high);
@@ -47,7 +47,7 @@ static void random_states(const ebm_trainer *t, float *x, size_t n, ebm_rng *rng
         memset(x, 0, n * t->units * sizeof *x);
         return;
     }
-    t->ops->xUnitValues(t->model, low, high);
+    ebm_model_unit_values(t->ops, t->model, low, high);
     for (size_t c = 0; c < n; c++) {
         ebm_rng chain_rng;
         ebm_rng_derive(&chain_rng, rng, c);
@@ -76,9 +76,11 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
                  "train; use cd, pcd or pt", name);
         return NULL;
     }
-    /* Persistent chains start at random, from xNoise or xUnitValues. */
-    if (!ops->xEnergyGrad || (sampler->training == EBM_CHAINS_PERSISTENT &&
-                              !ops->xUnitValues && !ops->xNoise)) {
+    /* Persistent chains start at random: from noise (real-valued units) or
+     * uniform over binary units' two values. */
+    if (!ebm_model_learns_contrastively(ops) ||
+        (sampler->training == EBM_CHAINS_PERSISTENT && !ebm_model_has_binary(ops) &&
+         !ebm_model_has_noise(ops))) {
         ebm_fail(err, EBM_ECONFIG, "train.sampler: model %s has no energy gradient "
                  "(xEnergyGrad), so it cannot be trained contrastively", ops->info.name);
         return NULL;
@@ -102,7 +104,7 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
     t->data_dim = data_dim;
     t->persistent = sampler->training == EBM_CHAINS_PERSISTENT;
     t->positive_sweeps = (int)ebm_cfg_int(train_cfg, "positive_sweeps", 1);
-    t->data_mask = ops->xDataMask ? ops->xDataMask(model) : NULL;
+    t->data_mask = ebm_model_data_mask(ops, model);
     size_t n_negative = t->persistent ? (size_t)ebm_cfg_int(sampler_cfg, "chains", 100)
                                       : max_rows;
     t->positive = malloc(max_rows * t->units * sizeof *t->positive);
@@ -174,7 +176,7 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     for (int g = 0; g < n_grads; g++)
         memset(grads[g].data, 0, ebm_tensor_size(&grads[g]) * sizeof(float));
     size_t units = t->units;
-    double inv_t = 1.0 / (t->ops->xTemperature ? t->ops->xTemperature(t->model) : 1.0);
+    double inv_t = 1.0 / (ebm_model_temperature(t->ops, t->model));
     ebm_rng positive_rng, negative_rng;
     ebm_rng_named(&positive_rng, rng, "positive");
     ebm_rng_named(&negative_rng, rng, "negative");
@@ -182,21 +184,18 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     /* Data term: the rows as states, hidden units sampled with the data clamped. */
     for (size_t r = 0; r < n; r++) {
         float *state = t->positive + r * units;
-        if (t->ops->xEncode) t->ops->xEncode(t->model, rows + r * t->data_dim, state);
-        else memcpy(state, rows + r * t->data_dim, units * sizeof *state);
+        ebm_model_encode(t->ops, t->model, rows + r * t->data_dim, units, state);
     }
     ebm_chains positive = {.n = n, .units = units, .x = t->positive,
                            .clamped = t->data_mask};
     int rc = EBM_OK;
-    if (t->ops->xDataGrad) {
-        rc = t->ops->xDataGrad(t->model, t->positive, n, inv_t, grads, err);
-    } else if (t->ops->xPositiveGrad) {
-        rc = t->ops->xPositiveGrad(t->model, t->positive, n, inv_t, grads, err);
+    if (ebm_model_has_positive_grad(t->ops)) {
+        rc = ebm_model_positive_grad(t->ops, t->model, t->positive, n, inv_t, grads, err);
     } else {
         if (any_hidden(t))
             rc = ebm_gibbs_steps(t->ops, t->model, &positive, t->positive_sweeps, 1.0,
                                  &positive_rng, NULL, err);
-        if (!rc) rc = t->ops->xEnergyGrad(t->model, t->positive, n, inv_t, grads, err);
+        if (!rc) rc = ebm_model_energy_grad(t->ops, t->model, t->positive, n, inv_t, grads, err);
     }
     if (rc) return rc;
 
@@ -210,7 +209,9 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
                           .rng = &negative_rng, .state = t->sampler_state};
     rc = t->sampler->xRun(&ctx, negative, 0, &t->stats, err);
     if (rc) return rc;
-    if (t->ops->xDataGrad)
-        return t->ops->xDataGrad(t->model, negative->x, negative->n, -inv_t, grads, err);
-    return t->ops->xEnergyGrad(t->model, negative->x, negative->n, -inv_t, grads, err);
+    if (ebm_model_exact_posterior(t->ops))
+        return ebm_model_positive_grad(t->ops, t->model, negative->x, negative->n, -inv_t,
+                                       grads, err);
+    return ebm_model_energy_grad(t->ops, t->model, negative->x, negative->n, -inv_t, grads,
+                                 err);
 }

@@ -312,6 +312,42 @@ static int dbm_block_gibbs(void *model, float *states, size_t n,
     return EBM_OK;
 }
 
+static const ebm_model_binary dbm_binary = {
+    .xFlipEnergies = dbm_flip_energies,
+    .xFlipEnergy = dbm_flip_energy,
+    .xFlipUnit = dbm_flip_unit,
+    .xUnitValues = dbm_unit_values,
+};
+
+static const ebm_model_layered dbm_layered = {
+    .xBlockGibbs = dbm_block_gibbs,
+    .xLogPartition = ebm_dbm_log_partition,
+    .xFreeEnergy = ebm_dbm_free_energy_op,
+};
+
+static const ebm_model_learning dbm_learning = {
+    .xEnergyGrad = dbm_energy_grad,
+    .xPositiveGrad = ebm_dbm_positive_grad,
+};
+
+/* The named features of the DBM (model.h): class scores by mean field. */
+static int dbm_class_scores(void *model, const float *rows, size_t n, size_t ld,
+                            size_t labels, double *scores, ebm_error *err) {
+    ebm_dbm *m = model;
+    if (labels != m->n_labels)
+        return ebm_fail(err, EBM_ECONFIG, "labels is %zu, but the dbm has %zu label units "
+                        "(model.labels)", labels, m->n_labels);
+    return n ? ebm_dbm_mean_field_scores(m, rows, n, ld, scores, err) : EBM_OK;
+}
+
+static ebm_model_feature dbm_feature(const char *name) {
+    if (strcmp(name, "class_scores") == 0) {
+        ebm_class_scores_fn fn = dbm_class_scores;
+        return (ebm_model_feature)fn;
+    }
+    return NULL;
+}
+
 const ebm_model_ops ebm_model_dbm = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "dbm",
@@ -329,14 +365,9 @@ const ebm_model_ops ebm_model_dbm = {
     .xFit = ebm_dbm_fit,
     .xEncode = dbm_encode,
     .xDecode = dbm_decode,
-    .xFlipEnergies = dbm_flip_energies,
-    .xFlipEnergy = dbm_flip_energy,
-    .xFlipUnit = dbm_flip_unit,
     .xDataMask = dbm_data_mask,
-    .xEnergyGrad = dbm_energy_grad,
-    .xUnitValues = dbm_unit_values,
-    .xBlockGibbs = dbm_block_gibbs,
-    .xLogPartition = ebm_dbm_log_partition,
-    .xFreeEnergy = ebm_dbm_free_energy_op,
-    .xPositiveGrad = ebm_dbm_positive_grad,
+    .xFeature = dbm_feature,
+    .binary = &dbm_binary,
+    .layered = &dbm_layered,
+    .learning = &dbm_learning,
 };

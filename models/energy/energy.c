@@ -256,11 +256,6 @@ static void energy_noise(void *model, float *states, size_t n, ebm_rng *rng) {
     }
 }
 
-static int energy_binary(void *model) {
-    (void)model;
-    return 0;
-}
-
 static void energy_check(const ebm_node *experiment, ebm_diags *diags) {
     const ebm_node *cfg = ebm_node_child(experiment, "model");
     const ebm_energy_family *family = family_named(ebm_cfg_str(cfg, "family", "mlp"));
@@ -289,6 +284,29 @@ int ebm_energy_gaussian_truth(const ebm_model_ops *ops, void *model, double *mea
     return rc;
 }
 
+static const ebm_model_continuous energy_continuous = {
+    .xStateGrad = energy_state_grad,
+    .xEnergies = energy_energies,
+    .xNoise = energy_noise,
+};
+
+static const ebm_model_learning energy_learning = {
+    .xEnergyGrad = energy_energy_grad,
+};
+
+/* The named features of the energy model (model.h). */
+static int energy_gaussian_truth(void *model, double *mean, double *cov, double *log_z) {
+    return ebm_energy_gaussian_truth(&ebm_model_energy, model, mean, cov, log_z);
+}
+
+static ebm_model_feature energy_feature(const char *name) {
+    if (strcmp(name, "gaussian_truth") == 0) {
+        ebm_gaussian_truth_fn fn = energy_gaussian_truth;
+        return (ebm_model_feature)fn;
+    }
+    return NULL;
+}
+
 const ebm_model_ops ebm_model_energy = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "energy",
@@ -301,9 +319,7 @@ const ebm_model_ops ebm_model_energy = {
     .xEnergy = energy_energy,
     .xParams = energy_params_list,
     .xCheck = energy_check,
-    .xEnergyGrad = energy_energy_grad,
-    .xBinary = energy_binary,
-    .xStateGrad = energy_state_grad,
-    .xEnergies = energy_energies,
-    .xNoise = energy_noise,
+    .xFeature = energy_feature,
+    .continuous = &energy_continuous,
+    .learning = &energy_learning,
 };

@@ -175,7 +175,7 @@ static void rbm_flip_energies(void *model, const float *s, double *delta) {
     for (size_t i = 0; i < n; i++) delta[i] = rbm_flip_energy(model, s, i);
 }
 
-static int rbm_binary(void *model) { return !((ebm_rbm *)model)->gaussian; }
+static int rbm_all_binary(void *model) { return !((ebm_rbm *)model)->gaussian; }
 
 static const unsigned char *rbm_data_mask(void *model) {
     return ((ebm_rbm *)model)->data_mask;
@@ -323,6 +323,27 @@ static int rbm_state(void *model, ebm_state_list *out, ebm_error *err) {
     return rc;
 }
 
+static const ebm_model_binary rbm_binary = {
+    .xFlipEnergies = rbm_flip_energies,
+    .xFlipEnergy = rbm_flip_energy,
+    .xFlipUnit = rbm_flip_unit,
+    .xUnitValues = rbm_unit_values,
+    .xAllBinary = rbm_all_binary,
+};
+
+static const ebm_model_layered rbm_layered = {
+    .xBlockGibbs = rbm_block_gibbs,
+    .xFreeEnergy = rbm_free_energy,
+    .xLogPartition = ebm_rbm_log_partition,
+};
+
+static const ebm_model_learning rbm_learning = {
+    .xEnergyGrad = rbm_energy_grad,
+    .xPositiveGrad = rbm_data_grad,
+    .exact_posterior = 1,
+    .xState = rbm_state,
+};
+
 const ebm_model_ops ebm_model_rbm = {
     .info = {.version = EBM_MODEL_OPS_VERSION,
              .name = "rbm",
@@ -337,16 +358,8 @@ const ebm_model_ops ebm_model_rbm = {
     .xParams = rbm_params_list,
     .xEncode = rbm_encode,
     .xDecode = rbm_decode,
-    .xFlipEnergies = rbm_flip_energies,
-    .xFlipEnergy = rbm_flip_energy,
-    .xFlipUnit = rbm_flip_unit,
     .xDataMask = rbm_data_mask,
-    .xEnergyGrad = rbm_energy_grad,
-    .xUnitValues = rbm_unit_values,
-    .xBlockGibbs = rbm_block_gibbs,
-    .xDataGrad = rbm_data_grad,
-    .xFreeEnergy = rbm_free_energy,
-    .xBinary = rbm_binary,
-    .xLogPartition = ebm_rbm_log_partition,
-    .xState = rbm_state,
+    .binary = &rbm_binary,
+    .layered = &rbm_layered,
+    .learning = &rbm_learning,
 };

@@ -1,0 +1,167 @@
+/* model.c — the wrappers callers reach a model through (model.h): each
+ * optional op's default lives here, once. A capability a caller needs is
+ * checked where the caller starts (validation, an estimator's or sampler's
+ * xSupports); the wrappers of a capability's required ops assume it. */
+#include "model.h"
+
+#include <string.h>
+
+double ebm_model_temperature(const ebm_model_ops *ops, void *model) {
+    return ops->xTemperature ? ops->xTemperature(model) : 1.0;
+}
+
+void ebm_model_encode(const ebm_model_ops *ops, void *model, const float *row, size_t n,
+                      float *state) {
+    if (ops->xEncode) ops->xEncode(model, row, state);
+    else memcpy(state, row, n * sizeof *state);
+}
+
+void ebm_model_decode(const ebm_model_ops *ops, void *model, const float *state, size_t n,
+                      float *row) {
+    if (ops->xDecode) ops->xDecode(model, state, row);
+    else memcpy(row, state, n * sizeof *row);
+}
+
+int ebm_model_has_coding(const ebm_model_ops *ops) { return ops->xEncode && ops->xDecode; }
+
+ebm_model_feature ebm_model_find_feature(const ebm_model_ops *ops, const char *name) {
+    return ops->xFeature ? ops->xFeature(name) : NULL;
+}
+
+/* ---- binary ---- */
+
+int ebm_model_has_binary(const ebm_model_ops *ops) { return ops->binary != NULL; }
+
+int ebm_model_can_flip(const ebm_model_ops *ops) {
+    return ops->binary && ops->binary->xFlipEnergy && ops->binary->xFlipUnit;
+}
+
+int ebm_model_all_binary(const ebm_model_ops *ops, void *model) {
+    return ops->binary && (!ops->binary->xAllBinary || ops->binary->xAllBinary(model));
+}
+
+void ebm_model_unit_values(const ebm_model_ops *ops, void *model, float *low, float *high) {
+    ops->binary->xUnitValues(model, low, high);
+}
+
+double ebm_model_flip_energy(const ebm_model_ops *ops, void *model, const float *state,
+                             size_t i) {
+    return ops->binary->xFlipEnergy(model, state, i);
+}
+
+void ebm_model_flip_unit(const ebm_model_ops *ops, void *model, float *state, size_t i) {
+    ops->binary->xFlipUnit(model, state, i);
+}
+
+void ebm_model_flip_energies(const ebm_model_ops *ops, void *model, const float *state,
+                             double *delta) {
+    if (ops->binary->xFlipEnergies) {
+        ops->binary->xFlipEnergies(model, state, delta);
+        return;
+    }
+    size_t units = ops->xUnits(model);
+    for (size_t i = 0; i < units; i++) delta[i] = ops->binary->xFlipEnergy(model, state, i);
+}
+
+/* ---- layered ---- */
+
+int ebm_model_has_layers(const ebm_model_ops *ops) { return ops->layered != NULL; }
+
+int ebm_model_block_gibbs(const ebm_model_ops *ops, void *model, float *states, size_t n,
+                          const unsigned char *clamped, int steps, double beta,
+                          ebm_rng *rng, ebm_error *err) {
+    return ops->layered->xBlockGibbs(model, states, n, clamped, steps, beta, rng, err);
+}
+
+int ebm_model_free_energy(const ebm_model_ops *ops, void *model, const float *states,
+                          size_t n, double *free_energy, ebm_error *err) {
+    return ops->layered->xFreeEnergy(model, states, n, free_energy, err);
+}
+
+int ebm_model_log_partition(const ebm_model_ops *ops, void *model, int max_bits,
+                            double *log_z, ebm_error *err) {
+    return ops->layered->xLogPartition(model, max_bits, log_z, err);
+}
+
+/* ---- continuous ---- */
+
+int ebm_model_is_continuous(const ebm_model_ops *ops) { return ops->continuous != NULL; }
+
+int ebm_model_has_noise(const ebm_model_ops *ops) {
+    return ops->continuous && ops->continuous->xNoise;
+}
+
+int ebm_model_has_state_grad(const ebm_model_ops *ops) {
+    return ops->continuous && ops->continuous->xStateGrad;
+}
+
+int ebm_model_state_grad(const ebm_model_ops *ops, void *model, const float *states,
+                         size_t n, float *grad, ebm_error *err) {
+    return ops->continuous->xStateGrad(model, states, n, grad, err);
+}
+
+int ebm_model_energies(const ebm_model_ops *ops, void *model, const float *states,
+                       size_t n, double *energy, ebm_error *err) {
+    if (ops->continuous && ops->continuous->xEnergies)
+        return ops->continuous->xEnergies(model, states, n, energy, err);
+    size_t units = ops->xUnits(model);
+    for (size_t r = 0; r < n; r++) energy[r] = ops->xEnergy(model, states + r * units);
+    return EBM_OK;
+}
+
+void ebm_model_noise(const ebm_model_ops *ops, void *model, float *states, size_t n,
+                     ebm_rng *rng) {
+    ops->continuous->xNoise(model, states, n, rng);
+}
+
+/* ---- learning ---- */
+
+int ebm_model_has_gradient(const ebm_model_ops *ops) {
+    return ops->learning && ops->learning->xGradient;
+}
+
+int ebm_model_learns_contrastively(const ebm_model_ops *ops) {
+    return ops->learning && ops->learning->xEnergyGrad;
+}
+
+int ebm_model_gradient(const ebm_model_ops *ops, void *model, const float *batch, size_t n,
+                       ebm_tensor *grads, ebm_rng *rng, ebm_error *err) {
+    return ops->learning->xGradient(model, batch, n, grads, rng, err);
+}
+
+int ebm_model_energy_grad(const ebm_model_ops *ops, void *model, const float *states,
+                          size_t n, double scale, ebm_tensor *grads, ebm_error *err) {
+    return ops->learning->xEnergyGrad(model, states, n, scale, grads, err);
+}
+
+int ebm_model_has_positive_grad(const ebm_model_ops *ops) {
+    return ops->learning && ops->learning->xPositiveGrad;
+}
+
+int ebm_model_exact_posterior(const ebm_model_ops *ops) {
+    return ebm_model_has_positive_grad(ops) && ops->learning->exact_posterior;
+}
+
+int ebm_model_positive_grad(const ebm_model_ops *ops, void *model, const float *states,
+                            size_t n, double scale, ebm_tensor *grads, ebm_error *err) {
+    return ops->learning->xPositiveGrad(model, states, n, scale, grads, err);
+}
+
+const unsigned char *ebm_model_data_mask(const ebm_model_ops *ops, void *model) {
+    return ops->xDataMask ? ops->xDataMask(model) : NULL;
+}
+
+int ebm_model_state(const ebm_model_ops *ops, void *model, ebm_state_list *out,
+                    ebm_error *err) {
+    return ops->learning && ops->learning->xState ? ops->learning->xState(model, out, err)
+                                                  : EBM_OK;
+}
+
+/* ---- dynamics ---- */
+
+int ebm_model_has_dynamics(const ebm_model_ops *ops) { return ops->dynamics != NULL; }
+
+int ebm_model_evolve(const ebm_model_ops *ops, void *model, float *state,
+                     const ebm_evolve *how, ebm_rng *rng, ebm_evolve_result *res) {
+    return ops->dynamics->xEvolve(model, state, how, rng, res);
+}
