@@ -1,4 +1,4 @@
-/* data_2d.c — the `toy2d` dataset: the 2-D distributions of the EBM and
+/* 2d.c — the `toy2d` dataset: the 2-D distributions of the EBM and
  * normalising-flow literature, with the constants of FFJORD's toy_data.py
  * (Grathwohl et al. 2019), generated from the run's data stream. */
 #include <math.h>

@@ -1,4 +1,4 @@
-/* data_csv.c — the csv dataset plugin: a table of numbers, one row per line,
+/* csv.c — the csv dataset plugin: a table of numbers, one row per line,
  * with an optional header, an optional label column, binarisation and an
  * image shape. Every problem in the file is reported as path:line:column. */
 #include <errno.h>

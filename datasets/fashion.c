@@ -1,4 +1,4 @@
-/* data_fashion.c — the Fashion-MNIST dataset plugin: the IDX files of Debian's
+/* fashion.c — the Fashion-MNIST dataset plugin: the IDX files of Debian's
  * dataset-fashion-mnist package, optionally filtered by class and binarised
  * (by threshold, or stochastically per minibatch). */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* data_idx.c — reading IDX files (the MNIST / Fashion-MNIST format), plain or
+/* idx.c — reading IDX files (the MNIST / Fashion-MNIST format), plain or
  * gzip-compressed, through zlib's gzread (which reads both). */
 #include <errno.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* data_none.c — the `none` dataset, for models that ignore data (the ising
+/* none.c — the `none` dataset, for models that ignore data (the ising
  * model's fixed couplings): a single row of one zero, since a run needs
  * some data to exist. */
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* data_patterns.c — the random_patterns dataset: independent binary patterns
+/* patterns.c — the random_patterns dataset: independent binary patterns
  * (each unit 1 with probability p), the memories of Hopfield capacity tests. */
 #include <math.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* data_toys.c — small synthetic binary datasets that models can learn
+/* toys.c — small synthetic binary datasets that models can learn
  * exactly: bars-and-stripes (MacKay) and the shifter (Hinton & Sejnowski
  * 1986). Both list every distinct pattern, so the data entropy is known. */
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* est_classify.c — the classify estimator: for a model whose last `labels`
+/* classify.c — the classify estimator: for a model whose last `labels`
  * data columns are one-hot label units, P(c | v) — exact by enumeration of
  * the hidden units (or the model's own free energy), estimated by Gibbs
  * sampling when they are too many, or for a DBM approximated by its
@@ -262,10 +262,6 @@ static int classify_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-static int classify_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    return ebm_exact_supports("classify", model, why, why_size);
-}
-
 const ebm_estimator_ops ebm_estimator_classify = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "classify",
@@ -274,5 +270,5 @@ const ebm_estimator_ops ebm_estimator_classify = {
                      "(label units one-hot)",
              .params = classify_params},
     .xEvaluate = classify_evaluate,
-    .xSupports = classify_supports,
+    .needs = EBM_CAP_BINARY,
 };

@@ -1,4 +1,4 @@
-/* est_conditional.c — the conditional estimator: for each class c, clamps
+/* conditional.c — the conditional estimator: for each class c, clamps
  * the label units to one-hot c, draws independent samples by a sampler and
  * logs the fraction whose visible part is a training row of class c (exact
  * for toy datasets that list every pattern of a class), plus sample images. */
@@ -122,13 +122,6 @@ static int conditional_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-static int conditional_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (ebm_model_has_binary(model)) return 1;
-    snprintf(why, why_size, "conditional: model %s has no binary units to clamp "
-             "(xUnitValues)", model->info.name);
-    return 0;
-}
-
 const ebm_estimator_ops ebm_estimator_conditional = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "conditional",
@@ -137,5 +130,5 @@ const ebm_estimator_ops ebm_estimator_conditional = {
                      "of that class, and sample images",
              .params = conditional_params},
     .xEvaluate = conditional_evaluate,
-    .xSupports = conditional_supports,
+    .needs = EBM_CAP_BINARY,
 };

@@ -1,21 +1,8 @@
-/* est_dynamics.c — helpers shared by the retrieval, fixed_points and
- * energy_gap estimators (see est_dynamics.h). */
+/* dynamics.c — helpers shared by the retrieval, fixed_points and
+ * energy_gap estimators (see dynamics.h). */
 #include "dynamics.h"
 
 #include <stdio.h>
-
-int ebm_est_needs_dynamics(const char *estimator, const ebm_model_ops *model,
-                           char *why, size_t why_size) {
-    if (ebm_model_has_dynamics(model) && ebm_model_has_coding(model)) return 1;
-    snprintf(why, why_size,
-             "%s needs a model with zero-temperature dynamics on +-1 states "
-             "(xEvolve and xEncode); model %s has %s", estimator,
-             model->info.name,
-             !ebm_model_has_dynamics(model) && !ebm_model_has_coding(model) ? "neither"
-             : !ebm_model_has_dynamics(model) ? "no xEvolve"
-                                              : "no xEncode");
-    return 0;
-}
 
 int ebm_est_patterns(const ebm_eval *ev, const char *estimator,
                      long long patterns, size_t *units, size_t *tested,

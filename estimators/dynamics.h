@@ -1,15 +1,11 @@
-/* est_dynamics.h — what the estimators of deterministic dynamics (retrieval,
- * fixed_points, energy_gap) share: model support, sizes, corrupted starts. */
+/* dynamics.h — what the estimators of deterministic dynamics (retrieval,
+ * fixed_points, energy_gap) share: sizes, corrupted starts. */
 #ifndef EBM_EST_DYNAMICS_H
 #define EBM_EST_DYNAMICS_H
 
 #include <stddef.h>
 
 #include "estimator.h"
-
-/* xSupports for all three: the model needs xEvolve and xEncode. */
-int ebm_est_needs_dynamics(const char *estimator, const ebm_model_ops *model,
-                           char *why, size_t why_size);
 
 /* Checks that the split is non-empty and its rows match the model's units;
  * sets *units and *tested = the first `patterns` rows (0 = all). */

@@ -1,4 +1,4 @@
-/* est_energy_gap.c — the energy_gap estimator: how far below their
+/* energy_gap.c — the energy_gap estimator: how far below their
  * neighbours (corrupted, briefly evolved copies) the stored patterns sit. */
 #include <stdlib.h>
 
@@ -56,11 +56,6 @@ static int energy_gap_evaluate(const ebm_eval *ev, ebm_error *err) {
     return ebm_log_metric(ev->log, NULL, gap / (double)tested, err);
 }
 
-static int energy_gap_supports(const ebm_model_ops *model, char *why,
-                               size_t why_size) {
-    return ebm_est_needs_dynamics("energy_gap", model, why, why_size);
-}
-
 const ebm_estimator_ops ebm_estimator_energy_gap = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "energy_gap",
@@ -68,5 +63,5 @@ const ebm_estimator_ops ebm_estimator_energy_gap = {
                      "positive when patterns sit in energy minima",
              .params = energy_gap_params},
     .xEvaluate = energy_gap_evaluate,
-    .xSupports = energy_gap_supports,
+    .needs = EBM_CAP_DYNAMICS | EBM_CAP_CODING,
 };

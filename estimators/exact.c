@@ -1,4 +1,4 @@
-/* est_exact.c — the exact estimator: log Z, the mean log-likelihood of the
+/* exact.c — the exact estimator: log Z, the mean log-likelihood of the
  * split's rows (hidden units summed out) and every unit's marginal, by
  * enumeration (≤ 2^max_units states a sum); a model with xLogPartition (RBM,
  * DBM) gives log Z its cheaper way, and with xFreeEnergy the likelihood too. */
@@ -172,19 +172,6 @@ static int exact_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-int ebm_exact_supports(const char *estimator, const ebm_model_ops *model,
-                       char *why, size_t why_size) {
-    if (ebm_model_has_binary(model)) return 1;
-    snprintf(why, why_size, "%s: needs a model with binary units that it can "
-             "enumerate (xUnitValues); %s has none", estimator, model->info.name);
-    return 0;
-}
-
-static int exact_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (ebm_model_has_layers(model)) return 1;
-    return ebm_exact_supports("exact", model, why, why_size);
-}
-
 const ebm_estimator_ops ebm_estimator_exact = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "exact",
@@ -193,5 +180,5 @@ const ebm_estimator_ops ebm_estimator_exact = {
                      "enumerates its smaller layer)",
              .params = exact_params},
     .xEvaluate = exact_evaluate,
-    .xSupports = exact_supports,
+    .needs = EBM_CAP_BINARY,
 };

@@ -1,4 +1,4 @@
-/* est_exact.h — what the enumeration estimators (exact, classify) share:
+/* exact.h — what the enumeration estimators (exact, classify) share:
  * their model check, the split's shape check, and rows encoded to states. */
 #ifndef EBM_EST_EXACT_H
 #define EBM_EST_EXACT_H
@@ -7,10 +7,6 @@
 
 #include "enumerate.h"
 #include "estimator.h"
-
-/* xSupports for both: the model must have enumerable binary units. */
-int ebm_exact_supports(const char *estimator, const ebm_model_ops *model,
-                       char *why, size_t why_size);
 
 /* The split is non-empty and its rows are as long as the model's data
  * (visible and label) units. */

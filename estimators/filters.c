@@ -1,4 +1,4 @@
-/* est_filters.c — the filters estimator: a weight matrix's columns (one
+/* filters.c — the filters estimator: a weight matrix's columns (one
  * hidden unit's weights to every visible unit) drawn as images of the data's
  * shape, the picture Hinton's practical guide reads for dead or noisy units. */
 #include <stdlib.h>

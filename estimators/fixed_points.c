@@ -1,4 +1,4 @@
-/* est_fixed_points.c — the fixed_points estimator: the fraction of stored
+/* fixed_points.c — the fixed_points estimator: the fraction of stored
  * patterns that are strict fixed points (every single flip raises E). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,16 +48,6 @@ static int fixed_points_evaluate(const ebm_eval *ev, ebm_error *err) {
     return ebm_log_metric(ev->log, "energy", energy / (double)tested, err);
 }
 
-static int fixed_points_supports(const ebm_model_ops *model, char *why,
-                                 size_t why_size) {
-    if (!ebm_model_can_flip(model) || !ebm_model_has_coding(model)) {
-        snprintf(why, why_size, "fixed_points needs a binary model with single-flip "
-                 "energies (xFlipEnergies); %s has none", model->info.name);
-        return 0;
-    }
-    return 1;
-}
-
 const ebm_estimator_ops ebm_estimator_fixed_points = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "fixed_points",
@@ -65,5 +55,5 @@ const ebm_estimator_ops ebm_estimator_fixed_points = {
                      "(every single flip raises E), and their mean energy per unit",
              .params = fixed_points_params},
     .xEvaluate = fixed_points_evaluate,
-    .xSupports = fixed_points_supports,
+    .needs = EBM_CAP_FLIPS | EBM_CAP_CODING,
 };

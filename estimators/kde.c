@@ -1,4 +1,4 @@
-/* est_kde.c — the kde estimator: a Gaussian kernel density estimate fitted on
+/* kde.c — the kde estimator: a Gaussian kernel density estimate fitted on
  * the training split, and the mean log density it gives the evaluated split;
  * the model-free baseline that a learned energy's exact likelihood beats. */
 #include <math.h>

@@ -1,4 +1,4 @@
-/* est_moments.c — the moments estimator: runs a sampler of real-valued states
+/* moments.c — the moments estimator: runs a sampler of real-valued states
  * and logs how well its samples' mean and covariance match the truth (when
  * the model knows it), its acceptance rate and its effective samples per
  * second; optionally the same for a baseline sampler and the speed-up. */

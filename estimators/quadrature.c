@@ -1,4 +1,4 @@
-/* est_quadrature.c — the quadrature estimator: for a continuous model of two
+/* quadrature.c — the quadrature estimator: for a continuous model of two
  * units, log Z = log ∫ exp(−E(x)/T) dx over a box by the midpoint rule, hence
  * the exact log-likelihood of a split, its gap to a baseline estimator's
  * (kde) and the density as an image. */
@@ -245,15 +245,6 @@ static int quadrature_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-/* Only a model with continuous states has a density over a box; xStateGrad
- * marks one (binary models have none). */
-static int quadrature_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (ebm_model_has_state_grad(model)) return 1;
-    snprintf(why, why_size, "quadrature: needs a model with continuous states "
-             "(such as energy); %s has binary units", model->info.name);
-    return 0;
-}
-
 const ebm_estimator_ops ebm_estimator_quadrature = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "quadrature",
@@ -264,5 +255,5 @@ const ebm_estimator_ops ebm_estimator_quadrature = {
                      "density as an image",
              .params = quadrature_params},
     .xEvaluate = quadrature_evaluate,
-    .xSupports = quadrature_supports,
+    .needs = EBM_CAP_STATE_GRAD,
 };

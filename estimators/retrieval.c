@@ -1,4 +1,4 @@
-/* est_retrieval.c — the retrieval estimator: start the dynamics from
+/* retrieval.c — the retrieval estimator: start the dynamics from
  * corrupted copies of stored patterns and measure how well they come back. */
 #include <math.h>
 #include <stdlib.h>
@@ -132,11 +132,6 @@ out:
     return rc;
 }
 
-static int retrieval_supports(const ebm_model_ops *model, char *why,
-                              size_t why_size) {
-    return ebm_est_needs_dynamics("retrieval", model, why, why_size);
-}
-
 const ebm_estimator_ops ebm_estimator_retrieval = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "retrieval",
@@ -144,5 +139,5 @@ const ebm_estimator_ops ebm_estimator_retrieval = {
                      "exact recalls, sweeps, convergence, energy per sweep",
              .params = retrieval_params},
     .xEvaluate = retrieval_evaluate,
-    .xSupports = retrieval_supports,
+    .needs = EBM_CAP_DYNAMICS | EBM_CAP_CODING,
 };

@@ -1,4 +1,4 @@
-/* est_sample.c — the sample estimator: runs a sampler on fresh chains of the
+/* sample.c — the sample estimator: runs a sampler on fresh chains of the
  * model and logs what the chains end in (energy per unit, the best chain,
  * magnetisation, acceptance) and, optionally, some final states as samples. */
 #include <math.h>

@@ -493,11 +493,15 @@ TEST(estimators_need_enumerable_units) {
     ebm_model_ops ops = ebm_model_boltzmann;
     ops.binary = NULL;
     char why[256] = "";
-    ASSERT_EQ(ebm_estimator_exact.xSupports(&ops, why, sizeof why), 0);
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_exact, &ops, why,
+                                     sizeof why), 0);
     ASSERT_STR_CONTAINS(why, "xUnitValues");
-    ASSERT_EQ(ebm_estimator_classify.xSupports(&ops, why, sizeof why), 0);
-    ASSERT_EQ(ebm_estimator_exact.xSupports(&ebm_model_boltzmann, why, sizeof why), 1);
-    ASSERT_EQ(ebm_estimator_exact.xSupports(&ebm_model_hopfield, why, sizeof why), 1);
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_classify, &ops, why,
+                                     sizeof why), 0);
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_exact, &ebm_model_boltzmann, why,
+                                     sizeof why), 1);
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_exact, &ebm_model_hopfield, why,
+                                     sizeof why), 1);
     ebm_enum e;
     ebm_error err = {0};
     ASSERT_EQ(ebm_enum_init(&e, &ops, NULL, 20, &err), EBM_ENOTSUP);

@@ -217,13 +217,15 @@ static int no_evolve(void *model, float *s, const ebm_evolve *h, ebm_rng *r,
 TEST(estimators_need_dynamics) {
     ebm_model_ops bare = {.info = {.name = "bare"}};
     char why[256] = "";
-    ASSERT_EQ(ebm_estimator_retrieval.xSupports(&bare, why, sizeof why), 0);
-    ASSERT_STR_CONTAINS(why, "model bare has neither");
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_retrieval, &bare, why, sizeof why), 0);
+    ASSERT_STR_CONTAINS(why, "needs zero-temperature dynamics (xEvolve) and a coding");
+    ASSERT_STR_CONTAINS(why, "model bare lacks");
     static const ebm_model_dynamics evolves = {.xEvolve = no_evolve};
     bare.dynamics = &evolves;
-    ASSERT_EQ(ebm_estimator_energy_gap.xSupports(&bare, why, sizeof why), 0);
-    ASSERT_STR_CONTAINS(why, "no xEncode");
-    ASSERT_EQ(ebm_estimator_fixed_points.xSupports(&ebm_model_hopfield, why, sizeof why), 1);
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_energy_gap, &bare, why, sizeof why), 0);
+    ASSERT_STR_CONTAINS(why, "energy_gap needs a coding of data rows as states (xEncode");
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_fixed_points, &ebm_model_hopfield, why,
+                                     sizeof why), 1);
 }
 
 TEST(registry_lists_the_plugins) {

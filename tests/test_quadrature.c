@@ -300,9 +300,11 @@ TEST(refusals) {
     ebm_model_ops binary = gauss_ops;
     binary.continuous = NULL;
     char why[256];
-    ASSERT_EQ(ebm_estimator_quadrature.xSupports(&binary, why, sizeof why), 0);
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_quadrature, &binary, why,
+                                     sizeof why), 0);
     ASSERT_STR_CONTAINS(why, "continuous");
-    ASSERT_EQ(ebm_estimator_quadrature.xSupports(&gauss_ops, why, sizeof why), 1);
+    ASSERT_EQ(ebm_estimator_supports(&ebm_estimator_quadrature, &gauss_ops, why,
+                                     sizeof why), 1);
 }
 
 int main(void) {

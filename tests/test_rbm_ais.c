@@ -121,8 +121,10 @@ TEST(same_seed_same_estimate) {
 
 TEST(supports_only_the_rbm) {
     char why[256] = "";
-    ASSERT(ebm_estimator_ais.xSupports(&ebm_model_rbm, why, sizeof why));
-    ASSERT(!ebm_estimator_ais.xSupports(&ebm_model_hopfield, why, sizeof why));
+    ASSERT(ebm_estimator_supports(&ebm_estimator_ais, &ebm_model_rbm, why,
+                                  sizeof why));
+    ASSERT(!ebm_estimator_supports(&ebm_estimator_ais, &ebm_model_hopfield, why,
+                                  sizeof why));
     ASSERT_STR_CONTAINS(why, "hopfield");
 }
 

@@ -69,7 +69,7 @@ typedef struct ebm_dataset_ops {
 } ebm_dataset_ops;
 
 /* IDX files (LeCun's format, as in MNIST and Fashion-MNIST), plain or
- * gzip-compressed (idx.c). Images come back as floats in [0, 1] (bytes/255),
+ * gzip-compressed (datasets/idx.c). Images come back as floats in [0, 1] (bytes/255),
  * labels as ints. Truncated files and wrong headers are errors naming the
  * file and what was found. */
 int ebm_idx_read_images(const char *path, size_t limit, ebm_dataset *out,

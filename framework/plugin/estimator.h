@@ -28,15 +28,23 @@ typedef struct ebm_eval {
     int is_final;                /* the run's last log point */
 } ebm_eval;
 
-#define EBM_ESTIMATOR_OPS_VERSION 1
+#define EBM_ESTIMATOR_OPS_VERSION 2
 
 typedef struct ebm_estimator_ops {
     ebm_plugin info;
-    /* v1, required */
+    /* required */
     int (*xEvaluate)(const ebm_eval *ev, ebm_error *err);
-    /* v1, optional: NULL if the estimator works on any model; otherwise
-     * returns 0 and explains in why[] when it cannot work on this model. */
-    int (*xSupports)(const ebm_model_ops *model, char *why, size_t why_size);
+    /* What it needs of a model, checked at validation (ebm_estimator_supports)
+     * so a run never starts with an estimator that cannot measure its model:
+     * the model type it reads the internals of (NULL: any), and the
+     * capabilities (EBM_CAP_* bits, model.h) it uses, all of them. */
+    const char *model_type;
+    unsigned needs;
 } ebm_estimator_ops;
+
+/* 1 when e can measure models of ops; otherwise 0 and, in why, what it needs
+ * that the model lacks, in one format for every estimator. */
+int ebm_estimator_supports(const ebm_estimator_ops *e, const ebm_model_ops *ops, char *why,
+                           size_t why_size);
 
 #endif

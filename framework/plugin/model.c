@@ -165,3 +165,33 @@ int ebm_model_evolve(const ebm_model_ops *ops, void *model, float *state,
                      const ebm_evolve *how, ebm_rng *rng, ebm_evolve_result *res) {
     return ops->dynamics->xEvolve(model, state, how, rng, res);
 }
+
+/* ---- capabilities ---- */
+
+unsigned ebm_model_caps(const ebm_model_ops *ops) {
+    unsigned caps = 0;
+    if (ebm_model_has_binary(ops)) caps |= EBM_CAP_BINARY;
+    if (ebm_model_can_flip(ops)) caps |= EBM_CAP_FLIPS;
+    if (ebm_model_has_layers(ops)) caps |= EBM_CAP_LAYERED;
+    if (ebm_model_is_continuous(ops)) caps |= EBM_CAP_CONTINUOUS;
+    if (ebm_model_has_state_grad(ops)) caps |= EBM_CAP_STATE_GRAD;
+    if (ebm_model_has_dynamics(ops)) caps |= EBM_CAP_DYNAMICS;
+    if (ebm_model_has_coding(ops)) caps |= EBM_CAP_CODING;
+    if (ops->learning) caps |= EBM_CAP_LEARNING;
+    return caps;
+}
+
+const char *ebm_model_cap_name(unsigned caps) {
+    unsigned bit = caps & -caps;
+    switch (bit) {
+    case EBM_CAP_BINARY: return "binary units (xUnitValues)";
+    case EBM_CAP_FLIPS: return "single-unit flips (xFlipEnergy, xFlipUnit)";
+    case EBM_CAP_LAYERED: return "layers (xBlockGibbs, xFreeEnergy, xLogPartition)";
+    case EBM_CAP_CONTINUOUS: return "continuous states";
+    case EBM_CAP_STATE_GRAD: return "continuous states with an energy gradient (xStateGrad)";
+    case EBM_CAP_DYNAMICS: return "zero-temperature dynamics (xEvolve)";
+    case EBM_CAP_CODING: return "a coding of data rows as states (xEncode, xDecode)";
+    case EBM_CAP_LEARNING: return "learning ops";
+    default: return "nothing";
+    }
+}

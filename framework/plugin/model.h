@@ -203,6 +203,23 @@ typedef struct ebm_model_ops {
     const ebm_model_dynamics *dynamics;
 } ebm_model_ops;
 
+/* ---- capabilities as bits: what an estimator declares it needs ---- */
+enum {
+    EBM_CAP_BINARY = 1 << 0,        /* the binary table */
+    EBM_CAP_FLIPS = 1 << 1,         /* single-unit flips in it */
+    EBM_CAP_LAYERED = 1 << 2,       /* the layered table */
+    EBM_CAP_CONTINUOUS = 1 << 3,    /* the continuous table */
+    EBM_CAP_STATE_GRAD = 1 << 4,    /* ∂E/∂x in it */
+    EBM_CAP_DYNAMICS = 1 << 5,      /* the dynamics table */
+    EBM_CAP_CODING = 1 << 6,        /* xEncode and xDecode */
+    EBM_CAP_LEARNING = 1 << 7       /* the learning table */
+};
+/* The capabilities the model has, as EBM_CAP_* bits. */
+unsigned ebm_model_caps(const ebm_model_ops *ops);
+/* What the lowest bit of caps means, for messages: "binary units
+ * (xUnitValues)". */
+const char *ebm_model_cap_name(unsigned caps);
+
 /* ---- wrappers (model.c): callers use these, never the raw pointers ---- */
 
 double ebm_model_temperature(const ebm_model_ops *ops, void *model);

@@ -20,14 +20,30 @@ static const char *missing_op(ebm_kind kind, const ebm_plugin *p) {
         if (!m->xUnits) return "xUnits";
         if (!m->xEnergy) return "xEnergy";
         if (!m->xParams) return "xParams";
+        /* each capability table it points to has that table's required ops */
+        if (m->binary && !m->binary->xUnitValues) return "binary->xUnitValues";
+        if (m->layered && (!m->layered->xBlockGibbs || !m->layered->xFreeEnergy ||
+                           !m->layered->xLogPartition))
+            return "layered->xBlockGibbs, xFreeEnergy and xLogPartition";
+        if (m->learning && !m->learning->xGradient && !m->learning->xEnergyGrad)
+            return "learning->xGradient or xEnergyGrad";
+        if (m->learning && m->learning->exact_posterior && !m->learning->xPositiveGrad)
+            return "learning->xPositiveGrad (exact_posterior is set)";
+        if (m->dynamics && !m->dynamics->xEvolve) return "dynamics->xEvolve";
+        if ((m->xEncode == NULL) != (m->xDecode == NULL)) return "xEncode and xDecode together";
         return NULL;
     }
     case EBM_KIND_SAMPLER:
         return ((const ebm_sampler_ops *)p)->xRun ? NULL : "xRun";
     case EBM_KIND_DATASET:
         return ((const ebm_dataset_ops *)p)->xLoad ? NULL : "xLoad";
-    case EBM_KIND_ESTIMATOR:
-        return ((const ebm_estimator_ops *)p)->xEvaluate ? NULL : "xEvaluate";
+    case EBM_KIND_ESTIMATOR: {
+        const ebm_estimator_ops *e = (const ebm_estimator_ops *)p;
+        if (!e->xEvaluate) return "xEvaluate";
+        if (e->model_type && !ebm_registry_find(EBM_KIND_MODEL, e->model_type))
+            return "model_type naming a registered model";
+        return NULL;
+    }
     default:
         return NULL;
     }

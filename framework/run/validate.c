@@ -471,9 +471,9 @@ static void check_combinations(checker *c) {
         if (!type || type->kind != EBM_NODE_SCALAR) continue;
         const ebm_estimator_ops *eops =
             (const ebm_estimator_ops *)ebm_registry_find(EBM_KIND_ESTIMATOR, type->scalar);
-        if (!eops || !eops->xSupports) continue;
+        if (!eops) continue;
         char why[512] = "";
-        if (!eops->xSupports(mops, why, sizeof why)) {
+        if (!ebm_estimator_supports(eops, mops, why, sizeof why)) {
             char path[PATH_SIZE];
             snprintf(path, sizeof path, "log.estimators[%d].type", i);
             problem(c, type->mark, path, "estimator '%s' cannot measure model '%s'%s%s",

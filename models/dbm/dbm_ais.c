@@ -374,13 +374,6 @@ static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-static int dbm_ais_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (model == &ebm_model_dbm || strcmp(model->info.name, "dbm") == 0) return 1;
-    snprintf(why, why_size, "dbm_ais: needs a dbm model (its base-rate model and "
-             "odd/even transitions are the DBM's); %s is not one", model->info.name);
-    return 0;
-}
-
 const ebm_estimator_ops ebm_estimator_dbm_ais = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "dbm_ais",
@@ -390,5 +383,5 @@ const ebm_estimator_ops ebm_estimator_dbm_ais = {
                      "bound is then optimistic)",
              .params = dbm_ais_params},
     .xEvaluate = dbm_ais_evaluate,
-    .xSupports = dbm_ais_supports,
+    .model_type = "dbm",
 };

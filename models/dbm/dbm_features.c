@@ -72,13 +72,6 @@ static int features_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-static int features_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (model == &ebm_model_dbm || strcmp(model->info.name, "dbm") == 0) return 1;
-    snprintf(why, why_size, "dbm_features: needs a dbm model; %s is not one",
-             model->info.name);
-    return 0;
-}
-
 const ebm_estimator_ops ebm_estimator_dbm_features = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "dbm_features",
@@ -87,5 +80,5 @@ const ebm_estimator_ops ebm_estimator_dbm_features = {
                      "[rows, units] (height 1, layout features)",
              .params = features_params},
     .xEvaluate = features_evaluate,
-    .xSupports = features_supports,
+    .model_type = "dbm",
 };

@@ -303,13 +303,6 @@ static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-static int ais_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    if (model == &ebm_model_rbm || strcmp(model->info.name, "rbm") == 0) return 1;
-    snprintf(why, why_size, "ais: needs an rbm model (its base-rate model and "
-             "transitions are the RBM's); %s is not one", model->info.name);
-    return 0;
-}
-
 const ebm_estimator_ops ebm_estimator_ais = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "ais",
@@ -318,5 +311,5 @@ const ebm_estimator_ops ebm_estimator_ais = {
                      "log Z: likelihoods are optimistic)",
              .params = ais_params},
     .xEvaluate = ais_evaluate,
-    .xSupports = ais_supports,
+    .model_type = "rbm",
 };

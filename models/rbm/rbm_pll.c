@@ -141,18 +141,6 @@ static int pll_evaluate(const ebm_eval *ev, ebm_error *err) {
     return ebm_log_metric(ev->log, NULL, total / (double)rows, err);
 }
 
-static int rbm_only(const char *estimator, const ebm_model_ops *model, char *why,
-                    size_t why_size) {
-    if (model == &ebm_model_rbm || strcmp(model->info.name, "rbm") == 0) return 1;
-    snprintf(why, why_size, "%s: needs an rbm model; %s is not one", estimator,
-             model->info.name);
-    return 0;
-}
-
-static int pll_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    return rbm_only("pseudo_likelihood", model, why, why_size);
-}
-
 const ebm_estimator_ops ebm_estimator_pseudo_likelihood = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "pseudo_likelihood",
@@ -160,5 +148,5 @@ const ebm_estimator_ops ebm_estimator_pseudo_likelihood = {
                      "(sites: all exact, or one random site x n_visible as scikit-learn)",
              .params = pll_params},
     .xEvaluate = pll_evaluate,
-    .xSupports = pll_supports,
+    .model_type = "rbm",
 };

@@ -123,22 +123,6 @@ static int gap_evaluate(const ebm_eval *ev, ebm_error *err) {
     return rc;
 }
 
-static int rbm_only(const char *estimator, const ebm_model_ops *model, char *why,
-                    size_t why_size) {
-    if (model == &ebm_model_rbm || strcmp(model->info.name, "rbm") == 0) return 1;
-    snprintf(why, why_size, "%s: needs an rbm model; %s is not one", estimator,
-             model->info.name);
-    return 0;
-}
-
-static int recon_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    return rbm_only("reconstruction", model, why, why_size);
-}
-
-static int gap_supports(const ebm_model_ops *model, char *why, size_t why_size) {
-    return rbm_only("free_energy_gap", model, why, why_size);
-}
-
 const ebm_estimator_ops ebm_estimator_reconstruction = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "reconstruction",
@@ -146,7 +130,7 @@ const ebm_estimator_ops ebm_estimator_reconstruction = {
                      "(probabilities both ways; not the training objective)",
              .params = recon_params},
     .xEvaluate = recon_evaluate,
-    .xSupports = recon_supports,
+    .model_type = "rbm",
 };
 
 const ebm_estimator_ops ebm_estimator_free_energy_gap = {
@@ -156,5 +140,5 @@ const ebm_estimator_ops ebm_estimator_free_energy_gap = {
                      "overfitting (Hinton's guide); needs data.valid",
              .params = gap_params},
     .xEvaluate = gap_evaluate,
-    .xSupports = gap_supports,
+    .model_type = "rbm",
 };

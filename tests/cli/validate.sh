@@ -47,6 +47,18 @@ YAML
 expect_status 0 "model.pretrain.optim takes Adam's betas and eps" -- "$EBM" validate "$WORK/pretrain.yaml"
 expect_in "$WORK/out" "lr: 0.05" "… and keeps pretraining's own default lr"
 
+# An estimator that cannot measure the model is refused at validation, in one
+# format: what the estimator needs, what the model lacks.
+cat >"$WORK/mismatch.yaml" <<'YAML'
+name: mismatch
+data: {type: random_patterns, dim: 16, count: 2}
+model: {type: hopfield}
+log: {estimators: [{type: ais}, {type: quadrature}]}
+YAML
+expect_status 2 "estimators that cannot measure the model are refused" -- "$EBM" validate "$WORK/mismatch.yaml"
+expect_in "$WORK/err" "estimator 'ais' cannot measure model 'hopfield': ais reads the internals of the rbm model" "… a model-specific one names its model"
+expect_in "$WORK/err" "quadrature needs continuous states with an energy gradient (xStateGrad), which model hopfield lacks" "… a generic one names the capability"
+
 expect_status 2 "unknown command" -- "$EBM" frobnicate
 expect_status 0 "list" -- "$EBM" list models
 expect_in "$WORK/out" "hopfield" "list shows the Hopfield model"
