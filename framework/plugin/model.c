@@ -6,6 +6,15 @@
 
 #include <string.h>
 
+void ebm_model_check(const ebm_model_ops *ops, const ebm_node *experiment, ebm_diags *diags) {
+    if (ops->xCheck) ops->xCheck(experiment, diags);
+}
+
+int ebm_model_fit(const ebm_model_ops *ops, void *model, const ebm_dataset *train,
+                  ebm_rng *rng, const volatile sig_atomic_t *stop, ebm_error *err) {
+    return ops->xFit ? ops->xFit(model, train, rng, stop, err) : EBM_OK;
+}
+
 double ebm_model_temperature(const ebm_model_ops *ops, void *model) {
     return ops->xTemperature ? ops->xTemperature(model) : 1.0;
 }

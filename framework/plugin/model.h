@@ -222,6 +222,11 @@ const char *ebm_model_cap_name(unsigned caps);
 
 /* ---- wrappers (model.c): callers use these, never the raw pointers ---- */
 
+/* The model's cross-field checks on an experiment (none without xCheck). */
+void ebm_model_check(const ebm_model_ops *ops, const ebm_node *experiment, ebm_diags *diags);
+/* Its one-shot fit (EBM_OK without xFit). */
+int ebm_model_fit(const ebm_model_ops *ops, void *model, const ebm_dataset *train,
+                  ebm_rng *rng, const volatile sig_atomic_t *stop, ebm_error *err);
 double ebm_model_temperature(const ebm_model_ops *ops, void *model);
 /* A data row to a state, and back; a model without its own coding copies the
  * first n floats (the caller's row length). */

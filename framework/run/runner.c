@@ -119,10 +119,10 @@ int ebm_setup_model(const ebm_node *cfg, const ebm_rng *root, const ebm_dataset 
         *model = NULL;
         return ebm_error_prefix(err, "model (%s)", ops->info.name);
     }
-    if (fit && ops->xFit) {
+    if (fit) {
         ebm_rng fit_rng;
         ebm_rng_named(&fit_rng, root, "fit");
-        rc = ops->xFit(*model, train, &fit_rng, stop, err);
+        rc = ebm_model_fit(ops, *model, train, &fit_rng, stop, err);
         if (rc) return ebm_error_prefix(err, "model (%s): fit", ops->info.name);
     }
     return EBM_OK;

@@ -464,7 +464,7 @@ static void check_combinations(checker *c) {
         model_type ? (const ebm_model_ops *)ebm_registry_find(EBM_KIND_MODEL, model_type)
                    : NULL;
     if (!mops) return;
-    if (mops->xCheck) mops->xCheck(c->root, c->diags);
+    ebm_model_check(mops, c->root, c->diags);
     const ebm_node *ests = ebm_node_at(c->root, "log.estimators");
     for (int i = 0; ests && ests->kind == EBM_NODE_SEQ && i < ests->n; i++) {
         const ebm_node *type = ebm_node_child(ests->values[i], "type");
