@@ -1,4 +1,4 @@
-/* test_exact.c — enumeration (framework/enumerate.c) and the exact and
+/* test_exact.c — enumeration (framework/infer/enumerate.c) and the exact and
  * classify estimators against naive sums over states; the maximum-likelihood
  * gradient built from xEnergyGrad against finite differences of the exact
  * log-likelihood; the size limit. */

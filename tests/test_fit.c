@@ -1,5 +1,5 @@
 /* test_fit.c — the training loop's divergence handling, resume position and
- * step hook (framework/fit.c), on a one-parameter model whose gradient is 1,
+ * step hook (framework/train/fit.c), on a one-parameter model whose gradient is 1,
  * or NaN / +inf on the rows marked 99 / 98. */
 #include <math.h>
 

@@ -1,4 +1,4 @@
-/* test_rbm_ais.c — the ais estimator (models/rbm_ais.c) against the exact log Z
+/* test_rbm_ais.c — the ais estimator (models/rbm/rbm_ais.c) against the exact log Z
  * of RBMs small enough to enumerate: Bernoulli and Gaussian visible units,
  * the interval, the likelihood built on it, and the downward bias of a
  * short schedule. */

@@ -1,4 +1,4 @@
-/* test_rbm_exact.c — the RBM's exact log Z (models/rbm_exact.c) against naive
+/* test_rbm_exact.c — the RBM's exact log Z (models/rbm/rbm_exact.c) against naive
  * sums over both layers and, for Gaussian visible units, against quadrature;
  * its size limit; the exact estimator's RBM path (xLogPartition and
  * xFreeEnergy) against naive log-likelihoods. */

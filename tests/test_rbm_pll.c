@@ -1,7 +1,7 @@
-/* test_rbm_pll.c — the RBM monitors: pseudo_likelihood (models/rbm_pll.c)
+/* test_rbm_pll.c — the RBM monitors: pseudo_likelihood (models/rbm/rbm_pll.c)
  * against brute-force conditionals from naive free energies, its one-site
  * estimate against the all-site sum; reconstruction and free_energy_gap
- * (models/rbm_recon.c) against values worked out by hand. */
+ * (models/rbm/rbm_recon.c) against values worked out by hand. */
 #include "test.h"
 
 #include "rbm_est_testutil.h"

@@ -1,4 +1,4 @@
-/* test_train.c — the contrastive trainer (framework/train.c): with long
+/* test_train.c — the contrastive trainer (framework/train/train.c): with long
  * enough chains its gradient, averaged over calls, equals the exact
  * maximum-likelihood gradient (1/T)(⟨∂E/∂θ⟩_data − ⟨∂E/∂θ⟩_model) computed
  * by enumeration, for persistent and for restarted chains, with a hidden
