@@ -264,6 +264,8 @@ const ebm_model_ops ebm_model_boltzmann = {
              .help = "Boltzmann machine: visible, label and hidden units, {0,1} or "
                      "+-1, E = -1/2 s'Ws - b's, p = exp(-E/T)/Z, contrastive training",
              .params = boltzmann_params},
+    .example = "{data: {type: bars_stripes, side: 2}, model: {type: boltzmann, hidden: 3, "
+               "init_scale: 0.5}}",
     .xCreate = boltzmann_create,
     .xDestroy = boltzmann_destroy,
     .xUnits = boltzmann_units,

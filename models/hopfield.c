@@ -559,6 +559,7 @@ const ebm_model_ops ebm_model_hopfield = {
              .help = "Hopfield network: +-1 units, E = -1/2 y'Wy - b'y, one-shot or "
                      "gradient learning, zero-temperature recall",
              .params = hopfield_params},
+    .example = "{data: {type: random_patterns, dim: 8, count: 2}, model: {type: hopfield}}",
     .xCreate = hopfield_create,
     .xDestroy = hopfield_destroy,
     .xUnits = hopfield_units,

@@ -224,6 +224,8 @@ const ebm_model_ops ebm_model_ising = {
              .help = "Ising spins with fixed couplings (no training): an SK spin "
                      "glass or a periodic 2-D ferromagnet, for checking samplers",
              .params = ising_params},
+    .example = "{data: {type: none}, model: {type: ising, lattice: sk, n: 8, field: 0.3, "
+               "temperature: 1.5}}",
     .xCreate = ising_create,
     .xDestroy = ising_destroy,
     .xUnits = ising_units,

@@ -31,6 +31,7 @@ typedef struct short_run {
     void *inner_state;
     ebm_replay replay;
     size_t units;
+    float *start;   /* one start drawn aside, for chains with clamped units */
 } short_run;
 
 static void short_run_close(void *state) {
@@ -38,6 +39,7 @@ static void short_run_close(void *state) {
     if (!s) return;
     if (s->inner && s->inner->xClose) s->inner->xClose(s->inner_state);
     ebm_replay_free(&s->replay);
+    free(s->start);
     free(s);
 }
 
@@ -61,6 +63,11 @@ static int short_run_open(const ebm_sample_ctx *ctx, size_t n, size_t units, voi
                         "than short_run");
     }
     s->units = units;
+    s->start = malloc((units ? units : 1) * sizeof *s->start);
+    if (!s->start) {
+        short_run_close(s);
+        return ebm_fail(err, EBM_ENOMEM, "short_run: a start of %zu units", units);
+    }
     int rc = ebm_replay_init(&s->replay, (size_t)ebm_cfg_int(ctx->cfg, "buffer", 10000),
                              units, err);
     if (rc) {
@@ -91,20 +98,24 @@ static int place_starts(const ebm_sample_ctx *ctx, short_run *s, ebm_chains *cha
     if (strcmp(start, "data") == 0) return EBM_OK;   /* the trainer put the data there */
     double fraction = strcmp(start, "replay") == 0
                           ? ebm_cfg_double(ctx->cfg, "replay_fraction", 0.95) : 0.0;
+    int rc = EBM_OK;
     for (size_t c = 0; c < chains->n; c++) {
         ebm_rng chain_rng, start_rng;
         ebm_rng_derive(&chain_rng, ctx->rng, c);
         ebm_rng_named(&start_rng, &chain_rng, "start");
         float *x = chains->x + c * chains->units;
         const float *past = ebm_replay_pick(&s->replay, fraction, &start_rng);
-        if (past) {
-            memcpy(x, past, s->units * sizeof *x);
-        } else {
-            int rc = noise_state(ctx, x, chains->units, &start_rng, err);
-            if (rc) return rc;
+        if (!chains->clamped) {
+            if (past) memcpy(x, past, s->units * sizeof *x);
+            else if ((rc = noise_state(ctx, x, chains->units, &start_rng, err))) break;
+            continue;
         }
+        /* Clamped units keep their values: the start fills the others. */
+        if (!past && (rc = noise_state(ctx, s->start, chains->units, &start_rng, err))) break;
+        for (size_t i = 0; i < chains->units; i++)
+            if (!chains->clamped[i]) x[i] = past ? past[i] : s->start[i];
     }
-    return EBM_OK;
+    return rc;
 }
 
 static int short_run_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,

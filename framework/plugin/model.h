@@ -160,6 +160,10 @@ typedef int (*ebm_gaussian_truth_fn)(void *model, double *mean, double *cov,
 
 typedef struct ebm_model_ops {
     ebm_plugin info;
+    /* A small experiment with this model (YAML, data and model sections),
+     * the smaller the better: the property test builds it and checks every
+     * op against the energy, and the contract test requires it to validate. */
+    const char *example;
 
     /* ---- the core, required ---- */
     /* Builds the model from its validated `model` section. `train` is the

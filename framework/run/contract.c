@@ -49,6 +49,34 @@ static const char *missing_op(ebm_kind kind, const ebm_plugin *p) {
     }
 }
 
+ebm_node *ebm_model_example_config(const ebm_model_ops *ops, ebm_diags *diags) {
+    if (!ops->example) {
+        ebm_diags_add(diags, "model %s: no example experiment", ops->info.name);
+        return NULL;
+    }
+    ebm_error err = {0};
+    char where[160];
+    snprintf(where, sizeof where, "<model %s example>", ops->info.name);
+    ebm_node *cfg = ebm_cfg_parse_string(ops->example, strlen(ops->example), where, &err);
+    if (!cfg) {
+        ebm_diags_add(diags, "%s", err.msg);
+        return NULL;
+    }
+    char name[160];
+    snprintf(name, sizeof name, "example-%s", ops->info.name);
+    int rc = EBM_OK;
+    if (!ebm_node_child(cfg, "name"))
+        rc = ebm_node_set(cfg, "name", ebm_node_new_scalar(name, cfg->mark));
+    if (!rc && !ebm_node_child(cfg, "seed"))
+        rc = ebm_node_set(cfg, "seed", ebm_node_new_scalar("1", cfg->mark));
+    if (rc || ebm_cfg_validate(cfg, diags) != 0) {
+        if (rc) ebm_diags_add(diags, "%s: out of memory", where);
+        ebm_node_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
 int ebm_registry_check(ebm_diags *diags) {
     int before = diags->n;
     for (int kind = 0; kind < EBM_KIND_COUNT; kind++) {
@@ -73,6 +101,13 @@ int ebm_registry_check(ebm_diags *diags) {
             const char *op = missing_op((ebm_kind)kind, p);
             if (op) ebm_diags_add(diags, "%s: the required op %s is missing", who, op);
             ebm_param_table_check(p->params, who, diags);
+            if (kind == EBM_KIND_MODEL) {
+                ebm_node *example = ebm_model_example_config((const ebm_model_ops *)p, diags);
+                if (example && strcmp(ebm_cfg_str(example, "model.type", ""), p->name) != 0)
+                    ebm_diags_add(diags, "%s: its example is of model %s", who,
+                                  ebm_cfg_str(example, "model.type", "(none)"));
+                ebm_node_free(example);
+            }
         }
     }
     ebm_param_table_check(ebm_experiment_params, "experiment", diags);

@@ -356,6 +356,8 @@ const ebm_model_ops ebm_model_dbm = {
                      "- b_y'y - y'U hL; mean-field data term, block Gibbs (odd layers, "
                      "then even) for the model term",
              .params = dbm_params},
+    .example = "{data: {type: bars_stripes, side: 2}, model: {type: dbm, layers: [3, 2], "
+               "init_scale: 0.5, pretrain: {epochs: 0}}}",
     .xCreate = dbm_create,
     .xDestroy = dbm_destroy,
     .xUnits = dbm_units,

@@ -313,6 +313,8 @@ const ebm_model_ops ebm_model_energy = {
              .help = "generic energy-based model on real vectors, p(x) = exp(-E(x))/Z, "
                      "E from a family: mlp, quadratic, mixture, double_well",
              .params = energy_params},
+    .example = "{data: {type: toy2d, shape: two_moons, n: 50}, model: {type: energy, "
+               "family: mlp, layers: [8]}}",
     .xCreate = energy_create,
     .xDestroy = energy_destroy,
     .xUnits = energy_units,

@@ -351,6 +351,8 @@ const ebm_model_ops ebm_model_rbm = {
                      "Bernoulli hidden units; E = -b'v - c'h - v'Wh (Gaussian: "
                      "|v-b|^2/2 - c'h - v'Wh)",
              .params = rbm_params},
+    .example = "{data: {type: bars_stripes, side: 2}, model: {type: rbm, hidden: 3, "
+               "init_scale: 0.5}}",
     .xCreate = rbm_create,
     .xDestroy = rbm_destroy,
     .xUnits = rbm_units,
