@@ -4,6 +4,8 @@
  * short schedule. */
 #include "test.h"
 
+#include "ais.h"
+
 #include "rbm_est_testutil.h"
 
 extern const ebm_estimator_ops ebm_estimator_ais;
@@ -16,6 +18,28 @@ static float *random_rows(size_t rows, size_t n, double p, uint64_t seed) {
     ebm_rng_seed(&rng, seed);
     for (size_t k = 0; x && k < rows * n; k++) x[k] = (float)ebm_rng_bernoulli(&rng, p);
     return x;
+}
+
+/* Both schedules run from β = 0 to exactly β = 1, strictly rising: one that
+ * stops short anneals to another model, and its log Z is off by
+ * (1 − β_K)·(what the last step leaves out) with nothing to show it. */
+TEST(schedules_end_at_beta_one) {
+    const char *cfgs[3] = {"{schedule: default}", "{schedule: linear, steps: 10}",
+                           "{schedule: linear, steps: 1}"};
+    const size_t counts[3] = {14501, 11, 2};
+    for (int k = 0; k < 3; k++) {
+        ebm_error err = {0};
+        ebm_node *cfg = ebm_cfg_parse_string(cfgs[k], strlen(cfgs[k]), "ais", &err);
+        ASSERT(cfg);
+        size_t n = 0;
+        double *beta = ebm_ais_schedule(cfg, &n);
+        ASSERT(beta);
+        ASSERT_EQ(n, counts[k]);
+        ASSERT(beta[0] == 0.0 && beta[n - 1] == 1.0);
+        for (size_t i = 1; i < n; i++) ASSERT(beta[i] > beta[i - 1]);
+        free(beta);
+        ebm_node_free(cfg);
+    }
 }
 
 TEST(default_schedule_matches_exact_log_z) {
@@ -129,6 +153,7 @@ TEST(supports_only_the_rbm) {
 }
 
 int main(void) {
+    RUN(schedules_end_at_beta_one);
     RUN(default_schedule_matches_exact_log_z);
     RUN(gaussian_visible_units_match_exact_log_z);
     RUN(short_schedule_underestimates_on_average);

@@ -148,6 +148,18 @@ TEST(out_of_range_and_special_numbers) {
     ASSERT(!find_diag(&diags, "train.batch"));
     ebm_node_free(root);
     ebm_diags_free(&diags);
+    /* Open lower ends exclude their bound, closed ones include it. */
+    root = parse("name: r\nseed: 0\ntrain:\n  optim:\n    lr: 0\n    lr_decay: 0\n"
+                 "    weight_decay: 0\n    momentum: 0\n");
+    ASSERT(root);
+    ebm_cfg_validate(root, &diags);
+    ASSERT_DIAG(diags, "t.yaml:5:9: train.optim.lr: expected a number in (0, inf), got 0");
+    ASSERT_DIAG(diags, "t.yaml:6:15: train.optim.lr_decay: expected a number in (0, 1], got 0");
+    ASSERT(!find_diag(&diags, "weight_decay"));
+    ASSERT(!find_diag(&diags, "momentum"));
+    ASSERT(!find_diag(&diags, "seed"));
+    ebm_node_free(root);
+    ebm_diags_free(&diags);
 }
 
 TEST(missing_required) {
