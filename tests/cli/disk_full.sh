@@ -65,4 +65,13 @@ check_checkpoint_kept ckpt
 expect_in "$WORK/ckpt.show" "status:      failed" "ckpt: run.h5 status is failed"
 h5dump -a /status "$WORK/ckpt/run.h5" >"$WORK/ckpt.status.h5" 2>&1 || fail "ckpt: h5dump cannot read run.h5"
 expect_in "$WORK/ckpt.status.h5" '"failed"' "ckpt: h5dump reads status failed"
+# Every log point is forced to the disk: at least one fsync of run.h5 per
+# log point (5 epochs and step 0), so a power cut keeps what was logged.
+EBM_FAULT_PATH=run.h5 EBM_FAULT_AFTER=1000000000000 EBM_FAULT_COUNT="$WORK/fsyncs" \
+  LD_PRELOAD="$EBM_FAULT_LIB" "$EBM" run "$WORK/exp.yaml" train.epochs=5 \
+  --out "$WORK/durable" --quiet >/dev/null 2>"$WORK/durable.err" || fail "durable: the run failed"
+fsyncs=$(cat "$WORK/fsyncs" 2>/dev/null | wc -l)
+[ "$fsyncs" -ge 6 ] && pass "run.h5 is fsynced at every log point ($fsyncs fsyncs for 6 log points)" ||
+  fail "run.h5 was fsynced $fsyncs times for 6 log points"
+
 finish

@@ -73,6 +73,22 @@ PT=(train.sampler.type=pt train.sampler.temperatures=4 train.epochs=$((RBM_EPOCH
 dump "$WORK/pt-ref/run.h5" >"$WORK/pt-ref.txt"
 REF="$WORK/pt-ref.txt"
 kill_at pt-mid "$RBM" $((RBM_STEPS * 7 / 40)) "${PT[@]}"
+# Killed (by the injector, not a poll) right after its step-97 checkpoint, the
+# one after set-up's: an odd number of sweeps, so a resume that forgot which
+# neighbour pairs swap next would differ from the uninterrupted run.
+: "${EBM_INTERRUPT_LIB:?EBM_INTERRUPT_LIB must name the signal injector library}"
+{ ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    EBM_INTERRUPT_SIGNAL=KILL EBM_INTERRUPT_WHEN=checkpoint EBM_INTERRUPT_AFTER_CHECKPOINTS=2 \
+    LD_PRELOAD="$EBM_INTERRUPT_LIB" "$EBM" run "$RBM" "${PT[@]}" --out "$WORK/pt-odd" --quiet \
+    >/dev/null 2>&1; } 2>/dev/null   # (bash's "Killed" notice)
+status=$?
+step=$(checkpoint_step "$WORK/pt-odd")
+[ "$status" -eq 137 ] && [ "$step" -eq 97 ] && pass "pt: killed right after the step-97 checkpoint" ||
+  fail "pt: expected a kill (status 137) at checkpoint step 97, got status $status, step $step"
+"$EBM" run --resume "$WORK/pt-odd" --quiet >/dev/null 2>"$WORK/err" || fail "pt: resume after the kill"
+dump "$WORK/pt-odd/run.h5" >"$WORK/pt-odd.txt"
+cmp -s "$WORK/pt-odd.txt" "$REF" && pass "pt: killed at an odd sweep, resumed: identical" ||
+  fail "pt: killed at an odd sweep, resumed: differs from the uninterrupted run"
 
 "$EBM" run "$EBMX" train.epochs=$EBM_EPOCHS --out "$WORK/ebm-ref" --quiet >/dev/null || fail "reference energy run"
 dump "$WORK/ebm-ref/run.h5" >"$WORK/ebm-ref.txt"
@@ -87,7 +103,6 @@ kill_at ebm-late "$EBMX" $((EBM_STEPS * 7 / 10)) train.epochs=$EBM_EPOCHS
 # preloaded injector at the first run-file flush after the step-1000
 # checkpoint (a log point), so where it lands depends on the run alone, never
 # on how busy the machine is.
-: "${EBM_INTERRUPT_LIB:?EBM_INTERRUPT_LIB must name the Ctrl-C injector library}"
 REF="$WORK/rbm-ref.txt"
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
   EBM_INTERRUPT_AFTER_CHECKPOINTS=2 LD_PRELOAD="$EBM_INTERRUPT_LIB" \

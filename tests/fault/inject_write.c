@@ -1,8 +1,11 @@
 /* inject_write.c — an LD_PRELOAD library for tests/cli/disk_full.sh: makes
  * writes to files whose path contains EBM_FAULT_PATH fail with
  * EBM_FAULT_ERRNO (ENOSPC or EIO) once EBM_FAULT_AFTER bytes have gone to
- * them, as a full disk or a failing one would. Test-only; never linked into
- * ebm. It keeps process-wide state by necessity: it stands in for the disk. */
+ * them, as a full disk or a failing one would; and with EBM_FAULT_COUNT set,
+ * appends a line to that file for every successful fsync of such a file, so
+ * a test can see that results are forced to the disk. Test-only; never linked
+ * into ebm. It keeps process-wide state by necessity: it stands in for the
+ * disk. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -150,5 +153,17 @@ int fsync(int fd) {
             return -1;
         }
     }
-    return real_fsync(fd);
+    int rc = real_fsync(fd);
+    const char *count = getenv("EBM_FAULT_COUNT");
+    if (rc == 0 && count && is_watched(fd)) {
+        REAL(open, int, const char *, int, ...);
+        REAL(write, ssize_t, int, const void *, size_t);
+        REAL(close, int, int);
+        int log = real_open(count, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (log >= 0) {
+            real_write(log, "fsync\n", 6);
+            real_close(log);
+        }
+    }
+    return rc;
 }

@@ -1,12 +1,15 @@
 /* interrupt_at.c — an LD_PRELOAD library for tests/cli/resume.sh: delivers a
- * Ctrl-C (SIGINT to the process itself) at a moment fixed by what the run has
- * done, not by the clock, so the test does not depend on how busy the
- * machine is. The moment: the first fsync of the run file (a path ending in
- * "/run.h5") after the EBM_INTERRUPT_AFTER_CHECKPOINTS-th checkpoint has been
- * renamed into place. That is a log point strictly after that checkpoint, so
- * the checkpoint written on Ctrl-C lies past every regular one before it.
+ * signal to the process itself at a moment fixed by what the run has done,
+ * not by the clock, so the test does not depend on how busy the machine is.
+ * EBM_INTERRUPT_AFTER_CHECKPOINTS=K counts checkpoints renamed into place;
+ * EBM_INTERRUPT_WHEN says when after the K-th one:
+ *  - flush (default): at the first fsync of the run file (a path ending in
+ *    "/run.h5"), a log point strictly after that checkpoint, so a Ctrl-C's
+ *    checkpoint lies past every regular one before it;
+ *  - checkpoint: right after the rename, as a crash just after a checkpoint.
+ * EBM_INTERRUPT_SIGNAL is INT (default, a Ctrl-C) or KILL.
  * Test-only; never linked into ebm. Process-wide state by necessity: it stands
- * in for the user at the keyboard. */
+ * in for the user at the keyboard, or for the power switch. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <signal.h>
@@ -28,11 +31,25 @@ static int wanted_checkpoints(void) {
     return v ? atoi(v) : -1;
 }
 
+static int at_checkpoint(void) {
+    const char *v = getenv("EBM_INTERRUPT_WHEN");
+    return v && strcmp(v, "checkpoint") == 0;
+}
+
+static void fire(void) {
+    const char *v = getenv("EBM_INTERRUPT_SIGNAL");
+    fired = 1;
+    raise(v && strcmp(v, "KILL") == 0 ? SIGKILL : SIGINT);
+}
+
 int rename(const char *from, const char *to) {
     static int (*real_rename)(const char *, const char *);
     if (!real_rename) real_rename = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
     int rc = real_rename(from, to);
     if (rc == 0 && ends_with(to, "/checkpoint.h5")) checkpoints_seen++;
+    if (!fired && at_checkpoint() && wanted_checkpoints() >= 0 &&
+        checkpoints_seen >= wanted_checkpoints())
+        fire();
     return rc;
 }
 
@@ -51,9 +68,8 @@ int fsync(int fd) {
     if (!real_fsync) real_fsync = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
     int rc = real_fsync(fd);
     int want = wanted_checkpoints();
-    if (!fired && want >= 0 && checkpoints_seen >= want && names_run_file(fd)) {
-        fired = 1;
-        raise(SIGINT);
-    }
+    if (!fired && !at_checkpoint() && want >= 0 && checkpoints_seen >= want &&
+        names_run_file(fd))
+        fire();
     return rc;
 }
