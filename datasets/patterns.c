@@ -21,25 +21,24 @@ static const ebm_param patterns_params[] = {
 
 static int patterns_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                          ebm_error *err) {
-    const char *file = cfg->mark.file ? cfg->mark.file : "?";
     int has_count = ebm_node_at(cfg, "count") != NULL;
     int has_load = ebm_node_at(cfg, "load") != NULL;
     if (has_count == has_load)
         return ebm_fail(err, EBM_ECONFIG,
-                        "%s:%d:%d: data: random_patterns needs exactly one of "
+                        "%s: data: random_patterns needs exactly one of "
                         "count (number of patterns) and load (patterns per "
-                        "unit); %s", file, cfg->mark.line, cfg->mark.column,
+                        "unit); %s", ebm_where_of(cfg->mark).text,
                         has_count ? "both are given" : "neither is given");
     int64_t dim = ebm_cfg_int(cfg, "dim", 0);
     if (dim < 1)
-        return ebm_fail(err, EBM_ECONFIG, "%s:%d:%d: data.dim: must be >= 1",
-                        file, cfg->mark.line, cfg->mark.column);
+        return ebm_fail(err, EBM_ECONFIG, "%s: data.dim: must be >= 1",
+                        ebm_where_of(cfg->mark).text);
     double count_real = has_count ? (double)ebm_cfg_int(cfg, "count", 0)
                                   : round(ebm_cfg_double(cfg, "load", 0) * (double)dim);
     if (!(count_real >= 1))
         return ebm_fail(err, EBM_ECONFIG,
-                        "%s:%d:%d: data.load: load x dim = %g x %lld rounds to "
-                        "no pattern", file, cfg->mark.line, cfg->mark.column,
+                        "%s: data.load: load x dim = %g x %lld rounds to "
+                        "no pattern", ebm_where_of(cfg->mark).text,
                         ebm_cfg_double(cfg, "load", 0), (long long)dim);
     if (count_real * (double)dim > (double)(SIZE_MAX / sizeof(float)) / 4 ||
         count_real * (double)dim > 4e9)

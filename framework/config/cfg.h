@@ -19,6 +19,19 @@ typedef struct ebm_mark {
     int line, column;   /* both 1-based */
 } ebm_mark;
 
+/* "file:line:column" of a mark, the start of every message about a place in
+ * a config (tree.c). The text lives in the returned value, which lasts until
+ * the end of the statement that calls ebm_where_of, so it goes straight into
+ * the message:
+ *   ebm_diags_add(diags, "%s: defaults: ...", ebm_where_of(at).text, ...);
+ * A mark without a file (a node built in code) prints as "?". The buffer is
+ * as long as a message, so a long file name is cut where the message would
+ * cut it. */
+typedef struct ebm_where {
+    char text[2048];
+} ebm_where;
+ebm_where ebm_where_of(ebm_mark at);
+
 typedef struct ebm_node ebm_node;
 struct ebm_node {
     ebm_node_kind kind;
@@ -32,7 +45,7 @@ struct ebm_node {
     struct ebm_strpool *pool;  /* owned by the root only: interned file names */
 };
 
-/* ---- loading (cfg.c) ---- */
+/* ---- loading (yaml_read.c) ---- */
 
 /* Parses one YAML document. Anchors and aliases are refused (configs are
  * small; aliases would make positions ambiguous); a YAML syntax error gives
@@ -40,10 +53,17 @@ struct ebm_node {
 ebm_node *ebm_cfg_parse_file(const char *path, ebm_error *err);
 ebm_node *ebm_cfg_parse_string(const char *text, size_t len, const char *name,
                                ebm_error *err);
+/* Parses one YAML value that may be a flow scalar, sequence or map (the right
+ * side of an override, a parameter's default). Marks come out as line 1,
+ * column = column of the text + col_offset; file is interned in root. NULL
+ * and err filled on failure. */
+ebm_node *ebm_cfg_parse_value(ebm_node *root, const char *text,
+                              const char *file, int col_offset,
+                              ebm_error *err);
+
+/* ---- building and querying trees (tree.c) ---- */
 void ebm_node_free(ebm_node *root);
 ebm_node *ebm_node_clone(const ebm_node *n);   /* deep copy, a new root */
-
-/* ---- building and querying trees (cfg.c) ---- */
 ebm_node *ebm_node_new_map(ebm_mark at);
 ebm_node *ebm_node_new_seq(ebm_mark at);
 ebm_node *ebm_node_new_scalar(const char *text, ebm_mark at);
@@ -55,8 +75,10 @@ int ebm_node_remove(ebm_node *map, const char *key);   /* 1 if removed */
 ebm_node *ebm_node_child(const ebm_node *map, const char *key);
 /* Dotted path lookup ("train.optim.lr"); NULL if any part is missing. */
 ebm_node *ebm_node_at(const ebm_node *root, const char *path);
+/* A plain (unquoted) "", "~" or "null": YAML's null. */
+int ebm_node_is_null(const ebm_node *n);
 
-/* ---- typed getters on a validated tree (cfg.c) ----
+/* ---- typed getters on a validated tree (scalar.c) ----
  * After ebm_cfg_validate every parameter has a value of its declared type, so
  * these never fail on a validated tree; on a missing key they return def. */
 int64_t     ebm_cfg_int(const ebm_node *map, const char *path, int64_t def);

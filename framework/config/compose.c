@@ -3,6 +3,7 @@
  * grammar: a.b=v sets, +a.b=v adds, ~a.b deletes). */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,13 +124,13 @@ static ebm_node *load_fragment(const char *experiment, const ebm_node *name,
                                ebm_diags *diags) {
     const ebm_mark at = name->mark;
     if (name->kind != EBM_NODE_SCALAR || name->scalar[0] == '\0') {
-        ebm_diags_add(diags, "%s:%d:%d: defaults: each entry must be a fragment name "
-                      "such as data/fashion-mnist", at.file, at.line, at.column);
+        ebm_diags_add(diags, "%s: defaults: each entry must be a fragment name "
+                      "such as data/fashion-mnist", ebm_where_of(at).text);
         return NULL;
     }
     if (strstr(name->scalar, "..") || name->scalar[0] == '/') {
-        ebm_diags_add(diags, "%s:%d:%d: defaults: '%s' must be a name under configs/ "
-                      "(no '..', not absolute)", at.file, at.line, at.column, name->scalar);
+        ebm_diags_add(diags, "%s: defaults: '%s' must be a name under configs/ "
+                      "(no '..', not absolute)", ebm_where_of(at).text, name->scalar);
         return NULL;
     }
     static const int max = MAX_CONFIG_DIRS;
@@ -163,27 +164,26 @@ static ebm_node *load_fragment(const char *experiment, const ebm_node *name,
     free(dirs);
     if (!fragment) {
         if (n_dirs == 0)
-            ebm_diags_add(diags, "%s:%d:%d: defaults: no fragment '%s': no configs/ "
+            ebm_diags_add(diags, "%s: defaults: no fragment '%s': no configs/ "
                           "directory found (looked above the experiment, in "
-                          "$EBM_CONFIG_PATH and in %s/configs)", at.file, at.line,
-                          at.column, name->scalar, EBM_SOURCE_DIR);
+                          "$EBM_CONFIG_PATH and in %s/configs)", ebm_where_of(at).text,
+                          name->scalar, EBM_SOURCE_DIR);
         else
-            ebm_diags_add(diags, "%s:%d:%d: defaults: no fragment '%s' (looked for %s)",
-                          at.file, at.line, at.column, name->scalar, looked);
+            ebm_diags_add(diags, "%s: defaults: no fragment '%s' (looked for %s)",
+                          ebm_where_of(at).text, name->scalar, looked);
         return NULL;
     }
     if (fragment->kind != EBM_NODE_MAP) {
-        ebm_diags_add(diags, "%s:%d:%d: a config fragment must be a map of keys",
-                      fragment->mark.file, fragment->mark.line, fragment->mark.column);
+        ebm_diags_add(diags, "%s: a config fragment must be a map of keys",
+                      ebm_where_of(fragment->mark).text);
         ebm_node_free(fragment);
         return NULL;
     }
     int i;
     for (i = 0; i < fragment->n && strcmp(fragment->keys[i], "defaults") != 0; i++) {}
     if (i < fragment->n) {
-        ebm_diags_add(diags, "%s:%d:%d: defaults: fragments cannot name defaults of their "
-                      "own", fragment->key_marks[i].file, fragment->key_marks[i].line,
-                      fragment->key_marks[i].column);
+        ebm_diags_add(diags, "%s: defaults: fragments cannot name defaults of their own",
+                      ebm_where_of(fragment->key_marks[i]).text);
         ebm_node_free(fragment);
         return NULL;
     }
@@ -207,8 +207,8 @@ static void apply_defaults(ebm_node *root, const char *path, ebm_diags *diags) {
         root->values[at] = list = one;
     }
     if (list->kind != EBM_NODE_SEQ && !ebm_node_is_null(list)) {
-        ebm_diags_add(diags, "%s:%d:%d: defaults: expected a list of fragment names, "
-                      "got a map", list->mark.file, list->mark.line, list->mark.column);
+        ebm_diags_add(diags, "%s: defaults: expected a list of fragment names, got a map",
+                      ebm_where_of(list->mark).text);
         ebm_node_remove(root, "defaults");
         return;
     }
@@ -232,7 +232,7 @@ typedef struct origin {
     ebm_mark key, value;
 } origin;
 
-static int apply_override(ebm_node *root, const char *override, int index,
+static int apply_override(ebm_node *root, const char *text, int index,
                           const origin *from, ebm_diags *diags);
 
 /* A sweep point reaches compose as "key=value" overrides, like the command
@@ -299,9 +299,8 @@ ebm_node *ebm_cfg_compose(const char *path, char *const *overrides,
         return NULL;
     }
     if (root->kind != EBM_NODE_MAP) {
-        ebm_diags_add(diags, "%s:%d:%d: an experiment file must be a map of keys "
-                      "(name: ..., model: ...)", root->mark.file, root->mark.line,
-                      root->mark.column);
+        ebm_diags_add(diags, "%s: an experiment file must be a map of keys "
+                      "(name: ..., model: ...)", ebm_where_of(root->mark).text);
         ebm_node_free(root);
         return NULL;
     }
@@ -342,8 +341,6 @@ static int key_char_ok(char c) {
     return c > ' ' && c != 0x7f && !strchr("=[]{},\"'#:", c);
 }
 
-enum { SET, ADD, DELETE };
-
 /* Gives every node of a value the position it was written at. */
 static void mark_all(ebm_node *n, ebm_mark at) {
     n->mark = at;
@@ -353,173 +350,223 @@ static void mark_all(ebm_node *n, ebm_mark at) {
     }
 }
 
-int ebm_cfg_apply_override(ebm_node *root, const char *override, int index,
+typedef enum { SET, ADD, DELETE } override_op;
+
+/* One override taken apart. Its problems are reported at a column of its own
+ * text ("<override N>:1:column"), quoting it whole; the nodes it puts in the
+ * tree carry key_at and the value's marks, which for a sweep point are the
+ * file's `sweep:` entry (see sweep_origin). */
+typedef struct override {
+    const char *text;       /* as given */
+    const origin *from;     /* NULL, or where in a file it was written */
+    ebm_diags *diags;
+    const char *where;      /* "<override N>", interned in the tree */
+    override_op op;         /* a leading '+' adds, '~' deletes, else set */
+    size_t key_start;       /* offset of the key: past the '+' or '~' */
+    size_t key_end;         /* offset of the '=', or of the end */
+    char key[256];          /* the dotted key path */
+    ebm_mark key_at;        /* the position the key's entry gets */
+    ebm_node *value;        /* NULL for "~key"; owned until the tree takes it */
+} override;
+
+/* Reports a problem at column col of the override; returns EBM_ECONFIG. */
+static int bad(const override *o, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int bad(const override *o, size_t col, const char *fmt, ...) {
+    char what[1400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    ebm_mark at = {o->where, 1, (int)col};
+    ebm_diags_add(o->diags, "%s: %s (in '%s')", ebm_where_of(at).text, what, o->text);
+    return EBM_ECONFIG;
+}
+
+/* Reads the operation and the key path. A bad key is reported at the
+ * character that makes it bad. */
+static int read_key(override *o) {
+    const char *text = o->text;
+    o->op = text[0] == '+' ? ADD : text[0] == '~' ? DELETE : SET;
+    o->key_start = o->op == SET ? 0 : 1;
+    const char *eq = strchr(text + o->key_start, '=');
+    o->key_end = eq ? (size_t)(eq - text) : strlen(text);
+    o->key_at = (ebm_mark){o->where, 1, (int)o->key_start + 1};
+    if (o->from) o->key_at = o->from->key;
+
+    if (!eq && o->op != DELETE) return bad(o, 1, "expected key=value, +key=value or ~key");
+    size_t len = o->key_end - o->key_start;
+    if (len == 0) return bad(o, o->key_start + 1, "empty key");
+    if (len >= sizeof o->key) return bad(o, o->key_start + 1, "key too long");
+    char *key = o->key;
+    memcpy(key, text + o->key_start, len);
+    key[len] = '\0';
+    for (size_t i = 0; key[i]; i++) {
+        size_t col = o->key_start + i + 1;
+        if (key[i] == '.' && (i == 0 || key[i + 1] == '.' || key[i + 1] == '\0'))
+            return bad(o, col, "%s: empty part in key path", key);
+        if ((unsigned char)key[i] >= 0x80)
+            return bad(o, col, "%s: keys are ASCII names; a non-ASCII character "
+                       "cannot name any key", key);
+        if (key[i] < ' ' || key[i] == 0x7f)
+            return bad(o, col, "control character 0x%02x is not allowed in a key",
+                       (unsigned)key[i]);
+        if (!key_char_ok(key[i]))
+            return bad(o, col, "%s: '%c' is not allowed in a key", key, key[i]);
+    }
+    return EBM_OK;
+}
+
+/* Parses what follows the '=' as a YAML flow value, its columns counted from
+ * the start of the override. */
+static int read_value(override *o, ebm_node *root) {
+    if (o->text[o->key_end] != '=') return EBM_OK;   /* "~key": no value */
+    ebm_error err = {0};
+    size_t value_start = o->key_end + 1;
+    o->value = ebm_cfg_parse_value(root, o->text + value_start, o->where,
+                                   (int)value_start, &err);
+    if (!o->value) {
+        ebm_diags_add(o->diags, "%s (in '%s')", err.msg, o->text);
+        return EBM_ECONFIG;
+    }
+    if (o->from) mark_all(o->value, o->from->value);
+    return EBM_OK;
+}
+
+/* One step down the key path: parent's child `name` (a map key or a list
+ * index); `path` is the key path up to and including it, for messages. When
+ * setting or adding, a missing key becomes a new map and an empty one (an
+ * empty `model:`) the map the override writes into. */
+static int step_down(override *o, ebm_node *parent, const char *name,
+                     const char *path, ebm_node **next_out) {
+    size_t col = o->key_start + 1;
+    ebm_node *next = NULL;
+    if (parent->kind == EBM_NODE_MAP) {
+        next = ebm_node_child(parent, name);
+    } else if (parent->kind == EBM_NODE_SEQ) {
+        int i = list_index(parent, name);
+        next = i >= 0 ? parent->values[i] : NULL;
+    }
+    if (!next) {
+        if (o->op == DELETE || parent->kind != EBM_NODE_MAP)
+            return bad(o, col, "%s: no such key", path);
+        next = ebm_node_new_map(o->key_at);
+        if (!next || ebm_node_set(parent, name, next) != EBM_OK)
+            return bad(o, col, "out of memory");
+        parent->key_marks[parent->n - 1] = o->key_at;
+    } else if (ebm_node_is_null(next) && o->op != DELETE && parent->kind == EBM_NODE_MAP) {
+        ebm_node *map = ebm_node_new_map(next->mark);
+        if (!map || ebm_node_set(parent, name, map) != EBM_OK)
+            return bad(o, col, "out of memory");
+        next = map;
+    } else if (next->kind == EBM_NODE_SCALAR) {
+        return bad(o, col, "%s: holds a value ('%.100s'), not a map", path, next->scalar);
+    }
+    *next_out = next;
+    return EBM_OK;
+}
+
+/* Walks the key path to the node that holds its last part; *last points at
+ * that part inside o->key. */
+static int walk_to_parent(override *o, ebm_node *root, ebm_node **parent,
+                          const char **last) {
+    const char *part = o->key;
+    *parent = root;
+    for (const char *dot; (dot = strchr(part, '.')) != NULL; part = dot + 1) {
+        char name[sizeof o->key], path[sizeof o->key];
+        snprintf(name, sizeof name, "%.*s", (int)(dot - part), part);
+        snprintf(path, sizeof path, "%.*s", (int)(dot - o->key), o->key);
+        int rc = step_down(o, *parent, name, path, parent);
+        if (rc) return rc;
+    }
+    *last = part;
+    return EBM_OK;
+}
+
+/* "~key" and "~key=value": removes the entry or list item in slot. */
+static int delete_slot(override *o, ebm_node *parent, const char *last,
+                       ebm_node **slot) {
+    size_t col = o->key_start + 1;
+    if (!slot) return bad(o, col, "%s: no such key to delete", o->key);
+    if (o->value && !trees_equal(*slot, o->value))
+        return bad(o, col, "%s: not deleted, it does not hold the given value", o->key);
+    if (parent->kind == EBM_NODE_MAP) {
+        ebm_node_remove(parent, last);
+    } else {
+        int i = (int)(slot - parent->values);
+        ebm_node_free(*slot);
+        memmove(parent->values + i, parent->values + i + 1,
+                (size_t)(parent->n - i - 1) * sizeof *parent->values);
+        parent->n--;
+    }
+    return EBM_OK;
+}
+
+/* "key=value" and "+key=value": replaces what slot holds, or adds the key
+ * when slot is NULL. map_index is the slot's entry in a map, else -1. */
+static int set_slot(override *o, ebm_node *parent, const char *last,
+                    ebm_node **slot, int map_index) {
+    if (o->op == ADD && slot)
+        return bad(o, o->key_start + 1, "%s: already set (use %s=... to change it)",
+                   o->key, o->key);
+    ebm_node *value = o->value;
+    o->value = NULL;   /* the tree's from here, even when ebm_node_set fails */
+    if (slot) {
+        ebm_node_free(*slot);
+        *slot = value;
+        if (map_index >= 0) parent->key_marks[map_index] = o->key_at;
+        return EBM_OK;
+    }
+    if (ebm_node_set(parent, last, value) != EBM_OK)
+        return bad(o, o->key_start + 1, "out of memory");
+    parent->key_marks[parent->n - 1] = o->key_at;
+    return EBM_OK;
+}
+
+/* Finds the slot the last part of the key names (a map's entry, possibly
+ * new, or a list's existing item) and sets, adds or deletes there. */
+static int apply_at(override *o, ebm_node *parent, const char *last) {
+    ebm_node **slot = NULL;
+    int map_index = -1;
+    if (parent->kind == EBM_NODE_MAP) {
+        map_index = ebm_node_find_key(parent, last);
+        if (map_index >= 0) slot = &parent->values[map_index];
+    } else {
+        int i = list_index(parent, last);
+        if (i < 0)
+            return bad(o, o->key_start + 1,
+                       "%s: not an index of the list (it has %d items)", o->key,
+                       parent->n);
+        slot = &parent->values[i];
+    }
+    return o->op == DELETE ? delete_slot(o, parent, last, slot)
+                           : set_slot(o, parent, last, slot, map_index);
+}
+
+int ebm_cfg_apply_override(ebm_node *root, const char *text, int index,
                            ebm_diags *diags) {
-    return apply_override(root, override, index, NULL, diags);
+    return apply_override(root, text, index, NULL, diags);
 }
 
 /* Applies one override; `from`, when not NULL, says where in a file it was
  * written (see sweep_origin), and its nodes carry that position. */
-static int apply_override(ebm_node *root, const char *override, int index,
+static int apply_override(ebm_node *root, const char *text, int index,
                           const origin *from, ebm_diags *diags) {
     char file[32];
     snprintf(file, sizeof file, "<override %d>", index);
-    const char *where = ebm_cfg_intern(root, file);
-    if (!where) {
+    override o = {.text = text, .from = from, .diags = diags};
+    o.where = ebm_cfg_intern(root, file);
+    if (!o.where) {
         ebm_diags_add(diags, "%s: out of memory", file);
         return EBM_ENOMEM;
     }
-    int op = override[0] == '+' ? ADD : override[0] == '~' ? DELETE : SET;
-    size_t key_start = op == SET ? 0 : 1;
-    const char *eq = strchr(override + key_start, '=');
-    size_t key_end = eq ? (size_t)(eq - override) : strlen(override);
-    ebm_mark key_at = {where, 1, (int)key_start + 1};
-    if (from) key_at = from->key;
-
-#define BAD(col, ...)                                                          \
-    do {                                                                       \
-        char what_[1400];                                                      \
-        snprintf(what_, sizeof what_, __VA_ARGS__);                            \
-        ebm_diags_add(diags, "%s:1:%d: %s (in '%s')", where, (int)(col),       \
-                      what_, override);                                        \
-        return EBM_ECONFIG;                                                    \
-    } while (0)
-
-    if (!eq && op != DELETE)
-        BAD(1, "expected key=value, +key=value or ~key");
-    if (key_end == key_start) BAD(key_start + 1, "empty key");
-    char key[256];
-    if (key_end - key_start >= sizeof key) BAD(key_start + 1, "key too long");
-    memcpy(key, override + key_start, key_end - key_start);
-    key[key_end - key_start] = '\0';
-    for (size_t i = 0; key[i]; i++) {
-        if (key[i] == '.' && (i == 0 || key[i + 1] == '.' || key[i + 1] == '\0'))
-            BAD(key_start + i + 1, "%s: empty part in key path", key);
-        if ((unsigned char)key[i] >= 0x80)
-            BAD(key_start + i + 1, "%s: keys are ASCII names; a non-ASCII character "
-                "cannot name any key", key);
-        if (key[i] < ' ' || key[i] == 0x7f)
-            BAD(key_start + i + 1, "control character 0x%02x is not allowed in a key",
-                (unsigned)key[i]);
-        if (!key_char_ok(key[i]))
-            BAD(key_start + i + 1, "%s: '%c' is not allowed in a key", key, key[i]);
-    }
-
-    ebm_node *value = NULL;
-    if (eq) {
-        ebm_error err = {0};
-        size_t value_start = key_end + 1;
-        value = ebm_cfg_parse_value(root, override + value_start, where,
-                                    (int)value_start, &err);
-        if (!value) {
-            ebm_diags_add(diags, "%s (in '%s')", err.msg, override);
-            return EBM_ECONFIG;
-        }
-        if (from) mark_all(value, from->value);
-    }
-
-    /* Walk to the parent of the last part, creating maps on the way when
-     * setting or adding. */
-    ebm_node *parent = root;
-    char *part = key;
-    char path_so_far[256] = "";
-    for (;;) {
-        char *dot = strchr(part, '.');
-        if (!dot) break;
-        *dot = '\0';
-        ebm_node *next = NULL;
-        if (parent->kind == EBM_NODE_MAP) {
-            next = ebm_node_child(parent, part);
-        } else if (parent->kind == EBM_NODE_SEQ) {
-            int i = list_index(parent, part);
-            next = i >= 0 ? parent->values[i] : NULL;
-        }
-        /* the path up to here: key with the earlier parts' dots put back */
-        size_t len = (size_t)(dot - key);
-        memcpy(path_so_far, key, len);
-        path_so_far[len] = '\0';
-        for (size_t j = 0; j < len; j++)
-            if (path_so_far[j] == '\0') path_so_far[j] = '.';
-        if (!next) {
-            if (op == DELETE || parent->kind != EBM_NODE_MAP) {
-                ebm_node_free(value);
-                BAD(key_start + 1, "%s: no such key", path_so_far);
-            }
-            next = ebm_node_new_map(key_at);
-            if (!next || ebm_node_set(parent, part, next) != EBM_OK) {
-                ebm_node_free(value);
-                BAD(key_start + 1, "out of memory");
-            }
-            parent->key_marks[parent->n - 1] = key_at;
-        } else if (ebm_node_is_null(next) && op != DELETE && parent->kind == EBM_NODE_MAP) {
-            /* an empty `model:` becomes the map the override writes into */
-            ebm_node *map = ebm_node_new_map(next->mark);
-            if (!map || ebm_node_set(parent, part, map) != EBM_OK) {
-                ebm_node_free(value);
-                BAD(key_start + 1, "out of memory");
-            }
-            next = map;
-        } else if (next->kind == EBM_NODE_SCALAR) {
-            ebm_node_free(value);
-            BAD(key_start + 1, "%s: holds a value ('%.100s'), not a map", path_so_far,
-                next->scalar);
-        }
-        parent = next;
-        part = dot + 1;
-    }
-    /* restore the dots so messages can show the whole path */
-    for (char *p = key; p < part; p++)
-        if (*p == '\0') *p = '.';
-
-    ebm_node **slot = NULL;
-    int map_index = -1;
-    if (parent->kind == EBM_NODE_MAP) {
-        for (int i = 0; i < parent->n; i++)
-            if (strcmp(parent->keys[i], part) == 0) map_index = i;
-        if (map_index >= 0) slot = &parent->values[map_index];
-    } else {
-        int i = list_index(parent, part);
-        if (i < 0) {
-            ebm_node_free(value);
-            BAD(key_start + 1, "%s: not an index of the list (it has %d items)", key,
-                parent->n);
-        }
-        slot = &parent->values[i];
-    }
-
-    if (op == DELETE) {
-        if (!slot) {
-            ebm_node_free(value);
-            BAD(key_start + 1, "%s: no such key to delete", key);
-        }
-        if (value && !trees_equal(*slot, value)) {
-            ebm_node_free(value);
-            BAD(key_start + 1, "%s: not deleted, it does not hold the given value", key);
-        }
-        ebm_node_free(value);
-        if (parent->kind == EBM_NODE_MAP) {
-            ebm_node_remove(parent, part);
-        } else {
-            int i = (int)(slot - parent->values);
-            ebm_node_free(*slot);
-            memmove(parent->values + i, parent->values + i + 1,
-                    (size_t)(parent->n - i - 1) * sizeof *parent->values);
-            parent->n--;
-        }
-        return EBM_OK;
-    }
-    if (op == ADD && slot) {
-        ebm_node_free(value);
-        BAD(key_start + 1, "%s: already set (use %s=... to change it)", key, key);
-    }
-    if (slot) {
-        ebm_node_free(*slot);
-        *slot = value;
-        if (map_index >= 0) parent->key_marks[map_index] = key_at;
-        return EBM_OK;
-    }
-    if (ebm_node_set(parent, part, value) != EBM_OK) BAD(key_start + 1, "out of memory");
-    parent->key_marks[parent->n - 1] = key_at;
-    return EBM_OK;
-#undef BAD
+    ebm_node *parent = NULL;
+    const char *last = NULL;
+    int rc = read_key(&o);
+    if (rc == EBM_OK) rc = read_value(&o, root);
+    if (rc == EBM_OK) rc = walk_to_parent(&o, root, &parent, &last);
+    if (rc == EBM_OK) rc = apply_at(&o, parent, last);
+    ebm_node_free(o.value);
+    return rc;
 }

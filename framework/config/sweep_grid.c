@@ -44,7 +44,6 @@ static int put_axis(ebm_sweep_grid *grid, ebm_sweep_axis *axis) {
 static int file_axis(const char *key, const ebm_node *value,
                      ebm_sweep_axis *axis, ebm_error *err) {
     memset(axis, 0, sizeof *axis);
-    const char *file = value->mark.file ? value->mark.file : "?";
     if (value->kind == EBM_NODE_SCALAR) {
         size_t n = strlen(key) + strlen(value->scalar) + 2;
         char *expr = malloc(n);
@@ -53,8 +52,7 @@ static int file_axis(const char *key, const ebm_node *value,
         int rc = ebm_sweep_parse_axis(expr, axis, err);
         free(expr);
         if (rc)
-            ebm_error_prefix(err, "%s:%d:%d: sweep.%s", file, value->mark.line,
-                             value->mark.column, key);
+            ebm_error_prefix(err, "%s: sweep.%s", ebm_where_of(value->mark).text, key);
         return rc;
     }
     if (value->kind == EBM_NODE_SEQ && value->n > 0) {
@@ -65,9 +63,8 @@ static int file_axis(const char *key, const ebm_node *value,
             if (item->kind == EBM_NODE_SCALAR ? !*item->scalar : item->n == 0) {
                 ebm_sweep_axis_free(axis);
                 return ebm_fail(err, EBM_ECONFIG,
-                                "%s:%d:%d: sweep.%s: item %d must be a "
-                                "non-empty scalar or map", file, item->mark.line,
-                                item->mark.column, key, i + 1);
+                                "%s: sweep.%s: item %d must be a non-empty scalar or map",
+                                ebm_where_of(item->mark).text, key, i + 1);
             }
             /* A map item (a whole sampler, say) becomes its flow text, which
              * an override parses back into the same map. */
@@ -81,19 +78,17 @@ static int file_axis(const char *key, const ebm_node *value,
         return EBM_OK;
     }
     return ebm_fail(err, EBM_ECONFIG,
-                    "%s:%d:%d: sweep.%s: expected values \"a,b,c\", "
-                    "\"range(start,stop[,step])\" or a non-empty list", file,
-                    value->mark.line, value->mark.column, key);
+                    "%s: sweep.%s: expected values \"a,b,c\", "
+                    "\"range(start,stop[,step])\" or a non-empty list",
+                    ebm_where_of(value->mark).text, key);
 }
 
 static int add_file_axes(ebm_sweep_grid *grid, const ebm_node *block,
                          ebm_error *err) {
     if (!block) return EBM_OK;
     if (block->kind != EBM_NODE_MAP)
-        return ebm_fail(err, EBM_ECONFIG,
-                        "%s:%d:%d: sweep: expected a map of key: values",
-                        block->mark.file ? block->mark.file : "?",
-                        block->mark.line, block->mark.column);
+        return ebm_fail(err, EBM_ECONFIG, "%s: sweep: expected a map of key: values",
+                        ebm_where_of(block->mark).text);
     for (int i = 0; i < block->n; i++) {
         ebm_sweep_axis axis;
         int rc = file_axis(block->keys[i], block->values[i], &axis, err);
@@ -262,9 +257,7 @@ int ebm_sweep_block_check(const ebm_node *sweep_block, int *n_points, ebm_error 
     memset(&grid, 0, sizeof grid);
     int rc = add_file_axes(&grid, sweep_block, err);
     if (!rc && (rc = count_points(&grid, &total, err)) != EBM_OK)
-        ebm_error_prefix(err, "%s:%d:%d: sweep",
-                         sweep_block->mark.file ? sweep_block->mark.file : "?",
-                         sweep_block->mark.line, sweep_block->mark.column);
+        ebm_error_prefix(err, "%s: sweep", ebm_where_of(sweep_block->mark).text);
     ebm_sweep_grid_free(&grid);
     if (n_points) *n_points = rc ? 0 : (int)total;
     return rc;

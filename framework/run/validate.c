@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cfg.h"
-#include "cfg_internal.h"
 #include "estimator.h"
 #include "model.h"
 #include "registry.h"
@@ -33,11 +32,12 @@ static void problem(checker *c, ebm_mark at, const char *path, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (at.line == 0) /* a parameter table's own entry: no position in a file */
+    if (at.line == 0) { /* a parameter table's own entry: no position in a file */
         ebm_diags_add(c->diags, "%s: %s", path, what);
-    else
-        ebm_diags_add(c->diags, "%s:%d:%d: %s: %s", at.file ? at.file : "<config>", at.line,
-                      at.column, path, what);
+    } else {
+        if (!at.file) at.file = "<config>";
+        ebm_diags_add(c->diags, "%s: %s: %s", ebm_where_of(at).text, path, what);
+    }
 }
 
 static void join(char *out, const char *prefix, const char *key) {
@@ -514,8 +514,8 @@ int ebm_cfg_validate(ebm_node *root, ebm_diags *diags) {
     checker c = {root, diags};
     if (!root || root->kind != EBM_NODE_MAP) {
         ebm_mark at = root ? root->mark : (ebm_mark){"<config>", 1, 1};
-        ebm_diags_add(diags, "%s:%d:%d: an experiment must be a map of keys "
-                      "(name: ..., model: ...)", at.file, at.line, at.column);
+        ebm_diags_add(diags, "%s: an experiment must be a map of keys "
+                      "(name: ..., model: ...)", ebm_where_of(at).text);
         return diags->n - before;
     }
     check_table(&c, root, ebm_experiment_params, NULL, 0, "");

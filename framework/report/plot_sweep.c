@@ -1,0 +1,145 @@
+/* plot_sweep.c — `ebm plot` on a sweep directory: every point's metrics
+ * overlaid (plot_runs.c), and each final metric against each numeric swept
+ * key, one line per combination of the other keys (sweep_final.gp). */
+#include "plot_sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot_runs.h"
+#include "plot_text.h"
+#include "proc.h"
+#include "summary.h"
+
+typedef struct xy { double x, y; } xy;
+
+static int cmp_xy(const void *a, const void *b) {
+    double p = ((const xy *)a)->x, q = ((const xy *)b)->x;
+    return (p > q) - (p < q);
+}
+
+static int key_is_numeric(const ebm_summary *s, int k) {
+    for (int p = 0; p < s->n_points; p++) {
+        double v;
+        char *end;
+        const char *text = s->params[(size_t)p * s->n_keys + k];
+        v = strtod(text, &end);
+        if (end == text || *end || !isfinite(v)) return 0;
+    }
+    return s->n_points > 0;
+}
+
+/* The other keys' values of point p, "k2=v2,k3=v3" ("all" with no others). */
+static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t size) {
+    size_t used = 0;
+    out[0] = '\0';
+    for (int j = 0; j < s->n_keys && used < size; j++) {
+        if (j == k) continue;
+        used += (size_t)snprintf(out + used, size - used, "%s%s=%s", used ? "," : "",
+                                 s->keys[j], s->params[(size_t)p * s->n_keys + j]);
+    }
+    if (!out[0]) ebm_plot_fmt(out, size, "all points");
+}
+
+/* Final metric against swept key k: one series per combination of the other
+ * keys, each sorted by the swept value. */
+static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *sweep_label,
+                        int k, int m, ebm_error *err) {
+    int np = s->n_points;
+    xy *pts = malloc((size_t)np * sizeof *pts);
+    char (*groups)[400] = malloc((size_t)np * sizeof *groups);
+    int *done = calloc((size_t)np, sizeof *done);
+    int rc = EBM_OK, n_series = 0;
+    ebm_plot_text a = {0};
+    if (!pts || !groups || !done) rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+    for (int p = 0; !rc && p < np; p++) other_keys(s, p, k, groups[p], sizeof groups[p]);
+    char metric[160], key[160], png[4600];
+    ebm_plot_safe_name(metric, sizeof metric, s->metrics[m]);
+    ebm_plot_safe_name(key, sizeof key, s->keys[k]);
+    ebm_plot_fmt(png, sizeof png, "%s/%s__%s_vs_%s.png", ctx->out, sweep_label, metric, key);
+    for (int p = 0; !rc && p < np; p++) {
+        if (done[p]) continue;
+        int n = 0;
+        for (int q = p; q < np; q++) {
+            if (done[q] || strcmp(groups[q], groups[p]) != 0) continue;
+            done[q] = 1;
+            double y = s->final[(size_t)q * s->n_metrics + m];
+            if (!isfinite(y)) continue;
+            pts[n].x = strtod(s->params[(size_t)q * s->n_keys + k], NULL);
+            pts[n++].y = y;
+        }
+        if (n == 0) continue;
+        qsort(pts, (size_t)n, sizeof *pts, cmp_xy);
+        char path[4700];
+        ebm_plot_fmt(path, sizeof path, "%s/%s__final_%s_vs_%s__%d.dat", ctx->data,
+                 sweep_label, metric, key, n_series + 1);
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            rc = ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path, strerror(errno));
+            break;
+        }
+        fprintf(f, "# %s final %s (%s)\n", s->keys[k], s->metrics[m], groups[p]);
+        for (int i = 0; i < n; i++) fprintf(f, "%.17g %.17g\n", pts[i].x, pts[i].y);
+        if (fclose(f) != 0) {
+            rc = ebm_fail(err, EBM_EIO, "%s: cannot write", path);
+            break;
+        }
+        n_series++;
+        char name[32];
+        ebm_plot_fmt(name, sizeof name, "file%d", n_series);
+        ebm_plot_text_gp(&a, name, path);
+        ebm_plot_fmt(name, sizeof name, "title%d", n_series);
+        ebm_plot_text_gp(&a, name, groups[p]);
+    }
+    if (!rc && n_series > 0) {
+        char ylabel[300], title[600];
+        ebm_plot_fmt(ylabel, sizeof ylabel, "final %s", s->metrics[m]);
+        ebm_plot_fmt(title, sizeof title, "%s: final %s against %s", sweep_label,
+                 s->metrics[m], s->keys[k]);
+        ebm_plot_text_add(&a, "n=%d; ", n_series);
+        ebm_plot_text_gp(&a, "outfile", png);
+        ebm_plot_text_gp(&a, "xlabel", s->keys[k]);
+        ebm_plot_text_gp(&a, "ylabel", ylabel);
+        ebm_plot_text_gp(&a, "plottitle", title);
+        rc = ebm_gp_jobs_add(&ctx->jobs, "sweep_final.gp", &a, png, err);
+    } else {
+        free(a.text);
+    }
+    free(pts);
+    free(groups);
+    free(done);
+    return rc;
+}
+
+int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
+                   int prefix_points, ebm_error *err) {
+    char path[4400];
+    ebm_plot_fmt(path, sizeof path, "%s/summary.csv", dir);
+    ebm_summary s;
+    int rc = ebm_summary_read_csv(path, &s, err);
+    if (rc) return rc;
+    char sweep_label[200];
+    if (ebm_plot_unique_label(ctx, sweep_name, sweep_label, sizeof sweep_label))
+        rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+    for (int p = 0; !rc && p < s.n_points; p++) {
+        ebm_plot_fmt(path, sizeof path, "%s/%s/run.h5", dir, s.points[p]);
+        if (!ebm_proc_is_file(path)) continue;   /* a point that never ran */
+        char legend[600];
+        ebm_plot_fmt(legend, sizeof legend, "%s%s%s", prefix_points ? sweep_name : "",
+                 prefix_points ? ": " : "", s.points[p]);
+        ebm_error point_err;
+        /* An unreadable point (killed mid-write) is left out, not fatal. */
+        if (ebm_plot_run(ctx, path, legend, 0, &point_err) == EBM_ENOMEM)
+            rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+    }
+    for (int k = 0; !rc && k < s.n_keys; k++) {
+        if (!key_is_numeric(&s, k)) continue;
+        for (int m = 0; !rc && m < s.n_metrics; m++)
+            rc = final_vs_key(ctx, &s, sweep_label, k, m, err);
+    }
+    ebm_summary_free(&s);
+    return rc;
+}
