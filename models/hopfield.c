@@ -501,13 +501,6 @@ static int hopfield_gradient(void *model, const float *batch, size_t rows,
     return EBM_OK;
 }
 
-static ebm_mark mark_of(const ebm_node *experiment, const char *path) {
-    const ebm_node *node = ebm_node_at(experiment, path);
-    if (!node) node = ebm_node_at(experiment, "model");
-    if (!node) node = experiment;
-    return node->mark;
-}
-
 /* Cross-field rules: which rules train over epochs, and which learn a bias. */
 static void hopfield_check(const ebm_node *experiment, ebm_diags *diags) {
     const char *rule = ebm_cfg_str(experiment, "model.rule", "hebbian");
@@ -515,26 +508,26 @@ static void hopfield_check(const ebm_node *experiment, ebm_diags *diags) {
     int gradient = strcmp(rule, "gradient") == 0;
     long long epochs = (long long)ebm_cfg_int(experiment, "train.epochs", 0);
     if (gradient && epochs < 1) {
-        ebm_mark at = mark_of(experiment, "model.rule");
+        ebm_mark at = ebm_mark_near(experiment, "model.rule");
         ebm_diags_add(diags,
-                      "%s:%d:%d: model.rule: rule gradient learns over epochs "
+                      "%s: model.rule: rule gradient learns over epochs "
                       "and needs train.epochs >= 1 (it is %lld)",
-                      at.file ? at.file : "?", at.line, at.column, epochs);
+                      ebm_where_of(at).text, epochs);
     }
     if (!gradient && epochs > 0) {
-        ebm_mark at = mark_of(experiment, "model.rule");
+        ebm_mark at = ebm_mark_near(experiment, "model.rule");
         ebm_diags_add(diags,
-                      "%s:%d:%d: model.rule: rule %s is one-shot; train.epochs "
+                      "%s: model.rule: rule %s is one-shot; train.epochs "
                       "applies to rule: gradient (train.epochs is %lld; set it "
                       "to 0 or use rule: gradient)",
-                      at.file ? at.file : "?", at.line, at.column, rule, epochs);
+                      ebm_where_of(at).text, rule, epochs);
     }
     if (!gradient && ebm_cfg_bool(experiment, "model.bias", 0)) {
-        ebm_mark at = mark_of(experiment, "model.bias");
+        ebm_mark at = ebm_mark_near(experiment, "model.bias");
         ebm_diags_add(diags,
-                      "%s:%d:%d: model.bias: bias: true needs rule: gradient; "
+                      "%s: model.bias: bias: true needs rule: gradient; "
                       "rule %s is one-shot and keeps b = 0",
-                      at.file ? at.file : "?", at.line, at.column, rule);
+                      ebm_where_of(at).text, rule);
     }
 }
 

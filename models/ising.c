@@ -182,13 +182,6 @@ static int ising_params_out(void *model, ebm_tensor *out, int max) {
     return 1;
 }
 
-static ebm_mark mark_of(const ebm_node *experiment, const char *path) {
-    const ebm_node *node = ebm_node_at(experiment, path);
-    if (!node) node = ebm_node_at(experiment, "model");
-    if (!node) node = experiment;
-    return node->mark;
-}
-
 /* Each lattice takes its own size key: n for sk, side for grid. */
 static void ising_check(const ebm_node *experiment, ebm_diags *diags) {
     const char *lattice = ebm_cfg_str(experiment, "model.lattice", "sk");
@@ -197,16 +190,16 @@ static void ising_check(const ebm_node *experiment, ebm_diags *diags) {
     char path[32];
     snprintf(path, sizeof path, "model.%s", needed);
     if (!ebm_node_at(experiment, path)) {
-        ebm_mark at = mark_of(experiment, "model.lattice");
-        ebm_diags_add(diags, "%s:%d:%d: model.%s: missing: lattice %s needs %s",
-                      at.file ? at.file : "?", at.line, at.column, needed, lattice,
+        ebm_mark at = ebm_mark_near(experiment, "model.lattice");
+        ebm_diags_add(diags, "%s: model.%s: missing: lattice %s needs %s",
+                      ebm_where_of(at).text, needed, lattice,
                       grid ? "side (L, for L x L spins)" : "n (the number of spins)");
     }
     snprintf(path, sizeof path, "model.%s", other);
     if (ebm_node_at(experiment, path)) {
-        ebm_mark at = mark_of(experiment, path);
-        ebm_diags_add(diags, "%s:%d:%d: model.%s: applies to lattice %s, not %s; "
-                      "use %s", at.file ? at.file : "?", at.line, at.column, other,
+        ebm_mark at = ebm_mark_near(experiment, path);
+        ebm_diags_add(diags, "%s: model.%s: applies to lattice %s, not %s; "
+                      "use %s", ebm_where_of(at).text, other,
                       grid ? "sk" : "grid", lattice, needed);
     }
 }

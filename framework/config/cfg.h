@@ -75,6 +75,10 @@ int ebm_node_remove(ebm_node *map, const char *key);   /* 1 if removed */
 ebm_node *ebm_node_child(const ebm_node *map, const char *key);
 /* Dotted path lookup ("train.optim.lr"); NULL if any part is missing. */
 ebm_node *ebm_node_at(const ebm_node *root, const char *path);
+/* Where a message about path should point: the node at path, else its
+ * nearest ancestor present (a missing key is reported at its parent), else
+ * root. */
+ebm_mark ebm_mark_near(const ebm_node *root, const char *path);
 /* A plain (unquoted) "", "~" or "null": YAML's null. */
 int ebm_node_is_null(const ebm_node *n);
 

@@ -240,6 +240,18 @@ ebm_node *ebm_node_at(const ebm_node *root, const char *path) {
     return (ebm_node *)n;
 }
 
+ebm_mark ebm_mark_near(const ebm_node *root, const char *path) {
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, "%s", path);
+    for (;;) {
+        const ebm_node *n = ebm_node_at(root, prefix);
+        if (n) return n->mark;
+        char *dot = strrchr(prefix, '.');
+        if (!dot) return root->mark;
+        *dot = '\0';
+    }
+}
+
 /* Copies n and its children; marks are re-interned into the pool of `root`
  * (the copy's root), so the copy outlives the original. */
 static ebm_node *clone_into(const ebm_node *n, ebm_node *root, int *oom) {

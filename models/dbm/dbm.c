@@ -69,16 +69,12 @@ static void dbm_check(const ebm_node *experiment, ebm_diags *diags) {
     char why[160];
     int n_hidden_layers = read_layers(model, size, why, sizeof why);
     if (n_hidden_layers < 0)
-        ebm_diags_add(diags, "%s:%d:%d: model.layers: %s",
-                      layers->mark.file ? layers->mark.file : "?", layers->mark.line,
-                      layers->mark.column, why);
+        ebm_diags_add(diags, "%s: model.layers: %s", ebm_where_of(layers->mark).text, why);
     const ebm_node *per_layer = ebm_node_at(experiment, "model.pretrain.layers");
     if (n_hidden_layers > 0 && per_layer && per_layer->kind == EBM_NODE_SEQ &&
         per_layer->n > n_hidden_layers)
-        ebm_diags_add(diags, "%s:%d:%d: model.pretrain.layers: %d entries for %d hidden "
-                      "layers", per_layer->mark.file ? per_layer->mark.file : "?",
-                      per_layer->mark.line, per_layer->mark.column, per_layer->n,
-                      n_hidden_layers);
+        ebm_diags_add(diags, "%s: model.pretrain.layers: %d entries for %d hidden layers",
+                      ebm_where_of(per_layer->mark).text, per_layer->n, n_hidden_layers);
 }
 
 /* Visible biases log(p/(1−p)) of the data marginals, p kept inside

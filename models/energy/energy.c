@@ -96,8 +96,7 @@ void ebm_energy_diag(ebm_diags *diags, const ebm_node *model_cfg, const char *ke
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ebm_diags_add(diags, "%s:%d:%d: model.%s: %s", mark.file ? mark.file : "?",
-                  mark.line, mark.column, key, msg);
+    ebm_diags_add(diags, "%s: model.%s: %s", ebm_where_of(mark).text, key, msg);
 }
 
 /* ---------------------------------------------------------------- plugin */
