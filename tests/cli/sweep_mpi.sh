@@ -24,7 +24,7 @@ if sanitized; then
   # stacks (Open MPI has no frame pointers) to match them to its libraries,
   # which costs ~40 s per mpirun: the main sweep checks leaks that way, the
   # refusal and --fail-fast runs check memory errors only.
-  MPIRUN=(env "LSAN_OPTIONS=suppressions=$SRC/tests/lsan-openmpi.supp:fast_unwind_on_malloc=0"
+  MPIRUN=(env "LSAN_OPTIONS=suppressions=$SRC/tests/support/lsan-openmpi.supp:fast_unwind_on_malloc=0"
           "${MPIRUN[@]}" -x LSAN_OPTIONS)
   MPIRUN_QUICK=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "${MPIRUN_QUICK[@]}" -x ASAN_OPTIONS)
 fi

@@ -2,7 +2,7 @@
  * experiment file, then up to four NUL-separated overrides; it is composed
  * (defaults fragments included), validated and written back to YAML, which
  * must parse to the same tree. Replayed without libFuzzer by
- * tests/test_fuzz_regressions.c (define EBM_FUZZ_REPLAY). */
+ * tests/unit/test_fuzz_regressions.c (define EBM_FUZZ_REPLAY). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* memfd_create */
 #endif

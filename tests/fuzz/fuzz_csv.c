@@ -1,7 +1,7 @@
 /* fuzz_csv.c — libFuzzer harness for the CSV reader: the first two input
  * bytes pick the csv dataset's options (delimiter, header, label column,
  * binarisation, image shape), the rest is the file, read by the plugin and
- * line by line by the splitter. Replayed by tests/test_fuzz_regressions.c
+ * line by line by the splitter. Replayed by tests/unit/test_fuzz_regressions.c
  * (EBM_FUZZ_REPLAY). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* memfd_create */

@@ -1,7 +1,7 @@
 /* fuzz_idx.c — libFuzzer harness for the IDX reader. The first input byte
  * picks images or labels, whether the harness gzips the rest first, and a
  * read limit; the rest is the file. What comes back must be exactly the
- * file's bytes. Replayed by tests/test_fuzz_regressions.c (EBM_FUZZ_REPLAY). */
+ * file's bytes. Replayed by tests/unit/test_fuzz_regressions.c (EBM_FUZZ_REPLAY). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* memfd_create */
 #endif

@@ -4,9 +4,9 @@
  * them fixed. Seeds named ok-* must be accepted, bad-* refused. */
 #define _GNU_SOURCE
 #define EBM_FUZZ_REPLAY
-#include "fuzz/fuzz_config.c"
-#include "fuzz/fuzz_csv.c"
-#include "fuzz/fuzz_idx.c"
+#include "../fuzz/fuzz_config.c"
+#include "../fuzz/fuzz_csv.c"
+#include "../fuzz/fuzz_idx.c"
 
 #include <dirent.h>
 #include <sys/stat.h>
