@@ -1,11 +1,13 @@
 /* test_plot.c — `ebm plot` on synthetic run files and a synthetic sweep: the
- * exported .dat/.matrix files (exact text), the PNGs gnuplot draws (real PNG
- * signatures), and the message when gnuplot is missing from PATH. */
+ * exported .dat/.matrix files (exact text), what the PNGs gnuplot draws show
+ * (every curve in its colour, image cells black and white in the right
+ * proportion to the gaps), and the message when gnuplot is missing. */
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "plot.h"
+#include "png_pixels.h"
 #include "proc.h"
 #include "runfile.h"
 #include "summary.h"
@@ -27,6 +29,20 @@ static int is_png(const char *path) {
     fclose(f);
     return got == 8 && memcmp(head, signature, 8) == 0 && size > 1000;
 }
+
+/* What share of the picture is within 40 of colour (0xRRGGBB): 0 when the
+ * file is not a readable PNG. */
+static double colour_share(const char *path, unsigned colour) {
+    png_pixels img;
+    if (png_read_pixels(path, &img) != 0) return 0.0;
+    double share = (double)png_count_colour(&img, colour, 40) /
+                   ((double)img.width * img.height);
+    free(img.rgb);
+    return share;
+}
+
+/* gnuplot's first two line colours, the images' gap colour (images.gp) */
+enum { CURVE_1 = 0x9400d3, CURVE_2 = 0x009e73, GAP = 0x7f8fb0, BLACK = 0, WHITE = 0xffffff };
 
 static char *slurp(const char *path) {
     ebm_error err;
@@ -139,6 +155,18 @@ TEST(plot_runs_overlaid) {
         ASSERT_STR_CONTAINS(written, path);
     }
     ASSERT_EQ(count_lines(written), 6);
+    /* What the pictures show, not only that they exist: both runs' loss
+     * curves in their colours; recall triples with 20 black (-1) cells to 16
+     * gap cells, samples with 17 black (0) cells to 13 gap cells (an
+     * inverted palette or an empty image breaks the ratio). */
+    snprintf(path, sizeof path, "%s/loss.png", out);
+    ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
+    snprintf(path, sizeof path, "%s/runA__images_recall.png", out);
+    ASSERT(colour_share(path, GAP) > 0.05);
+    ASSERT_NEAR(colour_share(path, BLACK) / colour_share(path, GAP), 20.0 / 16.0, 0.15);
+    snprintf(path, sizeof path, "%s/runA__samples.png", out);
+    ASSERT(colour_share(path, GAP) > 0.03);
+    ASSERT_NEAR(colour_share(path, BLACK) / colour_share(path, GAP), 17.0 / 13.0, 0.15);
     free(written);
     remove_tree(dir);
 }
@@ -199,6 +227,9 @@ TEST(plot_sweep) {
         ASSERT_STR_CONTAINS(written, path);
     }
     ASSERT_EQ(count_lines(written), 4);   /* rule is not numeric: no plot for it */
+    /* final loss against load: one curve per rule, each in its colour */
+    snprintf(path, sizeof path, "%s/plots/sw__loss_vs_load.png", sweep);
+    ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
     free(written);
     remove_tree(dir);
 }
