@@ -15,8 +15,9 @@
 # mutated file does not compile: either way, fix the mutant (not scored).
 #
 # The suite runs on each mutant with a timeout; the tests named by `tests:`
-# run first so a caught mutant costs seconds, and a mutant they miss gets the
-# whole suite before it counts as survived. The working tree is never touched:
+# run first (with only the programs they need rebuilt), so a caught mutant
+# costs seconds, and a mutant they miss gets the whole suite, everything
+# rebuilt, before it counts as survived. The working tree is never touched:
 # the copy lives in $TMPDIR (removed at the end), with its own Release build.
 #
 # Environment: JOBS (ctest -j, default 2), TEST_TIMEOUT (seconds per test,
@@ -47,6 +48,21 @@ cmake -S "$work" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$work/cmake.log" 2>&1 
 # spaces after the colon dropped)
 field() { sed -n "s/^$1:[[:space:]]*//p" "$2" | head -1; }
 
+# targets_for REGEX: the build targets the tests REGEX selects need: a unit
+# test is its own program; CLI tests need ebm and the fault libraries;
+# anything else (structure tests) needs the whole build.
+targets_for() {
+  local t targets=()
+  for t in $(ctest --test-dir "$build" -N -R "$1" | sed -n 's/^ *Test *#[0-9]*: //p'); do
+    case $t in
+      test_*) targets+=("$t") ;;
+      cli_*) targets+=(ebm ebm_fault_inject ebm_interrupt_at) ;;
+      *) targets+=(all) ;;
+    esac
+  done
+  printf '%s\n' "${targets[@]}" | sort -u
+}
+
 run_suite() {   # run_suite [REGEX]: 0 when every selected test passes
   local select=()
   [ -n "${1:-}" ] && select=(-R "$1")
@@ -70,13 +86,17 @@ for m in "${mutants[@]}"; do
   else
     cp "$target" "$work/original"
     FROM="$from" TO="$to" perl -0pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$target"
-    if ! cmake --build "$build" -j"$jobs" >"$work/build.log" 2>&1; then
+    first=()
+    [ -n "$tests" ] && first=($(targets_for "$tests"))
+    [ ${#first[@]} -gt 0 ] || first=(all)
+    if ! cmake --build "$build" -j"$jobs" --target "${first[@]}" >"$work/build.log" 2>&1; then
       result="no-build" why="$(grep -m1 'error' "$work/build.log")"
       nobuild=$((nobuild + 1))
     elif [ -n "$equiv" ]; then
       result=equivalent why=$equiv
       equivalent=$((equivalent + 1))
-    elif { [ -n "$tests" ] && ! run_suite "$tests"; } || ! run_suite; then
+    elif { [ -n "$tests" ] && ! run_suite "$tests"; } ||
+         { cmake --build "$build" -j"$jobs" >"$work/build.log" 2>&1 && ! run_suite; }; then
       result=killed
       why=$(sed -n 's/^[[:space:]]*[0-9]* - \([^ ]*\) .*/\1/p' "$work/ctest.log" | head -3 | tr '\n' ' ')
       killed=$((killed + 1))

@@ -2,6 +2,7 @@
 #include "ais.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,4 +43,51 @@ ebm_ais_result ebm_ais_summarise(const double *log_w, size_t n, double base_log_
                             .log_z_hi = offset + log(mean + half),
                             .log_z_lo = mean > half ? offset + log(mean - half) : -INFINITY,
                             .ess = sum * sum / sum_sq};
+}
+
+double ebm_ais_halves_gap(const double *log_w, size_t n, double base_log_z) {
+    size_t half = n / 2;
+    if (half < 1) return INFINITY;
+    ebm_ais_result a = ebm_ais_summarise(log_w, half, base_log_z);
+    ebm_ais_result b = ebm_ais_summarise(log_w + half, n - half, base_log_z);
+    return fabs(a.log_z - b.log_z);
+}
+
+size_t ebm_raise_row(size_t r, size_t n, size_t rows) {
+    return n >= rows ? r : (size_t)((uint64_t)r * rows / n);
+}
+
+ebm_sandwich ebm_ais_sandwich(const double *raise_log_p, const double *neg_f, size_t n,
+                              const ebm_ais_result *forward, double halves_gap,
+                              size_t runs, const ebm_node *cfg) {
+    double mean = 0, neg_f_mean = 0, chains_mean = 0, sum_sq = 0;
+    for (size_t r = 0; r < n; r++) {
+        mean += raise_log_p[r] / (double)n;
+        neg_f_mean += neg_f[r] / (double)n;
+    }
+    chains_mean = neg_f_mean - mean;
+    for (size_t r = 0; r < n; r++) {
+        double d = neg_f[r] - raise_log_p[r] - chains_mean;
+        sum_sq += d * d;
+    }
+    double se = n > 1 ? sqrt(sum_sq / (double)(n - 1) / (double)n) : INFINITY;
+    ebm_sandwich s = {.raise_loglik = mean, .raise_se = se, .lo = mean - 3.0 * se,
+                      .hi = neg_f_mean - forward->log_z_lo, .halves_gap = halves_gap};
+    s.gap = s.hi - s.lo;
+    s.reliable = s.gap <= ebm_cfg_double(cfg, "reliable_gap", 1.0) &&
+                 halves_gap <= ebm_cfg_double(cfg, "reliable_halves", 0.5) &&
+                 forward->ess >= ebm_cfg_double(cfg, "reliable_ess", 0.1) * (double)runs;
+    return s;
+}
+
+int ebm_sandwich_metrics(const ebm_sandwich *s, const char **names, double *values) {
+    const char *n[] = {"raise_loglik", "raise_loglik_se", "sandwich_lo", "sandwich_hi",
+                       "sandwich_gap", "halves_gap", "reliable"};
+    const double v[] = {s->raise_loglik, s->raise_se, s->lo, s->hi, s->gap,
+                        s->halves_gap, s->reliable ? 1.0 : 0.0};
+    for (int i = 0; i < 7; i++) {
+        names[i] = n[i];
+        values[i] = v[i];
+    }
+    return 7;
 }

@@ -1,5 +1,8 @@
 /* ais.h — what the RBM's and the DBM's AIS estimators share: the β schedule,
- * the summary of the importance weights, and their common parameters. */
+ * the summary of the importance weights, their common parameters, and the
+ * sandwich: forward AIS bounds log p from above (in expectation, as it
+ * underestimates log Z), reverse AIS (RAISE, Burda, Grosse & Salakhutdinov
+ * 2015) from below, with a verdict on whether the pair can be trusted. */
 #ifndef EBM_MODELS_AIS_H
 #define EBM_MODELS_AIS_H
 
@@ -16,7 +19,21 @@
      .help = "default: 14,500 steps, beta 0->0.5 by 1e-3, ->0.9 by 1e-4, ->1 "  \
              "by 1e-5 (Salakhutdinov & Murray); linear: `steps` equal steps"},  \
     {.name = "steps", .type = EBM_P_INT, .def = "1000", .range = "[1, inf)",    \
-     .help = "linear schedule: number of beta steps"}
+     .help = "linear schedule: number of beta steps"},                        \
+    {.name = "sandwich", .type = EBM_P_BOOL, .def = "true",                     \
+     .help = "also run RAISE (reverse AIS from data rows, the same schedule and "\
+             "transitions) and log sandwich_lo/_hi/_gap and the verdict reliable"},\
+    {.name = "raise_rows", .type = EBM_P_INT, .def = "100", .range = "[2, inf)", \
+     .help = "RAISE chains, one per row, spread evenly over the rows used; the " \
+             "sandwich is the mean log-likelihood of these rows"},              \
+    {.name = "reliable_gap", .type = EBM_P_FLOAT, .def = "1", .range = "(0, inf)",\
+     .help = "verdict: the largest sandwich_hi - sandwich_lo (nats) trusted"},  \
+    {.name = "reliable_halves", .type = EBM_P_FLOAT, .def = "0.5",              \
+     .range = "(0, inf)",                                                       \
+     .help = "verdict: the largest disagreement (nats) of log Z from the two "  \
+             "halves of the forward runs"},                                     \
+    {.name = "reliable_ess", .type = EBM_P_FLOAT, .def = "0.1", .range = "[0, 1]",\
+     .help = "verdict: the smallest forward ESS trusted, as a share of runs"}
 
 /* β_0 = 0 < β_1 < … < β_K = 1 from the estimator's config; K + 1 values in
  * *count, NULL when out of memory. */
@@ -31,5 +48,34 @@ typedef struct ebm_ais_result {
  * interval reaches 0 (the runs then cannot bound log Z from below). ESS is
  * (Σw)²/Σw². */
 ebm_ais_result ebm_ais_summarise(const double *log_w, size_t runs, double base_log_z);
+
+/* |log Ẑ(first half of the runs) − log Ẑ(second half)|: two independent
+ * estimates that a healthy run makes agree. */
+double ebm_ais_halves_gap(const double *log_w, size_t runs, double base_log_z);
+
+/* The rows RAISE starts from: n of the first `rows`, spread evenly (row
+ * r·rows/n), so a sorted split is sampled throughout. */
+size_t ebm_raise_row(size_t r, size_t n, size_t rows);
+
+typedef struct ebm_sandwich {
+    double raise_loglik, raise_se;  /* mean RAISE log p̂ over its rows, its s.e. */
+    double lo, hi, gap;             /* raise − 3 s.e.; forward's upper end; hi − lo */
+    double halves_gap;              /* ebm_ais_halves_gap */
+    int reliable;                   /* 1 when gap, halves and ESS pass cfg's limits */
+} ebm_sandwich;
+
+/* The sandwich from RAISE's per-row estimates log p̂(v_r) and log p*(v_r)
+ * (−F, n rows), the forward result and the halves' gap; the verdict's limits
+ * come from the estimator's cfg. The rows are fixed, so the standard error
+ * is that of the chains' part, log p*(v_r) − log p̂(v_r) (an estimate of
+ * log Z per row), not the spread of the rows' likelihoods. hi is +∞ when the
+ * forward interval is open below (log_z_lo = −∞). */
+ebm_sandwich ebm_ais_sandwich(const double *raise_log_p, const double *neg_f, size_t n,
+                              const ebm_ais_result *forward, double halves_gap,
+                              size_t runs, const ebm_node *cfg);
+
+/* The sandwich's metrics, in the order they are logged: names (without the
+ * estimator's prefix) and values; returns how many (at most 8). */
+int ebm_sandwich_metrics(const ebm_sandwich *s, const char **names, double *values);
 
 #endif

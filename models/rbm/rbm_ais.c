@@ -1,6 +1,8 @@
 /* rbm_ais.c — the `ais` estimator: log Z of an RBM by annealed importance
  * sampling from a base-rate model (Salakhutdinov & Murray 2008), every run a
- * row of one matrix so that each β step is two GEMMs over all runs. */
+ * row of one matrix so that each β step is two GEMMs over all runs; and
+ * RAISE, the same chains run backwards from data rows, for a stochastic lower
+ * bound on the log-likelihood (Burda, Grosse & Salakhutdinov 2015). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -170,10 +172,11 @@ static EBM_VECTORISE void bernoulli_draws(const float *restrict in,
  * float's digits when Δβ = 1e-5 makes the difference tiny; the factors are
  * multiplied in double and one log taken per row. q also gives σ(z), the
  * probability the hidden draw needs. Hidden input x = c + vW, one GEMM,
- * serves both. Unless last, h ~ p(h | v) at β. Rows are independent (each
- * its own stream), so they are shared among threads. */
+ * serves both. Unless last, h ~ p(h | v) at draw_beta: β going forward,
+ * β_prev going back (RAISE). Rows are independent (each its own stream), so
+ * they are shared among threads. */
 static void weigh_and_sample_hidden(ais_runs *a, double beta_prev, double beta,
-                                    int last) {
+                                    int last, double draw_beta) {
     ebm_rbm *m = a->m;
     size_t nv = m->n_visible, nh = m->n_hidden, width = a->width;
     ebm_rbm_hidden_input(m, a->v, nv, a->n, a->x, nh);
@@ -204,6 +207,10 @@ static void weigh_and_sample_hidden(ais_runs *a, double beta_prev, double beta,
         }
         a->log_w[r] += (beta - beta_prev) * visible + linear - (log_sum + log(product));
         if (last) continue;
+        if (draw_beta != beta) {
+            float d = (float)draw_beta;
+            for (size_t j = 0; j < nh; j++) p[j] = 1.0f / (1.0f + ebm_fast_expf(-d * x[j]));
+        }
         ebm_rng_fill_uniformf(&a->rngs[r], u, nh);
         for (size_t j = 0; j < nh; j++) h[j] = u[j] < p[j] ? 1.0f : 0.0f;
     }
@@ -272,6 +279,86 @@ static int log_results(const ebm_eval *ev, ebm_rbm *m, const ebm_ais_result *res
     return rc;
 }
 
+/* Stops between β steps once *stop is set. */
+static int interrupted(const ebm_eval *ev, const char *what, size_t k, size_t count,
+                       ebm_error *err) {
+    if (k % 64 != 0 || !ev->stop || !*ev->stop) return EBM_OK;
+    return ebm_fail(err, EBM_EINTERRUPT, "ais: %s interrupted at step %zu of %zu", what, k,
+                    count - 1);
+}
+
+/* RAISE: a chain per chosen row runs the forward chains' transitions in
+ * reverse order, from the row (β = 1) down to the base (β = 0), and sums
+ * the same weight increments Δ_k(x) = log p*_k(x) − log p*_{k−1}(x) at the
+ * state x_{k−1} each transition T_k leaves; then
+ *   log p̂(v) = log p*(v) − log Z_A − Σ_k Δ_k(x_{k−1}),
+ * whose expectation is at most log p_ann(v), the likelihood of the annealed
+ * model the forward chains define (it approaches p(v) as the schedule
+ * lengthens). T_k (h given v, then v given h, hidden summed out) is
+ * reversible, so it is its own reversal. Fills log_p[0..n) and, in neg_f,
+ * log p*(v) of the same rows. */
+static int raise_rows(const ebm_eval *ev, ebm_rbm *m, const double *beta, size_t count,
+                      size_t rows, size_t n, double *log_p, double *neg_f,
+                      ebm_error *err) {
+    const ebm_dataset *d = ev->data;
+    size_t nv = m->n_visible;
+    ebm_rng raise_rng;
+    ebm_rng_named(&raise_rng, ev->rng, "raise");
+    ebm_eval reverse = *ev;
+    reverse.rng = &raise_rng;
+    ais_runs a;
+    int rc = runs_init(&a, m, n, &reverse, err);
+    if (rc) return rc;
+    for (size_t r = 0; r < n; r++)
+        memcpy(a.v + r * nv, d->x + ebm_raise_row(r, n, rows) * d->dim, nv * sizeof *a.v);
+    rc = ebm_rbm_log_unnormalized(m, a.v, nv, n, 1.0, neg_f, err);
+    /* x_{K−1} ~ T_K(· | v): Δβ = 0 adds nothing to the weights */
+    if (!rc) {
+        weigh_and_sample_hidden(&a, 1.0, 1.0, 0, 1.0);
+        sample_visible(&a, 1.0);
+    }
+    for (size_t k = count - 1; !rc && k >= 1; k--) {
+        if ((rc = interrupted(ev, "RAISE", count - k, count, err))) break;
+        int last = k == 1;
+        weigh_and_sample_hidden(&a, beta[k - 1], beta[k], last, beta[k - 1]);
+        if (!last) sample_visible(&a, beta[k - 1]);
+    }
+    double log_z_base = base_log_z(&a);
+    for (size_t r = 0; !rc && r < n; r++) log_p[r] = neg_f[r] - log_z_base - a.log_w[r];
+    runs_free(&a);
+    return rc;
+}
+
+/* RAISE on `raise_rows` of the split, and the sandwich with the forward
+ * result, logged. */
+static int log_sandwich(const ebm_eval *ev, ebm_rbm *m, const double *beta, size_t count,
+                        const ais_runs *forward, const ebm_ais_result *res,
+                        ebm_error *err) {
+    const ebm_dataset *d = ev->data;
+    if (d->dim != m->n_visible)
+        return ebm_fail(err, EBM_EDATA, "ais: data rows have %zu values, the rbm %zu "
+                        "visible units", d->dim, m->n_visible);
+    size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
+    if (rows == 0 || rows > d->n) rows = d->n;
+    size_t n = (size_t)ebm_cfg_int(ev->cfg, "raise_rows", 100);
+    if (n > rows) n = rows;
+    double *log_p = malloc(2 * n * sizeof *log_p);
+    if (!log_p) return ebm_fail(err, EBM_ENOMEM, "ais: RAISE estimates of %zu rows", n);
+    double *neg_f = log_p + n;
+    int rc = raise_rows(ev, m, beta, count, rows, n, log_p, neg_f, err);
+    if (!rc) {
+        double halves = ebm_ais_halves_gap(forward->log_w, forward->n, base_log_z(forward));
+        ebm_sandwich s = ebm_ais_sandwich(log_p, neg_f, n, res, halves, forward->n,
+                                          ev->cfg);
+        const char *names[8];
+        double values[8];
+        int k = ebm_sandwich_metrics(&s, names, values);
+        for (int i = 0; !rc && i < k; i++) rc = ebm_log_metric(ev->log, names[i], values[i], err);
+    }
+    free(log_p);
+    return rc;
+}
+
 static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     ebm_rbm *m = ev->model;
     size_t count;
@@ -285,18 +372,16 @@ static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     }
     sample_base(&a);
     for (size_t k = 1; k < count; k++) {
-        if (k % 64 == 0 && ev->stop && *ev->stop) {
-            rc = ebm_fail(err, EBM_EINTERRUPT, "ais: interrupted at step %zu of %zu", k,
-                          count - 1);
-            break;
-        }
+        if ((rc = interrupted(ev, "forward", k, count, err))) break;
         int last = k == count - 1;
-        weigh_and_sample_hidden(&a, beta[k - 1], beta[k], last);
+        weigh_and_sample_hidden(&a, beta[k - 1], beta[k], last, beta[k]);
         if (!last) sample_visible(&a, beta[k]);
     }
     if (!rc) {
         ebm_ais_result res = summarise(&a);
         rc = log_results(ev, m, &res, err);
+        if (!rc && ev->data && ev->data->n && ebm_cfg_bool(ev->cfg, "sandwich", 1))
+            rc = log_sandwich(ev, m, beta, count, &a, &res, err);
     }
     runs_free(&a);
     free(beta);

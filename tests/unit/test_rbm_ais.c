@@ -42,6 +42,23 @@ TEST(schedules_end_at_beta_one) {
     }
 }
 
+/* The summary of weights 1, 2, 3, 4 (base log Z 0.5): mean 2.5, sd √(5/3),
+ * so log Ẑ = 0.5 + log 2.5 and the ±3 sd/√M interval is 2.5 ± 3·1.2910/2;
+ * ESS = 10²/30. Weights 1 and 100 leave the interval open below. */
+TEST(weight_summary_by_hand) {
+    const double log_w[4] = {0, log(2.0), log(3.0), log(4.0)};
+    ebm_ais_result r = ebm_ais_summarise(log_w, 4, 0.5);
+    double half = 3.0 * sqrt(5.0 / 3.0) / 2.0;
+    ASSERT_NEAR(r.log_z, 0.5 + log(2.5), 1e-12);
+    ASSERT_NEAR(r.log_z_hi, 0.5 + log(2.5 + half), 1e-12);
+    ASSERT_NEAR(r.log_z_lo, 0.5 + log(2.5 - half), 1e-12);
+    ASSERT_NEAR(r.ess, 100.0 / 30.0, 1e-12);
+    const double wide[2] = {0, log(100.0)};
+    ASSERT(isinf(ebm_ais_summarise(wide, 2, 0).log_z_lo));
+    /* the halves: {1, 2} and {3, 4} give log 1.5 and log 3.5 */
+    ASSERT_NEAR(ebm_ais_halves_gap(log_w, 4, 0.5), log(3.5 / 1.5), 1e-12);
+}
+
 TEST(default_schedule_matches_exact_log_z) {
     const size_t nv = 12, nh = 8, rows = 200;
     ebm_rbm *m = rbm_random(nv, nh, 0, 1.0, 0.5, 21);
@@ -143,6 +160,78 @@ TEST(same_seed_same_estimate) {
     rbm_destroy(m);
 }
 
+/* Mean exact log p(v) over the rows. */
+static double exact_loglik(ebm_rbm *m, const float *x, size_t rows) {
+    double log_z = naive_log_z(m), total = 0;
+    for (size_t r = 0; r < rows; r++) total += naive_neg_free_energy(m, x + r * m->n_visible);
+    return total / (double)rows - log_z;
+}
+
+/* RAISE's annealed model is the model itself when every intermediate
+ * distribution is the same: visible biases at the base rates, no weights,
+ * no hidden biases. Then every increment is 0 and log p̂(v) = log p(v)
+ * exactly, which pins base log Z, −F(v) and the signs. */
+TEST(raise_is_exact_when_annealing_changes_nothing) {
+    const size_t nv = 8, nh = 5, rows = 40;
+    ebm_rbm *m = rbm_random(nv, nh, 0, 0.0, 0.0, 5);
+    float *x = random_rows(rows, nv, 0.3, 6);
+    ASSERT(m && x);
+    ebm_dataset data = {.n = rows, .dim = nv, .x = x};
+    float base[64];
+    ebm_rbm_base_rates(m, x, rows, nv, base);
+    memcpy(m->b, base, nv * sizeof *base);
+    ebm_error err = {0};
+    ebm_log *log = ebm_log_new(NULL);
+    int rc = rbm_evaluate(&ebm_estimator_ais, "{runs: 10, schedule: linear, steps: 20, "
+                          "raise_rows: 40}", m, &data, &data, NULL, 3, log, &err);
+    if (rc) FAIL_("ais: %s", err.msg);
+    ASSERT_NEAR(metric(log, "ais_raise_loglik"), exact_loglik(m, x, rows), 1e-5);
+    ebm_log_free(log);
+    free(x);
+    rbm_destroy(m);
+}
+
+/* RAISE bounds log p from below in expectation: on three RBMs small enough
+ * to enumerate (weights of scale 1, 2 and 3: the last strongly multimodal),
+ * its mean over 100 rows lies below the exact mean log-likelihood (within
+ * two of its standard errors), the sandwich [lo, hi] holds the exact value, and a
+ * longer schedule moves RAISE closer to it. */
+TEST(raise_is_below_the_exact_loglik_and_the_sandwich_holds_it) {
+    const size_t nv = 10, nh = 6, rows = 100;
+    const double scales[3] = {1.0, 2.0, 3.0};
+    for (int k = 0; k < 3; k++) {
+        ebm_rbm *m = rbm_random(nv, nh, 0, scales[k], 0.5, 40 + (uint64_t)k);
+        float *x = random_rows(rows, nv, 0.4, 50 + (uint64_t)k);
+        ASSERT(m && x);
+        ebm_dataset data = {.n = rows, .dim = nv, .x = x};
+        double exact = exact_loglik(m, x, rows), gap[2];
+        const char *cfgs[2] = {"{runs: 100, schedule: linear, steps: 10, raise_rows: 100}",
+                               "{runs: 100, schedule: linear, steps: 1000, raise_rows: 100}"};
+        for (int c = 0; c < 2; c++) {
+            ebm_error err = {0};
+            ebm_log *log = ebm_log_new(NULL);
+            int rc = rbm_evaluate(&ebm_estimator_ais, cfgs[c], m, &data, &data, NULL, 7, log,
+                                  &err);
+            if (rc) FAIL_("ais: %s", err.msg);
+            double raise = metric(log, "ais_raise_loglik"), se = metric(log, "ais_raise_loglik_se");
+            double lo = metric(log, "ais_sandwich_lo"), hi = metric(log, "ais_sandwich_hi");
+            printf("  scale %g, %s: exact %.4f, RAISE %.4f +- %.4f, sandwich [%.4f, %.4f], "
+                   "reliable %g\n", scales[k], c ? "1000 steps" : "10 steps", exact, raise,
+                   se, lo, hi, metric(log, "ais_reliable"));
+            ASSERT(se > 0 && raise < exact + 2 * se);
+            ASSERT(lo <= exact && exact <= hi);
+            ASSERT(isinf(hi) ? isinf(metric(log, "ais_sandwich_gap"))
+                             : fabs(metric(log, "ais_sandwich_gap") - (hi - lo)) < 1e-9);
+            gap[c] = exact - raise;
+            ebm_log_free(log);
+        }
+        ASSERT(gap[1] < gap[0]);
+        ASSERT(gap[1] < 0.1);
+        free(x);
+        rbm_destroy(m);
+    }
+}
+
 TEST(supports_only_the_rbm) {
     char why[256] = "";
     ASSERT(ebm_estimator_supports(&ebm_estimator_ais, &ebm_model_rbm, why,
@@ -154,10 +243,13 @@ TEST(supports_only_the_rbm) {
 
 int main(void) {
     RUN(schedules_end_at_beta_one);
+    RUN(weight_summary_by_hand);
     RUN(default_schedule_matches_exact_log_z);
     RUN(gaussian_visible_units_match_exact_log_z);
     RUN(short_schedule_underestimates_on_average);
     RUN(same_seed_same_estimate);
+    RUN(raise_is_exact_when_annealing_changes_nothing);
+    RUN(raise_is_below_the_exact_loglik_and_the_sandwich_holds_it);
     RUN(supports_only_the_rbm);
     TEST_MAIN_END();
 }
