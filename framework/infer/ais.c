@@ -57,22 +57,22 @@ size_t ebm_raise_row(size_t r, size_t n, size_t rows) {
     return n >= rows ? r : (size_t)((uint64_t)r * rows / n);
 }
 
-ebm_sandwich ebm_ais_sandwich(const double *raise_log_p, const double *neg_f, size_t n,
-                              const ebm_ais_result *forward, double halves_gap,
-                              size_t runs, const ebm_node *cfg) {
-    double mean = 0, neg_f_mean = 0, chains_mean = 0, sum_sq = 0;
+ebm_sandwich ebm_ais_sandwich(const double *raise_log_p, const double *ref, size_t n,
+                              double neg_f_mean, const ebm_ais_result *forward,
+                              double halves_gap, size_t runs, const ebm_node *cfg) {
+    double mean = 0, chains_mean = 0, sum_sq = 0;
     for (size_t r = 0; r < n; r++) {
         mean += raise_log_p[r] / (double)n;
-        neg_f_mean += neg_f[r] / (double)n;
+        chains_mean += (ref[r] - raise_log_p[r]) / (double)n;
     }
-    chains_mean = neg_f_mean - mean;
     for (size_t r = 0; r < n; r++) {
-        double d = neg_f[r] - raise_log_p[r] - chains_mean;
+        double d = ref[r] - raise_log_p[r] - chains_mean;
         sum_sq += d * d;
     }
     double se = n > 1 ? sqrt(sum_sq / (double)(n - 1) / (double)n) : INFINITY;
+    double hi = isnan(neg_f_mean) ? INFINITY : neg_f_mean - forward->log_z_lo;
     ebm_sandwich s = {.raise_loglik = mean, .raise_se = se, .lo = mean - 3.0 * se,
-                      .hi = neg_f_mean - forward->log_z_lo, .halves_gap = halves_gap};
+                      .hi = hi, .halves_gap = halves_gap};
     s.gap = s.hi - s.lo;
     s.reliable = s.gap <= ebm_cfg_double(cfg, "reliable_gap", 1.0) &&
                  halves_gap <= ebm_cfg_double(cfg, "reliable_halves", 0.5) &&

@@ -64,15 +64,16 @@ typedef struct ebm_sandwich {
     int reliable;                   /* 1 when gap, halves and ESS pass cfg's limits */
 } ebm_sandwich;
 
-/* The sandwich from RAISE's per-row estimates log p̂(v_r) and log p*(v_r)
- * (−F, n rows), the forward result and the halves' gap; the verdict's limits
- * come from the estimator's cfg. The rows are fixed, so the standard error
- * is that of the chains' part, log p*(v_r) − log p̂(v_r) (an estimate of
- * log Z per row), not the spread of the rows' likelihoods. hi is +∞ when the
- * forward interval is open below (log_z_lo = −∞). */
-ebm_sandwich ebm_ais_sandwich(const double *raise_log_p, const double *neg_f, size_t n,
-                              const ebm_ais_result *forward, double halves_gap,
-                              size_t runs, const ebm_node *cfg);
+/* The sandwich from RAISE's per-row estimates log p̂(v_r) (n rows), the
+ * forward result and the halves' gap; the verdict's limits come from the
+ * estimator's cfg. The rows are fixed, so the standard error is that of the
+ * chains' part ref_r − log p̂(v_r), ref_r the row's own term (log p*(v_r),
+ * or its one-sample estimate), not the spread of the rows' likelihoods. hi
+ * is the mean log p*(v) of the rows (neg_f_mean) minus the forward log Z's
+ * lower end: +∞ when that is open or when log p*(v) is not known (NaN). */
+ebm_sandwich ebm_ais_sandwich(const double *raise_log_p, const double *ref, size_t n,
+                              double neg_f_mean, const ebm_ais_result *forward,
+                              double halves_gap, size_t runs, const ebm_node *cfg);
 
 /* The sandwich's metrics, in the order they are logged: names (without the
  * estimator's prefix) and values; returns how many (at most 8). */

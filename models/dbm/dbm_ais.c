@@ -194,8 +194,9 @@ static double row_delta(const float *z1, const float *gain, const float *delta,
 
 /* One annealing step β_prev → β: every even layer's input from the odd
  * layers (one or two GEMMs), the weights updated, then (unless last) the
- * even layers drawn at β and the odd layers at β given them. */
-static void step(ais_runs *a, double beta_prev, double beta, int last) {
+ * even layers drawn and the odd layers given them, at β going forward and
+ * at β_prev going back (RAISE: back_draw). */
+static void step(ais_runs *a, double beta_prev, double beta, int last, int back_draw) {
     ebm_dbm *m = a->m;
     size_t units = m->units, n = a->n;
     int L = m->n_hidden_layers;
@@ -223,31 +224,35 @@ static void step(ais_runs *a, double beta_prev, double beta, int last) {
                   *delta = a->delta + r * width;
             even_terms(in, base, width, (float)beta_prev, (float)dbeta, gain, delta);
             a->log_w[r] += row_delta(in, gain, delta, width);
+            if (back_draw)   /* the input at β_prev: z0 = z1 − δ */
+                for (size_t i = 0; i < width; i++) in[i] -= delta[i];
         }
         if (!last)
             ebm_rbm_sample_layer(a->in, width, a->states + m->offset[l], units, n, width, 0,
                                  1.0f, a->rngs, NULL);
     }
+    float draw = (float)(back_draw ? beta_prev : beta);
     if (m->n_labels && !labels_odd(m)) {
         even_labels_delta(a, beta_prev, dbeta);
-        if (!last) ebm_dbm_sample_labels(m, a->states, n, (float)beta, a->rngs, a->in);
+        if (!last) ebm_dbm_sample_labels(m, a->states, n, draw, a->rngs, a->in);
     }
     if (last) return;
     for (int l = 1; l <= L; l += 2) {
         size_t width = m->size[l];
         ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
         ebm_rbm_sample_layer(a->in, width, a->states + m->offset[l], units, n, width, 0,
-                             (float)beta, a->rngs, NULL);
+                             draw, a->rngs, NULL);
     }
-    if (labels_odd(m)) ebm_dbm_sample_labels(m, a->states, n, (float)beta, a->rngs, a->in);
+    if (labels_odd(m)) ebm_dbm_sample_labels(m, a->states, n, draw, a->rngs, a->in);
 }
 
 static ebm_ais_result summarise(const ais_runs *a) {
     return ebm_ais_summarise(a->log_w, a->n, base_log_z(a));
 }
 
-static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, double *log_z, double *log_z_lo,
-                      double *log_z_hi, double *ess, ebm_error *err) {
+/* Forward AIS: log Ẑ with its interval and ESS, and the halves' gap. */
+static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, ebm_ais_result *res, double *halves,
+                     ebm_error *err) {
     size_t count;
     double *beta = ebm_ais_schedule(ev->cfg, &count);
     if (!beta) return ebm_fail(err, EBM_ENOMEM, "dbm_ais: schedule");
@@ -264,17 +269,140 @@ static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, double *log_z, double *log_
                           k, count - 1);
             break;
         }
-        step(&a, beta[k - 1], beta[k], k == count - 1);
+        step(&a, beta[k - 1], beta[k], k == count - 1, 0);
     }
     if (!rc) {
-        ebm_ais_result res = summarise(&a);
-        *log_z = res.log_z;
-        *log_z_lo = res.log_z_lo;
-        *log_z_hi = res.log_z_hi;
-        *ess = res.ess;
+        *res = summarise(&a);
+        *halves = ebm_ais_halves_gap(a.log_w, a.n, base_log_z(&a));
     }
     runs_free(&a);
     free(beta);
+    return rc;
+}
+
+/* log p*(v, odd layers) of each run's state, the even hidden layers summed
+ * out: Σ_odd b_lᵀx_l + vᵀ(b_0 + W_1 x_1) + Σ_{even l ≥ 2} Σ_i softplus(in_i). */
+static void joint_log(ais_runs *a, double *out) {
+    const ebm_dbm *m = a->m;
+    size_t units = m->units, n = a->n;
+    for (size_t r = 0; r < n; r++) {
+        double sum = 0;
+        for (int l = 1; l <= m->n_hidden_layers; l += 2) {
+            const float *x = a->states + r * units + m->offset[l];
+            for (size_t i = 0; i < m->size[l]; i++) sum += (double)m->bias[l][i] * x[i];
+        }
+        out[r] = sum;
+    }
+    for (int l = 0; l <= m->n_hidden_layers; l += 2) {
+        size_t width = m->size[l];
+        ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
+        for (size_t r = 0; r < n; r++) {
+            const float *in = a->in + r * width, *v = a->states + r * units;
+            double sum = 0;
+            for (size_t i = 0; i < width; i++)
+                sum += l == 0 ? (double)v[i] * in[i] : ebm_softplus(in[i]);
+            out[r] += sum;
+        }
+    }
+}
+
+/* RAISE (Burda, Grosse & Salakhutdinov 2015) from n rows (states holding v):
+ * the odd layers start from the mean-field posterior q(x | v), a product of
+ * Bernoullis (its density known, so any q keeps the bound), and the forward
+ * transitions then run backwards from β = 1 to the base, summing the same
+ * increments Δ_k at the states they leave:
+ *   log p̂(v) = log p*(v, x_K) − log q(x_K | v) − log Z_A − Σ_k Δ_k(x_{k−1}),
+ * a stochastic lower bound on log p_ann(v). ref receives each row's
+ * log p*(v, x_K) − log q(x_K | v), a one-sample estimate of log p*(v). */
+static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const float *rows_states, size_t n,
+                      double *log_p, double *ref, ebm_error *err) {
+    size_t count, units = m->units;
+    double *beta = ebm_ais_schedule(ev->cfg, &count);
+    float *means = malloc(n * units * sizeof *means);
+    if (!beta || !means) {
+        free(beta);
+        free(means);
+        return ebm_fail(err, EBM_ENOMEM, "dbm_ais: RAISE buffers for %zu rows", n);
+    }
+    ebm_rng raise_rng;
+    ebm_rng_named(&raise_rng, ev->rng, "raise");
+    ebm_eval reverse = *ev;
+    reverse.rng = &raise_rng;
+    ais_runs a;
+    int rc = runs_init(&a, m, n, &reverse, err);
+    int have_runs = rc == EBM_OK;
+    if (!rc) rc = ebm_dbm_infer(m, rows_states, n, &m->mean_field, means, NULL, NULL, err);
+    for (size_t r = 0; !rc && r < n; r++) {
+        float *x = a.states + r * units;
+        memcpy(x, rows_states + r * units, m->size[0] * sizeof *x);
+        double log_q = 0;
+        for (int l = 1; l <= m->n_hidden_layers; l += 2)
+            for (size_t i = 0; i < m->size[l]; i++) {
+                size_t u = m->offset[l] + i;
+                double mu = fmin(fmax(means[r * units + u], 1e-6), 1 - 1e-6);
+                x[u] = ebm_rng_uniform(&a.rngs[r]) < mu ? 1.0f : 0.0f;
+                log_q += log(x[u] > 0 ? mu : 1 - mu);
+            }
+        ref[r] = -log_q;
+    }
+    if (!rc) {
+        joint_log(&a, log_p);
+        for (size_t r = 0; r < n; r++) ref[r] += log_p[r];
+        /* x_{K−1} ~ T_K(· | x_K): Δβ = 0 adds nothing to the weights */
+        step(&a, 1.0, 1.0, 0, 0);
+    }
+    for (size_t k = count - 1; !rc && k >= 1; k--) {
+        if ((count - k) % 64 == 0 && ev->stop && *ev->stop) {
+            rc = ebm_fail(err, EBM_EINTERRUPT, "dbm_ais: RAISE interrupted at step %zu of "
+                          "%zu", count - k, count - 1);
+            break;
+        }
+        step(&a, beta[k - 1], beta[k], k == 1, 1);
+    }
+    for (size_t r = 0; !rc && r < n; r++) log_p[r] = ref[r] - base_log_z(&a) - a.log_w[r];
+    if (have_runs) runs_free(&a);
+    free(means);
+    free(beta);
+    return rc;
+}
+
+/* RAISE on raise_rows of the rows used, and the sandwich, logged. Its
+ * upper end needs log p*(v), known only when exact_max_units lets the free
+ * energy be summed; otherwise it stays open (+∞): the mean-field bound
+ * minus log Ẑ errs in both directions and bounds nothing. */
+static int log_sandwich(const ebm_eval *ev, ebm_dbm *m, const float *states, size_t rows,
+                        const ebm_ais_result *res, double halves, ebm_error *err) {
+    size_t units = m->units, n = (size_t)ebm_cfg_int(ev->cfg, "raise_rows", 100);
+    if (n > rows) n = rows;
+    float *chosen = malloc(n * units * sizeof *chosen);
+    double *log_p = malloc(3 * n * sizeof *log_p);
+    if (!chosen || !log_p) {
+        free(chosen);
+        free(log_p);
+        return ebm_fail(err, EBM_ENOMEM, "dbm_ais: RAISE estimates of %zu rows", n);
+    }
+    double *ref = log_p + n, *free_energy = log_p + 2 * n;
+    for (size_t r = 0; r < n; r++)
+        memcpy(chosen + r * units, states + ebm_raise_row(r, n, rows) * units,
+               units * sizeof *chosen);
+    int rc = raise_rows(ev, m, chosen, n, log_p, ref, err);
+    double neg_f_mean = NAN;
+    int max_bits = (int)ebm_cfg_int(ev->cfg, "exact_max_units", 0);
+    if (!rc && max_bits > 0) {
+        rc = ebm_dbm_free_energy(m, chosen, n, max_bits, free_energy, err);
+        neg_f_mean = 0;
+        for (size_t r = 0; !rc && r < n; r++) neg_f_mean -= free_energy[r] / (double)n;
+    }
+    if (!rc) {
+        ebm_sandwich s = ebm_ais_sandwich(log_p, ref, n, neg_f_mean, res, halves,
+                                          (size_t)ebm_cfg_int(ev->cfg, "runs", 100), ev->cfg);
+        const char *names[8];
+        double values[8];
+        int k = ebm_sandwich_metrics(&s, names, values);
+        for (int i = 0; !rc && i < k; i++) rc = ebm_log_metric(ev->log, names[i], values[i], err);
+    }
+    free(chosen);
+    free(log_p);
     return rc;
 }
 
@@ -347,12 +475,14 @@ static int log_exact(const ebm_eval *ev, ebm_dbm *m, const float *states, size_t
 
 static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     ebm_dbm *m = ev->model;
-    double log_z = 0, lo = 0, hi = 0, ess = 0;
-    int rc = ais_log_z(m, ev, &log_z, &lo, &hi, &ess, err);
+    ebm_ais_result res = {0};
+    double halves = 0;
+    int rc = ais_log_z(m, ev, &res, &halves, err);
+    double log_z = res.log_z, lo = res.log_z_lo, hi = res.log_z_hi;
     if (!rc) rc = ebm_log_metric(ev->log, "log_z", log_z, err);
     if (!rc) rc = ebm_log_metric(ev->log, "log_z_lo", lo, err);
     if (!rc) rc = ebm_log_metric(ev->log, "log_z_hi", hi, err);
-    if (!rc) rc = ebm_log_metric(ev->log, "ess", ess, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "ess", res.ess, err);
     if (rc || !ev->data || ev->data->n == 0) return rc;
     const ebm_dataset *d = ev->data;
     if (d->dim != m->size[0] + m->n_labels)
@@ -370,6 +500,9 @@ static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound_hi", bound - lo, err);
     if (!rc && ebm_cfg_int(ev->cfg, "exact_max_units", 0) > 0)
         rc = log_exact(ev, m, states, rows, bound - log_z, log_z, err);
+    /* RAISE needs the labels clamped through q and the chains: not yet */
+    if (!rc && !m->n_labels && ebm_cfg_bool(ev->cfg, "sandwich", 1))
+        rc = log_sandwich(ev, m, states, rows, &res, halves, err);
     free(states);
     return rc;
 }

@@ -347,8 +347,10 @@ static int log_sandwich(const ebm_eval *ev, ebm_rbm *m, const double *beta, size
     double *neg_f = log_p + n;
     int rc = raise_rows(ev, m, beta, count, rows, n, log_p, neg_f, err);
     if (!rc) {
+        double neg_f_mean = 0;
+        for (size_t r = 0; r < n; r++) neg_f_mean += neg_f[r] / (double)n;
         double halves = ebm_ais_halves_gap(forward->log_w, forward->n, base_log_z(forward));
-        ebm_sandwich s = ebm_ais_sandwich(log_p, neg_f, n, res, halves, forward->n,
+        ebm_sandwich s = ebm_ais_sandwich(log_p, neg_f, n, neg_f_mean, res, halves, forward->n,
                                           ev->cfg);
         const char *names[8];
         double values[8];

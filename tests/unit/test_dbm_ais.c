@@ -2,8 +2,9 @@
  * the exact free energy (either half of the hidden layers enumerated)
  * against enumeration of every hidden unit, the exact estimator on a DBM,
  * dbm_ais's interval around the exact log Z of small DBMs (random weights
- * of scale 1 with two and three hidden layers, and a pretrained one), and
- * the variational bound below the exact log-likelihood. */
+ * of scale 1 with two and three hidden layers, and a pretrained one), the
+ * variational bound below the exact log-likelihood, and RAISE below it with
+ * the sandwich around it. */
 #include "test.h"
 
 #include <math.h>
@@ -161,9 +162,18 @@ static void check_ais(ebm_dbm *m, const ebm_dataset *d, const char *yaml, uint64
     double bound = metric(log, "dbm_ais_loglik_bound"),
            bound_lo = metric(log, "dbm_ais_loglik_bound_lo"),
            exact = metric(log, "dbm_ais_loglik_exact");
-    fprintf(stderr, "log Z %.4f, AIS %.4f [%.4f, %.4f] ess %.1f; loglik %.4f, bound %.4f\n",
-            log_z, est, lo, hi, metric(log, "dbm_ais_ess"), exact, bound);
+    double raise = metric(log, "dbm_ais_raise_loglik"), se = metric(log, "dbm_ais_raise_loglik_se"),
+           sandwich_lo = metric(log, "dbm_ais_sandwich_lo"),
+           sandwich_hi = metric(log, "dbm_ais_sandwich_hi");
+    fprintf(stderr, "log Z %.4f, AIS %.4f [%.4f, %.4f] ess %.1f; loglik %.4f, bound %.4f; "
+            "RAISE %.4f +- %.4f, sandwich [%.4f, %.4f], reliable %g\n", log_z, est, lo, hi,
+            metric(log, "dbm_ais_ess"), exact, bound, raise, se, sandwich_lo, sandwich_hi,
+            metric(log, "dbm_ais_reliable"));
     ebm_log_free(log);
+    /* RAISE lies below the exact log-likelihood (within two of its standard
+     * errors), and the sandwich holds it */
+    ASSERT(se > 0 && raise < exact + 2 * se);
+    ASSERT(sandwich_lo <= exact && exact <= sandwich_hi);
     ASSERT_OK(rc);
     ASSERT_OK(rc_z);
     ASSERT(lo <= log_z && log_z <= hi);
