@@ -511,9 +511,8 @@ const ebm_estimator_ops ebm_estimator_dbm_ais = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "dbm_ais",
              .help = "DBM log Z by annealed importance sampling (even layers summed "
-                     "out, block Gibbs over odd/even), +-3 sd bounds, and the mean-field "
-                     "lower bound on log p(v) (AIS tends to underestimate log Z: the "
-                     "bound is then optimistic)",
+                     "out, block Gibbs over odd/even), +-3 sd bounds, the mean-field "
+                     "bound on log p(v), and RAISE's lower end of the sandwich",
              .params = dbm_ais_params},
     .xEvaluate = dbm_ais_evaluate,
     .model_type = "dbm",

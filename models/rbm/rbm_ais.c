@@ -394,8 +394,8 @@ const ebm_estimator_ops ebm_estimator_ais = {
     .info = {.version = EBM_ESTIMATOR_OPS_VERSION,
              .name = "ais",
              .help = "RBM log Z by annealed importance sampling from the data base "
-                     "rates, +-3 sd bounds, log-likelihood (AIS tends to underestimate "
-                     "log Z: likelihoods are optimistic)",
+                     "rates, +-3 sd bounds, log-likelihood, and its sandwich: RAISE "
+                     "from data rows below, forward AIS above, with a verdict",
              .params = ais_params},
     .xEvaluate = ais_evaluate,
     .model_type = "rbm",
