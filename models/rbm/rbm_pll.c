@@ -14,8 +14,9 @@ extern const ebm_model_ops ebm_model_rbm;
 
 static const ebm_param pll_params[] = {
     {.name = "sites", .type = EBM_P_ENUM, .def = "all", .choices = "all|one",
-     .help = "all: exact sum over every visible unit; one: n_visible * log p(v_i|v_-i) "
-             "for one random i per row (scikit-learn's score_samples, unbiased, noisy)"},
+     .help = "all: exact sum over every visible unit (grey values read as v >= 0.5); "
+             "one: n_visible * log sigma(F(v~) - F(v)) for one random i per row, v~_i = "
+             "1 - v_i (scikit-learn's score_samples, grey rows as they are)"},
     {.name = "rows", .type = EBM_P_INT, .def = "1000", .range = "[0, inf)",
      .help = "use the first this many rows of the split (0 = all)"},
     EBM_PARAM_END};
@@ -88,6 +89,17 @@ static double site_log_p(const flips *f, const float *v, size_t i) {
     return -ebm_softplus(-gap);
 }
 
+/* scikit-learn's one-site term on a grey row: the site flipped to 1 − v_i
+ * (d = 1 − 2 v_i), F of grey rows as written, in double:
+ *   log σ(F(ṽ) − F(v)),  F(ṽ) − F(v) = −d b_i − Σ_j [softplus(x_j + d W_ij) − softplus(x_j)]. */
+static double grey_site_log_p(const ebm_rbm *m, const float *x, const float *v, size_t i) {
+    double d = 1.0 - 2.0 * (double)v[i], hidden = 0;
+    const float *w = m->W + i * m->n_hidden;
+    for (size_t j = 0; j < m->n_hidden; j++)
+        hidden += ebm_softplus((double)x[j] + d * w[j]) - ebm_softplus(x[j]);
+    return -ebm_softplus(d * m->b[i] + hidden);
+}
+
 static int pll_evaluate(const ebm_eval *ev, ebm_error *err) {
     enum { ROWS_PER_BLOCK = 256 };
     ebm_rbm *m = ev->model;
@@ -117,9 +129,13 @@ static int pll_evaluate(const ebm_eval *ev, ebm_error *err) {
             break;
         }
         size_t n = rows - start < ROWS_PER_BLOCK ? rows - start : ROWS_PER_BLOCK;
-        /* Grey levels (stochastic binarisation) are read as v = [x ≥ ½]: the
-         * conditionals are those of binary units. */
-        for (size_t k = 0; k < n * nv; k++) v[k] = d->x[start * nv + k] >= 0.5f;
+        /* All sites: grey levels (stochastic binarisation) are read as
+         * v = [x ≥ ½], the conditionals being those of binary units. One
+         * site is scikit-learn's score_samples, grey rows as they are. */
+        for (size_t k = 0; k < n * nv; k++) {
+            float value = d->x[start * nv + k];
+            v[k] = all_sites ? value >= 0.5f : value;
+        }
         ebm_rbm_hidden_input(m, v, nv, n, x, nh);
         for (size_t r = 0; r < n; r++) {
             flips_row(&f, x + r * nh);
@@ -130,7 +146,9 @@ static int pll_evaluate(const ebm_eval *ev, ebm_error *err) {
                 ebm_rng rng;
                 ebm_rng_derive(&rng, ev->rng, start + r);
                 size_t i = (size_t)ebm_rng_below(&rng, nv);
-                total += (double)nv * site_log_p(&f, row, i);
+                int binary = row[i] == 0.0f || row[i] == 1.0f;
+                total += (double)nv * (binary ? site_log_p(&f, row, i)
+                                              : grey_site_log_p(m, x + r * nh, row, i));
             }
         }
     }
