@@ -20,6 +20,7 @@
     X(rbm)              \
     X(energy)           \
     X(dbm)              \
+    X(dense_memory)     \
     /* end of list: add a plugin as one line above */
 
 #define EBM_SAMPLERS(X) \
