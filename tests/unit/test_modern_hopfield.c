@@ -1,13 +1,16 @@
 /* test_modern_hopfield.c — the modern Hopfield network against its energy:
  * the update x ← Ξ softmax(βΞᵀx) is the gradient step x − ∇E(x) (finite
  * differences), never raises E, keeps 0 ≤ E ≤ 2M², retrieves well-separated
- * patterns in one step, and averages them all as β → 0. */
+ * patterns in one step, averages them all as β → 0, and MALA samples
+ * exp(−E) (at β = 1 a mixture of unit Gaussians on the patterns). */
 #include "test.h"
 
 #include <stdint.h>
 
+#include "ess.h"
 #include "hopfield_testutil.h"
 #include "plugins.h"
+#include "sampler_testutil.h"
 
 static const ebm_model_ops *const modern = &ebm_model_modern_hopfield;
 
@@ -179,10 +182,54 @@ TEST(small_beta_averages_every_pattern) {
     ebm_dataset_free(&d);
 }
 
+/* At β = T = 1, exp(−E(x)) ∝ Σ_μ exp(ξ^μ·x − ½x·x) ∝ Σ_μ e^(½‖ξ^μ‖²) N(x; ξ^μ, I):
+ * with ξ = (1, 1) and (−1, 1) an even mixture of mean (0, 1) and covariance
+ * diag(2, 1). MALA through the continuous ops must find both moments
+ * (z-scores from the effective sample size, below 4.5). */
+TEST(mala_samples_the_energy) {
+    float rows[4] = {1, 1, 0, 1};
+    ebm_dataset d = {.n = 2, .dim = 2, .x = rows};
+    void *m = mh_new(1.0, &d);
+    ASSERT(m != NULL);
+    const size_t chains_n = 8, points = 20000;
+    float *x = calloc(chains_n * 2, sizeof *x), *s = malloc(chains_n * points * 2 * sizeof *s);
+    ebm_chains chains = {.n = chains_n, .units = 2, .x = x, .collect = s,
+                         .max_collect = chains_n * points};
+    ebm_error err = {0};
+    ASSERT_OK(st_run(&ebm_sampler_mala, "{step: 0.8, burn_in: 1000, sweeps: 20000, "
+                     "start: random}", modern, m, &chains, 31, NULL, NULL, &err));
+    ASSERT_EQ(chains.n_collected, chains_n * points);
+    const double mu[2] = {0, 1}, var[2] = {2, 1};
+    double mean[2] = {0, 0}, sq[2] = {0, 0}, cross = 0;
+    size_t n = chains_n * points;
+    for (size_t r = 0; r < n; r++)
+        for (int i = 0; i < 2; i++) mean[i] += s[r * 2 + i] / (double)n;
+    for (size_t r = 0; r < n; r++) {
+        for (int i = 0; i < 2; i++) sq[i] += pow(s[r * 2 + i] - mean[i], 2) / (double)(n - 1);
+        cross += (s[r * 2] - mean[0]) * (s[r * 2 + 1] - mean[1]) / (double)(n - 1);
+    }
+    for (int i = 0; i < 2; i++) {
+        double ess;
+        ASSERT_OK(ebm_ess(s, points, chains_n, 2, (size_t)i, &ess, &err));
+        ASSERT(ess > 2000);
+        double z_mean = fabs(mean[i] - mu[i]) / sqrt(var[i] / ess);
+        /* the variance of a sample variance: (μ4 − σ⁴)/n; here μ4 ≤ 3σ⁴ + 1 */
+        double z_var = fabs(sq[i] - var[i]) / sqrt((2 * var[i] * var[i] + 1) / ess);
+        printf("  coordinate %d: mean %.3f (z %.2f), variance %.3f (z %.2f), ess %.0f\n", i,
+               mean[i], z_mean, sq[i], z_var, ess);
+        ASSERT(z_mean < 4.5 && z_var < 4.5);
+    }
+    ASSERT(fabs(cross) < 0.05);
+    free(x);
+    free(s);
+    modern->xDestroy(m);
+}
+
 int main(void) {
     RUN(update_is_the_gradient_step_of_the_energy);
     RUN(updates_never_raise_the_energy);
     RUN(well_separated_patterns_are_retrieved_in_one_step);
     RUN(small_beta_averages_every_pattern);
+    RUN(mala_samples_the_energy);
     TEST_MAIN_END();
 }
