@@ -157,6 +157,11 @@ typedef int (*ebm_class_scores_fn)(void *model, const float *rows, size_t n, siz
  * EBM_ENOTSUP when this instance is not Gaussian. */
 typedef int (*ebm_gaussian_truth_fn)(void *model, double *mean, double *cov,
                                      double *log_z);
+/* "hopfield_update": one update of n states (rows of xUnits floats) at once
+ * into out, e.g. a modern Hopfield network's x <- Xi softmax(beta Xi'x) as
+ * two GEMMs; the same as one sweep of xEvolve on each row, faster. */
+typedef int (*ebm_hopfield_update_fn)(void *model, const float *in, size_t n, float *out,
+                                      ebm_error *err);
 
 typedef struct ebm_model_ops {
     ebm_plugin info;

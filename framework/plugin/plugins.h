@@ -20,6 +20,8 @@
     X(rbm)              \
     X(energy)           \
     X(dbm)              \
+    X(dense_memory)     \
+    X(modern_hopfield)  \
     /* end of list: add a plugin as one line above */
 
 #define EBM_SAMPLERS(X) \
@@ -62,6 +64,7 @@
     X(kde)              \
     X(dbm_ais)          \
     X(dbm_features)     \
+    X(recall)           \
     /* end of list: add a plugin as one line above */
 
 #define EBM_DECLARE_MODEL(name) extern const ebm_model_ops ebm_model_##name;

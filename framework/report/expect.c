@@ -125,6 +125,19 @@ static int point_has(const ebm_summary *s, int p, int k, const char *inner,
     return match;
 }
 
+/* Does point p have every value `at` gives (its keys checked as swept)? */
+static int point_matches(const ebm_summary *s, int p, const ebm_node *at) {
+    const char *inner;
+    for (int i = 0; i < at->n; i++) {
+        int k = at_key(s, at->keys[i], &inner);
+        const ebm_node *want = at->values[i];
+        if (k < 0 || want->kind != EBM_NODE_SCALAR ||
+            !point_has(s, p, k, inner, want->scalar))
+            return 0;
+    }
+    return 1;
+}
+
 /* The sweep point that `at` names (every key given must match). */
 static int find_point(const ebm_summary *s, const ebm_node *at, char *note,
                       size_t note_size) {
@@ -145,16 +158,8 @@ static int find_point(const ebm_summary *s, const ebm_node *at, char *note,
             return -1;
         }
     }
-    for (int p = 0; p < s->n_points; p++) {
-        int match = 1;
-        for (int i = 0; match && i < at->n; i++) {
-            int k = at_key(s, at->keys[i], &inner);
-            const ebm_node *want = at->values[i];
-            match = want->kind == EBM_NODE_SCALAR &&
-                    point_has(s, p, k, inner, want->scalar);
-        }
-        if (match) return p;
-    }
+    for (int p = 0; p < s->n_points; p++)
+        if (point_matches(s, p, at)) return p;
     snprintf(note, note_size, "no sweep point matches `at`");
     return -1;
 }
@@ -248,8 +253,10 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static double obtain_crossing(const ebm_node *crossing, const ebm_summary *s,
-                              char *note, size_t note_size) {
+/* With `at`, only the points that match it count (one curve of several
+ * swept together, e.g. each degree of a dense memory). */
+static double obtain_crossing(const ebm_node *crossing, const ebm_node *at,
+                              const ebm_summary *s, char *note, size_t note_size) {
     const char *metric = child_text(crossing, "metric");
     const char *over = child_text(crossing, "over");
     const char *direction = child_text(crossing, "direction");
@@ -261,6 +268,17 @@ static double obtain_crossing(const ebm_node *crossing, const ebm_summary *s,
     if (!metric || !over || child_number(crossing, "level", &level) != 0) {
         snprintf(note, note_size, "crossing needs metric, level (a number) and over");
         return NAN;
+    }
+    if (at && at->kind != EBM_NODE_MAP) {
+        snprintf(note, note_size, "`at` must be a map {key: value}");
+        return NAN;
+    }
+    for (int i = 0; at && i < at->n; i++) {
+        const char *inner;
+        if (at_key(s, at->keys[i], &inner) < 0) {
+            snprintf(note, note_size, "at: %s is not a swept key", at->keys[i]);
+            return NAN;
+        }
     }
     if (direction && strcmp(direction, "below") && strcmp(direction, "above")) {
         snprintf(note, note_size, "crossing direction must be below or above");
@@ -294,6 +312,7 @@ static double obtain_crossing(const ebm_node *crossing, const ebm_summary *s,
         }
         double y = s->final[(size_t)p * s->n_metrics + m];
         if (isnan(y)) continue;   /* a failed point has no value */
+        if (at && !point_matches(s, p, at)) continue;
         int at = 0;
         while (at < n && xs[at] != x) at++;
         if (at == n) xs[n++] = x;
@@ -388,8 +407,9 @@ int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
             } else if (is_sweep && !have_sweep) {
                 snprintf(note, sizeof note, "%s", sweep_note);
             } else if (crossing) {
-                row.obtained = obtain_crossing(crossing, have_sweep ? &sweep : NULL,
-                                               note, sizeof note);
+                row.obtained = obtain_crossing(crossing, ebm_node_child(entry, "at"),
+                                               have_sweep ? &sweep : NULL, note,
+                                               sizeof note);
             } else if (metric) {
                 row.obtained = obtain_metric(entry, metric, result_dir,
                                              have_sweep ? &sweep : NULL, note,

@@ -194,6 +194,38 @@ TEST(expect_on_a_sweep) {
     remove_tree(dir);
 }
 
+/* A crossing with `at` follows one curve of the sweep: seed 1's overlaps
+ * (1.0 0.9 0.5 0.1) cross 0.6 at 0.275, seed 2's (1.0 0.7 0.3 0.1) at 0.225. */
+TEST(crossing_of_one_curve) {
+    char dir[64];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    ASSERT_OK(write_sweep(dir));
+    ebm_node *root = parse(
+        "expect:\n"
+        "  - {quantity: seed1, value: 0.275, tolerance: 1e-9, at: {seed: 1},\n"
+        "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n"
+        "  - {quantity: seed2, value: 0.225, tolerance: 1e-9, at: {seed: 2},\n"
+        "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n"
+        "  - {quantity: bad, value: 0.2, at: {seeds: 2},\n"
+        "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n");
+    ASSERT(root);
+    ebm_reproduce_row *rows = NULL;
+    int n = 0;
+    ebm_error err;
+    ASSERT_OK(ebm_expect_evaluate("cap", ebm_node_child(root, "expect"), dir, 1,
+                                  &rows, &n, &err));
+    ASSERT_EQ(n, 3);
+    ASSERT_NEAR(rows[0].obtained, 0.275, 1e-12);
+    ASSERT_NEAR(rows[1].obtained, 0.225, 1e-12);
+    ASSERT(rows[0].pass && rows[1].pass);
+    ASSERT(isnan(rows[2].obtained));
+    ASSERT_STR_CONTAINS(rows[2].note, "seeds is not a swept key");
+    ebm_reproduce_rows_free(rows, n);
+    ebm_node_free(root);
+    remove_tree(dir);
+}
+
 TEST(crossing_interpolation) {
     char note[256] = "";
     double x[] = {1, 2, 4, 8};
@@ -299,6 +331,7 @@ TEST(reproduce_end_to_end_with_a_stand_in_ebm) {
 int main(void) {
     RUN(expect_on_a_run);
     RUN(expect_on_a_sweep);
+    RUN(crossing_of_one_curve);
     RUN(crossing_interpolation);
     RUN(table);
     RUN(reproduce_end_to_end_with_a_stand_in_ebm);
