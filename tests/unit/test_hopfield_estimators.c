@@ -187,6 +187,34 @@ TEST(fixed_points_counts_stored_patterns) {
     free(d.x);
 }
 
+/* A pattern one unit short of a fixed point is not one: on a hand-made
+ * 4-unit network, all-ones has fields 0.5, 0.5, 0.5 on its first three
+ * units (stable) and −1.5 on the last (unstable), so the count is 0 of 1;
+ * with the last coupling made positive it is 1 of 1. */
+TEST(fixed_points_needs_every_unit_stable) {
+    void *m = hop_new("{rule: gradient}", 4);
+    ASSERT(m);
+    ebm_tensor params[2];
+    ASSERT(ebm_model_hopfield.xParams(m, params, 2) >= 1);
+    float *w = params[0].data;
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            w[i * 4 + j] = i == j ? 0.0f : (i == 3 || j == 3) ? -0.5f : 0.5f;
+    float row[4] = {1, 1, 1, 1};
+    ebm_dataset d = {.n = 1, .dim = 4, .x = row};
+    ebm_log *log = ebm_log_new(NULL);
+    ebm_error err = {0};
+    ASSERT_OK(evaluate(&ebm_estimator_fixed_points, "{patterns: 0}", m, &d, 1, NULL, log,
+                       &err));
+    ASSERT_NEAR(last(log, "fixed_points"), 0.0, 0);
+    for (int i = 0; i < 3; i++) w[i * 4 + 3] = w[3 * 4 + i] = 0.5f;
+    ASSERT_OK(evaluate(&ebm_estimator_fixed_points, "{patterns: 0}", m, &d, 1, NULL, log,
+                       &err));
+    ASSERT_NEAR(last(log, "fixed_points"), 1.0, 0);
+    ebm_log_free(log);
+    ebm_model_hopfield.xDestroy(m);
+}
+
 TEST(energy_gap_is_zero_without_weights_and_positive_after_learning) {
     ebm_dataset d = hop_patterns(10, 200, 59);
     void *blank = hop_new("{rule: gradient}", 200), *hebb = hebbian(&d);
@@ -317,6 +345,7 @@ int main(void) {
     RUN(estimators_stop_when_asked);
     RUN(estimators_refuse_mismatched_data);
     RUN(fixed_points_counts_stored_patterns);
+    RUN(fixed_points_needs_every_unit_stable);
     RUN(energy_gap_is_zero_without_weights_and_positive_after_learning);
     RUN(estimators_need_dynamics);
     RUN(registry_lists_the_plugins);
