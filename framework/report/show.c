@@ -134,6 +134,31 @@ static const char *status_text(const ebm_show_info *info) {
 
 /* Whether `ebm run --resume` is worth suggesting: anything but a completed
  * run or a live one. */
+
+/* One line per log-likelihood sandwich (<est>_sandwich_lo/_hi, logged by
+ * ais and dbm_ais): the interval at the last log point and the verdict, so
+ * nobody reads the forward estimate alone. */
+static void print_sandwiches(FILE *to, const ebm_runinfo *run) {
+    static const char suffix[] = "_sandwich_lo";
+    for (int i = 0; i < run->n_metrics; i++) {
+        const ebm_series *lo = &run->metrics[i];
+        size_t len = strlen(lo->name), cut = sizeof suffix - 1;
+        if (len <= cut || strcmp(lo->name + len - cut, suffix) != 0 || lo->n == 0) continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s_sandwich_hi", (int)(len - cut), lo->name);
+        const ebm_series *hi = ebm_runinfo_metric(run, name);
+        snprintf(name, sizeof name, "%.*s_reliable", (int)(len - cut), lo->name);
+        const ebm_series *ok = ebm_runinfo_metric(run, name);
+        if (!hi || hi->n == 0) continue;
+        double a = lo->value[lo->n - 1], b = hi->value[hi->n - 1];
+        int reliable = ok && ok->n && ok->value[ok->n - 1] == 1.0;
+        fprintf(to, "likelihood:  %.*s: log p in [%.6g, %.6g] (RAISE below, forward AIS "
+                "above), gap %.3g nats at step %" PRId64 ": %s\n", (int)(len - cut), lo->name,
+                a, b, b - a, lo->step[lo->n - 1],
+                reliable ? "reliable" : "NOT reliable (gap, halves or ESS; see the README)");
+    }
+}
+
 static int resumable(const ebm_show_info *info) {
     return info->has_checkpoint && strcmp(info->run.status, "completed") != 0 &&
            !(strcmp(info->run.status, "running") == 0 && info->writer == EBM_WRITER_ACTIVE);
@@ -182,4 +207,5 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
                     s->step[s->n - 1]);
         }
     }
+    print_sandwiches(to, run);
 }
