@@ -400,6 +400,15 @@ static int log_sandwich(const ebm_eval *ev, ebm_dbm *m, const float *states, siz
         double values[8];
         int k = ebm_sandwich_metrics(&s, names, values);
         for (int i = 0; !rc && i < k; i++) rc = ebm_log_metric(ev->log, names[i], values[i], err);
+        /* With the exact log Z: does the sandwich hold the truth of its rows? */
+        double log_z = 0;
+        if (!rc && max_bits > 0 && !(rc = ebm_dbm_log_z(m, max_bits, &log_z, err))) {
+            double exact = neg_f_mean - log_z;
+            rc = ebm_log_metric(ev->log, "sandwich_exact", exact, err);
+            if (!rc)
+                rc = ebm_log_metric(ev->log, "sandwich_holds_exact",
+                                    s.lo <= exact && exact <= s.hi ? 1.0 : 0.0, err);
+        }
     }
     free(chosen);
     free(log_p);
