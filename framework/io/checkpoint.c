@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,22 +143,46 @@ static int write_array(hid_t loc, const char *path, ebm_state_type type,
     return rc;
 }
 
-/* Reads the 1-D dataset at path into data, which holds count elements. */
+/* 1 if every one of count values of type is finite (integers always are). */
+static int all_finite(ebm_state_type type, const void *data, size_t count) {
+    for (size_t i = 0; type == EBM_STATE_F32 && i < count; i++)
+        if (!isfinite(((const float *)data)[i])) return 0;
+    for (size_t i = 0; type == EBM_STATE_F64 && i < count; i++)
+        if (!isfinite(((const double *)data)[i])) return 0;
+    return 1;
+}
+
+/* Reads the 1-D dataset at path into data, which holds count elements. Its
+ * rank, size, type class and width must be what the run writes, and floats
+ * must be finite: a checkpoint is trusted only once all of it checks. */
 static int read_array(hid_t loc, const char *file_path, const char *path,
                       ebm_state_type type, void *data, size_t count, ebm_error *err) {
     hid_t dset = H5Dopen2(loc, path, H5P_DEFAULT);
     if (dset < 0)
         return ebm_fail(err, EBM_EDATA, "%s: the checkpoint has no /checkpoint/%s; it was "
                         "written by a different configuration or version", file_path, path);
-    hid_t space = H5Dget_space(dset);
+    hid_t space = H5Dget_space(dset), dtype = H5Dget_type(dset);
+    int rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
     hssize_t n = space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
+    hid_t want = file_type(type);
     int rc = EBM_OK;
-    if (n != (hssize_t)count)
-        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds %lld values, the run "
-                      "needs %zu", file_path, path, (long long)n, count);
+    if (rank != 1 || n != (hssize_t)count)
+        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds %lld values in %d "
+                      "dimension%s, the run needs %zu in 1", file_path, path, (long long)n,
+                      rank, rank == 1 ? "" : "s", count);
+    else if (dtype < 0 || H5Tget_class(dtype) != H5Tget_class(want) ||
+             H5Tget_size(dtype) != H5Tget_size(want))
+        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s has another type than the %s "
+                      "the run writes", file_path, path,
+                      type == EBM_STATE_F32 ? "float32" : type == EBM_STATE_F64 ? "float64"
+                      : type == EBM_STATE_I32 ? "int32" : "uint64");
     else if (count > 0 &&
              H5Dread(dset, memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        rc = ebm_h5_fail(err, EBM_EIO, file_path, "cannot read /checkpoint/%s", path);
+        rc = ebm_h5_fail(err, EBM_EDATA, file_path, "cannot read /checkpoint/%s", path);
+    else if (!all_finite(type, data, count))
+        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds a NaN or infinite value",
+                      file_path, path);
+    if (dtype >= 0) H5Tclose(dtype);
     if (space >= 0) H5Sclose(space);
     H5Dclose(dset);
     return rc;

@@ -48,6 +48,7 @@ typedef struct run {
     int epochs;
     char dir[4096];         /* the run directory */
     int resuming;           /* continuing from DIR/checkpoint.h5 */
+    ebm_checkpoint_pos resume_pos;   /* where, read whole before DIR changes */
     /* training: the minibatch loop (its trainer, optimiser and buffers) and
      * what a checkpoint keeps */
     ebm_fit fit;
@@ -319,23 +320,47 @@ static int setup_training(run *r, ebm_error *err) {
     return collect_state(r, err);
 }
 
+/* Resuming: the checkpoint is read whole (position, every parameter and
+ * state array) and checked against this run's config before anything in
+ * DIR changes, so a refused resume leaves the directory as it was. */
+static int load_checkpoint(run *r, ebm_error *err) {
+    char path[4200];
+    ebm_checkpoint_path(r->dir, path, sizeof path);
+    if (r->epochs == 0)
+        return ebm_fail(err, EBM_EDATA, "cannot resume: %s: the run's config trains no "
+                        "epochs, so the checkpoint is not this run's", path);
+    /* It is a copy of the run file too, and will become run.h5. */
+    ebm_runinfo info;
+    int rc = ebm_runfile_read(path, &info, err);
+    if (rc) return ebm_error_prefix(err, "cannot resume: the checkpoint's run file");
+    ebm_runinfo_free(&info);
+    if ((rc = setup_training(r, err))) return rc;
+    ebm_checkpoint_pos *pos = &r->resume_pos;
+    rc = ebm_checkpoint_read(path, pos, r->params, r->n_params, &r->state, err);
+    if (rc) return ebm_error_prefix(err, "cannot resume");
+    size_t n_batches = (r->train.n + r->fit.batch_size - 1) / r->fit.batch_size;
+    if (pos->epoch >= r->epochs || (uint64_t)pos->batch >= n_batches ||
+        pos->step > pos->epoch * (int64_t)n_batches + pos->batch)
+        return ebm_fail(err, EBM_EDATA, "cannot resume: %s: the checkpoint stands at epoch "
+                        "%lld, minibatch %lld, step %lld, which this run (%d epochs of %zu "
+                        "minibatches) never reaches", path, (long long)pos->epoch,
+                        (long long)pos->batch, (long long)pos->step, r->epochs, n_batches);
+    return EBM_OK;
+}
+
 static int train(run *r, ebm_error *err) {
     int rc = r->resuming ? EBM_OK : evaluate(r, 0, err);
     if (rc || r->epochs == 0) return rc;
-    if ((rc = setup_training(r, err))) return rc;
     int first_epoch = 1;
     if (r->resuming) {
-        ebm_checkpoint_pos pos;
-        char path[4200];
-        ebm_checkpoint_path(r->dir, path, sizeof path);
-        rc = ebm_checkpoint_read(path, &pos, r->params, r->n_params, &r->state, err);
-        if (rc) return ebm_error_prefix(err, "cannot resume");
-        first_epoch = (int)pos.epoch + 1;
-        r->fit.first_batch = (size_t)pos.batch;
-        r->fit.steps = pos.step;
-        r->steps_at_checkpoint = pos.step;
+        /* set up and read by load_checkpoint */
+        first_epoch = (int)r->resume_pos.epoch + 1;
+        r->fit.first_batch = (size_t)r->resume_pos.batch;
+        r->fit.steps = r->resume_pos.step;
+        r->steps_at_checkpoint = r->resume_pos.step;
         clock_gettime(CLOCK_MONOTONIC, &r->last_checkpoint);
     } else {
+        if ((rc = setup_training(r, err))) return rc;
         /* Right after set-up, so a resumed run never repeats a pretraining. */
         rc = write_checkpoint(r, 0, 0, err);
     }
@@ -499,6 +524,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, !r.resuming, opts->stop, &r.ops,
                                   &r.model, err);
     if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
+    if (!rc && r.resuming) rc = load_checkpoint(&r, err);
     if (!rc) rc = open_run_file(&r, err);
     if (!rc) {
         r.log = ebm_log_new(r.rf);
