@@ -15,6 +15,7 @@
 
 #include "cfg.h"
 #include "checkpoint.h"
+#include "claim.h"
 #include "dataset.h"
 #include "estimator.h"
 #include "fit.h"
@@ -68,20 +69,30 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
     return yaml;
 }
 
+int ebm_out_dir_check(const char *dir, int force, ebm_error *err) {
+    const char *held = ebm_claim_results_in(dir);
+    if (!held) return EBM_OK;
+    if (force) return ebm_claim_move_aside(dir, NULL, 0, err);
+    int sweep = strcmp(held, "sweep.yaml") == 0 || strcmp(held, "summary.csv") == 0;
+    return ebm_fail(err, EBM_EINVAL, "--out %s: it holds a %s (%s); nothing was written. "
+                    "Give another --out, continue it with `ebm %s --resume %s` if it did "
+                    "not complete, or add --force to move it aside to %s.old-N (nothing "
+                    "is deleted)", dir, sweep ? "sweep" : "run", held,
+                    sweep ? "sweep" : "run", dir, dir);
+}
+
 static int choose_out_dir(const run *r, char *out, size_t size, ebm_error *err) {
-    if (r->opts->out_dir) {
-        if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
-            return ebm_fail(err, EBM_EINVAL, "--out: path too long");
-    } else {
-        char stamp[32];
+    if (!r->opts->out_dir) {
+        /* mkdir is atomic: runs started in the same second get -2, -3, ... */
+        char stamp[32], base[4096];
         ebm_proc_timestamp(stamp, sizeof stamp);
-        const char *name = ebm_cfg_str(r->cfg, "name", "run");
-        snprintf(out, size, "runs/%s/%s", name, stamp);
-        /* Two runs started within the same second get -2, -3, ... */
-        for (int k = 2; ebm_proc_is_dir(out) && k < 1000; k++)
-            snprintf(out, size, "runs/%s/%s-%d", name, stamp, k);
+        snprintf(base, sizeof base, "runs/%s/%s", ebm_cfg_str(r->cfg, "name", "run"), stamp);
+        return ebm_claim_new_dir(base, out, size, err);
     }
-    return ebm_proc_mkdirs(out, err);
+    if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
+        return ebm_fail(err, EBM_EINVAL, "--out: path too long");
+    int rc = ebm_out_dir_check(out, r->opts->force, err);
+    return rc ? rc : ebm_proc_mkdirs(out, err);
 }
 
 int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "proc.h"
+#include "runner.h"
 #include "runfile.h"
 
 #define PATH_SIZE EBM_SWEEP_PATH_SIZE
@@ -78,20 +80,23 @@ static char *sweep_yaml(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid) 
 int ebm_sweep_dir_prepare(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid,
                           const ebm_node *base, char *dir, size_t dir_size,
                           ebm_error *err) {
+    int rc;
     if (opts->out_dir) {
         snprintf(dir, dir_size, "%s", opts->out_dir);
+        rc = ebm_out_dir_check(dir, opts->force, err);
+        if (!rc) rc = ebm_proc_mkdirs(dir, err);
     } else {
         const char *slash = strrchr(opts->experiment, '/');
         char stem[256];
         snprintf(stem, sizeof stem, "%s", slash ? slash + 1 : opts->experiment);
         char *dot = strrchr(stem, '.');
         if (dot && dot != stem) *dot = '\0';
-        char stamp[32];
+        char stamp[32], name[4096];
         ebm_proc_timestamp(stamp, sizeof stamp);
-        snprintf(dir, dir_size, "runs/%s/sweep-%s",
+        snprintf(name, sizeof name, "runs/%s/sweep-%s",
                  ebm_cfg_str(base, "name", stem), stamp);
+        rc = ebm_claim_new_dir(name, dir, dir_size, err);
     }
-    int rc = ebm_proc_mkdirs(dir, err);
     if (rc) return rc;
     char path[PATH_SIZE + 32];
     char *text = sweep_yaml(opts, grid);

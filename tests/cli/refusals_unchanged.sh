@@ -72,6 +72,36 @@ sed -i 's/^seed: .*/seed: 99/' "$WORK/exp.yaml"
 echo "seed: 99" >>"$WORK/exp.yaml"
 refused "$WORK/sw" "sweep --resume of an edited experiment" -- "$EBM" sweep --resume "$WORK/sw"
 
+# --out onto results is refused with the ways forward (never overwritten).
+refused "$WORK/done" "run --out a completed run" -- "$EBM" run "$RBM" train.epochs=5 --out "$WORK/done"
+expect_in "$WORK/err" "--force to move it aside" "… naming --resume, another --out and --force"
+refused "$WORK/int" "run --out an interrupted run" -- "$EBM" run "$RBM" train.epochs=5 --out "$WORK/int"
+refused "$WORK/sw" "run --out a sweep" -- "$EBM" run "$RBM" train.epochs=5 --out "$WORK/sw"
+refused "$WORK/sw" "sweep --out a completed sweep" -- "$EBM" sweep "$HOP" seed=1,2 --out "$WORK/sw"
+expect_in "$WORK/err" "ebm sweep --resume $WORK/sw" "… naming sweep --resume"
+refused "$WORK/done" "sweep --out a run" -- "$EBM" sweep "$HOP" seed=1,2 --out "$WORK/done"
+refused "$WORK/done" "sample --out the run's run.h5" -- "$EBM" sample "$WORK/done" --out "$WORK/done/run.h5"
+refused "$WORK/done" "sample --out the run's config.yaml, forced" -- "$EBM" sample "$WORK/done/run.h5" --out "$WORK/done/config.yaml" --force
+refused "$WORK/done" "sample --out the run's checkpoint name" -- "$EBM" sample "$WORK/done" --out "$WORK/done/../done/checkpoint.h5"
+"$EBM" sample "$WORK/done" --n 2 --out "$WORK/done/s.h5" >/dev/null 2>&1 || fail "sample into a new file"
+refused "$WORK/done" "sample --out an existing file" -- "$EBM" sample "$WORK/done" --n 2 --out "$WORK/done/s.h5"
+
+# --force moves the old results aside, byte for byte, and writes afresh.
+snapshot "$WORK/done" >"$WORK/before"
+expect_status 0 "run --out a completed run --force" -- "$EBM" run "$RBM" train.epochs=5 --out "$WORK/done" --force --quiet
+snapshot "$WORK/done.old-1" >"$WORK/after"
+cmp -s "$WORK/before" "$WORK/after" && pass "--force: the old run is done.old-1, unchanged" ||
+  fail "--force: done.old-1 is not the old run"
+h5dump -a /status "$WORK/done/run.h5" 2>/dev/null | grep -q '"completed"' && pass "--force: a new run in done" ||
+  fail "--force: no new completed run in done"
+snapshot "$WORK/sw" >"$WORK/before"
+expect_status 0 "sweep --out a sweep --force" -- "$EBM" sweep "$HOP" seed=1,2 --out "$WORK/sw" --force --quiet
+snapshot "$WORK/sw.old-1" >"$WORK/after"
+cmp -s "$WORK/before" "$WORK/after" && pass "--force: the old sweep is sw.old-1, unchanged" ||
+  fail "--force: sw.old-1 is not the old sweep"
+expect_status 0 "sample --out an existing file --force" -- "$EBM" sample "$WORK/done.old-1" --n 2 --out "$WORK/done.old-1/s.h5" --force
+[ -f "$WORK/done.old-1/s.h5.old-1" ] && pass "--force: the old samples file is s.h5.old-1" || fail "--force: no s.h5.old-1"
+
 # sample: bad options and overrides against a completed run.
 refused "$WORK/done" "sample --n 0" -- "$EBM" sample "$WORK/done" --n 0
 refused "$WORK/done" "sample, unknown sampler key" -- "$EBM" sample "$WORK/done" sampler.bogus=1
