@@ -114,6 +114,29 @@ int ebm_claim_create(const char *path, ebm_error *err) {
     return fd;
 }
 
+int ebm_claim_write_file(const char *path, const char *text, ebm_error *err) {
+    char tmp[4400];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return ebm_fail(err, EBM_EINVAL, "%s: path too long", path);
+    int fd = ebm_claim_create(tmp, err);
+    if (fd < 0) return err ? err->code : EBM_EIO;
+    size_t len = strlen(text), done = 0;
+    while (done < len) {
+        ssize_t put = write(fd, text + done, len - done);
+        if (put < 0 && errno == EINTR) continue;
+        if (put <= 0) break;
+        done += (size_t)put;
+    }
+    int rc = EBM_OK;
+    if (done < len || fsync(fd) != 0)
+        rc = ebm_fail(err, EBM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    if (close(fd) != 0 && !rc)
+        rc = ebm_fail(err, EBM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    if (!rc) rc = ebm_claim_rename(tmp, path, err);
+    if (rc) unlink(tmp);
+    return rc;
+}
+
 int ebm_claim_rename(const char *from, const char *to, ebm_error *err) {
     if (rename(from, to) != 0)
         return ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", from, to,

@@ -41,6 +41,11 @@ int ebm_claim_lock(const char *dir, const char *what, int *fd, ebm_error *err);
  * or -1 with err set. */
 int ebm_claim_create(const char *path, ebm_error *err);
 
+/* Writes text to path as PATH.tmp (made by ebm_claim_create), fsync'd and
+ * renamed over path, so a reader never sees half a file and a crash leaves
+ * the old file or the new one. */
+int ebm_claim_write_file(const char *path, const char *text, ebm_error *err);
+
 /* rename(from, to), then fsync of to's directory, so the new name survives
  * a crash (a rename is durable only once the directory entry is on disk). */
 int ebm_claim_rename(const char *from, const char *to, ebm_error *err);

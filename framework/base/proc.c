@@ -216,32 +216,6 @@ int ebm_proc_mkdirs(const char *path, ebm_error *err) {
     return EBM_OK;
 }
 
-int ebm_proc_write_file(const char *path, const char *text, ebm_error *err) {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) return ebm_fail(err, EBM_ENOMEM, "out of memory");
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        int rc = ebm_fail(err, EBM_EIO, "%s: cannot open: %s", tmp,
-                          strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    size_t len = strlen(text);
-    int bad = fwrite(text, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int rc = ebm_fail(err, EBM_EIO, "%s: cannot write: %s", path,
-                          strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return rc;
-    }
-    free(tmp);
-    return EBM_OK;
-}
-
 char *ebm_proc_read_file(const char *path, size_t *len, ebm_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "h5util.h"
 
 void ebm_checkpoint_path(const char *dir, char *out, size_t size) {
@@ -21,11 +22,10 @@ void ebm_checkpoint_path(const char *dir, char *out, size_t size) {
 static int copy_file(const char *src, const char *dst, ebm_error *err) {
     int in = open(src, O_RDONLY);
     if (in < 0) return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", src, strerror(errno));
-    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = ebm_claim_create(dst, err);   /* never through a planted symlink */
     if (out < 0) {
-        int saved = errno;
         close(in);
-        return ebm_fail(err, EBM_EIO, "%s: cannot create: %s", dst, strerror(saved));
+        return err ? err->code : EBM_EIO;
     }
     char buf[1 << 16];
     int rc = EBM_OK;
@@ -64,20 +64,6 @@ static int sync_path(const char *path, ebm_error *err) {
                             : ebm_fail(err, EBM_EIO, "%s: cannot sync: %s", path, strerror(errno));
     close(fd);
     return rc;
-}
-
-/* The rename is durable only once the directory entry is on disk. */
-static void sync_dir_of(const char *path) {
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else snprintf(dir, sizeof dir, ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
 }
 
 static hid_t open_file(const char *path, unsigned flags) {
@@ -232,13 +218,11 @@ int ebm_checkpoint_write(const char *dir, const char *run_path,
     int rc = copy_file(run_path, tmp, err);
     if (!rc) rc = add_checkpoint_group(tmp, pos, params, n_params, state, err);
     if (!rc) rc = sync_path(tmp, err);
-    if (!rc && rename(tmp, path) != 0)
-        rc = ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+    if (!rc) rc = ebm_claim_rename(tmp, path, err);   /* and syncs DIR */
     if (rc) {
         unlink(tmp);
         return ebm_error_prefix(err, "checkpoint (the previous one is kept)");
     }
-    sync_dir_of(path);
     return EBM_OK;
 }
 
@@ -327,10 +311,7 @@ int ebm_checkpoint_restore(const char *checkpoint_path, const char *run_path,
     if (file >= 0 && H5Fclose(file) < 0 && !rc)
         rc = ebm_h5_fail(err, EBM_EIO, tmp, "cannot close");
     if (!rc) rc = sync_path(tmp, err);
-    if (!rc && rename(tmp, run_path) != 0)
-        rc = ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", tmp, run_path,
-                      strerror(errno));
+    if (!rc) rc = ebm_claim_rename(tmp, run_path, err);
     if (rc) unlink(tmp);
-    else sync_dir_of(run_path);
     return rc;
 }

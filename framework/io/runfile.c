@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "h5util.h"
 
 #ifndef EBM_VERSION
@@ -162,9 +163,13 @@ static hid_t run_fapl(void) {
 static hid_t open_file(const char *path, int create) {
     hid_t fapl = run_fapl(), fcpl = create ? H5Pcreate(H5P_FILE_CREATE) : H5P_DEFAULT;
     hid_t file = -1;
-    if (fapl >= 0 && fcpl >= 0 && (!create || H5Pset_obj_track_times(fcpl, 0) >= 0))
-        file = create ? H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl)
+    if (fapl >= 0 && fcpl >= 0 && (!create || H5Pset_obj_track_times(fcpl, 0) >= 0)) {
+        /* A new file, never through what is at path (a stale part, a planted
+         * symlink): unlinked, then created exclusively (O_CREAT|O_EXCL). */
+        if (create) unlink(path);
+        file = create ? H5Fcreate(path, H5F_ACC_EXCL, fcpl, fapl)
                       : H5Fopen(path, H5F_ACC_RDWR, fapl);
+    }
     if (file >= 0 && hold_metadata(file) < 0) {
         hid_t held = ebm_h5_hold_error(1);
         H5Fclose(file);
@@ -182,9 +187,7 @@ static hid_t open_file(const char *path, int create) {
  * before that leaves no run.h5 rather than an unreadable one. */
 static int publish(ebm_runfile *rf, const char *part, ebm_error *err) {
     int rc = ebm_runfile_flush(rf, err);
-    if (!rc && rename(part, rf->path) != 0)
-        rc = ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", part, rf->path,
-                      strerror(errno));
+    if (!rc) rc = ebm_claim_rename(part, rf->path, err);   /* and syncs its directory */
     return rc;
 }
 

@@ -48,6 +48,7 @@ typedef struct run {
     struct timespec started;
     int epochs;
     char dir[4096];         /* the run directory */
+    int lock_fd;            /* DIR/.ebm-lock, held while this process writes DIR */
     int resuming;           /* continuing from DIR/checkpoint.h5 */
     ebm_checkpoint_pos resume_pos;   /* where, read whole before DIR changes */
     /* training: the minibatch loop (its trainer, optimiser and buffers) and
@@ -69,30 +70,52 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
     return yaml;
 }
 
-int ebm_out_dir_check(const char *dir, int force, ebm_error *err) {
+int ebm_out_dir_claim(const char *dir, int force, const char *what, int *lock_fd,
+                      ebm_error *err) {
+    *lock_fd = -1;
     const char *held = ebm_claim_results_in(dir);
-    if (!held) return EBM_OK;
-    if (force) return ebm_claim_move_aside(dir, NULL, 0, err);
-    int sweep = strcmp(held, "sweep.yaml") == 0 || strcmp(held, "summary.csv") == 0;
-    return ebm_fail(err, EBM_EINVAL, "--out %s: it holds a %s (%s); nothing was written. "
-                    "Give another --out, continue it with `ebm %s --resume %s` if it did "
-                    "not complete, or add --force to move it aside to %s.old-N (nothing "
-                    "is deleted)", dir, sweep ? "sweep" : "run", held,
-                    sweep ? "sweep" : "run", dir, dir);
+    int sweep = held && (strcmp(held, "sweep.yaml") == 0 || strcmp(held, "summary.csv") == 0);
+    if (held && !force)
+        return ebm_fail(err, EBM_EINVAL, "--out %s: it holds a %s (%s); nothing was "
+                        "written. Give another --out, continue it with `ebm %s --resume "
+                        "%s` if it did not complete, or add --force to move it aside to "
+                        "%s.old-N (nothing is deleted)", dir, sweep ? "sweep" : "run", held,
+                        sweep ? "sweep" : "run", dir, dir);
+    int rc = ebm_proc_mkdirs(dir, err);
+    /* Locked before it is looked at again: another process may have taken it
+     * since, and a live run's directory is never moved aside. */
+    if (!rc) rc = ebm_claim_lock(dir, held ? (sweep ? "sweep" : "run") : what, lock_fd, err);
+    if (!rc && (held = ebm_claim_results_in(dir)) && !force)
+        rc = ebm_fail(err, EBM_EINVAL, "--out %s: another process wrote results into it "
+                      "(%s) a moment ago; nothing was written", dir, held);
+    if (!rc && held) {
+        rc = ebm_claim_move_aside(dir, NULL, 0, err);
+        close(*lock_fd);   /* it went aside with the directory */
+        *lock_fd = -1;
+        if (!rc && mkdir(dir, 0755) != 0)
+            rc = ebm_fail(err, EBM_EINVAL, "--out %s: taken by another process while "
+                          "its old results were moved aside", dir);
+        if (!rc) rc = ebm_claim_lock(dir, what, lock_fd, err);
+    }
+    if (rc && *lock_fd >= 0) {
+        close(*lock_fd);
+        *lock_fd = -1;
+    }
+    return rc;
 }
 
-static int choose_out_dir(const run *r, char *out, size_t size, ebm_error *err) {
+static int choose_out_dir(run *r, char *out, size_t size, ebm_error *err) {
     if (!r->opts->out_dir) {
         /* mkdir is atomic: runs started in the same second get -2, -3, ... */
         char stamp[32], base[4096];
         ebm_proc_timestamp(stamp, sizeof stamp);
         snprintf(base, sizeof base, "runs/%s/%s", ebm_cfg_str(r->cfg, "name", "run"), stamp);
-        return ebm_claim_new_dir(base, out, size, err);
+        int rc = ebm_claim_new_dir(base, out, size, err);
+        return rc ? rc : ebm_claim_lock(out, "run", &r->lock_fd, err);
     }
     if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
         return ebm_fail(err, EBM_EINVAL, "--out: path too long");
-    int rc = ebm_out_dir_check(out, r->opts->force, err);
-    return rc ? rc : ebm_proc_mkdirs(out, err);
+    return ebm_out_dir_claim(out, r->opts->force, "run", &r->lock_fd, err);
 }
 
 int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
@@ -408,6 +431,7 @@ static void run_free(run *r) {
     ebm_log_free(r->log);
     ebm_node_free(r->cfg);
     free(r->yaml);
+    if (r->lock_fd >= 0) close(r->lock_fd);
 }
 
 /* Writes the final status; keeps the first error if there was one. */
@@ -509,7 +533,10 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     run r;
     memset(&r, 0, sizeof r);
     r.opts = opts;
+    r.lock_fd = -1;
     int rc = load_config(&r, diags, err);
+    /* One writer per directory: a resume of a live run is refused here. */
+    if (!rc && opts->resume) rc = ebm_claim_lock(opts->out_dir, "run", &r.lock_fd, err);
     if (rc) {
         run_free(&r);
         return rc;
@@ -528,7 +555,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     } else if (!rc) {
         rc = choose_out_dir(&r, r.dir, sizeof r.dir, err);
         snprintf(path, sizeof path, "%s/config.yaml", r.dir);
-        if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
+        if (!rc) rc = ebm_claim_write_file(path, r.yaml ? r.yaml : "", err);
     }
     if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", r.dir);
     /* Resuming, the parameters come from the checkpoint: no pretraining. */

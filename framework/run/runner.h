@@ -42,10 +42,13 @@ typedef struct ebm_run_opts {
     const volatile sig_atomic_t *stop;   /* set by a signal handler; may be NULL */
 } ebm_run_opts;
 
-/* --out DIR for a run or a sweep: a DIR that holds an earlier run or sweep
- * is refused (EBM_EINVAL, with the ways forward: --resume, another --out,
- * --force), or with force moved aside to DIR.old-N, never deleted. */
-int ebm_out_dir_check(const char *dir, int force, ebm_error *err);
+/* Takes --out DIR for a run or a sweep ("what"): made if missing and locked
+ * for this process (*lock_fd, claim.h). A DIR that holds an earlier run or
+ * sweep is refused (EBM_EINVAL, with the ways forward: --resume, another
+ * --out, --force), or with force moved aside to DIR.old-N, never deleted;
+ * a DIR another process holds is refused naming its pid. */
+int ebm_out_dir_claim(const char *dir, int force, const char *what, int *lock_fd,
+                      ebm_error *err);
 
 /* Runs it. Config problems come back in diags (all of them) with EBM_ECONFIG
  * and nothing written; any other failure in err. The directory used is copied

@@ -79,12 +79,11 @@ static char *sweep_yaml(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid) 
 
 int ebm_sweep_dir_prepare(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid,
                           const ebm_node *base, char *dir, size_t dir_size,
-                          ebm_error *err) {
+                          int *lock_fd, ebm_error *err) {
     int rc;
     if (opts->out_dir) {
         snprintf(dir, dir_size, "%s", opts->out_dir);
-        rc = ebm_out_dir_check(dir, opts->force, err);
-        if (!rc) rc = ebm_proc_mkdirs(dir, err);
+        rc = ebm_out_dir_claim(dir, opts->force, "sweep", lock_fd, err);
     } else {
         const char *slash = strrchr(opts->experiment, '/');
         char stem[256];
@@ -96,19 +95,20 @@ int ebm_sweep_dir_prepare(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid
         snprintf(name, sizeof name, "runs/%s/sweep-%s",
                  ebm_cfg_str(base, "name", stem), stamp);
         rc = ebm_claim_new_dir(name, dir, dir_size, err);
+        if (!rc) rc = ebm_claim_lock(dir, "sweep", lock_fd, err);
     }
     if (rc) return rc;
     char path[PATH_SIZE + 32];
     char *text = sweep_yaml(opts, grid);
     if (!text) return ebm_fail(err, EBM_ENOMEM, "out of memory");
     snprintf(path, sizeof path, "%s/sweep.yaml", dir);
-    rc = ebm_proc_write_file(path, text, err);
+    rc = ebm_claim_write_file(path, text, err);
     free(text);
     if (rc) return rc;
     text = ebm_cfg_to_yaml(base);
     if (!text) return ebm_fail(err, EBM_ENOMEM, "out of memory");
     snprintf(path, sizeof path, "%s/config.yaml", dir);
-    rc = ebm_proc_write_file(path, text, err);
+    rc = ebm_claim_write_file(path, text, err);
     free(text);
     snprintf(path, sizeof path, "%s/sweep.log", dir);
     unlink(path);

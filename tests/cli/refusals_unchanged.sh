@@ -7,10 +7,11 @@ source "$SRC/tests/cli/lib.bash"
 RBM="$SRC/tests/fixtures/resume-rbm.yaml"
 HOP="$SRC/experiments/hopfield-recall.yaml"
 
-# snapshot DIR: every entry with its type and link target, every file's hash.
+# snapshot DIR: every entry with its type and link target, every file's hash
+# (but the lock file's: it names the last process that held the directory).
 snapshot() {
   (cd "$1" && find . -printf '%y %p -> %l\n' | LC_ALL=C sort &&
-     find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+     find . -type f ! -name .ebm-lock -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
 }
 
 # refused DIR DESCRIPTION -- command...: exit status 2 and DIR unchanged.

@@ -7,7 +7,9 @@
  *    "/run.h5"), a log point strictly after that checkpoint, so a Ctrl-C's
  *    checkpoint lies past every regular one before it;
  *  - checkpoint: right after the rename, as a crash just after a checkpoint.
- * EBM_INTERRUPT_SIGNAL is INT (default, a Ctrl-C) or KILL.
+ * EBM_INTERRUPT_SIGNAL is INT (default, a Ctrl-C), KILL, HUP (a closed
+ * terminal) or STOP (the run pauses there, alive and holding its directory,
+ * until the test sends SIGCONT).
  * Test-only; never linked into ebm. Process-wide state by necessity: it stands
  * in for the user at the keyboard, or for the power switch. */
 #define _GNU_SOURCE
@@ -39,7 +41,9 @@ static int at_checkpoint(void) {
 static void fire(void) {
     const char *v = getenv("EBM_INTERRUPT_SIGNAL");
     fired = 1;
-    raise(v && strcmp(v, "KILL") == 0 ? SIGKILL : SIGINT);
+    raise(v && strcmp(v, "KILL") == 0 ? SIGKILL
+          : v && strcmp(v, "STOP") == 0 ? SIGSTOP
+          : v && strcmp(v, "HUP") == 0 ? SIGHUP : SIGINT);
 }
 
 int rename(const char *from, const char *to) {
