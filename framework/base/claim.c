@@ -72,6 +72,30 @@ int ebm_claim_new_dir(const char *base, char *out, size_t out_size, ebm_error *e
     return ebm_fail(err, EBM_EIO, "%s: no free name from -2 to -99999", base);
 }
 
+/* "DIR: another ebm process (pid N) is writing this run; ..." for the holder
+ * of the lock file fd. */
+static int held_by_another(int fd, const char *dir, const char *what, ebm_error *err) {
+    char pid[32] = "";
+    ssize_t got = pread(fd, pid, sizeof pid - 1, 0);
+    pid[got > 0 ? got : 0] = '\0';
+    pid[strcspn(pid, "\n")] = '\0';
+    return ebm_fail(err, EBM_EINVAL, "%s: another ebm process (pid %s) is writing this %s; "
+                    "wait for it to end (or stop it) and try again", dir,
+                    pid[0] ? pid : "unknown", what);
+}
+
+int ebm_claim_probe(const char *dir, const char *what, ebm_error *err) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, EBM_LOCK_NAME);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return EBM_OK;   /* no lock file: nobody has written here since */
+    int rc = EBM_OK;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        rc = held_by_another(fd, dir, what, err);
+    close(fd);   /* (drops the lock if we got it) */
+    return rc;
+}
+
 int ebm_claim_lock(const char *dir, const char *what, int *fd_out, ebm_error *err) {
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, EBM_LOCK_NAME);
@@ -82,16 +106,11 @@ int ebm_claim_lock(const char *dir, const char *what, int *fd_out, ebm_error *er
                         "%s: cannot open the lock file: %s", path, strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
-        char pid[32] = "";
-        ssize_t got = e == EWOULDBLOCK ? pread(fd, pid, sizeof pid - 1, 0) : -1;
-        pid[got > 0 ? got : 0] = '\0';
-        pid[strcspn(pid, "\n")] = '\0';
+        int rc = e == EWOULDBLOCK ? held_by_another(fd, dir, what, err)
+                                  : ebm_fail(err, EBM_EIO, "%s: cannot lock: %s", path,
+                                             strerror(e));
         close(fd);
-        if (e != EWOULDBLOCK)
-            return ebm_fail(err, EBM_EIO, "%s: cannot lock: %s", path, strerror(e));
-        return ebm_fail(err, EBM_EINVAL, "%s: another ebm process (pid %s) is writing "
-                        "this %s; wait for it to end (or stop it) and try again", dir,
-                        pid[0] ? pid : "unknown", what);
+        return rc;
     }
     char pid[32];
     int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());

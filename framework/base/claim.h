@@ -35,6 +35,11 @@ int ebm_claim_new_dir(const char *base, char *out, size_t out_size, ebm_error *e
  * (close it, or let the process end, to release). */
 int ebm_claim_lock(const char *dir, const char *what, int *fd, ebm_error *err);
 
+/* Refuses (as ebm_claim_lock does) a directory another process holds, and
+ * writes nothing: a command that may still refuse for other reasons asks
+ * this first and takes the lock only before its first write. */
+int ebm_claim_probe(const char *dir, const char *what, ebm_error *err);
+
 /* Creates path for writing as a new file: whatever was there (a stale
  * temporary, a planted symlink) is unlinked, then O_CREAT|O_EXCL|O_NOFOLLOW,
  * so no existing file or link target is ever written through. A descriptor,

@@ -235,6 +235,7 @@ int ebm_runfile_read(const char *path, ebm_runinfo *out, ebm_error *err) {
     if (!rc) rc = ebm_h5_read_opt_attr(file, "ebm_version", &out->ebm_version, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "started", &out->started, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "finished", &out->finished, path, "/", err);
+    if (!rc) rc = ebm_h5_read_opt_attr(file, "run_id", &out->run_id, path, "/", err);
     if (!rc) rc = read_seed(file, &out->seed, path, err);
     if (!rc) rc = ebm_h5_read_string(config, 0, &out->config_yaml, path, "/config", err);
     if (!rc) rc = read_model_type(file, &out->model_type, path, err);
@@ -251,6 +252,7 @@ void ebm_runinfo_free(ebm_runinfo *info) {
     free(info->status);
     free(info->started);
     free(info->finished);
+    free(info->run_id);
     free(info->config_yaml);
     free(info->model_type);
     for (int i = 0; i < info->n_metrics; i++) {

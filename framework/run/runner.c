@@ -27,6 +27,7 @@
 #include "registry.h"
 #include "rng.h"
 #include "runfile.h"
+#include "textdiff.h"
 #include "train.h"
 
 #define MAX_TENSORS 16
@@ -81,22 +82,20 @@ int ebm_out_dir_claim(const char *dir, int force, const char *what, int *lock_fd
                         "%s` if it did not complete, or add --force to move it aside to "
                         "%s.old-N (nothing is deleted)", dir, sweep ? "sweep" : "run", held,
                         sweep ? "sweep" : "run", dir, dir);
-    int rc = ebm_proc_mkdirs(dir, err);
-    /* Locked before it is looked at again: another process may have taken it
-     * since, and a live run's directory is never moved aside. */
-    if (!rc) rc = ebm_claim_lock(dir, held ? (sweep ? "sweep" : "run") : what, lock_fd, err);
-    if (!rc && (held = ebm_claim_results_in(dir)) && !force)
+    int rc = EBM_OK;
+    if (held) {
+        /* A live run's or sweep's directory is never moved aside; the probe
+         * writes nothing, so the old results move byte for byte. */
+        rc = ebm_claim_probe(dir, sweep ? "sweep" : "run", err);
+        if (!rc) rc = ebm_claim_move_aside(dir, NULL, 0, err);
+    }
+    if (!rc) rc = ebm_proc_mkdirs(dir, err);
+    /* Locked, then looked at again: another process may have written
+     * results into it meanwhile. */
+    if (!rc) rc = ebm_claim_lock(dir, what, lock_fd, err);
+    if (!rc && (held = ebm_claim_results_in(dir)))
         rc = ebm_fail(err, EBM_EINVAL, "--out %s: another process wrote results into it "
                       "(%s) a moment ago; nothing was written", dir, held);
-    if (!rc && held) {
-        rc = ebm_claim_move_aside(dir, NULL, 0, err);
-        close(*lock_fd);   /* it went aside with the directory */
-        *lock_fd = -1;
-        if (!rc && mkdir(dir, 0755) != 0)
-            rc = ebm_fail(err, EBM_EINVAL, "--out %s: taken by another process while "
-                          "its old results were moved aside", dir);
-        if (!rc) rc = ebm_claim_lock(dir, what, lock_fd, err);
-    }
     if (rc && *lock_fd >= 0) {
         close(*lock_fd);
         *lock_fd = -1;
@@ -354,6 +353,38 @@ static int setup_training(run *r, ebm_error *err) {
     return collect_state(r, err);
 }
 
+/* Resuming: the checkpoint must be this run's. It carries the resolved
+ * config it was made from (/config) and the run's identity (seed, run_id):
+ * DIR/config.yaml must still resolve to that config (an edited lr, epochs
+ * or seed would make run.h5 record what it did not do), and DIR/run.h5,
+ * when it can be read, must be the same run (another run's checkpoint of
+ * the same shapes would otherwise be taken). */
+static int check_identity(const run *r, const char *path, const ebm_runinfo *ck,
+                          ebm_error *err) {
+    char was[200], now[200];
+    int line = ebm_text_first_difference(ck->config_yaml, r->yaml ? r->yaml : "", was, now,
+                                         sizeof was);
+    if (line)
+        return ebm_fail(err, EBM_EDATA, "cannot resume %s: %s/config.yaml no longer gives "
+                        "the config the checkpoint was made from (line %d: the checkpoint "
+                        "has '%s', config.yaml now gives '%s'); put config.yaml back, or "
+                        "start a new run", r->dir, r->dir, line, was, now);
+    char run_path[4200];
+    snprintf(run_path, sizeof run_path, "%s/run.h5", r->dir);
+    ebm_runinfo info;
+    ebm_error ignored;
+    if (ebm_runfile_read(run_path, &info, &ignored) != EBM_OK) return EBM_OK;
+    int rc = EBM_OK;
+    if (info.seed != ck->seed || strcmp(info.run_id, ck->run_id) != 0)
+        rc = ebm_fail(err, EBM_EDATA, "cannot resume %s: %s is another run's checkpoint "
+                      "(run %s, seed %llu; run.h5 is run %s, seed %llu)", r->dir, path,
+                      ck->run_id[0] ? ck->run_id : "without id", (unsigned long long)ck->seed,
+                      info.run_id[0] ? info.run_id : "without id",
+                      (unsigned long long)info.seed);
+    ebm_runinfo_free(&info);
+    return rc;
+}
+
 /* Resuming: the checkpoint is read whole (position, every parameter and
  * state array) and checked against this run's config before anything in
  * DIR changes, so a refused resume leaves the directory as it was. */
@@ -367,7 +398,9 @@ static int load_checkpoint(run *r, ebm_error *err) {
     ebm_runinfo info;
     int rc = ebm_runfile_read(path, &info, err);
     if (rc) return ebm_error_prefix(err, "cannot resume: the checkpoint's run file");
+    rc = check_identity(r, path, &info, err);
     ebm_runinfo_free(&info);
+    if (rc) return rc;
     if ((rc = setup_training(r, err))) return rc;
     ebm_checkpoint_pos *pos = &r->resume_pos;
     rc = ebm_checkpoint_read(path, pos, r->params, r->n_params, &r->state, err);
@@ -535,8 +568,9 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     r.opts = opts;
     r.lock_fd = -1;
     int rc = load_config(&r, diags, err);
-    /* One writer per directory: a resume of a live run is refused here. */
-    if (!rc && opts->resume) rc = ebm_claim_lock(opts->out_dir, "run", &r.lock_fd, err);
+    /* One writer per directory: a resume of a live run is refused at once;
+     * the lock itself is taken before the first write (below). */
+    if (!rc && opts->resume) rc = ebm_claim_probe(opts->out_dir, "run", err);
     if (rc) {
         run_free(&r);
         return rc;
@@ -563,6 +597,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
                                   &r.model, err);
     if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
     if (!rc && r.resuming) rc = load_checkpoint(&r, err);
+    if (!rc && opts->resume) rc = ebm_claim_lock(r.dir, "run", &r.lock_fd, err);
     if (!rc) rc = open_run_file(&r, err);
     if (!rc) {
         r.log = ebm_log_new(r.rf);

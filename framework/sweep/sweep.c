@@ -136,7 +136,7 @@ int ebm_sweep(const ebm_sweep_opts *opts, int *n_failed, char *out_dir_used,
     int lock_fd = -1;   /* one writer per sweep directory (claim.h) */
     if (opts->resume_dir) {
         int rc = ebm_sweep_record_read(opts->resume_dir, &rec, err);
-        if (!rc) rc = ebm_claim_lock(opts->resume_dir, "sweep", &lock_fd, err);
+        if (!rc) rc = ebm_claim_probe(opts->resume_dir, "sweep", err);
         if (rc) {
             ebm_sweep_record_free(&rec);
             return rc;
@@ -155,8 +155,11 @@ int ebm_sweep(const ebm_sweep_opts *opts, int *n_failed, char *out_dir_used,
         return rc;
     }
     char dir[4096];
-    if (opts->resume_dir) snprintf(dir, sizeof dir, "%s", opts->resume_dir);
-    else rc = ebm_sweep_dir_prepare(opts, &grid, base, dir, sizeof dir, &lock_fd, err);
+    if (opts->resume_dir) {
+        /* checked and planned: the lock is taken before the first write */
+        snprintf(dir, sizeof dir, "%s", opts->resume_dir);
+        rc = ebm_claim_lock(dir, "sweep", &lock_fd, err);
+    } else rc = ebm_sweep_dir_prepare(opts, &grid, base, dir, sizeof dir, &lock_fd, err);
     ebm_node_free(base);
     if (!rc) {
         if (out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);

@@ -12,6 +12,7 @@
 #include "claim.h"
 #include "proc.h"
 #include "runner.h"
+#include "textdiff.h"
 #include "runfile.h"
 
 #define PATH_SIZE EBM_SWEEP_PATH_SIZE
@@ -179,29 +180,6 @@ int ebm_sweep_record_read(const char *dir, ebm_sweep_record *rec, ebm_error *err
     return EBM_OK;
 }
 
-/* Line `line` (1-based) of text, copied into out (at most out_size - 1). */
-static void copy_line(const char *text, int line, char *out, size_t out_size) {
-    for (int i = 1; i < line && text; i++) {
-        text = strchr(text, '\n');
-        if (text) text++;
-    }
-    size_t n = 0;
-    while (text && text[n] && text[n] != '\n') n++;
-    if (n >= out_size) n = out_size - 1;
-    memcpy(out, text ? text : "", n);
-    out[n] = '\0';
-}
-
-/* 0 if the texts are equal, else the first line that differs. */
-static int first_difference(const char *a, const char *b) {
-    int line = 1;
-    for (size_t i = 0;; i++) {
-        if (a[i] != b[i]) return line;
-        if (!a[i]) return 0;
-        if (a[i] == '\n') line++;
-    }
-}
-
 /* A resumed sweep must be the same sweep: the same resolved config and the
  * same points, else its summary would mix two experiments. */
 int ebm_sweep_record_check(const char *dir, const ebm_sweep_record *rec,
@@ -218,11 +196,9 @@ int ebm_sweep_record_check(const char *dir, const ebm_sweep_record *rec,
         free(was);
         return ebm_fail(err, EBM_ENOMEM, "out of memory");
     }
-    int line = first_difference(was, now);
+    char before[200], after[200];
+    int line = ebm_text_first_difference(was, now, before, after, sizeof before);
     if (line) {
-        char before[200], after[200];
-        copy_line(was, line, before, sizeof before);
-        copy_line(now, line, after, sizeof after);
         free(was);
         free(now);
         return ebm_fail(err, EBM_ECONFIG,

@@ -7,11 +7,10 @@ source "$SRC/tests/cli/lib.bash"
 RBM="$SRC/tests/fixtures/resume-rbm.yaml"
 HOP="$SRC/experiments/hopfield-recall.yaml"
 
-# snapshot DIR: every entry with its type and link target, every file's hash
-# (but the lock file's: it names the last process that held the directory).
+# snapshot DIR: every entry with its type and link target, every file's hash.
 snapshot() {
   (cd "$1" && find . -printf '%y %p -> %l\n' | LC_ALL=C sort &&
-     find . -type f ! -name .ebm-lock -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+     find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
 }
 
 # refused DIR DESCRIPTION -- command...: exit status 2 and DIR unchanged.
@@ -51,6 +50,22 @@ expect_in "$WORK/err" "checkpoint" "… naming the checkpoint"
 d=$(damaged bare)   # /checkpoint alone, without the run file around it
 rm "$d/checkpoint.h5"; h5copy -i "$WORK/int/checkpoint.h5" -o "$d/checkpoint.h5" -s /checkpoint -d /checkpoint
 refused "$d" "resume, a checkpoint that is not a run file" -- "$EBM" run --resume "$d"
+# Another run's checkpoint of the same shapes: another seed, or the same
+# config and seed run in another directory (told apart by the run_id).
+for which in seed9:seed=9 twin:seed=5; do
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    EBM_INTERRUPT_WHEN=checkpoint EBM_INTERRUPT_AFTER_CHECKPOINTS=2 LD_PRELOAD="$EBM_INTERRUPT_LIB" \
+    "$EBM" run "$RBM" train.epochs=50 "${which#*:}" --out "$WORK/${which%%:*}" --quiet >/dev/null 2>&1
+done
+d=$(damaged foreign-seed); cp "$WORK/seed9/checkpoint.h5" "$d/checkpoint.h5"
+refused "$d" "resume, a checkpoint of another seed" -- "$EBM" run --resume "$d"
+expect_in "$WORK/err" "the checkpoint has 'seed: 9', config.yaml now gives 'seed: 5'" "… showing the line that differs"
+d=$(damaged foreign-twin); cp "$WORK/twin/checkpoint.h5" "$d/checkpoint.h5"
+refused "$d" "resume, a checkpoint of the same config run elsewhere" -- "$EBM" run --resume "$d"
+expect_in "$WORK/err" "is another run's checkpoint" "… saying it is another run's"
+d=$(damaged edited); sed -i 's/lr: 0.01/lr: 0.02/' "$d/config.yaml"
+refused "$d" "resume, an edited config.yaml" -- "$EBM" run --resume "$d"
+expect_in "$WORK/err" "config.yaml now gives '    lr: 0.02'" "… showing the edited line"
 d=$(damaged noconfig); rm "$d/config.yaml"
 refused "$d" "resume, no config.yaml" -- "$EBM" run --resume "$d"
 refused "$WORK/done" "resume of a completed run" -- "$EBM" run --resume "$WORK/done"
