@@ -23,6 +23,7 @@ static void child_exec(char *const argv[], int out_fd, int in_fd) {
     sigemptyset(&dfl.sa_mask);
     sigaction(SIGINT, &dfl, NULL);
     sigaction(SIGTERM, &dfl, NULL);
+    sigaction(SIGHUP, &dfl, NULL);
     sigaction(SIGPIPE, &dfl, NULL);
     sigaction(SIGCHLD, &dfl, NULL);
     sigset_t none;

@@ -26,6 +26,8 @@ void cli_install_signal_handlers(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A closed terminal or ssh session: stop and save, as for SIGTERM. */
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 /* ---- statuses and reports ---- */

@@ -189,6 +189,7 @@ static int add_checkpoint_group(const char *path, const ebm_checkpoint_pos *pos,
     else if (write_i64_attr(group, "epoch", pos->epoch) < 0 ||
              write_i64_attr(group, "batch", pos->batch) < 0 ||
              write_i64_attr(group, "step", pos->step) < 0 ||
+             (pos->start_pending && write_i64_attr(group, "start_pending", 1) < 0) ||
              ebm_h5_write_str_attr(group, "written", written, 0) < 0)
         failed = "/checkpoint attributes";
     for (int i = 0; !failed && i < n_params; i++) {
@@ -235,6 +236,13 @@ static int read_position(hid_t group, const char *path, ebm_checkpoint_pos *pos,
                         "attribute", path);
     if (pos->epoch < 0 || pos->batch < 0 || pos->step < 0)
         return ebm_fail(err, EBM_EDATA, "%s: /checkpoint has a negative position", path);
+    pos->start_pending = 0;
+    if (H5Aexists(group, "start_pending") > 0 &&
+        (read_i64_attr(group, "start_pending", &pos->start_pending) < 0 ||
+         (pos->start_pending != 0 && pos->start_pending != 1) ||
+         (pos->start_pending && (pos->epoch || pos->batch || pos->step))))
+        return ebm_fail(err, EBM_EDATA, "%s: /checkpoint's start_pending is not 0 or 1, "
+                        "or is set past the start", path);
     return EBM_OK;
 }
 

@@ -52,6 +52,7 @@ typedef struct run {
     int lock_fd;            /* DIR/.ebm-lock, held while this process writes DIR */
     int resuming;           /* continuing from DIR/checkpoint.h5 */
     ebm_checkpoint_pos resume_pos;   /* where, read whole before DIR changes */
+    int start_logged;       /* the step-0 log point is in the run file */
     /* training: the minibatch loop (its trainer, optimiser and buffers) and
      * what a checkpoint keeps */
     ebm_fit fit;
@@ -314,7 +315,9 @@ static int collect_state(run *r, ebm_error *err) {
 
 static int write_checkpoint(run *r, int epochs_done, size_t batches_done, ebm_error *err) {
     ebm_checkpoint_pos pos = {.epoch = epochs_done, .batch = (int64_t)batches_done,
-                              .step = r->fit.steps};
+                              .step = r->fit.steps,
+                              .start_pending = epochs_done == 0 && batches_done == 0 &&
+                                               r->fit.steps == 0 && !r->start_logged};
     int rc = ebm_runfile_flush(r->rf, err);
     if (!rc) rc = ebm_checkpoint_write(r->dir, ebm_runfile_path(r->rf), &pos, r->params,
                                        r->n_params, &r->state, err);
@@ -416,8 +419,8 @@ static int load_checkpoint(run *r, ebm_error *err) {
 }
 
 static int train(run *r, ebm_error *err) {
-    int rc = r->resuming ? EBM_OK : evaluate(r, 0, err);
-    if (rc || r->epochs == 0) return rc;
+    int rc = EBM_OK;
+    if (r->epochs == 0) return r->resuming ? EBM_OK : evaluate(r, 0, err);
     int first_epoch = 1;
     if (r->resuming) {
         /* set up and read by load_checkpoint */
@@ -426,11 +429,16 @@ static int train(run *r, ebm_error *err) {
         r->fit.steps = r->resume_pos.step;
         r->steps_at_checkpoint = r->resume_pos.step;
         clock_gettime(CLOCK_MONOTONIC, &r->last_checkpoint);
+        r->start_logged = !r->resume_pos.start_pending;
     } else {
         if ((rc = setup_training(r, err))) return rc;
-        /* Right after set-up, so a resumed run never repeats a pretraining. */
+        /* Right after set-up and before the step-0 log point, so a resume
+         * never repeats a pretraining, even after a signal or a crash
+         * during that log point (the resume runs it first). */
         rc = write_checkpoint(r, 0, 0, err);
     }
+    if (!rc && !r->start_logged) rc = evaluate(r, 0, err);
+    if (!rc) r->start_logged = 1;
     ebm_rng train_rng;
     ebm_rng_named(&train_rng, &r->root, "train");
     for (int epoch = first_epoch; !rc && epoch <= r->epochs; epoch++) {
