@@ -11,6 +11,7 @@
 
 #include "csv.h"
 #include "dataset.h"
+#include "input.h"
 #include "plugins.h"
 
 /* Labels become one-hot columns or class indices; beyond this a label is far
@@ -80,16 +81,21 @@ static int open_file(const ebm_node *path_node, const char *path, reader *r,
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return ebm_fail(err, EBM_EDATA, "%s: a directory, not a CSV file", path);
-    r->file = fopen(path, "r");
+    ebm_error open_err;
+    r->file = ebm_input_open(path, EBM_MAX_DATA_BYTES, "a CSV data file", &open_err);
     if (r->file) return EBM_OK;
     int first_errno = errno;
+    if (open_err.code == EBM_EDATA) return ebm_fail(err, EBM_EDATA, "%s", open_err.msg);
     const char *yaml = path_node ? path_node->mark.file : NULL;
     if (first_errno == ENOENT && path[0] != '/' && yaml && yaml[0] != '<') {
         const char *slash = strrchr(yaml, '/');
         if (slash) {
             snprintf(resolved, size, "%.*s/%s", (int)(slash - yaml), yaml, path);
-            r->file = fopen(resolved, "r");
+            r->file = ebm_input_open(resolved, EBM_MAX_DATA_BYTES, "a CSV data file",
+                                     &open_err);
             if (r->file) return EBM_OK;
+            if (open_err.code == EBM_EDATA)
+                return ebm_fail(err, EBM_EDATA, "%s", open_err.msg);
             return ebm_fail(err, EBM_EDATA, "%s: cannot open: %s (nor %s, beside %s)",
                             path, strerror(first_errno), resolved, yaml);
         }

@@ -4,9 +4,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "dataset.h"
+#include "input.h"
 
 /* IDX header: two zero bytes, a type byte (0x08 = unsigned byte), the number
  * of dimensions, then each dimension as a big-endian uint32. */
@@ -77,7 +79,17 @@ static int read_payload(gzFile f, size_t count, const char *path, const char *wh
 
 static gzFile open_idx(const char *path, int want_dims, idx_header *h,
                        ebm_error *err) {
-    gzFile f = gzopen(path, "rb");
+    /* a regular file of at most 4 GiB, never a FIFO or a device */
+    ebm_error open_err;
+    FILE *plain = ebm_input_open(path, EBM_MAX_DATA_BYTES, "an IDX data file", &open_err);
+    if (!plain && open_err.code == EBM_EDATA) {
+        ebm_fail(err, EBM_EDATA, "%s", open_err.msg);
+        return NULL;
+    }
+    int fd = plain ? dup(fileno(plain)) : -1;
+    if (plain) fclose(plain);
+    gzFile f = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+    if (!f && fd >= 0) close(fd);
     if (!f) {
         /* A missing dataset file is bad input (exit 2), not a system failure. */
         ebm_fail(err, EBM_EDATA, "%s: cannot open: %s", path,

@@ -23,6 +23,7 @@ static void child_exec(char *const argv[], int out_fd, int in_fd) {
     sigemptyset(&dfl.sa_mask);
     sigaction(SIGINT, &dfl, NULL);
     sigaction(SIGTERM, &dfl, NULL);
+    sigaction(SIGHUP, &dfl, NULL);
     sigaction(SIGPIPE, &dfl, NULL);
     sigaction(SIGCHLD, &dfl, NULL);
     sigset_t none;
@@ -213,32 +214,6 @@ int ebm_proc_mkdirs(const char *path, ebm_error *err) {
     free(copy);
     if (!ebm_proc_is_dir(path))
         return ebm_fail(err, EBM_EIO, "%s: exists and is not a directory", path);
-    return EBM_OK;
-}
-
-int ebm_proc_write_file(const char *path, const char *text, ebm_error *err) {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) return ebm_fail(err, EBM_ENOMEM, "out of memory");
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        int rc = ebm_fail(err, EBM_EIO, "%s: cannot open: %s", tmp,
-                          strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    size_t len = strlen(text);
-    int bad = fwrite(text, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int rc = ebm_fail(err, EBM_EIO, "%s: cannot write: %s", path,
-                          strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return rc;
-    }
-    free(tmp);
     return EBM_OK;
 }
 

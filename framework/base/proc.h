@@ -37,10 +37,6 @@ int ebm_proc_mkdirs(const char *path, ebm_error *err);
 int ebm_proc_is_dir(const char *path);
 int ebm_proc_is_file(const char *path);
 
-/* Writes text to path through a temporary file and rename, so a reader never
- * sees half a file. */
-int ebm_proc_write_file(const char *path, const char *text, ebm_error *err);
-
 /* Reads a whole file (malloc'd, NUL-terminated); NULL and err on failure. */
 char *ebm_proc_read_file(const char *path, size_t *len, ebm_error *err);
 

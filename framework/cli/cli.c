@@ -26,6 +26,8 @@ void cli_install_signal_handlers(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A closed terminal or ssh session: stop and save, as for SIGTERM. */
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 /* ---- statuses and reports ---- */
@@ -94,7 +96,7 @@ void cli_draw_sweep_progress(void *ctx, int done, int total, int running, int fa
 
 /* Every option of every command; a command takes those whose letter is in its
  * `options`. Long-only options have letters above 'z'. */
-enum { OPT_RESUME = 'r', OPT_FAIL_FAST = 'f', OPT_CLAMP = 'c', OPT_HELP = 'h' };
+enum { OPT_RESUME = 'r', OPT_FAIL_FAST = 'f', OPT_CLAMP = 'c', OPT_HELP = 'h', OPT_FORCE = 'F' };
 
 static const struct option long_options[] = {
     {"out", required_argument, NULL, 'o'},
@@ -105,6 +107,7 @@ static const struct option long_options[] = {
     {"n", required_argument, NULL, 'n'},
     {"clamp", required_argument, NULL, OPT_CLAMP},
     {"help", no_argument, NULL, OPT_HELP},
+    {"force", no_argument, NULL, OPT_FORCE},
     {NULL, 0, NULL, 0}};
 
 /* The short forms: -o DIR, -q, -j N, -n N, -h. The leading '-' keeps
@@ -177,6 +180,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const char *exe, cl
         case OPT_FAIL_FAST: a->fail_fast = 1; break;
         case 'n': a->n = optarg; break;
         case OPT_CLAMP: a->clamp = optarg; break;
+        case OPT_FORCE: a->force = 1; break;
         }
     }
     /* what follows "--" is positional too */

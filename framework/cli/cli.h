@@ -21,7 +21,7 @@ typedef struct cli_args {
     char **positional;         /* files, overrides, in the order given */
     int n_positional;
     const char *out, *resume, *n, *clamp;
-    int quiet, jobs, fail_fast;
+    int quiet, jobs, fail_fast, force;
     const char *exe;           /* this binary, for sweeps' child processes */
 } cli_args;
 
@@ -29,7 +29,7 @@ typedef struct cli_command {
     const char *name;
     int (*run)(const cli_args *args);
     /* The shared options it takes, by their short letters: o out, q quiet,
-     * j jobs, r resume, f fail-fast, n n, c clamp. */
+     * j jobs, r resume, f fail-fast, n n, c clamp, F force. */
     const char *options;
     const char *usage;         /* "ebm run FILE [key=value ...] ..." (lines) */
     const char *help;          /* one line, for `ebm help` */

@@ -18,6 +18,11 @@ int cli_run(const cli_args *args) {
                         "give no file, overrides or --out with it\n");
         return EXIT_BAD_INPUT;
     }
+    if (args->force && !args->out) {
+        fprintf(stderr, "ebm run: --force moves the results in --out DIR aside; give it "
+                        "with --out\n");
+        return EXIT_BAD_INPUT;
+    }
     char **positional = args->positional;
     int n_positional = args->n_positional;
     /* One file serves run, sweep and reproduce; running its base config is
@@ -34,6 +39,7 @@ int cli_run(const cli_args *args) {
                          .n_overrides = resume ? 0 : n_positional - 1,
                          .out_dir = resume ? resume : args->out,
                          .resume = resume != NULL,
+                         .force = args->force,
                          .progress = progress ? cli_draw_progress : NULL,
                          .stop = cli_stop_flag()};
     ebm_diags diags = {0};

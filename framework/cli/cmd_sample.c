@@ -9,7 +9,8 @@
 #include "sample_cmd.h"
 
 int cli_sample(const cli_args *args) {
-    ebm_sample_opts opts = {.stop = cli_stop_flag(), .clamp = args->clamp, .out = args->out};
+    ebm_sample_opts opts = {.stop = cli_stop_flag(), .clamp = args->clamp, .out = args->out,
+                            .force = args->force};
     if (args->n) {
         char *end;
         errno = 0;
@@ -19,6 +20,11 @@ int cli_sample(const cli_args *args) {
             return EXIT_BAD_INPUT;
         }
         opts.n = (size_t)n;
+    }
+    if (args->force && !args->out) {
+        fprintf(stderr, "ebm sample: --force moves an existing --out FILE aside; give it "
+                        "with --out\n");
+        return EXIT_BAD_INPUT;
     }
     if (args->n_positional < 1) {
         fprintf(stderr, "usage: %s\n", cli_command_find("sample")->usage);

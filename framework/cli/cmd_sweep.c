@@ -35,6 +35,11 @@ int cli_sweep(const cli_args *args) {
                         "file and grid; give no file, overrides or --out with it\n");
         return EXIT_BAD_INPUT;
     }
+    if (args->force && !args->out) {
+        fprintf(stderr, "ebm sweep: --force moves the results in --out DIR aside; give "
+                        "it with --out\n");
+        return EXIT_BAD_INPUT;
+    }
     ebm_error err;
     ebm_error_clear(&err);
     cli_install_signal_handlers();
@@ -65,6 +70,7 @@ int cli_sweep(const cli_args *args) {
                            .args = resume ? NULL : args->positional + 1,
                            .n_args = resume ? 0 : args->n_positional - 1,
                            .out_dir = args->out,
+                           .force = args->force,
                            .jobs = args->jobs,
                            .self_exe = exe,
                            .progress = progress ? cli_draw_sweep_progress : NULL,

@@ -15,22 +15,26 @@ static const cli_command commands[] = {
      "the resolved config (defaults filled), or every error with its position",
      "  key=value     overrides: a.b=v sets, +a.b=v adds, ~a.b deletes\n"
      "  Exits 2 on bad input; writes nothing.\n"},
-    {"run", cli_run, "oqr",
-     "ebm run FILE [key=value ...] [--out DIR] [--quiet]\n"
+    {"run", cli_run, "oqrF",
+     "ebm run FILE [key=value ...] [--out DIR [--force]] [--quiet]\n"
      "       ebm run --resume DIR [--quiet]",
      "one run; results in DIR/run.h5",
-     "  --out DIR, -o DIR   the run directory (default runs/<name>/<UTC time>)\n"
+     "  --out DIR, -o DIR   the run directory (default runs/<name>/<UTC time>); one that\n"
+     "                      holds a run or sweep is refused\n"
+     "  --force             move DIR's earlier results aside to DIR.old-N (never deleted)\n"
      "  --quiet, -q         no progress line (none either when stderr is not a terminal)\n"
      "  --resume DIR        continue DIR's run from its last checkpoint\n"
      "  Ctrl-C stops between minibatches, writes a checkpoint and exits 130.\n"},
-    {"sweep", cli_sweep, "oqjrf",
+    {"sweep", cli_sweep, "oqjrfF",
      "ebm sweep FILE [key=a,b key=range(start,stop[,step]) ...] [-j N] [--out DIR]\n"
-     "             [--fail-fast]\n"
+     "             [--force] [--fail-fast]\n"
      "       ebm sweep --resume DIR [-j N] [--fail-fast]",
      "the grid of runs (file's sweep: block and the command line) and a summary",
      "  -j N, --jobs N      points run at a time (default 1); under mpirun the points\n"
      "                      spread over the ranks\n"
-     "  --out DIR, -o DIR   the sweep directory (default runs/<name>/sweep-<UTC time>)\n"
+     "  --out DIR, -o DIR   the sweep directory (default runs/<name>/sweep-<UTC time>);\n"
+     "                      one that holds a run or sweep is refused\n"
+     "  --force             move DIR's earlier results aside to DIR.old-N (never deleted)\n"
      "  --fail-fast         stop at the first failed point\n"
      "  --resume DIR        run again the points of DIR that did not complete\n"
      "  --quiet, -q         no progress line\n"},
@@ -38,12 +42,15 @@ static const cli_command commands[] = {
      "ebm plot DIR_OR_FILE... [--out DIR]",
      "PNGs of metrics, sweeps and images through gnuplot",
      "  --out DIR, -o DIR   where the pictures go (default DIR/plots)\n"},
-    {"sample", cli_sample, "onc",
-     "ebm sample RUN [--n N] [--clamp label=C|label=all] [--out FILE] [sampler.KEY=V ...]",
+    {"sample", cli_sample, "oncF",
+     "ebm sample RUN [--n N] [--clamp label=C|label=all] [--out FILE [--force]]\n"
+     "              [sampler.KEY=V ...]",
      "draw from a trained model (RUN: a run directory or its run.h5)",
      "  --n N, -n N         samples per group (default 64)\n"
      "  --clamp label=C     clamp the label units to class C; label=all: every class\n"
-     "  --out FILE, -o FILE the samples file (default RUN/samples.h5)\n"
+     "  --out FILE, -o FILE the samples file (default RUN/samples.h5); never one of the\n"
+     "                      run's own files; an existing one is refused\n"
+     "  --force             move an existing FILE aside to FILE.old-N\n"
      "  sampler.KEY=V       sampler settings (default gibbs with burn_in 1000)\n"},
     {"reproduce", cli_reproduce, "oqj",
      "ebm reproduce [FILE...] [-j N] [--out DIR]",

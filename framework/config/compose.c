@@ -58,9 +58,11 @@ static int is_dir(const char *path) {
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Anything but a directory: a FIFO or a device found where a fragment
+ * should be is the reader's to refuse by name, not "no fragment". */
 static int is_file(const char *path) {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 /* Adds dir to the search list unless it is not a directory or is there

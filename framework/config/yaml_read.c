@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "cfg_internal.h"
+#include "input.h"
 
 /* Deeper than any sensible config; stops a hostile file from exhausting the
  * stack of the recursive builder. */
@@ -304,11 +305,11 @@ ebm_node *ebm_cfg_parse_value(ebm_node *root, const char *text,
 }
 
 ebm_node *ebm_cfg_parse_file(const char *path, ebm_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
+    /* A regular file of at most 16 MiB: a FIFO or /dev/zero is refused by
+     * name at once, not read forever. */
+    FILE *f = ebm_input_open(path, EBM_MAX_CONFIG_BYTES, "an experiment file or fragment",
+                             err);
+    if (!f) return NULL;
     size_t len = 0, cap = 4096;
     char *text = malloc(cap);
     while (text) {

@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "h5util.h"
 
 void ebm_checkpoint_path(const char *dir, char *out, size_t size) {
@@ -20,11 +22,10 @@ void ebm_checkpoint_path(const char *dir, char *out, size_t size) {
 static int copy_file(const char *src, const char *dst, ebm_error *err) {
     int in = open(src, O_RDONLY);
     if (in < 0) return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", src, strerror(errno));
-    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = ebm_claim_create(dst, err);   /* never through a planted symlink */
     if (out < 0) {
-        int saved = errno;
         close(in);
-        return ebm_fail(err, EBM_EIO, "%s: cannot create: %s", dst, strerror(saved));
+        return err ? err->code : EBM_EIO;
     }
     char buf[1 << 16];
     int rc = EBM_OK;
@@ -63,20 +64,6 @@ static int sync_path(const char *path, ebm_error *err) {
                             : ebm_fail(err, EBM_EIO, "%s: cannot sync: %s", path, strerror(errno));
     close(fd);
     return rc;
-}
-
-/* The rename is durable only once the directory entry is on disk. */
-static void sync_dir_of(const char *path) {
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else snprintf(dir, sizeof dir, ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
 }
 
 static hid_t open_file(const char *path, unsigned flags) {
@@ -142,22 +129,46 @@ static int write_array(hid_t loc, const char *path, ebm_state_type type,
     return rc;
 }
 
-/* Reads the 1-D dataset at path into data, which holds count elements. */
+/* 1 if every one of count values of type is finite (integers always are). */
+static int all_finite(ebm_state_type type, const void *data, size_t count) {
+    for (size_t i = 0; type == EBM_STATE_F32 && i < count; i++)
+        if (!isfinite(((const float *)data)[i])) return 0;
+    for (size_t i = 0; type == EBM_STATE_F64 && i < count; i++)
+        if (!isfinite(((const double *)data)[i])) return 0;
+    return 1;
+}
+
+/* Reads the 1-D dataset at path into data, which holds count elements. Its
+ * rank, size, type class and width must be what the run writes, and floats
+ * must be finite: a checkpoint is trusted only once all of it checks. */
 static int read_array(hid_t loc, const char *file_path, const char *path,
                       ebm_state_type type, void *data, size_t count, ebm_error *err) {
     hid_t dset = H5Dopen2(loc, path, H5P_DEFAULT);
     if (dset < 0)
         return ebm_fail(err, EBM_EDATA, "%s: the checkpoint has no /checkpoint/%s; it was "
                         "written by a different configuration or version", file_path, path);
-    hid_t space = H5Dget_space(dset);
+    hid_t space = H5Dget_space(dset), dtype = H5Dget_type(dset);
+    int rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
     hssize_t n = space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
+    hid_t want = file_type(type);
     int rc = EBM_OK;
-    if (n != (hssize_t)count)
-        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds %lld values, the run "
-                      "needs %zu", file_path, path, (long long)n, count);
+    if (rank != 1 || n != (hssize_t)count)
+        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds %lld values in %d "
+                      "dimension%s, the run needs %zu in 1", file_path, path, (long long)n,
+                      rank, rank == 1 ? "" : "s", count);
+    else if (dtype < 0 || H5Tget_class(dtype) != H5Tget_class(want) ||
+             H5Tget_size(dtype) != H5Tget_size(want))
+        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s has another type than the %s "
+                      "the run writes", file_path, path,
+                      type == EBM_STATE_F32 ? "float32" : type == EBM_STATE_F64 ? "float64"
+                      : type == EBM_STATE_I32 ? "int32" : "uint64");
     else if (count > 0 &&
              H5Dread(dset, memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        rc = ebm_h5_fail(err, EBM_EIO, file_path, "cannot read /checkpoint/%s", path);
+        rc = ebm_h5_fail(err, EBM_EDATA, file_path, "cannot read /checkpoint/%s", path);
+    else if (!all_finite(type, data, count))
+        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds a NaN or infinite value",
+                      file_path, path);
+    if (dtype >= 0) H5Tclose(dtype);
     if (space >= 0) H5Sclose(space);
     H5Dclose(dset);
     return rc;
@@ -178,6 +189,7 @@ static int add_checkpoint_group(const char *path, const ebm_checkpoint_pos *pos,
     else if (write_i64_attr(group, "epoch", pos->epoch) < 0 ||
              write_i64_attr(group, "batch", pos->batch) < 0 ||
              write_i64_attr(group, "step", pos->step) < 0 ||
+             (pos->start_pending && write_i64_attr(group, "start_pending", 1) < 0) ||
              ebm_h5_write_str_attr(group, "written", written, 0) < 0)
         failed = "/checkpoint attributes";
     for (int i = 0; !failed && i < n_params; i++) {
@@ -207,13 +219,11 @@ int ebm_checkpoint_write(const char *dir, const char *run_path,
     int rc = copy_file(run_path, tmp, err);
     if (!rc) rc = add_checkpoint_group(tmp, pos, params, n_params, state, err);
     if (!rc) rc = sync_path(tmp, err);
-    if (!rc && rename(tmp, path) != 0)
-        rc = ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+    if (!rc) rc = ebm_claim_rename(tmp, path, err);   /* and syncs DIR */
     if (rc) {
         unlink(tmp);
         return ebm_error_prefix(err, "checkpoint (the previous one is kept)");
     }
-    sync_dir_of(path);
     return EBM_OK;
 }
 
@@ -226,6 +236,13 @@ static int read_position(hid_t group, const char *path, ebm_checkpoint_pos *pos,
                         "attribute", path);
     if (pos->epoch < 0 || pos->batch < 0 || pos->step < 0)
         return ebm_fail(err, EBM_EDATA, "%s: /checkpoint has a negative position", path);
+    pos->start_pending = 0;
+    if (H5Aexists(group, "start_pending") > 0 &&
+        (read_i64_attr(group, "start_pending", &pos->start_pending) < 0 ||
+         (pos->start_pending != 0 && pos->start_pending != 1) ||
+         (pos->start_pending && (pos->epoch || pos->batch || pos->step))))
+        return ebm_fail(err, EBM_EDATA, "%s: /checkpoint's start_pending is not 0 or 1, "
+                        "or is set past the start", path);
     return EBM_OK;
 }
 
@@ -302,10 +319,7 @@ int ebm_checkpoint_restore(const char *checkpoint_path, const char *run_path,
     if (file >= 0 && H5Fclose(file) < 0 && !rc)
         rc = ebm_h5_fail(err, EBM_EIO, tmp, "cannot close");
     if (!rc) rc = sync_path(tmp, err);
-    if (!rc && rename(tmp, run_path) != 0)
-        rc = ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", tmp, run_path,
-                      strerror(errno));
+    if (!rc) rc = ebm_claim_rename(tmp, run_path, err);
     if (rc) unlink(tmp);
-    else sync_dir_of(run_path);
     return rc;
 }

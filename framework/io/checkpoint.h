@@ -4,7 +4,8 @@
  * (every metric, sample and image logged so far) plus a group /checkpoint:
  *   attributes  epoch (int64: epochs completed), batch (int64: minibatches of
  *               epoch + 1 already done), step (int64: gradient steps in all),
- *               written (string, UTC ISO 8601)
+ *               written (string, UTC ISO 8601), start_pending (int64 1, only
+ *               in the set-up checkpoint written before the step-0 log point)
  *   /checkpoint/params/<name>   float32, the model's parameters
  *   /checkpoint/state/<name>    the plugins' state (state.h): optimiser
  *               moments, persistent chains, replicas, replay buffers, counters
@@ -27,6 +28,9 @@ typedef struct ebm_checkpoint_pos {
     int64_t epoch;   /* epochs completed (0: after set-up, before training) */
     int64_t batch;   /* minibatches of the next epoch already done */
     int64_t step;    /* gradient steps in all */
+    /* 1: written after set-up but before the step-0 log point, which a
+     * resume runs first (attribute start_pending, written only when 1) */
+    int64_t start_pending;
 } ebm_checkpoint_pos;
 
 typedef struct ebm_checkpoint_info {

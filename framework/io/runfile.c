@@ -26,8 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "h5util.h"
 
 #ifndef EBM_VERSION
@@ -162,9 +165,13 @@ static hid_t run_fapl(void) {
 static hid_t open_file(const char *path, int create) {
     hid_t fapl = run_fapl(), fcpl = create ? H5Pcreate(H5P_FILE_CREATE) : H5P_DEFAULT;
     hid_t file = -1;
-    if (fapl >= 0 && fcpl >= 0 && (!create || H5Pset_obj_track_times(fcpl, 0) >= 0))
-        file = create ? H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl)
+    if (fapl >= 0 && fcpl >= 0 && (!create || H5Pset_obj_track_times(fcpl, 0) >= 0)) {
+        /* A new file, never through what is at path (a stale part, a planted
+         * symlink): unlinked, then created exclusively (O_CREAT|O_EXCL). */
+        if (create) unlink(path);
+        file = create ? H5Fcreate(path, H5F_ACC_EXCL, fcpl, fapl)
                       : H5Fopen(path, H5F_ACC_RDWR, fapl);
+    }
     if (file >= 0 && hold_metadata(file) < 0) {
         hid_t held = ebm_h5_hold_error(1);
         H5Fclose(file);
@@ -178,13 +185,27 @@ static hid_t open_file(const char *path, int create) {
     return file;
 }
 
+/* 32 random hex digits naming this run, so a resume can tell its own
+ * checkpoint from another run's of the same config and seed. */
+static const char *run_id(char out[40]) {
+    unsigned char bytes[16];
+    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes) {
+        /* no entropy source: time and pid still tell two runs apart */
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        uint64_t a = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec, b = (uint64_t)getpid();
+        memcpy(bytes, &a, 8);
+        memcpy(bytes + 8, &b, 8);
+    }
+    for (int i = 0; i < 16; i++) snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+    return out;
+}
+
 /* The skeleton is flushed under <path>.part, then renamed: a run killed
  * before that leaves no run.h5 rather than an unreadable one. */
 static int publish(ebm_runfile *rf, const char *part, ebm_error *err) {
     int rc = ebm_runfile_flush(rf, err);
-    if (!rc && rename(part, rf->path) != 0)
-        rc = ebm_fail(err, EBM_EIO, "%s: cannot rename to %s: %s", part, rf->path,
-                      strerror(errno));
+    if (!rc) rc = ebm_claim_rename(part, rf->path, err);   /* and syncs its directory */
     return rc;
 }
 
@@ -217,7 +238,7 @@ ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
         return NULL;
     }
 
-    char started[32];
+    char started[32], id[40];
     ebm_h5_now(started);
     const char *failed = NULL;
     if (ebm_h5_write_str_attr(rf->file, "ebm_version", EBM_VERSION, 0) < 0)
@@ -230,6 +251,8 @@ ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
         failed = "root attribute started";
     else if (ebm_h5_write_str_attr(rf->file, "finished", "", STATE_ATTR_SIZE) < 0)
         failed = "root attribute finished";
+    else if (ebm_h5_write_str_attr(rf->file, "run_id", run_id(id), 0) < 0)
+        failed = "root attribute run_id";
     else if (write_config(rf->file, config_yaml) < 0)
         failed = "/config";
     /* /metrics exists from the start so a reader of a run killed before its

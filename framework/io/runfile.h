@@ -83,6 +83,7 @@ typedef struct ebm_image_set {
 
 typedef struct ebm_runinfo {
     char *ebm_version, *status, *started, *finished;  /* "" when absent */
+    char *run_id;      /* random, written at creation; "" in older files */
     uint64_t seed;
     char *config_yaml;
     char *model_type;  /* "" when the run saved no model */

@@ -6,6 +6,7 @@
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,6 +96,28 @@ static void free_names(char **names, int n) {
     free(names);
 }
 
+/* A dataset's claim of count elements of size bytes each is checked against
+ * the file before anything is allocated for it: deflate shrinks data at
+ * most about 1032:1, so no dataset can hold more than 1100 times the file's
+ * size (a damaged or hostile file claiming 2^40 points is refused, not
+ * allocated). Dimensions are multiplied here too, without overflow. */
+static int check_claim(const char *path, const char *where, const hsize_t *dims, int rank,
+                       size_t size, size_t *count, ebm_error *err) {
+    struct stat st;
+    uint64_t limit = stat(path, &st) == 0 ? ((uint64_t)st.st_size + 65536) * 1100 : 0;
+    uint64_t n = 1;
+    for (int d = 0; d < rank; d++) {
+        if (dims[d] != 0 && n > UINT64_MAX / dims[d]) n = UINT64_MAX;
+        else n *= dims[d];
+    }
+    if (n > SIZE_MAX / size || n * size > limit)
+        return ebm_fail(err, EBM_EDATA, "%s: %s claims %llu values, more than a file of "
+                        "%lld bytes can hold (damaged, or not written by ebm)", path, where,
+                        (unsigned long long)n, (long long)st.st_size);
+    *count = (size_t)n;
+    return EBM_OK;
+}
+
 /* Length of a 1-D dataset; -1 when it is not 1-D. */
 static int series_length(hid_t dset, hsize_t *n) {
     hid_t space = H5Dget_space(dset);
@@ -146,9 +169,12 @@ static int read_series(hid_t metrics, const char *name, ebm_series *s, int torn_
     /* A run killed inside a flush may have extended one of the pair and not
      * the other: its last point is not a completed log point. */
     if (!rc && n_value < n_step) n_step = n_value;
+    size_t claimed = 0;
+    if (!rc) rc = check_claim(path, where, &n_step, 1, sizeof(int64_t) + sizeof(double),
+                              &claimed, err);
 
     if (!rc) {
-        s->n = (size_t)n_step;
+        s->n = claimed;
         s->step = malloc((s->n ? s->n : 1) * sizeof *s->step);
         s->value = malloc((s->n ? s->n : 1) * sizeof *s->value);
         if (!s->step || !s->value)
@@ -235,6 +261,7 @@ int ebm_runfile_read(const char *path, ebm_runinfo *out, ebm_error *err) {
     if (!rc) rc = ebm_h5_read_opt_attr(file, "ebm_version", &out->ebm_version, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "started", &out->started, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "finished", &out->finished, path, "/", err);
+    if (!rc) rc = ebm_h5_read_opt_attr(file, "run_id", &out->run_id, path, "/", err);
     if (!rc) rc = read_seed(file, &out->seed, path, err);
     if (!rc) rc = ebm_h5_read_string(config, 0, &out->config_yaml, path, "/config", err);
     if (!rc) rc = read_model_type(file, &out->model_type, path, err);
@@ -251,6 +278,7 @@ void ebm_runinfo_free(ebm_runinfo *info) {
     free(info->status);
     free(info->started);
     free(info->finished);
+    free(info->run_id);
     free(info->config_yaml);
     free(info->model_type);
     for (int i = 0; i < info->n_metrics; i++) {
@@ -331,7 +359,8 @@ static int read_image_set(hid_t group, const char *group_name, const char *name,
                           path, where);
     }
     if (!rc) rc = ebm_h5_read_opt_attr(dset, "layout", &set->layout, path, where, err);
-    size_t count = set->n * set->dim;
+    size_t count = 0;
+    if (!rc) rc = check_claim(path, where, dims, rank, sizeof(float), &count, err);
     if (!rc && !(set->data = malloc((count ? count : 1) * sizeof *set->data)))
         rc = ebm_fail(err, EBM_ENOMEM, "%s: out of memory reading %s", path, where);
     if (!rc && count &&
@@ -457,11 +486,13 @@ int ebm_runfile_read_param(const char *path, const char *name, ebm_tensor *t,
         H5Sget_simple_extent_dims(space, dims, NULL);
         size_t count = 1;
         t->rank = rank;
-        for (int d = 0; d < 4; d++) {
-            t->shape[d] = d < rank ? (size_t)dims[d] : 0;
-            if (d < rank) count *= (size_t)dims[d];
-        }
-        if (!(t->data = malloc((count ? count : 1) * sizeof *t->data)))
+        for (int d = 0; d < 4; d++) t->shape[d] = d < rank ? (size_t)dims[d] : 0;
+        char what[620];
+        snprintf(what, sizeof what, "/%s", where);
+        rc = check_claim(path, what, dims, rank, sizeof(float), &count, err);
+        if (rc)
+            ;   /* refused before any allocation */
+        else if (!(t->data = malloc((count ? count : 1) * sizeof *t->data)))
             rc = ebm_fail(err, EBM_ENOMEM, "%s: out of memory reading /%s", path, where);
         else if (count &&
                  H5Dread(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->data) < 0)

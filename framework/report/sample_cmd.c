@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "cfg.h"
+#include "claim.h"
 #include "condsample.h"
 #include "h5util.h"
 #include "proc.h"
@@ -180,6 +183,50 @@ static int make_parent(const char *path, ebm_error *err) {
     return ebm_proc_is_dir(dir) ? EBM_OK : ebm_proc_mkdirs(dir, err);
 }
 
+/* 1 if path names one of the run's own files (in the run's directory, or
+ * the run file itself under another name). */
+static int is_run_file(const sample_job *j, const char *path) {
+    static const char *const own[] = {"run.h5", "run.h5.part", "config.yaml",
+                                      "checkpoint.h5", "checkpoint.h5.tmp", EBM_LOCK_NAME};
+    struct stat a, b;
+    if (stat(path, &a) == 0 && stat(j->run_path, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino)
+        return 1;
+    char parent[4300];
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (slash == parent) parent[1] = '\0';
+    else if (slash) *slash = '\0';
+    else snprintf(parent, sizeof parent, ".");
+    if (stat(parent, &a) != 0 || stat(j->run_dir, &b) != 0 || a.st_dev != b.st_dev ||
+        a.st_ino != b.st_ino)
+        return 0;
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (strcmp(base, own[i]) == 0) return 1;
+    return 0;
+}
+
+/* --out is never one of the run's own files, and an existing file only
+ * with --force (which moves it aside). Checked before anything is drawn. */
+static int check_out(const sample_job *j, const ebm_sample_opts *opts, ebm_error *err) {
+    struct stat st;
+    if (!opts->out) return EBM_OK;
+    if (is_run_file(j, opts->out))
+        return ebm_fail(err, EBM_EINVAL, "--out %s: that is one of the run's own files; "
+                        "give another --out (the default is %s/samples.h5)", opts->out,
+                        j->run_dir);
+    if (lstat(opts->out, &st) != 0) return EBM_OK;
+    if (!S_ISREG(st.st_mode))
+        return ebm_fail(err, EBM_EINVAL, "--out %s: exists and is not a regular file",
+                        opts->out);
+    if (!opts->force)
+        return ebm_fail(err, EBM_EINVAL, "--out %s: the file exists; give another --out, "
+                        "or add --force to move it aside to %s.old-N", opts->out,
+                        opts->out);
+    return EBM_OK;
+}
+
 /* "[784, 500]" */
 static const char *shape_text(const ebm_tensor *t, char *buf, size_t size) {
     size_t used = (size_t)snprintf(buf, size, "[");
@@ -339,6 +386,7 @@ int ebm_sample_from_run(const ebm_sample_opts *opts, char *out_path, size_t out_
     int clamp;
     int rc = parse_clamp(opts->clamp, &clamp, err);
     if (!rc) rc = find_run(opts->run, &j, err);
+    if (!rc) rc = check_out(&j, opts, err);
     if (!rc) {
         rc = ebm_runfile_read(j.run_path, &j.info, err);
         j.have_info = rc == EBM_OK;
@@ -359,6 +407,8 @@ int ebm_sample_from_run(const ebm_sample_opts *opts, char *out_path, size_t out_
         if (opts->out) snprintf(out_path, out_size, "%s", opts->out);
         else snprintf(out_path, out_size, "%s/samples.h5", j.run_dir);
         rc = make_parent(out_path, err);
+        if (!rc && opts->out && opts->force && ebm_proc_is_file(out_path))
+            rc = ebm_claim_move_aside(out_path, NULL, 0, err);
         if (!rc) rc = draw_groups(&j, opts, clamp, out_path, groups, n_groups, err);
     }
     job_free(&j);

@@ -14,6 +14,7 @@ typedef struct ebm_sample_opts {
     size_t n;                        /* samples per group (0: 64) */
     const char *clamp;               /* NULL, "label=C" or "label=all" */
     const char *out;                 /* NULL: <run dir>/samples.h5 */
+    int force;                       /* an existing out is moved aside, not refused */
     char *const *overrides;          /* "sampler.burn_in=500", "sampler.type=mh" */
     int n_overrides;
     const volatile sig_atomic_t *stop;

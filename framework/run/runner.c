@@ -15,6 +15,7 @@
 
 #include "cfg.h"
 #include "checkpoint.h"
+#include "claim.h"
 #include "dataset.h"
 #include "estimator.h"
 #include "fit.h"
@@ -26,6 +27,7 @@
 #include "registry.h"
 #include "rng.h"
 #include "runfile.h"
+#include "textdiff.h"
 #include "train.h"
 
 #define MAX_TENSORS 16
@@ -47,7 +49,10 @@ typedef struct run {
     struct timespec started;
     int epochs;
     char dir[4096];         /* the run directory */
+    int lock_fd;            /* DIR/.ebm-lock, held while this process writes DIR */
     int resuming;           /* continuing from DIR/checkpoint.h5 */
+    ebm_checkpoint_pos resume_pos;   /* where, read whole before DIR changes */
+    int start_logged;       /* the step-0 log point is in the run file */
     /* training: the minibatch loop (its trainer, optimiser and buffers) and
      * what a checkpoint keeps */
     ebm_fit fit;
@@ -67,20 +72,50 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
     return yaml;
 }
 
-static int choose_out_dir(const run *r, char *out, size_t size, ebm_error *err) {
-    if (r->opts->out_dir) {
-        if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
-            return ebm_fail(err, EBM_EINVAL, "--out: path too long");
-    } else {
-        char stamp[32];
-        ebm_proc_timestamp(stamp, sizeof stamp);
-        const char *name = ebm_cfg_str(r->cfg, "name", "run");
-        snprintf(out, size, "runs/%s/%s", name, stamp);
-        /* Two runs started within the same second get -2, -3, ... */
-        for (int k = 2; ebm_proc_is_dir(out) && k < 1000; k++)
-            snprintf(out, size, "runs/%s/%s-%d", name, stamp, k);
+int ebm_out_dir_claim(const char *dir, int force, const char *what, int *lock_fd,
+                      ebm_error *err) {
+    *lock_fd = -1;
+    const char *held = ebm_claim_results_in(dir);
+    int sweep = held && (strcmp(held, "sweep.yaml") == 0 || strcmp(held, "summary.csv") == 0);
+    if (held && !force)
+        return ebm_fail(err, EBM_EINVAL, "--out %s: it holds a %s (%s); nothing was "
+                        "written. Give another --out, continue it with `ebm %s --resume "
+                        "%s` if it did not complete, or add --force to move it aside to "
+                        "%s.old-N (nothing is deleted)", dir, sweep ? "sweep" : "run", held,
+                        sweep ? "sweep" : "run", dir, dir);
+    int rc = EBM_OK;
+    if (held) {
+        /* A live run's or sweep's directory is never moved aside; the probe
+         * writes nothing, so the old results move byte for byte. */
+        rc = ebm_claim_probe(dir, sweep ? "sweep" : "run", err);
+        if (!rc) rc = ebm_claim_move_aside(dir, NULL, 0, err);
     }
-    return ebm_proc_mkdirs(out, err);
+    if (!rc) rc = ebm_proc_mkdirs(dir, err);
+    /* Locked, then looked at again: another process may have written
+     * results into it meanwhile. */
+    if (!rc) rc = ebm_claim_lock(dir, what, lock_fd, err);
+    if (!rc && (held = ebm_claim_results_in(dir)))
+        rc = ebm_fail(err, EBM_EINVAL, "--out %s: another process wrote results into it "
+                      "(%s) a moment ago; nothing was written", dir, held);
+    if (rc && *lock_fd >= 0) {
+        close(*lock_fd);
+        *lock_fd = -1;
+    }
+    return rc;
+}
+
+static int choose_out_dir(run *r, char *out, size_t size, ebm_error *err) {
+    if (!r->opts->out_dir) {
+        /* mkdir is atomic: runs started in the same second get -2, -3, ... */
+        char stamp[32], base[4096];
+        ebm_proc_timestamp(stamp, sizeof stamp);
+        snprintf(base, sizeof base, "runs/%s/%s", ebm_cfg_str(r->cfg, "name", "run"), stamp);
+        int rc = ebm_claim_new_dir(base, out, size, err);
+        return rc ? rc : ebm_claim_lock(out, "run", &r->lock_fd, err);
+    }
+    if (snprintf(out, size, "%s", r->opts->out_dir) >= (int)size)
+        return ebm_fail(err, EBM_EINVAL, "--out: path too long");
+    return ebm_out_dir_claim(out, r->opts->force, "run", &r->lock_fd, err);
 }
 
 int ebm_setup_data(const ebm_node *cfg, const ebm_rng *root, ebm_dataset *train,
@@ -280,7 +315,9 @@ static int collect_state(run *r, ebm_error *err) {
 
 static int write_checkpoint(run *r, int epochs_done, size_t batches_done, ebm_error *err) {
     ebm_checkpoint_pos pos = {.epoch = epochs_done, .batch = (int64_t)batches_done,
-                              .step = r->fit.steps};
+                              .step = r->fit.steps,
+                              .start_pending = epochs_done == 0 && batches_done == 0 &&
+                                               r->fit.steps == 0 && !r->start_logged};
     int rc = ebm_runfile_flush(r->rf, err);
     if (!rc) rc = ebm_checkpoint_write(r->dir, ebm_runfile_path(r->rf), &pos, r->params,
                                        r->n_params, &r->state, err);
@@ -319,26 +356,89 @@ static int setup_training(run *r, ebm_error *err) {
     return collect_state(r, err);
 }
 
-static int train(run *r, ebm_error *err) {
-    int rc = r->resuming ? EBM_OK : evaluate(r, 0, err);
-    if (rc || r->epochs == 0) return rc;
+/* Resuming: the checkpoint must be this run's. It carries the resolved
+ * config it was made from (/config) and the run's identity (seed, run_id):
+ * DIR/config.yaml must still resolve to that config (an edited lr, epochs
+ * or seed would make run.h5 record what it did not do), and DIR/run.h5,
+ * when it can be read, must be the same run (another run's checkpoint of
+ * the same shapes would otherwise be taken). */
+static int check_identity(const run *r, const char *path, const ebm_runinfo *ck,
+                          ebm_error *err) {
+    char was[200], now[200];
+    int line = ebm_text_first_difference(ck->config_yaml, r->yaml ? r->yaml : "", was, now,
+                                         sizeof was);
+    if (line)
+        return ebm_fail(err, EBM_EDATA, "cannot resume %s: %s/config.yaml no longer gives "
+                        "the config the checkpoint was made from (line %d: the checkpoint "
+                        "has '%s', config.yaml now gives '%s'); put config.yaml back, or "
+                        "start a new run", r->dir, r->dir, line, was, now);
+    char run_path[4200];
+    snprintf(run_path, sizeof run_path, "%s/run.h5", r->dir);
+    ebm_runinfo info;
+    ebm_error ignored;
+    if (ebm_runfile_read(run_path, &info, &ignored) != EBM_OK) return EBM_OK;
+    int rc = EBM_OK;
+    if (info.seed != ck->seed || strcmp(info.run_id, ck->run_id) != 0)
+        rc = ebm_fail(err, EBM_EDATA, "cannot resume %s: %s is another run's checkpoint "
+                      "(run %s, seed %llu; run.h5 is run %s, seed %llu)", r->dir, path,
+                      ck->run_id[0] ? ck->run_id : "without id", (unsigned long long)ck->seed,
+                      info.run_id[0] ? info.run_id : "without id",
+                      (unsigned long long)info.seed);
+    ebm_runinfo_free(&info);
+    return rc;
+}
+
+/* Resuming: the checkpoint is read whole (position, every parameter and
+ * state array) and checked against this run's config before anything in
+ * DIR changes, so a refused resume leaves the directory as it was. */
+static int load_checkpoint(run *r, ebm_error *err) {
+    char path[4200];
+    ebm_checkpoint_path(r->dir, path, sizeof path);
+    if (r->epochs == 0)
+        return ebm_fail(err, EBM_EDATA, "cannot resume: %s: the run's config trains no "
+                        "epochs, so the checkpoint is not this run's", path);
+    /* It is a copy of the run file too, and will become run.h5. */
+    ebm_runinfo info;
+    int rc = ebm_runfile_read(path, &info, err);
+    if (rc) return ebm_error_prefix(err, "cannot resume: the checkpoint's run file");
+    rc = check_identity(r, path, &info, err);
+    ebm_runinfo_free(&info);
+    if (rc) return rc;
     if ((rc = setup_training(r, err))) return rc;
+    ebm_checkpoint_pos *pos = &r->resume_pos;
+    rc = ebm_checkpoint_read(path, pos, r->params, r->n_params, &r->state, err);
+    if (rc) return ebm_error_prefix(err, "cannot resume");
+    size_t n_batches = (r->train.n + r->fit.batch_size - 1) / r->fit.batch_size;
+    if (pos->epoch >= r->epochs || (uint64_t)pos->batch >= n_batches ||
+        pos->step > pos->epoch * (int64_t)n_batches + pos->batch)
+        return ebm_fail(err, EBM_EDATA, "cannot resume: %s: the checkpoint stands at epoch "
+                        "%lld, minibatch %lld, step %lld, which this run (%d epochs of %zu "
+                        "minibatches) never reaches", path, (long long)pos->epoch,
+                        (long long)pos->batch, (long long)pos->step, r->epochs, n_batches);
+    return EBM_OK;
+}
+
+static int train(run *r, ebm_error *err) {
+    int rc = EBM_OK;
+    if (r->epochs == 0) return r->resuming ? EBM_OK : evaluate(r, 0, err);
     int first_epoch = 1;
     if (r->resuming) {
-        ebm_checkpoint_pos pos;
-        char path[4200];
-        ebm_checkpoint_path(r->dir, path, sizeof path);
-        rc = ebm_checkpoint_read(path, &pos, r->params, r->n_params, &r->state, err);
-        if (rc) return ebm_error_prefix(err, "cannot resume");
-        first_epoch = (int)pos.epoch + 1;
-        r->fit.first_batch = (size_t)pos.batch;
-        r->fit.steps = pos.step;
-        r->steps_at_checkpoint = pos.step;
+        /* set up and read by load_checkpoint */
+        first_epoch = (int)r->resume_pos.epoch + 1;
+        r->fit.first_batch = (size_t)r->resume_pos.batch;
+        r->fit.steps = r->resume_pos.step;
+        r->steps_at_checkpoint = r->resume_pos.step;
         clock_gettime(CLOCK_MONOTONIC, &r->last_checkpoint);
+        r->start_logged = !r->resume_pos.start_pending;
     } else {
-        /* Right after set-up, so a resumed run never repeats a pretraining. */
+        if ((rc = setup_training(r, err))) return rc;
+        /* Right after set-up and before the step-0 log point, so a resume
+         * never repeats a pretraining, even after a signal or a crash
+         * during that log point (the resume runs it first). */
         rc = write_checkpoint(r, 0, 0, err);
     }
+    if (!rc && !r->start_logged) rc = evaluate(r, 0, err);
+    if (!rc) r->start_logged = 1;
     ebm_rng train_rng;
     ebm_rng_named(&train_rng, &r->root, "train");
     for (int epoch = first_epoch; !rc && epoch <= r->epochs; epoch++) {
@@ -372,6 +472,7 @@ static void run_free(run *r) {
     ebm_log_free(r->log);
     ebm_node_free(r->cfg);
     free(r->yaml);
+    if (r->lock_fd >= 0) close(r->lock_fd);
 }
 
 /* Writes the final status; keeps the first error if there was one. */
@@ -473,7 +574,11 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     run r;
     memset(&r, 0, sizeof r);
     r.opts = opts;
+    r.lock_fd = -1;
     int rc = load_config(&r, diags, err);
+    /* One writer per directory: a resume of a live run is refused at once;
+     * the lock itself is taken before the first write (below). */
+    if (!rc && opts->resume) rc = ebm_claim_probe(opts->out_dir, "run", err);
     if (rc) {
         run_free(&r);
         return rc;
@@ -492,13 +597,15 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     } else if (!rc) {
         rc = choose_out_dir(&r, r.dir, sizeof r.dir, err);
         snprintf(path, sizeof path, "%s/config.yaml", r.dir);
-        if (!rc) rc = ebm_proc_write_file(path, r.yaml ? r.yaml : "", err);
+        if (!rc) rc = ebm_claim_write_file(path, r.yaml ? r.yaml : "", err);
     }
     if (!rc && out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", r.dir);
     /* Resuming, the parameters come from the checkpoint: no pretraining. */
     if (!rc) rc = ebm_setup_model(r.cfg, &r.root, &r.train, !r.resuming, opts->stop, &r.ops,
                                   &r.model, err);
     if (!rc) r.n_params = r.ops->xParams(r.model, r.params, MAX_TENSORS);
+    if (!rc && r.resuming) rc = load_checkpoint(&r, err);
+    if (!rc && opts->resume) rc = ebm_claim_lock(r.dir, "run", &r.lock_fd, err);
     if (!rc) rc = open_run_file(&r, err);
     if (!rc) {
         r.log = ebm_log_new(r.rf);

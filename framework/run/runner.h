@@ -32,12 +32,23 @@ typedef struct ebm_run_opts {
      * experiment and overrides are ignored, the config is DIR/config.yaml.
      * Without a checkpoint the run starts over in DIR from that config. */
     int resume;
+    /* out_dir may hold an earlier run or sweep: it is moved aside (to
+     * out_dir.old-N, never deleted) rather than refused. */
+    int force;
     /* Called at the start, after every epoch and before each estimator, so the
      * CLI can draw a progress line; NULL for none. */
     void (*progress)(void *ctx, const struct ebm_progress_event *event);
     void *progress_ctx;
     const volatile sig_atomic_t *stop;   /* set by a signal handler; may be NULL */
 } ebm_run_opts;
+
+/* Takes --out DIR for a run or a sweep ("what"): made if missing and locked
+ * for this process (*lock_fd, claim.h). A DIR that holds an earlier run or
+ * sweep is refused (EBM_EINVAL, with the ways forward: --resume, another
+ * --out, --force), or with force moved aside to DIR.old-N, never deleted;
+ * a DIR another process holds is refused naming its pid. */
+int ebm_out_dir_claim(const char *dir, int force, const char *what, int *lock_fd,
+                      ebm_error *err);
 
 /* Runs it. Config problems come back in diags (all of them) with EBM_ECONFIG
  * and nothing written; any other failure in err. The directory used is copied

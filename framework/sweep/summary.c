@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "claim.h"
 #include "proc.h"
 #include "runfile.h"
 
@@ -177,9 +179,12 @@ int ebm_summary_write_csv(const ebm_summary *s, const char *path, ebm_error *err
     char *tmp = malloc(n);
     if (!tmp) return ebm_fail(err, EBM_ENOMEM, "out of memory");
     snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    int fd = ebm_claim_create(tmp, err);   /* never through a planted symlink */
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!f) {
-        int rc = ebm_fail(err, EBM_EIO, "%s: cannot open: %s", tmp, strerror(errno));
+        int rc = fd < 0 ? err->code : ebm_fail(err, EBM_EIO, "%s: cannot open: %s", tmp,
+                                                strerror(errno));
+        if (fd >= 0) close(fd);
         free(tmp);
         return rc;
     }
@@ -210,9 +215,9 @@ int ebm_summary_write_csv(const ebm_summary *s, const char *path, ebm_error *err
         }
         fputc('\n', f);
     }
-    int bad = ferror(f);
+    int bad = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
     bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
+    if (bad || ebm_claim_rename(tmp, path, NULL) != 0) {
         int rc = ebm_fail(err, EBM_EIO, "%s: cannot write: %s", path, strerror(errno));
         remove(tmp);
         free(tmp);
@@ -435,7 +440,8 @@ int ebm_summary_write_h5(const ebm_summary *s, const char *path, ebm_error *err)
         free(numbers);
         return ebm_fail(err, EBM_ENOMEM, "out of memory");
     }
-    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    unlink(path);   /* created anew, never through a planted symlink */
+    hid_t file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
     int bad = file < 0;
     if (!bad) {
         bad |= write_strings(file, "points", s->points, np);

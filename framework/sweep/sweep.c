@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cfg.h"
+#include "claim.h"
 #include "sweep_dir.h"
 #include "sweep_grid.h"
 #include "sweep_pool.h"
@@ -130,9 +133,14 @@ int ebm_sweep(const ebm_sweep_opts *opts, int *n_failed, char *out_dir_used,
     const char *experiment = opts->experiment;
     char *const *args = opts->args;
     int n_args = opts->n_args;
+    int lock_fd = -1;   /* one writer per sweep directory (claim.h) */
     if (opts->resume_dir) {
         int rc = ebm_sweep_record_read(opts->resume_dir, &rec, err);
-        if (rc) return rc;
+        if (!rc) rc = ebm_claim_probe(opts->resume_dir, "sweep", err);
+        if (rc) {
+            ebm_sweep_record_free(&rec);
+            return rc;
+        }
         experiment = rec.experiment;
         args = rec.args;
         n_args = rec.n_args;
@@ -143,11 +151,15 @@ int ebm_sweep(const ebm_sweep_opts *opts, int *n_failed, char *out_dir_used,
                   &grid, &base, err);
     if (rc) {
         ebm_sweep_record_free(&rec);
+        if (lock_fd >= 0) close(lock_fd);
         return rc;
     }
     char dir[4096];
-    if (opts->resume_dir) snprintf(dir, sizeof dir, "%s", opts->resume_dir);
-    else rc = ebm_sweep_dir_prepare(opts, &grid, base, dir, sizeof dir, err);
+    if (opts->resume_dir) {
+        /* checked and planned: the lock is taken before the first write */
+        snprintf(dir, sizeof dir, "%s", opts->resume_dir);
+        rc = ebm_claim_lock(dir, "sweep", &lock_fd, err);
+    } else rc = ebm_sweep_dir_prepare(opts, &grid, base, dir, sizeof dir, &lock_fd, err);
     ebm_node_free(base);
     if (!rc) {
         if (out_dir_used) snprintf(out_dir_used, out_dir_size, "%s", dir);
@@ -155,5 +167,6 @@ int ebm_sweep(const ebm_sweep_opts *opts, int *n_failed, char *out_dir_used,
     }
     ebm_sweep_grid_free(&grid);
     ebm_sweep_record_free(&rec);
+    if (lock_fd >= 0) close(lock_fd);
     return rc;
 }

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "proc.h"
+#include "runner.h"
+#include "textdiff.h"
 #include "runfile.h"
 
 #define PATH_SIZE EBM_SWEEP_PATH_SIZE
@@ -77,33 +80,36 @@ static char *sweep_yaml(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid) 
 
 int ebm_sweep_dir_prepare(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid,
                           const ebm_node *base, char *dir, size_t dir_size,
-                          ebm_error *err) {
+                          int *lock_fd, ebm_error *err) {
+    int rc;
     if (opts->out_dir) {
         snprintf(dir, dir_size, "%s", opts->out_dir);
+        rc = ebm_out_dir_claim(dir, opts->force, "sweep", lock_fd, err);
     } else {
         const char *slash = strrchr(opts->experiment, '/');
         char stem[256];
         snprintf(stem, sizeof stem, "%s", slash ? slash + 1 : opts->experiment);
         char *dot = strrchr(stem, '.');
         if (dot && dot != stem) *dot = '\0';
-        char stamp[32];
+        char stamp[32], name[4096];
         ebm_proc_timestamp(stamp, sizeof stamp);
-        snprintf(dir, dir_size, "runs/%s/sweep-%s",
+        snprintf(name, sizeof name, "runs/%s/sweep-%s",
                  ebm_cfg_str(base, "name", stem), stamp);
+        rc = ebm_claim_new_dir(name, dir, dir_size, err);
+        if (!rc) rc = ebm_claim_lock(dir, "sweep", lock_fd, err);
     }
-    int rc = ebm_proc_mkdirs(dir, err);
     if (rc) return rc;
     char path[PATH_SIZE + 32];
     char *text = sweep_yaml(opts, grid);
     if (!text) return ebm_fail(err, EBM_ENOMEM, "out of memory");
     snprintf(path, sizeof path, "%s/sweep.yaml", dir);
-    rc = ebm_proc_write_file(path, text, err);
+    rc = ebm_claim_write_file(path, text, err);
     free(text);
     if (rc) return rc;
     text = ebm_cfg_to_yaml(base);
     if (!text) return ebm_fail(err, EBM_ENOMEM, "out of memory");
     snprintf(path, sizeof path, "%s/config.yaml", dir);
-    rc = ebm_proc_write_file(path, text, err);
+    rc = ebm_claim_write_file(path, text, err);
     free(text);
     snprintf(path, sizeof path, "%s/sweep.log", dir);
     unlink(path);
@@ -174,29 +180,6 @@ int ebm_sweep_record_read(const char *dir, ebm_sweep_record *rec, ebm_error *err
     return EBM_OK;
 }
 
-/* Line `line` (1-based) of text, copied into out (at most out_size - 1). */
-static void copy_line(const char *text, int line, char *out, size_t out_size) {
-    for (int i = 1; i < line && text; i++) {
-        text = strchr(text, '\n');
-        if (text) text++;
-    }
-    size_t n = 0;
-    while (text && text[n] && text[n] != '\n') n++;
-    if (n >= out_size) n = out_size - 1;
-    memcpy(out, text ? text : "", n);
-    out[n] = '\0';
-}
-
-/* 0 if the texts are equal, else the first line that differs. */
-static int first_difference(const char *a, const char *b) {
-    int line = 1;
-    for (size_t i = 0;; i++) {
-        if (a[i] != b[i]) return line;
-        if (!a[i]) return 0;
-        if (a[i] == '\n') line++;
-    }
-}
-
 /* A resumed sweep must be the same sweep: the same resolved config and the
  * same points, else its summary would mix two experiments. */
 int ebm_sweep_record_check(const char *dir, const ebm_sweep_record *rec,
@@ -213,11 +196,9 @@ int ebm_sweep_record_check(const char *dir, const ebm_sweep_record *rec,
         free(was);
         return ebm_fail(err, EBM_ENOMEM, "out of memory");
     }
-    int line = first_difference(was, now);
+    char before[200], after[200];
+    int line = ebm_text_first_difference(was, now, before, after, sizeof before);
     if (line) {
-        char before[200], after[200];
-        copy_line(was, line, before, sizeof before);
-        copy_line(now, line, after, sizeof after);
         free(was);
         free(now);
         return ebm_fail(err, EBM_ECONFIG,

@@ -18,10 +18,12 @@
 /* Makes the sweep's directory (opts->out_dir, else runs/<name>/sweep-<UTC
  * timestamp>, written to dir) and writes sweep.yaml (the command and its
  * grid) and config.yaml (the resolved base config); makes every point's
- * directory, clearing what an earlier sweep into it left there. */
+ * directory, clearing what an earlier sweep into it left there. The
+ * directory is locked for this process (*lock_fd, claim.h); an --out that
+ * holds results is refused unless opts->force (runner.h). */
 int ebm_sweep_dir_prepare(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid,
                           const ebm_node *base, char *dir, size_t dir_size,
-                          ebm_error *err);
+                          int *lock_fd, ebm_error *err);
 
 /* The experiment and arguments a sweep directory was made with, from its
  * sweep.yaml (experiment and args point into yaml). */

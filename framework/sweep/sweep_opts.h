@@ -47,6 +47,7 @@ typedef struct ebm_sweep_opts {
     char *const *args;        /* sweep expressions and plain overrides, mixed */
     int n_args;
     const char *out_dir;      /* NULL: runs/<name>/sweep-<UTC timestamp> */
+    int force;                /* out_dir's earlier results moved aside, not refused */
     int jobs;                 /* child processes at a time (>= 1) */
     const char *self_exe;     /* the ebm binary to run points with */
     /* Called whenever a point starts or ends, so the CLI can draw progress;

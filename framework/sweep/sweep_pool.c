@@ -48,6 +48,14 @@ static void build_job(ebm_sweep_pool *r, int p) {
         r->argv[argc++] = "--resume";
         r->argv[argc++] = r->point_dir;
     } else {
+        /* Run again from the start: the failed attempt's files go (its
+         * log.txt stays), so `ebm run --out` finds no results to refuse. */
+        static const char *const stale[] = {"run.h5", "run.h5.part", "config.yaml"};
+        char path[PATH_SIZE + 32];
+        for (size_t i = 0; r->opts->resume_dir && i < sizeof stale / sizeof *stale; i++) {
+            snprintf(path, sizeof path, "%s/%s", r->point_dir, stale[i]);
+            unlink(path);
+        }
         r->argv[argc++] = (char *)r->experiment;
         for (int i = 0; i < grid->n_plain; i++) r->argv[argc++] = grid->plain[i];
         for (int a = 0; a < grid->n_axes; a++) r->argv[argc++] = pt->overrides[a];

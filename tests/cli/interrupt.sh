@@ -1,9 +1,9 @@
-# A run killed with SIGTERM (or SIGINT) stops at the next check, marks its run
+# A run killed with SIGTERM (or SIGINT, or SIGHUP) stops at the next check, marks its run
 # file `interrupted`, and leaves a file h5dump reads with what was logged.
 source "$SRC/tests/cli/lib.bash"
 EXP="$SRC/experiments/hopfield-gradient.yaml"
 
-for sig in TERM INT; do
+for sig in TERM INT HUP; do
   "$EBM" run "$EXP" train.epochs=1000000 log.every.epochs=1 --out "$WORK/$sig" --quiet >/dev/null 2>"$WORK/err.$sig" &
   pid=$!
   for _ in $(seq 100); do [ -f "$WORK/$sig/run.h5" ] && break; sleep 0.1; done

@@ -6,8 +6,13 @@
  *  - flush (default): at the first fsync of the run file (a path ending in
  *    "/run.h5"), a log point strictly after that checkpoint, so a Ctrl-C's
  *    checkpoint lies past every regular one before it;
- *  - checkpoint: right after the rename, as a crash just after a checkpoint.
- * EBM_INTERRUPT_SIGNAL is INT (default, a Ctrl-C) or KILL.
+ *  - checkpoint: right after the rename, as a crash just after a checkpoint;
+ *  - publish: when run.h5.part is renamed to run.h5 (the run file's
+ *    skeleton is in place; set-up and the step-0 log point follow), so the
+ *    signal meets the run during that log point.
+ * EBM_INTERRUPT_SIGNAL is INT (default, a Ctrl-C), KILL, HUP (a closed
+ * terminal) or STOP (the run pauses there, alive and holding its directory,
+ * until the test sends SIGCONT).
  * Test-only; never linked into ebm. Process-wide state by necessity: it stands
  * in for the user at the keyboard, or for the power switch. */
 #define _GNU_SOURCE
@@ -39,7 +44,9 @@ static int at_checkpoint(void) {
 static void fire(void) {
     const char *v = getenv("EBM_INTERRUPT_SIGNAL");
     fired = 1;
-    raise(v && strcmp(v, "KILL") == 0 ? SIGKILL : SIGINT);
+    raise(v && strcmp(v, "KILL") == 0 ? SIGKILL
+          : v && strcmp(v, "STOP") == 0 ? SIGSTOP
+          : v && strcmp(v, "HUP") == 0 ? SIGHUP : SIGINT);
 }
 
 int rename(const char *from, const char *to) {
@@ -47,6 +54,10 @@ int rename(const char *from, const char *to) {
     if (!real_rename) real_rename = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
     int rc = real_rename(from, to);
     if (rc == 0 && ends_with(to, "/checkpoint.h5")) checkpoints_seen++;
+    const char *when = getenv("EBM_INTERRUPT_WHEN");
+    if (!fired && rc == 0 && when && strcmp(when, "publish") == 0 && ends_with(to, "/run.h5") &&
+        ends_with(from, "/run.h5.part"))
+        fire();
     if (!fired && at_checkpoint() && wanted_checkpoints() >= 0 &&
         checkpoints_seen >= wanted_checkpoints())
         fire();

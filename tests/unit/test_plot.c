@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "plot.h"
+#include "claim.h"
 #include "png_pixels.h"
 #include "proc.h"
 #include "runfile.h"
@@ -278,7 +279,7 @@ TEST(plot_bad_inputs) {
     ASSERT_STR_CONTAINS(err.msg, "neither a run directory");
     char path[128];
     snprintf(path, sizeof path, "%s/other.h5", dir);
-    ASSERT_OK(ebm_proc_write_file(path, "not hdf5", &err));
+    ASSERT_OK(ebm_claim_write_file(path, "not hdf5", &err));
     char *not_h5[] = {path};
     opts.inputs = not_h5;
     ASSERT(ebm_plot(&opts, &written, &err) != 0);

@@ -9,6 +9,7 @@
 
 #include "cfg.h"
 #include "expect.h"
+#include "claim.h"
 #include "proc.h"
 #include "reproduce.h"
 #include "runfile.h"
@@ -276,7 +277,7 @@ TEST(table) {
 
 static void write_script(const char *path, const char *body) {
     ebm_error err;
-    ebm_proc_write_file(path, body, &err);
+    ebm_claim_write_file(path, body, &err);
     chmod(path, 0755);
 }
 
@@ -296,7 +297,7 @@ TEST(reproduce_end_to_end_with_a_stand_in_ebm) {
     setenv("EBM_TEST_TEMPLATE", template_run, 1);
     snprintf(path, sizeof path, "%s/retrieval.yaml", dir);
     ebm_error err;
-    ASSERT_OK(ebm_proc_write_file(path,
+    ASSERT_OK(ebm_claim_write_file(path,
         "name: retrieval\n"
         "expect:\n"
         "  - {quantity: recall, metric: recall, value: 0.6, tolerance: 0.02,\n"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "claim.h"
 #include "proc.h"
 #include "runfile.h"
 #include "summary.h"
@@ -355,15 +356,15 @@ TEST(summary_csv_rejects_bad_files) {
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     ebm_error err;
     ebm_summary s;
-    ASSERT_OK(ebm_proc_write_file(path, "a,b\n1,2\n", &err));
+    ASSERT_OK(ebm_claim_write_file(path, "a,b\n1,2\n", &err));
     ASSERT_EQ(ebm_summary_read_csv(path, &s, &err), EBM_EDATA);
     ASSERT_STR_CONTAINS(err.msg, "not a sweep summary");
-    ASSERT_OK(ebm_proc_write_file(path, "point,k,status,m\np,1,completed\n", &err));
+    ASSERT_OK(ebm_claim_write_file(path, "point,k,status,m\np,1,completed\n", &err));
     ASSERT_EQ(ebm_summary_read_csv(path, &s, &err), EBM_EDATA);
     ASSERT_STR_CONTAINS(err.msg, ":2: expected 4 fields, found 3");
-    ASSERT_OK(ebm_proc_write_file(path, "point,k,status,m\n\"p,1,completed,2\n", &err));
+    ASSERT_OK(ebm_claim_write_file(path, "point,k,status,m\n\"p,1,completed,2\n", &err));
     ASSERT_EQ(ebm_summary_read_csv(path, &s, &err), EBM_EDATA);
-    ASSERT_OK(ebm_proc_write_file(path, "point,k,status,m\np,1,completed,x2\n", &err));
+    ASSERT_OK(ebm_claim_write_file(path, "point,k,status,m\np,1,completed,x2\n", &err));
     ASSERT_EQ(ebm_summary_read_csv(path, &s, &err), EBM_EDATA);
     ASSERT_STR_CONTAINS(err.msg, "'x2' is not a number");
     unlink(path);
