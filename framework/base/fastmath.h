@@ -15,21 +15,24 @@
 #define EBM_VECTORISE
 #endif
 
-/* e^x for x clamped to [−80, 80], relative error ~2e-7, written without
+/* e^x for x clamped to [−80, 80] (NaN stays NaN), relative error ~2e-7, written without
  * calls or branches so that the loops below vectorise (libm's expf does not
  * without -ffast-math, and the sampling loops run over every unit of every
  * chain at every step): x = n ln 2 + r, |r| ≤ ln2/2, e^r by its Taylor series to r^7,
  * 2^n put straight into the exponent bits. */
-static inline EBM_VECTORISE float ebm_fast_expf(float x) {
-    x = x < -80.0f ? -80.0f : x;
-    x = x > 80.0f ? 80.0f : x;
+static inline EBM_VECTORISE float ebm_fast_expf(float in) {
+    /* Written so that NaN fails both comparisons and becomes -80 (then NaN
+     * is returned): converting a NaN to int32_t below would be undefined.
+     * -inf gives e^-80 and +inf e^80, as any value beyond the clamp. */
+    float x = in > -80.0f ? in : -80.0f;
+    x = x < 80.0f ? x : 80.0f;
     float shifted = x * 1.44269504f + 12582912.0f;   /* 1.5·2^23 rounds to an integer */
     float n = shifted - 12582912.0f;
     float r = x - n * 0.693145752f - n * 1.42860677e-6f;   /* ln 2 in two parts */
     float e = 1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 +
               r * (1.0f / 120 + r * (1.0f / 720 + r * (1.0f / 5040)))))));
     union { int32_t i; float f; } scale = {.i = ((int32_t)n + 127) << 23};
-    return e * scale.f;
+    return in == in ? e * scale.f : in;
 }
 
 /* e^x − 1 for x ≥ 0 keeping relative precision near 0: the series below ½
