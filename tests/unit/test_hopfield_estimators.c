@@ -191,6 +191,23 @@ TEST(fixed_points_counts_stored_patterns) {
  * 4-unit network, all-ones has fields 0.5, 0.5, 0.5 on its first three
  * units (stable) and −1.5 on the last (unstable), so the count is 0 of 1;
  * with the last coupling made positive it is 1 of 1. */
+/* The overlap is |ξ·y|/N: a network stores −ξ with ξ, so a start with every
+ * unit flipped stays at −ξ, which overlaps ξ fully (1) but is not ξ. */
+TEST(retrieval_of_the_mirror_pattern) {
+    ebm_dataset d = hop_patterns(10, 200, 52);
+    void *m = hebbian(&d);
+    ASSERT(m);
+    ebm_log *log = ebm_log_new(NULL);
+    ebm_error err = {0};
+    ASSERT_OK(evaluate(&ebm_estimator_retrieval, "{flip: 1, patterns: 0, max_sweeps: 20}",
+                       m, &d, 1, NULL, log, &err));
+    ASSERT_NEAR(last(log, "retrieval_overlap"), 1.0, 0);
+    ASSERT_NEAR(last(log, "retrieval_recalled"), 0.0, 0);
+    ebm_log_free(log);
+    ebm_model_hopfield.xDestroy(m);
+    free(d.x);
+}
+
 TEST(fixed_points_needs_every_unit_stable) {
     void *m = hop_new("{rule: gradient}", 4);
     ASSERT(m);
@@ -346,6 +363,7 @@ int main(void) {
     RUN(estimators_refuse_mismatched_data);
     RUN(fixed_points_counts_stored_patterns);
     RUN(fixed_points_needs_every_unit_stable);
+    RUN(retrieval_of_the_mirror_pattern);
     RUN(energy_gap_is_zero_without_weights_and_positive_after_learning);
     RUN(estimators_need_dynamics);
     RUN(registry_lists_the_plugins);
