@@ -334,10 +334,7 @@ static int raise_rows(const ebm_eval *ev, ebm_rbm *m, const double *beta, size_t
 static int log_sandwich(const ebm_eval *ev, ebm_rbm *m, const double *beta, size_t count,
                         const ais_runs *forward, const ebm_ais_result *res,
                         ebm_error *err) {
-    const ebm_dataset *d = ev->data;
-    if (d->dim != m->n_visible)
-        return ebm_fail(err, EBM_EDATA, "ais: data rows have %zu values, the rbm %zu "
-                        "visible units", d->dim, m->n_visible);
+    const ebm_dataset *d = ev->data;   /* its width checked by log_results */
     size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
     if (rows == 0 || rows > d->n) rows = d->n;
     size_t n = (size_t)ebm_cfg_int(ev->cfg, "raise_rows", 100);
