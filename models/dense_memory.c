@@ -374,13 +374,7 @@ static void dense_decode(void *model, const float *state, float *row) {
 
 /* The patterns are stored in one shot; there is nothing to train. */
 static void dense_check(const ebm_node *experiment, ebm_diags *diags) {
-    long long epochs = (long long)ebm_cfg_int(experiment, "train.epochs", 0);
-    if (epochs > 0) {
-        ebm_mark at = ebm_mark_near(experiment, "train.epochs");
-        ebm_diags_add(diags, "%s: train.epochs: dense_memory stores its patterns in "
-                      "one shot and has nothing to train (train.epochs is %lld; set "
-                      "it to 0)", ebm_where_of(at).text, epochs);
-    }
+    ebm_model_check_one_shot("dense_memory", experiment, diags);
 }
 
 static const ebm_model_binary dense_binary = {

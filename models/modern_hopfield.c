@@ -267,13 +267,7 @@ static ebm_model_feature modern_feature(const char *name) {
 }
 
 static void modern_check(const ebm_node *experiment, ebm_diags *diags) {
-    long long epochs = (long long)ebm_cfg_int(experiment, "train.epochs", 0);
-    if (epochs > 0) {
-        ebm_mark at = ebm_mark_near(experiment, "train.epochs");
-        ebm_diags_add(diags, "%s: train.epochs: modern_hopfield stores its patterns "
-                      "in one shot and has nothing to train (train.epochs is %lld; "
-                      "set it to 0)", ebm_where_of(at).text, epochs);
-    }
+    ebm_model_check_one_shot("modern_hopfield", experiment, diags);
 }
 
 static const ebm_model_continuous modern_continuous = {

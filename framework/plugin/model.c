@@ -10,6 +10,16 @@ void ebm_model_check(const ebm_model_ops *ops, const ebm_node *experiment, ebm_d
     if (ops->xCheck) ops->xCheck(experiment, diags);
 }
 
+void ebm_model_check_one_shot(const char *model, const ebm_node *experiment,
+                              ebm_diags *diags) {
+    long long epochs = (long long)ebm_cfg_int(experiment, "train.epochs", 0);
+    if (epochs > 0)
+        ebm_diags_add(diags, "%s: train.epochs: %s stores its patterns in one shot and "
+                      "has nothing to train (train.epochs is %lld; set it to 0)",
+                      ebm_where_of(ebm_mark_near(experiment, "train.epochs")).text, model,
+                      epochs);
+}
+
 int ebm_model_fit(const ebm_model_ops *ops, void *model, const ebm_dataset *train,
                   ebm_rng *rng, const volatile sig_atomic_t *stop, ebm_error *err) {
     return ops->xFit ? ops->xFit(model, train, rng, stop, err) : EBM_OK;

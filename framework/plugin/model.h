@@ -233,6 +233,10 @@ const char *ebm_model_cap_name(unsigned caps);
 
 /* The model's cross-field checks on an experiment (none without xCheck). */
 void ebm_model_check(const ebm_model_ops *ops, const ebm_node *experiment, ebm_diags *diags);
+/* For the xCheck of a model that stores its patterns in one shot and has
+ * nothing to train: refuses train.epochs > 0, naming the model. */
+void ebm_model_check_one_shot(const char *model, const ebm_node *experiment,
+                              ebm_diags *diags);
 /* Its one-shot fit (EBM_OK without xFit). */
 int ebm_model_fit(const ebm_model_ops *ops, void *model, const ebm_dataset *train,
                   ebm_rng *rng, const volatile sig_atomic_t *stop, ebm_error *err);
