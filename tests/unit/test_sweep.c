@@ -166,6 +166,22 @@ TEST(grid_plain_override_pins_file_axis) {
     ebm_sweep_grid_free(&grid);
 }
 
+/* Point names become directories: values that sanitise alike ("a/b" and
+ * "a_b") must still give every point its own. */
+TEST(grid_points_never_share_a_directory) {
+    char *args[] = {"data.path=a/b,a_b,a:b", "seed=1,2"};
+    ebm_sweep_grid grid;
+    ebm_error err;
+    int rc = ebm_sweep_grid_build(NULL, args, 2, &grid, &err);
+    if (rc) FAIL_("grid: %s", err.msg);
+    ASSERT_EQ(grid.n_points, 6);
+    for (int i = 0; i < grid.n_points; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(grid.points[i].name, grid.points[j].name) == 0)
+                FAIL_("points %d and %d share the directory %s", j, i, grid.points[i].name);
+    ebm_sweep_grid_free(&grid);
+}
+
 TEST(grid_file_errors_have_positions) {
     ebm_node *root = sweep_block("sweep:\n  data.load: \"range(0,1,0)\"\n");
     ASSERT(root);
@@ -378,6 +394,7 @@ int main(void) {
     RUN(grid_order_and_names);
     RUN(grid_plain_override_pins_file_axis);
     RUN(grid_file_errors_have_positions);
+    RUN(grid_points_never_share_a_directory);
     RUN(point_names);
     RUN(spawn_and_wait);
     RUN(summary_csv_and_h5);
