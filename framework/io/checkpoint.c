@@ -166,8 +166,11 @@ static int read_array(hid_t loc, const char *file_path, const char *path,
              H5Dread(dset, memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
         rc = ebm_h5_fail(err, EBM_EDATA, file_path, "cannot read /checkpoint/%s", path);
     else if (!all_finite(type, data, count))
-        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds a NaN or infinite value",
-                      file_path, path);
+        /* ebm checkpoints only parameters that passed the epoch's divergence
+         * check, so this is damage, or a file ebm did not write. */
+        rc = ebm_fail(err, EBM_EDATA, "%s: /checkpoint/%s holds a NaN or infinite value; "
+                      "ebm never checkpoints a diverged run, so the file is damaged: "
+                      "start the run again with another --out", file_path, path);
     if (dtype >= 0) H5Tclose(dtype);
     if (space >= 0) H5Sclose(space);
     H5Dclose(dset);

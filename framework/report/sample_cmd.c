@@ -237,6 +237,25 @@ static const char *shape_text(const ebm_tensor *t, char *buf, size_t size) {
     return buf;
 }
 
+/* A diverged run saves its parameters too (status failed): samples from
+ * NaN, infinite or exploded weights would be noise that looks like a result. */
+static int check_diverged(const sample_job *j, const ebm_tensor *t, ebm_error *err) {
+    double limit = ebm_cfg_double(j->cfg, "train.max_abs_param", 1e8);
+    size_t size = ebm_tensor_size(t);
+    for (size_t i = 0; i < size; i++) {
+        float x = t->data[i];
+        if (isfinite(x) && fabs(x) <= limit) continue;
+        char value[32];
+        snprintf(value, sizeof value, isnan(x) ? "NaN" : isinf(x) ? "infinite" : "%g",
+                 (double)x);
+        return ebm_fail(err, EBM_EDATA, "%s: /model/%s[%zu] is %s (status %s): the run "
+                        "diverged, so its samples would mean nothing; train again with a "
+                        "lower train.optim.lr", j->run_path, t->name, i, value,
+                        j->info.status[0] ? j->info.status : "unknown");
+    }
+    return EBM_OK;
+}
+
 /* Fills the model's tensors from /model, each checked against the shape the
  * model built from /config has. */
 static int load_params(sample_job *j, ebm_error *err) {
@@ -255,9 +274,10 @@ static int load_params(sample_job *j, ebm_error *err) {
         int same = stored.rank == params[i].rank;
         for (int k = 0; same && k < stored.rank; k++)
             same = stored.shape[k] == params[i].shape[k];
-        if (same)
+        if (same) {
             memcpy(params[i].data, stored.data, ebm_tensor_size(&stored) * sizeof(float));
-        else {
+            rc = check_diverged(j, &params[i], err);
+        } else {
             char have[96], want[96];
             ebm_fail(err, EBM_EDATA, "%s: /model/%s has shape %s, but the model /config "
                      "builds needs %s", j->run_path, params[i].name,
@@ -266,6 +286,7 @@ static int load_params(sample_job *j, ebm_error *err) {
         }
         free(stored.data);
         if (!same) return EBM_EDATA;
+        if (rc) return rc;
     }
     return EBM_OK;
 }

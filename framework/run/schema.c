@@ -40,6 +40,10 @@ static const ebm_param train_params[] = {
      .help = "a NaN or infinite gradient: stop the run naming the step and "
              "parameter, or skip that minibatch and count it (metric "
              "train_skipped_batches)"},
+    {.name = "max_abs_param", .type = EBM_P_FLOAT, .def = "1e8", .range = "(0, inf)",
+     .help = "checked after every epoch: a parameter larger than this in size "
+             "(or NaN, or infinite) means training diverged, and the run stops "
+             "naming it, whatever on_divergence says"},
     END};
 
 static const ebm_param checkpoint_params[] = {

@@ -8,15 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int params_finite(const ebm_fit *f, int epoch, ebm_error *err) {
+/* Run after every epoch: a NaN or infinite parameter, or one past
+ * train.max_abs_param (lr=1e30 gives finite nonsense long before inf), ends
+ * the run. skip_batch cannot help here: the damage is in the parameters,
+ * not in one minibatch's gradient. */
+static int params_in_bounds(const ebm_fit *f, int epoch, ebm_error *err) {
     for (int t = 0; t < f->n_params; t++) {
         size_t size = ebm_tensor_size(&f->params[t]);
-        for (size_t i = 0; i < size; i++)
-            if (!isfinite(f->params[t].data[i]))
+        for (size_t i = 0; i < size; i++) {
+            float x = f->params[t].data[i];
+            if (!isfinite(x))
                 return ebm_fail(err, EBM_ENUMERIC,
                                 "epoch %d: parameter %s[%zu] is %s; lower train.optim.lr",
-                                epoch, f->params[t].name, i,
-                                isnan(f->params[t].data[i]) ? "NaN" : "infinite");
+                                epoch, f->params[t].name, i, isnan(x) ? "NaN" : "infinite");
+            if (fabs(x) > f->max_abs_param)
+                return ebm_fail(err, EBM_ENUMERIC,
+                                "epoch %d: parameter %s[%zu] is %g, past train.max_abs_param "
+                                "(%g): training diverged; lower train.optim.lr", epoch,
+                                f->params[t].name, i, (double)x, f->max_abs_param);
+        }
     }
     return EBM_OK;
 }
@@ -92,7 +102,7 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
             return rc;
     }
     ebm_optim_end_epoch(f->optim);
-    return params_finite(f, epoch, err);
+    return params_in_bounds(f, epoch, err);
 }
 
 int ebm_fit_open(ebm_fit *f, const ebm_model_ops *ops, void *model, const ebm_dataset *data,
@@ -103,7 +113,8 @@ int ebm_fit_open(ebm_fit *f, const ebm_model_ops *ops, void *model, const ebm_da
                    .data = data, .stop = stop, .owns = 1,
                    .shuffle = ebm_cfg_bool(train, "shuffle", 1),
                    .skip_nonfinite = strcmp(ebm_cfg_str(train, "on_divergence", "stop"),
-                                            "skip_batch") == 0};
+                                            "skip_batch") == 0,
+                   .max_abs_param = ebm_cfg_double(train, "max_abs_param", 1e8)};
     f->batch_size = batch == 0 || batch > data->n ? data->n : batch;
     if (!ebm_model_has_gradient(ops)) {
         /* Models without a gradient of their own learn contrastively. */

@@ -38,6 +38,7 @@ typedef struct ebm_fit {
     /* A NaN or infinite gradient: 0 stops with EBM_ENUMERIC naming the step
      * and parameter; 1 skips the minibatch and counts it in `skipped`. */
     int skip_nonfinite;
+    double max_abs_param;        /* train.max_abs_param: past it, training diverged */
     size_t skipped;
     int64_t steps;               /* gradient steps taken, counted up */
     size_t batches_done;         /* of the current epoch, when it returned */
@@ -54,8 +55,8 @@ typedef struct ebm_fit {
 /* The one training set-up, used by the runner, the DBM's pretraining of its
  * layer RBMs and the benchmark, so all three train the same way:
  *  - `train` is a train-shaped section: its sampler (and positive_sweeps) for
- *    the contrastive trainer, `shuffle` (default true) and `on_divergence`
- *    (default stop); `optim` an optim section (optim.h);
+ *    the contrastive trainer, `shuffle` (default true), `on_divergence`
+ *    (default stop) and `max_abs_param`; `optim` an optim section (optim.h);
  *  - batch is the minibatch size (0 or more than the data: the whole data);
  *  - a model with its own gradient (xGradient) steps by it; any other learns
  *    contrastively, its persistent chains started from chains_rng;

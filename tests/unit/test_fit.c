@@ -64,7 +64,7 @@ static void make(setup *s, float *rows, size_t n, int skip) {
     s->fit = (ebm_fit){.ops = &toy_ops, .model = &s->model, .optim = &s->optim,
                        .params = s->params, .grads = s->grads, .n_params = 1,
                        .data = &s->data, .batch_size = 1, .order = s->order,
-                       .batch = s->batch, .skip_nonfinite = skip,
+                       .batch = s->batch, .skip_nonfinite = skip, .max_abs_param = 1e8,
                        .after_step = count_hook, .after_step_ctx = s};
 }
 
@@ -99,6 +99,30 @@ TEST(skip_counts_and_leaves_the_parameters) {
     ASSERT_NEAR(s.model.w, -2.0, 1e-6);   /* four good steps */
     ASSERT(isfinite(s.model.w));
     ebm_optim_free(&s.optim);
+}
+
+/* A parameter past max_abs_param ends the epoch as a NaN would, even under
+ * skip_batch: the parameters are the damage, not one minibatch. */
+TEST(exploded_parameter_stops_after_the_epoch) {
+    float rows[6] = {0, 0, 0, 0, 0, 0};
+    for (int skip = 0; skip < 2; skip++) {
+        setup s;
+        make(&s, rows, 6, skip);
+        s.fit.max_abs_param = 2.5;
+        ebm_rng rng;
+        ebm_rng_seed(&rng, 1);
+        ebm_error err;
+        ebm_error_clear(&err);
+        ASSERT_EQ(ebm_fit_epoch(&s.fit, &rng, 3, &err), EBM_ENUMERIC);
+        ASSERT_STR_CONTAINS(err.msg, "epoch 3: parameter w[0] is -3");
+        ASSERT_STR_CONTAINS(err.msg, "past train.max_abs_param (2.5)");
+        ebm_optim_free(&s.optim);
+        /* the same epoch within the limit passes */
+        make(&s, rows, 6, skip);
+        s.fit.max_abs_param = 3.0;
+        ASSERT_OK(ebm_fit_epoch(&s.fit, &rng, 3, &err));
+        ebm_optim_free(&s.optim);
+    }
 }
 
 TEST(hook_after_every_step_but_the_last) {
@@ -153,6 +177,7 @@ TEST(stop_flag_between_minibatches) {
 int main(void) {
     RUN(stop_names_the_step_and_parameter);
     RUN(skip_counts_and_leaves_the_parameters);
+    RUN(exploded_parameter_stops_after_the_epoch);
     RUN(hook_after_every_step_but_the_last);
     RUN(first_batch_resumes_mid_epoch);
     RUN(stop_flag_between_minibatches);
