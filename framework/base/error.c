@@ -71,6 +71,10 @@ const char *ebm_err_name(int code) {
 }
 
 void ebm_diags_add(ebm_diags *d, const char *fmt, ...) {
+    if (d->n >= EBM_DIAGS_KEPT) {
+        d->dropped++;
+        return;
+    }
     char buf[2048];
     va_list ap;
     va_start(ap, fmt);
@@ -92,4 +96,7 @@ void ebm_diags_free(ebm_diags *d) {
     free(d->items);
     d->items = NULL;
     d->n = d->cap = 0;
+    d->dropped = 0;
 }
+
+long ebm_diags_total(const ebm_diags *d) { return d->n + d->dropped; }

@@ -50,14 +50,20 @@ const char *ebm_strerror(int code);   /* "bad configuration" */
 const char *ebm_err_name(int code);   /* "ECONFIG" */
 
 /* A growable list of messages, for the places that report every problem at
- * once (config validation) rather than the first. */
+ * once (config validation) rather than the first. Only the first
+ * EBM_DIAGS_KEPT are kept; the rest are counted in `dropped`, so a file with
+ * two million bad entries costs neither two million lines nor their memory. */
+#define EBM_DIAGS_KEPT 100
+
 typedef struct ebm_diags {
     int n, cap;
     char **items;
+    long dropped;
 } ebm_diags;
 
 void ebm_diags_add(ebm_diags *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ebm_diags_free(ebm_diags *d);
+long ebm_diags_total(const ebm_diags *d);   /* kept + dropped */
 
 #endif

@@ -43,8 +43,23 @@ int cli_exit_status(int code) {
     }
 }
 
+/* n with thousands separators: "1,999,900". */
+static const char *grouped(long n, char *buf, size_t size) {
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%ld", n), out = 0;
+    for (int i = 0; i < len && (size_t)out + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0) buf[out++] = ',';
+        buf[out++] = digits[i];
+    }
+    buf[out] = '\0';
+    return buf;
+}
+
 void cli_print_diags(const ebm_diags *diags) {
     for (int i = 0; i < diags->n; i++) fprintf(stderr, "%s\n", diags->items[i]);
+    char more[40];
+    if (diags->dropped)
+        fprintf(stderr, "... and %s more\n", grouped(diags->dropped, more, sizeof more));
 }
 
 int cli_report(const char *command, int rc, const ebm_error *err, const ebm_diags *diags) {
@@ -52,8 +67,8 @@ int cli_report(const char *command, int rc, const ebm_error *err, const ebm_diag
     if (rc && err->msg[0] && !(diags && diags->n))
         fprintf(stderr, "ebm %s: %s\n", command, err->msg);
     else if (rc && diags && diags->n)
-        fprintf(stderr, "ebm %s: %d problem%s; nothing was run\n", command, diags->n,
-                diags->n == 1 ? "" : "s");
+        fprintf(stderr, "ebm %s: %ld problem%s; nothing was run\n", command,
+                ebm_diags_total(diags), ebm_diags_total(diags) == 1 ? "" : "s");
     return cli_exit_status(rc);
 }
 

@@ -15,7 +15,8 @@ int cli_validate(const cli_args *args) {
                              &diags);
     if (!yaml) {
         cli_print_diags(&diags);
-        fprintf(stderr, "%s: %d problem%s\n", args->positional[0], diags.n, diags.n == 1 ? "" : "s");
+        fprintf(stderr, "%s: %ld problem%s\n", args->positional[0], ebm_diags_total(&diags),
+                ebm_diags_total(&diags) == 1 ? "" : "s");
         ebm_diags_free(&diags);
         return EXIT_BAD_INPUT;
     }

@@ -293,7 +293,7 @@ static int sweep_origin(const ebm_node *root, const char *override, origin *from
 
 ebm_node *ebm_cfg_compose(const char *path, char *const *overrides,
                           int n_overrides, ebm_diags *diags) {
-    int before = diags->n;
+    long before = ebm_diags_total(diags);
     ebm_error err = {0};
     ebm_node *root = ebm_cfg_parse_file(path, &err);
     if (!root) {
@@ -312,7 +312,7 @@ ebm_node *ebm_cfg_compose(const char *path, char *const *overrides,
         int from_file = sweep_origin(root, overrides[i], &from);
         apply_override(root, overrides[i], i + 1, from_file ? &from : NULL, diags);
     }
-    if (diags->n > before) {
+    if (ebm_diags_total(diags) > before) {
         ebm_node_free(root);
         return NULL;
     }

@@ -78,7 +78,7 @@ ebm_node *ebm_model_example_config(const ebm_model_ops *ops, ebm_diags *diags) {
 }
 
 int ebm_registry_check(ebm_diags *diags) {
-    int before = diags->n;
+    long before = ebm_diags_total(diags);
     for (int kind = 0; kind < EBM_KIND_COUNT; kind++) {
         const char *kind_name = ebm_kind_name((ebm_kind)kind);
         const ebm_plugin *p;
@@ -111,5 +111,5 @@ int ebm_registry_check(ebm_diags *diags) {
         }
     }
     ebm_param_table_check(ebm_experiment_params, "experiment", diags);
-    return diags->n - before;
+    return (int)(ebm_diags_total(diags) - before);
 }

@@ -510,19 +510,19 @@ static void check_sweep_block(checker *c) {
 }
 
 int ebm_cfg_validate(ebm_node *root, ebm_diags *diags) {
-    int before = diags->n;
+    long before = ebm_diags_total(diags);
     checker c = {root, diags};
     if (!root || root->kind != EBM_NODE_MAP) {
         ebm_mark at = root ? root->mark : (ebm_mark){"<config>", 1, 1};
         ebm_diags_add(diags, "%s: an experiment must be a map of keys "
                       "(name: ..., model: ...)", ebm_where_of(at).text);
-        return diags->n - before;
+        return (int)(ebm_diags_total(diags) - before);
     }
     check_table(&c, root, ebm_experiment_params, NULL, 0, "");
     check_name(&c);
     check_sweep_block(&c);
-    if (diags->n == before) check_combinations(&c);
-    return diags->n - before;
+    if (ebm_diags_total(diags) == before) check_combinations(&c);
+    return (int)(ebm_diags_total(diags) - before);
 }
 
 /* ------------------------------------------------------------ tables themselves */
@@ -559,14 +559,14 @@ static void check_param_table(checker *c, const ebm_param *table, const char *pa
 }
 
 int ebm_param_table_check(const ebm_param *table, const char *path, ebm_diags *diags) {
-    int before = diags->n;
+    long before = ebm_diags_total(diags);
     ebm_node *root = ebm_node_new_map((ebm_mark){"<parameter table>", 0, 0});
     if (!root) {
         ebm_diags_add(diags, "%s: out of memory", path);
-        return diags->n - before;
+        return (int)(ebm_diags_total(diags) - before);
     }
     checker c = {root, diags};
     check_param_table(&c, table, path);
     ebm_node_free(root);
-    return diags->n - before;
+    return (int)(ebm_diags_total(diags) - before);
 }

@@ -40,4 +40,15 @@ LIMIT=(bash -c 'ulimit -v 1000000; exec "$0" "$@"')
 sanitized && LIMIT=()
 refused_fast "show, a 2^40-point metric claim" "claims 1099511627776 values" -- "${LIMIT[@]}" "$EBM" show "$HUGE"
 refused_fast "plot, a 2^40-point metric claim" "claims 1099511627776 values" -- "${LIMIT[@]}" "$EBM" plot "$HUGE" --out "$WORK/plots"
+# 20,000 bad entries: the first 100 messages, then one line counting the rest,
+# and the total in the summary line (not 20,000 lines).
+{ printf 'name: many\nmodel: {type: rbm, hidden: 4}\ndata: {type: bars_stripes, side: 4}\nlog:\n  estimators:\n'
+  for i in $(seq 1 20000); do printf '    - {type: nosuch%d}\n' "$i"; done; } >"$WORK/many.yaml"
+"$EBM" validate "$WORK/many.yaml" 2>"$WORK/err" >/dev/null
+got=$?
+lines=$(wc -l <"$WORK/err")
+[ "$got" -eq 2 ] && [ "$lines" -le 102 ] && grep -qF '... and 19,900 more' "$WORK/err" &&
+  grep -qF 'many.yaml: 20000 problems' "$WORK/err" &&
+  pass "20,000 bad estimators: $lines lines, the rest counted" ||
+  { fail "20,000 bad estimators: exit $got, $lines lines"; tail -3 "$WORK/err" | sed 's/^/  | /' >&2; }
 finish
