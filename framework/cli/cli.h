@@ -40,6 +40,9 @@ typedef struct cli_command {
 /* The table (commands.c) and a lookup; NULL past the end / when unknown. */
 const cli_command *cli_command_at(int i);
 const cli_command *cli_command_find(const char *name);
+/* 0 for the build's own commands (names starting with '_'), which help, the
+ * man page and the completion leave out. */
+int cli_command_listed(const cli_command *cmd);
 /* `ebm help [CMD]`: the commands and the override grammar, or one command's
  * usage and details. */
 void cli_print_help(FILE *out);

@@ -58,7 +58,7 @@ static int print_man(FILE *out) {
                  ".SH SYNOPSIS\n", EBM_VERSION);
     const cli_command *c;
     for (int i = 0; (c = cli_command_at(i)); i++)
-        if (c->name[0] != '_') roff_verbatim(out, c->usage);
+        if (cli_command_listed(c)) roff_verbatim(out, c->usage);
     fputs(".SH DESCRIPTION\n"
           "ebm runs experiments with energy\\-based models described in YAML files: "
           "Hopfield networks, Boltzmann machines, restricted and deep Boltzmann "
@@ -69,7 +69,7 @@ static int print_man(FILE *out) {
           "gnuplot. Every model uses p(x) = exp(\\-E(x)/T)/Z.\n"
           ".SH COMMANDS\n", out);
     for (int i = 0; (c = cli_command_at(i)); i++) {
-        if (c->name[0] == '_') continue;
+        if (!cli_command_listed(c)) continue;
         fprintf(out, ".SS %s\n", c->name);
         roff(out, c->help);
         fputs("\n.PP\n", out);
@@ -325,7 +325,7 @@ static int print_bash(FILE *out) {
     const cli_command *c;
     int first = 1;
     for (int i = 0; (c = cli_command_at(i)); i++)
-        if (c->name[0] != '_') {
+        if (cli_command_listed(c)) {
             fprintf(out, "%s%s", first ? "" : " ", c->name);
             first = 0;
         }
@@ -353,7 +353,7 @@ static int print_bash(FILE *out) {
     fputs("experiment\" -- \"$cur\")); return ;;\n    esac\n"
           "    local opts=\"\" keys=\"\"\n    case \"$cmd\" in\n", out);
     for (int i = 0; (c = cli_command_at(i)); i++) {
-        if (c->name[0] == '_') continue;
+        if (!cli_command_listed(c)) continue;
         fprintf(out, "    %s)\n", c->name);
         int any_arg = 0;
         for (const char *l = c->options; *l; l++) {

@@ -2,9 +2,10 @@
  * takes, usage, one line of help and details. `ebm help`, `ebm help CMD` and
  * `ebm CMD --help` are printed from it, so they cannot drift from the code. */
 #include "cli.h"
-#include "datadir.h"
 
 #include <string.h>
+
+#include "datadir.h"
 
 static const cli_command commands[] = {
     {"list", cli_list, "",
@@ -85,11 +86,13 @@ const cli_command *cli_command_find(const char *name) {
     return NULL;
 }
 
+int cli_command_listed(const cli_command *cmd) { return cmd->name[0] != '_'; }
+
 void cli_print_help(FILE *out) {
     fprintf(out, "usage: ebm <command> [args]  (ebm help COMMAND, or ebm COMMAND --help)\n\n");
     const cli_command *c;
     for (int i = 0; (c = cli_command_at(i)); i++)
-        if (c->name[0] != '_') fprintf(out, "  %-10s %s\n", c->name, c->help);
+        if (cli_command_listed(c)) fprintf(out, "  %-10s %s\n", c->name, c->help);
     fprintf(out, "\nOverrides (Hydra's grammar): a.b=v sets, +a.b=v adds, ~a.b deletes;\n"
                  "a.b=x,y and a.b=range(start,stop[,step]) sweep.\n");
 }
