@@ -1,4 +1,4 @@
-/* runfile.c — writing the HDF5 run file (layout in runfile.h and DESIGN.md)
+/* runfile.c — writing the HDF5 run file (layout in runfile.h and the README)
  * while a run goes on.
  *
  * SWMR mode is deliberately NOT used: datasets such as /samples/<step> are

@@ -1,5 +1,5 @@
-/* runfile.h — the HDF5 run file of DESIGN.md: writing it during a run and
- * reading it back for show, plot, sweep summaries and tests.
+/* runfile.h — the HDF5 run file (its layout, also in the README): writing it
+ * during a run and reading it back for show, plot, sweep summaries and tests.
  *
  *   /               attributes ebm_version, seed, status, started, finished
  *                   (strings are UTF-8 and variable-length: h5py reads str)

@@ -1,4 +1,4 @@
-# ebm run on the recall experiment: the run file has DESIGN.md's layout as
+# ebm run on the recall experiment: the run file has the README's layout as
 # seen by h5ls/h5dump (not our reader), and ebm plot turns it into PNGs.
 source "$SRC/tests/cli/lib.bash"
 

@@ -1,5 +1,5 @@
 /* test_runfile.c — the HDF5 run file: written, read back exactly by our
- * reader, checked against the DESIGN.md layout with h5dump/h5ls (which do not
+ * reader, checked against the documented layout with h5dump/h5ls (which do not
  * share our code), reproducible byte for byte, crash-safe after a flush, and
  * clear about files that are not run files. */
 #define _GNU_SOURCE   /* memmem */
