@@ -13,7 +13,8 @@
 static const ebm_param exact_params[] = {
     {.name = "max_units", .type = EBM_P_INT, .def = "20", .range = "[1, 30]",
      .help = "refuse a sum over more than this many units (2^max_units states); "
-             "an RBM counts only its smaller layer (the issue's limit: 25)"},
+             "an RBM counts only its smaller layer (max_units: 25 sums an RBM "
+             "with 25 hidden units and any number of visible ones)"},
     {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "log-likelihood over the first this many rows of the split (0 = all)"},
     {.name = "marginals", .type = EBM_P_BOOL, .def = "true",

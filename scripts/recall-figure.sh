@@ -18,8 +18,8 @@ set -- "model={type:_hopfield,_rule:_hebbian}" \
 k=0
 for point in "$@"; do
     [ -f "$dir/$point/run.h5" ] || { echo "$0: no $dir/$point/run.h5" >&2; exit 1; }
-    # /images/recall_recall/0 holds (pattern, query, recalled) triples of 28x28 images
-    HDF5_USE_FILE_LOCKING=FALSE h5dump -y -w 0 -d /images/recall_recall/0 \
+    # /images/recall_recall/0000000000 holds (pattern, query, recalled) triples of 28x28 images
+    HDF5_USE_FILE_LOCKING=FALSE h5dump -y -w 0 -d /images/recall_recall/0000000000 \
         -o "$tmp/raw$k.txt" "$dir/$point/run.h5" > /dev/null
     tr -s ', \n' '\n\n\n' < "$tmp/raw$k.txt" | grep -v '^$' > "$tmp/v$k.txt"
     k=$((k + 1))

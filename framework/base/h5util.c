@@ -110,30 +110,21 @@ hid_t ebm_h5_ensure_group(hid_t loc, const char *path) {
     return group;
 }
 
-int ebm_h5_write_str_attr(hid_t obj, const char *name, const char *value,
-                          size_t size) {
-    size_t len = strlen(value);
-    if (size == 0) size = len + 1;
-    if (len + 1 > size) return -1;
-    char *padded = calloc(size, 1);
-    if (!padded) return -1;
-    memcpy(padded, value, len);
-
+int ebm_h5_write_str_attr(hid_t obj, const char *name, const char *value) {
     int rc = -1;
     hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR), attr = -1;
-    if (type >= 0 && space >= 0 && H5Tset_size(type, size) >= 0 &&
-        H5Tset_strpad(type, H5T_STR_NULLTERM) >= 0) {
+    if (type >= 0 && space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
+        H5Tset_cset(type, H5T_CSET_UTF8) >= 0) {
         htri_t exists = H5Aexists(obj, name);
         if (exists > 0 && H5Adelete(obj, name) < 0) exists = -1;
         if (exists >= 0)
             attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-        if (attr >= 0 && H5Awrite(attr, type, padded) >= 0) rc = 0;
+        if (attr >= 0 && H5Awrite(attr, type, &value) >= 0) rc = 0;
     }
     hid_t held = ebm_h5_hold_error(rc < 0);
     if (attr >= 0) H5Aclose(attr);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
-    free(padded);
     ebm_h5_release_error(held);
     return rc;
 }

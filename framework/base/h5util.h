@@ -42,11 +42,10 @@ int ebm_h5_has_link(hid_t loc, const char *name);
  * missing level with timestamps off. Returns the group or <0. */
 hid_t ebm_h5_ensure_group(hid_t loc, const char *path);
 
-/* Writes a scalar fixed-length, null-terminated string attribute, replacing
- * an existing one. size 0: just long enough for value; otherwise the type is
- * size bytes (value must fit, terminator included). Returns <0 on failure. */
-int ebm_h5_write_str_attr(hid_t obj, const char *name, const char *value,
-                          size_t size);
+/* Writes a scalar string attribute, replacing an existing one: variable
+ * length and UTF-8, the form h5py decodes to str (it gives fixed-length
+ * strings as bytes). Returns <0 on failure. */
+int ebm_h5_write_str_attr(hid_t obj, const char *name, const char *value);
 
 /* Reads a scalar string (fixed or variable length) from an attribute
  * (is_attr = 1) or a dataset into *out (malloc'd). Errors are EBM_EDATA or

@@ -130,6 +130,16 @@ static const struct option long_options[] = {
  * mix in any order; ':' reports a missing argument as ':'. */
 static const char short_options[] = "-:o:qj:n:h";
 
+const char *cli_option_name(int letter, int *has_short, int *has_arg) {
+    for (const struct option *o = long_options; o->name; o++)
+        if (o->val == letter) {
+            *has_short = letter < 128 && strchr(short_options, letter) != NULL;
+            *has_arg = o->has_arg == required_argument;
+            return o->name;
+        }
+    return NULL;
+}
+
 /* What a missing or bad option argument is called in messages. */
 static void missing_argument(const cli_args *a, int opt, const char *spelled) {
     if (strcmp(a->command, "sample") == 0)

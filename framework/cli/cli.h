@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "param.h"
 #include "runner.h"
 
 #define EXIT_BAD_INPUT 2
@@ -26,7 +27,7 @@ typedef struct cli_args {
 } cli_args;
 
 typedef struct cli_command {
-    const char *name;
+    const char *name;          /* a leading '_' keeps it out of `ebm help` (build tools) */
     int (*run)(const cli_args *args);
     /* The shared options it takes, by their short letters: o out, q quiet,
      * j jobs, r resume, f fail-fast, n n, c clamp, F force. */
@@ -39,6 +40,9 @@ typedef struct cli_command {
 /* The table (commands.c) and a lookup; NULL past the end / when unknown. */
 const cli_command *cli_command_at(int i);
 const cli_command *cli_command_find(const char *name);
+/* 0 for the build's own commands (names starting with '_'), which help, the
+ * man page and the completion leave out. */
+int cli_command_listed(const cli_command *cmd);
 /* `ebm help [CMD]`: the commands and the override grammar, or one command's
  * usage and details. */
 void cli_print_help(FILE *out);
@@ -48,6 +52,14 @@ void cli_print_command_help(FILE *out, const cli_command *cmd);
  * Returns 0, 1 when --help was asked for (printed), or EXIT_BAD_INPUT after
  * printing what was wrong. The caller frees args->positional. */
 int cli_parse(const cli_command *cmd, int argc, char **argv, const char *exe, cli_args *args);
+/* The long name of the option with that letter in cli_command.options
+ * ("out" for 'o'), whether it has a one-letter form (-o) and whether it takes
+ * a value; NULL if none. */
+const char *cli_option_name(int letter, int *has_short, int *has_arg);
+
+/* A parameter table as `ebm list` prints it: "name (type, default D; range)"
+ * and its help below, sub-tables' keys prefixed "name.". */
+void cli_print_params(FILE *out, const ebm_param *params, const char *prefix, int indent);
 
 /* The flag SIGINT/SIGTERM set once the handlers are installed; the library
  * polls it through its opts structs. */
@@ -73,5 +85,6 @@ int cli_reproduce(const cli_args *args);
 int cli_show(const cli_args *args);
 int cli_version(const cli_args *args);
 int cli_help(const cli_args *args);
+int cli_docs(const cli_args *args);
 
 #endif

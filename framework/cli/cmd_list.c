@@ -27,7 +27,7 @@ static const char *type_name(const ebm_param *p) {
 /* One entry per parameter:
  *       rule (enum, default hebbian; hebbian|storkey|pseudo_inverse|gradient)
  *           learning rule: ... */
-static void print_params(const ebm_param *params, const char *prefix, int indent) {
+void cli_print_params(FILE *out, const ebm_param *params, const char *prefix, int indent) {
     for (const ebm_param *p = params; p && p->name; p++) {
         char def[96] = "", allowed[160] = "";
         if (p->flags & EBM_PF_REQUIRED) snprintf(def, sizeof def, ", required");
@@ -37,13 +37,14 @@ static void print_params(const ebm_param *params, const char *prefix, int indent
         else if (p->type == EBM_P_PLUGIN || p->type == EBM_P_PLUGINS)
             snprintf(allowed, sizeof allowed, "; see ebm list %ss",
                      ebm_kind_name((ebm_kind)p->kind));
-        printf("%*s%s%s (%s%s%s)\n", indent, "", prefix, p->name, type_name(p), def, allowed);
-        if (p->help) printf("%*s    %s\n", indent, "", p->help);
+        fprintf(out, "%*s%s%s (%s%s%s)\n", indent, "", prefix, p->name, type_name(p), def,
+                allowed);
+        if (p->help) fprintf(out, "%*s    %s\n", indent, "", p->help);
         if ((p->type == EBM_P_TABLE || p->type == EBM_P_TABLES || p->type == EBM_P_PLUGIN ||
              p->type == EBM_P_PLUGINS) && p->sub) {
             char sub_prefix[128];
             snprintf(sub_prefix, sizeof sub_prefix, "%s%s.", prefix, p->name);
-            print_params(p->sub, sub_prefix, indent);
+            cli_print_params(out, p->sub, sub_prefix, indent);
         }
     }
 }
@@ -61,7 +62,7 @@ int cli_list(const cli_args *args) {
     }
     if (experiment || only < 0) {
         printf("experiment file sections\n");
-        print_params(ebm_experiment_params, "", 4);
+        cli_print_params(stdout, ebm_experiment_params, "", 4);
         if (experiment) return 0;
         printf("\n");
     }
@@ -72,7 +73,7 @@ int cli_list(const cli_args *args) {
         if (!p) printf("  (none yet)\n");
         for (int i = 0; (p = ebm_registry_at((ebm_kind)kind, i)); i++) {
             printf("  %s — %s\n", p->name, p->help);
-            print_params(p->params, "", 6);
+            cli_print_params(stdout, p->params, "", 6);
         }
         printf("\n");
     }

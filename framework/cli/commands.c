@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "datadir.h"
+
 static const cli_command commands[] = {
     {"list", cli_list, "",
      "ebm list [models|samplers|datasets|estimators|experiment]",
@@ -62,8 +64,14 @@ static const cli_command commands[] = {
     {"show", cli_show, "",
      "ebm show DIR_OR_FILE",
      "a run's status, last step, final metrics and whether it can be resumed", ""},
-    {"version", cli_version, "", "ebm version", "print the version", ""},
+    {"version", cli_version, "", "ebm version",
+     "print the version and where the shared files are",
+     "  scripts/, configs/ and experiments/ come from PREFIX/share/ebm beside the\n"
+     "  binary, else $EBM_DATA_DIR, else the source tree ebm was built from.\n"},
     {"help", cli_help, "", "ebm help [COMMAND]", "this list, or one command's usage", ""},
+    {"_docs", cli_docs, "", "ebm _docs man|bash",
+     "the man page or the bash completion, generated from this table and the registry",
+     "  The build runs it to make ebm.1 and the completion file it installs.\n"},
 };
 
 const cli_command *cli_command_at(int i) {
@@ -78,10 +86,13 @@ const cli_command *cli_command_find(const char *name) {
     return NULL;
 }
 
+int cli_command_listed(const cli_command *cmd) { return cmd->name[0] != '_'; }
+
 void cli_print_help(FILE *out) {
     fprintf(out, "usage: ebm <command> [args]  (ebm help COMMAND, or ebm COMMAND --help)\n\n");
     const cli_command *c;
-    for (int i = 0; (c = cli_command_at(i)); i++) fprintf(out, "  %-10s %s\n", c->name, c->help);
+    for (int i = 0; (c = cli_command_at(i)); i++)
+        if (cli_command_listed(c)) fprintf(out, "  %-10s %s\n", c->name, c->help);
     fprintf(out, "\nOverrides (Hydra's grammar): a.b=v sets, +a.b=v adds, ~a.b deletes;\n"
                  "a.b=x,y and a.b=range(start,stop[,step]) sweep.\n");
 }
@@ -109,5 +120,13 @@ int cli_help(const cli_args *args) {
 int cli_version(const cli_args *args) {
     (void)args;
     printf("ebm %s\n", EBM_VERSION);
+    /* where this ebm finds its shared files (datadir.h) */
+    static const char *const shared[] = {"scripts", "configs", "experiments"};
+    for (int i = 0; i < 3; i++) {
+        char dir[4096];
+        ebm_error err;
+        int found = ebm_data_dir(shared[i], dir, sizeof dir, &err) == EBM_OK;
+        printf("%-12s %s\n", shared[i], found ? dir : "(not found)");
+    }
     return 0;
 }

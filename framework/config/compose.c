@@ -11,11 +11,8 @@
 
 #include "cfg.h"
 #include "cfg_internal.h"
+#include "datadir.h"
 #include "sweep_expr.h"
-
-#ifndef EBM_SOURCE_DIR
-#define EBM_SOURCE_DIR "."
-#endif
 
 /* ------------------------------------------------------------ merging */
 
@@ -77,7 +74,7 @@ static void add_dir(char dirs[][PATH_MAX], int *n, int max, const char *dir) {
 
 /* The configs/ directories to search, most specific first: every
  * <ancestor>/configs of the experiment's directory, each $EBM_CONFIG_PATH
- * entry, then the source tree's. Returns how many were stored. */
+ * entry, then ebm's own (datadir.h). Returns how many were stored. */
 static int config_dirs(const char *experiment, char dirs[][PATH_MAX], int max) {
     int n = 0;
     char dir[PATH_MAX];
@@ -114,7 +111,9 @@ static int config_dirs(const char *experiment, char dirs[][PATH_MAX], int max) {
         env += len;
         if (*env == ':') env++;
     }
-    add_dir(dirs, &n, max, EBM_SOURCE_DIR "/configs");
+    char shared[PATH_MAX];
+    if (n < max && ebm_data_dir("configs", shared, sizeof shared, NULL) == EBM_OK)
+        add_dir(dirs, &n, max, shared);
     return n;
 }
 
@@ -168,8 +167,9 @@ static ebm_node *load_fragment(const char *experiment, const ebm_node *name,
         if (n_dirs == 0)
             ebm_diags_add(diags, "%s: defaults: no fragment '%s': no configs/ "
                           "directory found (looked above the experiment, in "
-                          "$EBM_CONFIG_PATH and in %s/configs)", ebm_where_of(at).text,
-                          name->scalar, EBM_SOURCE_DIR);
+                          "$EBM_CONFIG_PATH and in ebm's own: PREFIX/share/ebm, "
+                          "$EBM_DATA_DIR, the source tree)", ebm_where_of(at).text,
+                          name->scalar);
         else
             ebm_diags_add(diags, "%s: defaults: no fragment '%s' (looked for %s)",
                           ebm_where_of(at).text, name->scalar, looked);

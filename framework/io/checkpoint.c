@@ -193,7 +193,7 @@ static int add_checkpoint_group(const char *path, const ebm_checkpoint_pos *pos,
              write_i64_attr(group, "batch", pos->batch) < 0 ||
              write_i64_attr(group, "step", pos->step) < 0 ||
              (pos->start_pending && write_i64_attr(group, "start_pending", 1) < 0) ||
-             ebm_h5_write_str_attr(group, "written", written, 0) < 0)
+             ebm_h5_write_str_attr(group, "written", written) < 0)
         failed = "/checkpoint attributes";
     for (int i = 0; !failed && i < n_params; i++) {
         snprintf(what, sizeof what, "params/%s", params[i].name);
@@ -316,8 +316,8 @@ int ebm_checkpoint_restore(const char *checkpoint_path, const char *run_path,
     hid_t file = rc ? -1 : open_file(tmp, H5F_ACC_RDWR);
     if (!rc && file < 0) rc = ebm_h5_fail(err, EBM_EIO, tmp, "cannot open");
     if (!rc && (H5Ldelete(file, "checkpoint", H5P_DEFAULT) < 0 ||
-                ebm_h5_write_str_attr(file, "status", "running", 32) < 0 ||
-                ebm_h5_write_str_attr(file, "finished", "", 32) < 0))
+                ebm_h5_write_str_attr(file, "status", "running") < 0 ||
+                ebm_h5_write_str_attr(file, "finished", "") < 0))
         rc = ebm_h5_fail(err, EBM_EIO, tmp, "cannot turn the checkpoint back into a run file");
     if (file >= 0 && H5Fclose(file) < 0 && !rc)
         rc = ebm_h5_fail(err, EBM_EIO, tmp, "cannot close");

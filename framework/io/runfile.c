@@ -1,4 +1,4 @@
-/* runfile.c — writing the HDF5 run file (layout in runfile.h and DESIGN.md)
+/* runfile.c — writing the HDF5 run file (layout in runfile.h and the README)
  * while a run goes on.
  *
  * SWMR mode is deliberately NOT used: datasets such as /samples/<step> are
@@ -37,9 +37,6 @@
 #define EBM_VERSION "unknown"
 #endif
 
-/* status, started and finished are fixed 32-byte strings so that they can be
- * rewritten in place (the longest value, a timestamp, takes 21 bytes). */
-#define STATE_ATTR_SIZE 32
 /* Elements per chunk of a metric series: 2 KiB of int64, small enough for
  * short runs, large enough that a long one is not mostly chunk index. */
 #define METRIC_CHUNK 256
@@ -107,7 +104,8 @@ static int write_config(hid_t file, const char *yaml) {
     int rc = -1;
     if (type >= 0 && space >= 0 && dcpl >= 0 &&
         H5Tset_size(type, strlen(yaml) + 1) >= 0 &&
-        H5Tset_strpad(type, H5T_STR_NULLTERM) >= 0) {
+        H5Tset_strpad(type, H5T_STR_NULLTERM) >= 0 &&
+        H5Tset_cset(type, H5T_CSET_UTF8) >= 0) {   /* h5py: .asstr() gives str */
         dset = H5Dcreate2(file, "config", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         if (dset >= 0 && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, yaml) >= 0)
             rc = 0;
@@ -241,17 +239,17 @@ ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
     char started[32], id[40];
     ebm_h5_now(started);
     const char *failed = NULL;
-    if (ebm_h5_write_str_attr(rf->file, "ebm_version", EBM_VERSION, 0) < 0)
+    if (ebm_h5_write_str_attr(rf->file, "ebm_version", EBM_VERSION) < 0)
         failed = "root attribute ebm_version";
     else if (write_u64_attr(rf->file, "seed", seed) < 0)
         failed = "root attribute seed";
-    else if (ebm_h5_write_str_attr(rf->file, "status", "running", STATE_ATTR_SIZE) < 0)
+    else if (ebm_h5_write_str_attr(rf->file, "status", "running") < 0)
         failed = "root attribute status";
-    else if (ebm_h5_write_str_attr(rf->file, "started", started, STATE_ATTR_SIZE) < 0)
+    else if (ebm_h5_write_str_attr(rf->file, "started", started) < 0)
         failed = "root attribute started";
-    else if (ebm_h5_write_str_attr(rf->file, "finished", "", STATE_ATTR_SIZE) < 0)
+    else if (ebm_h5_write_str_attr(rf->file, "finished", "") < 0)
         failed = "root attribute finished";
-    else if (ebm_h5_write_str_attr(rf->file, "run_id", run_id(id), 0) < 0)
+    else if (ebm_h5_write_str_attr(rf->file, "run_id", run_id(id)) < 0)
         failed = "root attribute run_id";
     else if (write_config(rf->file, config_yaml) < 0)
         failed = "/config";
@@ -316,11 +314,11 @@ static int create_metric_group(ebm_runfile *rf, const char *name, hsize_t n,
     hid_t group = ebm_h5_ensure_group(rf->file, where);
     if (group < 0) return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot create /%s", where);
     const char *failed = NULL;
-    if (estimator && ebm_h5_write_str_attr(group, "estimator", estimator, 0) < 0)
+    if (estimator && ebm_h5_write_str_attr(group, "estimator", estimator) < 0)
         failed = "attribute estimator";
-    else if (split && ebm_h5_write_str_attr(group, "split", split, 0) < 0)
+    else if (split && ebm_h5_write_str_attr(group, "split", split) < 0)
         failed = "attribute split";
-    else if (ebm_h5_write_str_attr(group, "axis", axis, 0) < 0)
+    else if (ebm_h5_write_str_attr(group, "axis", axis) < 0)
         failed = "attribute axis";
     else if ((*step = create_series_dataset(group, "step", H5T_STD_I64LE, n)) < 0)
         failed = "dataset step";
@@ -491,6 +489,10 @@ static int write_shape_attr(hid_t dset, int height, int width) {
     return rc;
 }
 
+void ebm_runfile_step_name(int64_t step, char *out, size_t size) {
+    snprintf(out, size, "%010lld", (long long)step);
+}
+
 int ebm_runfile_images(ebm_runfile *rf, const char *group, int64_t step,
                        const float *x, size_t n, size_t dim, int height,
                        int width, const char *layout, ebm_error *err) {
@@ -506,7 +508,7 @@ int ebm_runfile_images(ebm_runfile *rf, const char *group, int64_t step,
     if (n * dim > 0 && !x) return ebm_fail(err, EBM_EINVAL, "images /%s: no data", group);
 
     char name[32];
-    snprintf(name, sizeof name, "%lld", (long long)step);
+    ebm_runfile_step_name(step, name, sizeof name);
     int as_image = height > 0 && width > 0 && (size_t)height * (size_t)width == dim;
     hsize_t dims[3] = {n, as_image ? (hsize_t)height : dim, (hsize_t)width};
 
@@ -515,7 +517,7 @@ int ebm_runfile_images(ebm_runfile *rf, const char *group, int64_t step,
     if (dset < 0 ||
         (n * dim > 0 && H5Dwrite(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) < 0) ||
         (as_image && write_shape_attr(dset, height, width) < 0) ||
-        (layout && ebm_h5_write_str_attr(dset, "layout", layout, 0) < 0))
+        (layout && ebm_h5_write_str_attr(dset, "layout", layout) < 0))
         rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write /%s/%s", group, name);
     if (dset >= 0) H5Dclose(dset);
     if (g >= 0) H5Gclose(g);
@@ -554,7 +556,7 @@ int ebm_runfile_model(ebm_runfile *rf, const char *type,
     hid_t group = ebm_h5_ensure_group(rf->file, "model");
     if (group < 0) return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot create /model");
     int rc = EBM_OK;
-    if (ebm_h5_write_str_attr(group, "type", type ? type : "", 0) < 0)
+    if (ebm_h5_write_str_attr(group, "type", type ? type : "") < 0)
         rc = ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write /model attribute type");
     for (int i = 0; i < n && !rc; i++) rc = write_tensor(group, &params[i], rf->path, err);
     H5Gclose(group);
@@ -573,8 +575,8 @@ int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err) {
     /* Back to "running" (a resumed run) clears finished. */
     char finished[32] = "";
     if (strcmp(status, "running") != 0) ebm_h5_now(finished);
-    if (ebm_h5_write_str_attr(rf->file, "status", status, STATE_ATTR_SIZE) < 0 ||
-        ebm_h5_write_str_attr(rf->file, "finished", finished, STATE_ATTR_SIZE) < 0)
+    if (ebm_h5_write_str_attr(rf->file, "status", status) < 0 ||
+        ebm_h5_write_str_attr(rf->file, "finished", finished) < 0)
         return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute status");
     return EBM_OK;
 }

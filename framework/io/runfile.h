@@ -1,12 +1,15 @@
-/* runfile.h — the HDF5 run file of DESIGN.md: writing it during a run and
- * reading it back for show, plot, sweep summaries and tests.
+/* runfile.h — the HDF5 run file (its layout, also in the README): writing it
+ * during a run and reading it back for show, plot, sweep summaries and tests.
  *
  *   /               attributes ebm_version, seed, status, started, finished
- *   /config         string dataset: the resolved YAML
+ *                   (strings are UTF-8 and variable-length: h5py reads str)
+ *   /config         UTF-8 string dataset: the resolved YAML
  *   /metrics/<name>/step   int64,   extendible, chunked
  *   /metrics/<name>/value  float64, same length; group attributes estimator,
  *                          split, axis ("step" unless a trace)
- *   /samples/<step>        float32 [n, dim] or [n, height, width], attr shape
+ *   /samples/<step>        float32 [n, dim] or [n, height, width], attr shape;
+ *                          <step> is zero-padded to 10 digits (0000000020)
+ *                          so the names sort as the numbers do
  *   /images/<name>/<step>  same layout, other pictures (e.g. recall triples),
  *                          attr layout
  *   /model/<param>         float32 parameters, group attribute type
@@ -45,6 +48,11 @@ int ebm_runfile_metric(ebm_runfile *rf, const char *name, int64_t step,
 int ebm_runfile_trace(ebm_runfile *rf, const char *name, const double *values,
                       size_t n, const char *axis, const char *estimator,
                       ebm_error *err);
+/* The name of a step's dataset under /samples or /images/<name>: the step
+ * zero-padded to 10 digits, so that tools listing names as text (h5py, h5ls)
+ * list them in step order. Readers take any decimal name (older files have
+ * unpadded ones). */
+void ebm_runfile_step_name(int64_t step, char *out, size_t size);
 /* Writes /<group>/<step> (group "samples" or "images/<name>"); height and
  * width > 0 make it [n, height, width]. Replaces an existing one. */
 int ebm_runfile_images(ebm_runfile *rf, const char *group, int64_t step,

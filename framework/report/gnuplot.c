@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datadir.h"
 #include "proc.h"
 
 /* How much of gnuplot's output a failure message quotes. */
@@ -36,21 +37,22 @@ int ebm_gp_jobs_run(const ebm_gp_jobs *jobs, const char *data_dir,
         return ebm_fail(err, EBM_ENOTSUP,
                         "gnuplot not found on PATH; install gnuplot-nox (the .dat "
                         "files are in %s)", data_dir);
-    const char *env = getenv("EBM_SCRIPTS");
     char scripts[4096];
-    ebm_plot_fmt(scripts, sizeof scripts, "%s", env && *env ? env : EBM_SOURCE_DIR "/scripts");
+    int rc = ebm_data_dir("scripts", scripts, sizeof scripts, err);
+    if (rc) return rc;
     for (int i = 0; i < jobs->n; i++) {
         const ebm_gp_job *job = &jobs->items[i];
         char script[4400];
         ebm_plot_fmt(script, sizeof script, "%s/%s", scripts, job->script);
         if (!ebm_proc_is_file(script))
             return ebm_fail(err, EBM_EIO, "%s: gnuplot script not found (set "
-                                          "EBM_SCRIPTS to ebm's scripts/ directory)",
+                                          "EBM_DATA_DIR to the directory that holds "
+                                          "ebm's scripts/)",
                             script);
         char *argv[] = {gnuplot, "-e", job->assign, script, NULL};
         char *output = NULL;
         int code = 0;
-        int rc = ebm_proc_run_capture(argv, &output, STDERR_TAIL, &code, err);
+        rc = ebm_proc_run_capture(argv, &output, STDERR_TAIL, &code, err);
         if (rc) return rc;
         if (code != 0 || !ebm_proc_is_file(job->png)) {
             rc = ebm_fail(err, EBM_EIO, "gnuplot failed (exit status %d) on %s "

@@ -23,8 +23,8 @@ typedef struct ebm_gp_jobs {
 int ebm_gp_jobs_add(ebm_gp_jobs *jobs, const char *script, ebm_plot_text *assign,
                     const char *png, ebm_error *err);
 
-/* Runs every job with the gnuplot found on PATH and the scripts in
- * $EBM_SCRIPTS (else the source tree's scripts/), appending each PNG's path
+/* Runs every job with the gnuplot found on PATH and the scripts in ebm's
+ * scripts/ directory (datadir.h), appending each PNG's path
  * and a newline to written. data_dir names where the exported files are, for
  * the message when gnuplot is missing. */
 int ebm_gp_jobs_run(const ebm_gp_jobs *jobs, const char *data_dir,

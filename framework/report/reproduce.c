@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cfg.h"
+#include "datadir.h"
 #include "expect.h"
 #include "proc.h"
 #include "sweep.h"
@@ -40,11 +41,15 @@ static int has_expect(const char *path) {
     return found;
 }
 
-/* Every *.yaml with an expect block in ./experiments, else in the source
- * tree's, sorted by name. */
+/* Every *.yaml with an expect block in ./experiments, else in ebm's own
+ * (datadir.h), sorted by name. */
 static int discover(char ***files, int *n, ebm_error *err) {
-    const char *dir = ebm_proc_is_dir("experiments") ? "experiments"
-                                                      : EBM_SOURCE_DIR "/experiments";
+    char shared[4096] = "experiments";
+    if (!ebm_proc_is_dir("experiments")) {
+        int rc = ebm_data_dir("experiments", shared, sizeof shared, err);
+        if (rc) return rc;
+    }
+    const char *dir = shared;
     *files = NULL;
     *n = 0;
     DIR *d = opendir(dir);

@@ -327,9 +327,9 @@ static int write_attrs(const char *path, const ebm_sample_group *groups, int n,
     int rc = EBM_OK;
     for (int i = 0; !rc && i < n; i++) {
         hid_t ds = H5Dopen2(file, groups[i].path, H5P_DEFAULT);
-        if (ds < 0 || ebm_h5_write_str_attr(ds, "clamped", groups[i].clamped, 0) < 0 ||
-            ebm_h5_write_str_attr(ds, "sampler", sampler_yaml, 0) < 0 ||
-            ebm_h5_write_str_attr(ds, "source_run", run_path, 0) < 0)
+        if (ds < 0 || ebm_h5_write_str_attr(ds, "clamped", groups[i].clamped) < 0 ||
+            ebm_h5_write_str_attr(ds, "sampler", sampler_yaml) < 0 ||
+            ebm_h5_write_str_attr(ds, "source_run", run_path) < 0)
             rc = ebm_h5_fail(err, EBM_EIO, path, "%s: cannot write attributes",
                              groups[i].path);
         if (ds >= 0) H5Dclose(ds);
@@ -372,7 +372,9 @@ static int draw_groups(sample_job *j, const ebm_sample_opts *opts, int clamp,
         char group[64];
         if (label < 0) snprintf(group, sizeof group, "samples");
         else snprintf(group, sizeof group, "images/label_%d", label);
-        snprintf(s->path, sizeof s->path, "/%s/0", group);
+        char step[32];
+        ebm_runfile_step_name(0, step, sizeof step);
+        snprintf(s->path, sizeof s->path, "/%s/%s", group, step);
         if (label < 0) snprintf(s->clamped, sizeof s->clamped, "none");
         else snprintf(s->clamped, sizeof s->clamped, "label=%d", label);
         s->n = n;

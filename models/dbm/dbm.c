@@ -160,7 +160,7 @@ static const char *const weight_names[EBM_DBM_MAX_HIDDEN + 1] = {
 static const char *const bias_names[EBM_DBM_MAX_HIDDEN + 1] = {
     "b", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"};
 
-/* W1 … WL, then b (visible), c1 … cL: the names of MATH.md; then, with
+/* W1 … WL, then b (visible), c1 … cL: the names of docs/math.md; then, with
  * labels, U and label_bias (last, so the others keep their places). */
 static int dbm_params_list(void *model, ebm_tensor *out, int max) {
     ebm_dbm *m = model;

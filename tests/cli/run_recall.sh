@@ -1,4 +1,4 @@
-# ebm run on the recall experiment: the run file has DESIGN.md's layout as
+# ebm run on the recall experiment: the run file has the README's layout as
 # seen by h5ls/h5dump (not our reader), and ebm plot turns it into PNGs.
 source "$SRC/tests/cli/lib.bash"
 
@@ -10,7 +10,7 @@ RUN="$WORK/recall/run.h5"
 h5ls -r "$RUN" >"$WORK/ls" 2>&1 || fail "h5ls cannot read the run file"
 for path in /config /metrics/retrieval_overlap/step /metrics/retrieval_overlap/value \
             /metrics/retrieval_recalled/value /metrics/fixed_points/value \
-            /metrics/retrieval_energy/value /images/retrieval_recall/0 /model/W /model/b; do
+            /metrics/retrieval_energy/value /images/retrieval_recall/0000000000 /model/W /model/b; do
   expect_in "$WORK/ls" "$path " "h5ls lists $path"
 done
 

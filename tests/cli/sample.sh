@@ -9,13 +9,13 @@ RUN="$WORK/tiny"
 expect_status 0 "sample with label 1 clamped" -- "$EBM" sample "$RUN" --clamp label=1 --n 10 sampler.burn_in=200
 OUT="$RUN/samples.h5"
 [ -f "$OUT" ] && pass "samples.h5 written in the run directory" || fail "no $OUT"
-expect_in "$WORK/out" "/images/label_1/0  10 samples of 4 values  clamped label=1" "one line per sample group"
-h5dump -d /images/label_1/0 "$OUT" >"$WORK/dump" 2>&1 || fail "h5dump cannot read the samples"
+expect_in "$WORK/out" "/images/label_1/0000000000  10 samples of 4 values  clamped label=1" "one line per sample group"
+h5dump -d /images/label_1/0000000000 "$OUT" >"$WORK/dump" 2>&1 || fail "h5dump cannot read the samples"
 expect_in "$WORK/dump" "SIMPLE { ( 10, 2, 2 ) / ( 10, 2, 2 ) }" "10 samples of 2x2 visible units"
 expect_in "$WORK/dump" 'ATTRIBUTE "clamped"' "clamped attribute"
 expect_in "$WORK/dump" '"label=1"' "it says label=1"
 # every value is a decoded unit, 0 or 1 (40 of them)
-values=$(h5dump -d /images/label_1/0 -y -w 0 -m %g "$OUT" | sed -n '/DATA {/,/}/{p;/}/q}' |
+values=$(h5dump -d /images/label_1/0000000000 -y -w 0 -m %g "$OUT" | sed -n '/DATA {/,/}/{p;/}/q}' |
          sed '1d;$d' | tr -s ' ,' '\n' | grep -v '^$')
 n_values=$(echo "$values" | wc -l)
 n_binary=$(echo "$values" | grep -cxE '0|1')
@@ -26,7 +26,7 @@ expect_status 0 "sample freely, every class, into --out" -- "$EBM" sample "$RUN/
 n_lines=$(grep -c "clamped label=" "$WORK/out")
 [ "$n_lines" -eq 3 ] && pass "label=all writes one group per class" || fail "label=all printed $n_lines groups"
 expect_status 0 "sample freely" -- "$EBM" sample "$RUN" --n 5 --out "$WORK/free.h5"
-expect_in "$WORK/out" "/samples/0  5 samples of 4 values  clamped none" "free samples go to /samples/0"
+expect_in "$WORK/out" "/samples/0000000000  5 samples of 4 values  clamped none" "free samples go to /samples/0"
 expect_status 0 "plot the samples file" -- "$EBM" plot "$WORK/all.h5" --out "$WORK/plots"
 n_png=$(ls "$WORK/plots"/*label_*.png 2>/dev/null | wc -l)
 [ "$n_png" -eq 3 ] && pass "one sample grid per class" || fail "plot drew $n_png class grids"

@@ -1,6 +1,6 @@
 /* rbm_testutil.h — what the RBM tests share: building an rbm through its
  * plugin with seeded random parameters, and reference computations in double
- * written straight from MATH.md (energy, log Σ_h by enumeration, exact
+ * written straight from docs/math.md (energy, log Σ_h by enumeration, exact
  * negative log-likelihood), independent of the model's own code. */
 #ifndef EBM_RBM_TESTUTIL_H
 #define EBM_RBM_TESTUTIL_H
@@ -76,7 +76,7 @@ static inline void rt_params_of(void *model, size_t n_visible, size_t n_hidden,
     for (size_t j = 0; j < n_hidden; j++) p->c[j] = c[j];
 }
 
-/* E(v, h) by MATH.md: −bᵀv − cᵀh − vᵀWh, or ½‖v − b‖² − cᵀh − vᵀWh. */
+/* E(v, h) by docs/math.md: −bᵀv − cᵀh − vᵀWh, or ½‖v − b‖² − cᵀh − vᵀWh. */
 static inline double rt_energy(const rt_params *p, const double *v, const double *h) {
     double e = 0;
     for (size_t i = 0; i < p->n_visible; i++) {

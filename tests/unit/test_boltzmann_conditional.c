@@ -1,7 +1,7 @@
 /* test_boltzmann_conditional.c — the Boltzmann machine's distribution
  * against exact enumeration: the single-site conditional (and the lecture
  * notes' wrong factor), what low temperature does, and the ±1 ↔ {0,1}
- * conversion of MATH.md. */
+ * conversion of docs/math.md. */
 #include "test.h"
 
 #include "boltzmann_testutil.h"
@@ -42,7 +42,7 @@ static int exact_table(void *m, table *tab) {
 
 /* p(s_i = high | rest) = p(s^hi) / (p(s^hi) + p(s^lo)) = σ(−(E(s^hi) − E(s^lo))/T).
  * With ΔE = −(high − low)(Σ_j w_ij s_j + b_i) that is σ((Σ_j w_ij s_j + b_i)/T)
- * for {0,1} and σ(2h_i/T) for ±1, as MATH.md says. The notes' σ((Σ_j w_ij y_j
+ * for {0,1} and σ(2h_i/T) for ±1, as docs/math.md says. The notes' σ((Σ_j w_ij y_j
  * + 2b_i)/T) is checked to miss on the same cases. */
 TEST(single_site_conditional_matches_enumeration) {
     const char *cfgs[4] = {"{hidden: 2, temperature: 1}",
@@ -83,7 +83,7 @@ TEST(single_site_conditional_matches_enumeration) {
     }
 }
 
-/* The smallest case where the notes and MATH.md differ: two ±1 units, w = 1,
+/* The smallest case where the notes and docs/math.md differ: two ±1 units, w = 1,
  * b = 0, T = 1, the other unit +1. p(y_0 = +1 | y_1 = +1) = e/(e + e^{-1})
  * = σ(2) ≈ 0.881 (states ++ and −+ have energies −1 and +1); the notes'
  * σ(Σ w y + 2b) = σ(1) ≈ 0.731. */

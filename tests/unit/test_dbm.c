@@ -1,5 +1,5 @@
 /* test_dbm.c — the dbm model against exact answers computed here in double
- * straight from MATH.md (energy by the formula, sums by visiting every
+ * straight from docs/math.md (energy by the formula, sums by visiting every
  * state): energy and flips, block conditionals and the gibbs sampler's
  * histogram against enumeration (with a kernel at the wrong β that the same
  * checks reject), exact log Z, the energy gradient against finite
@@ -90,7 +90,7 @@ static void *dbm_new(const size_t *sizes, int L, double w_scale, double bias_sca
     return m;
 }
 
-/* E = −Σ_l b_lᵀx_l − Σ_l x_{l−1}ᵀ W_l x_l (MATH.md), x as doubles. */
+/* E = −Σ_l b_lᵀx_l − Σ_l x_{l−1}ᵀ W_l x_l (docs/math.md), x as doubles. */
 static double ref_energy(const ref_dbm *p, const double *x) {
     double e = 0;
     for (int l = 0; l <= p->L; l++) {
@@ -219,7 +219,7 @@ static size_t n_params(const ebm_tensor *g, int n) {
 
 /* xEnergy against the formula, xFlipEnergy and xFlipEnergies against the
  * energy change, for a 3-hidden-layer DBM (every layer with two neighbours
- * but the ends); the tensors named as MATH.md names them. */
+ * but the ends); the tensors named as docs/math.md names them. */
 TEST(energy_and_flips_match_the_formula) {
     static const size_t sizes[] = {3, 4, 2, 3};
     ref_dbm p;

@@ -136,7 +136,7 @@ TEST(density_heat_map) {
     snprintf(path, sizeof path, "%s/data/run__images_quadrature_density__samples.dat", out);
     text = ebm_proc_read_file(path, NULL, &err);
     ASSERT(text && count_lines(text) == 1 + 500);
-    ASSERT(text && strstr(text, "/samples/3 step 3"));
+    ASSERT(text && strstr(text, "/samples/0000000003 step 3"));
     free(text);
     /* neither the samples nor the data nor the density as an image grid */
     snprintf(path, sizeof path, "%s/data/run__samples.matrix", out);

@@ -6,7 +6,7 @@
 #include "hopfield_testutil.h"
 #include "linalg.h"
 
-/* E = −Σ_{i<j} w_ij y_i y_j − Σ b_i y_i, written out as MATH.md does. */
+/* E = −Σ_{i<j} w_ij y_i y_j − Σ b_i y_i, written out as docs/math.md does. */
 static double naive_energy(void *m, size_t n, const float *y) {
     const float *w = hop_w(m), *b = hop_b(m);
     double e = 0.0;
@@ -73,7 +73,7 @@ TEST(encode_decode_round_trip) {
     ebm_model_hopfield.xDestroy(m);
 }
 
-/* The property MATH.md promises: asynchronous updates never raise E, and the
+/* The property docs/math.md promises: asynchronous updates never raise E, and the
  * dynamics stop only at a state no single update changes. */
 TEST(async_evolution_never_raises_energy) {
     ebm_rng rng;

@@ -1,5 +1,5 @@
 /* test_hopfield_rules.c — the Hopfield learning rules: each one-shot rule
- * against a naive implementation of MATH.md, their capacities relative to
+ * against a naive implementation of docs/math.md, their capacities relative to
  * each other, and the gradient rule's gradient and training effect. */
 #include "test.h"
 
@@ -45,7 +45,7 @@ TEST(hebbian_matches_formula) {
     free(d.x);
 }
 
-/* MATH.md's Storkey rule written out literally, in double. */
+/* docs/math.md's Storkey rule written out literally, in double. */
 TEST(storkey_matches_formula) {
     enum { N = 12, P = 5 };
     ebm_dataset d = hop_patterns(P, N, 32);

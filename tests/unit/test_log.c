@@ -132,10 +132,10 @@ TEST(writes_through_to_run_file) {
     rc = ebm_runfile_read_images(path, &sets, &n, &err);
     if (rc) FAIL_("read images: %s", err.msg);
     ASSERT_EQ(n, 2);
-    ASSERT(strcmp(sets[0].path, "/images/recall_triples/20") == 0);
+    ASSERT(strcmp(sets[0].path, "/images/recall_triples/0000000020") == 0);
     ASSERT(strcmp(sets[0].layout, "pattern,corrupted,recalled") == 0);
     ASSERT(sets[0].n == 3 && sets[0].dim == 2 && sets[0].data[5] == 1);
-    ASSERT(strcmp(sets[1].path, "/samples/20") == 0);
+    ASSERT(strcmp(sets[1].path, "/samples/0000000020") == 0);
     ASSERT(sets[1].height == 2 && sets[1].width == 3 && sets[1].data[5] == 6);
     ebm_image_sets_free(sets, n);
     unlink(path);

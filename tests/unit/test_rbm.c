@@ -38,7 +38,7 @@ static ebm_node *parse(const char *yaml) {
 
 /* ---------------------------------------------------------------- energy */
 
-/* xEnergy against MATH.md's formula on random states, and xFreeEnergy
+/* xEnergy against docs/math.md's formula on random states, and xFreeEnergy
  * against −log Σ_h exp(−E(v, h)) by enumeration, for 300 rows in one call
  * (more than the 256-row block the model works in). Gaussian v are real. */
 static void check_energy(int gaussian) {

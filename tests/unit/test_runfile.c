@@ -1,5 +1,5 @@
 /* test_runfile.c — the HDF5 run file: written, read back exactly by our
- * reader, checked against the DESIGN.md layout with h5dump/h5ls (which do not
+ * reader, checked against the documented layout with h5dump/h5ls (which do not
  * share our code), reproducible byte for byte, crash-safe after a flush, and
  * clear about files that are not run files. */
 #define _GNU_SOURCE   /* memmem */
@@ -161,10 +161,10 @@ TEST(read_back_exact) {
     if (rc) FAIL_("read images: %s", err.msg);
     ASSERT_EQ(n_sets, 4);
     /* group order, then numeric (not string) step order */
-    ASSERT(strcmp(sets[0].path, "/images/recall_triples/0") == 0);
-    ASSERT(strcmp(sets[1].path, "/samples/2") == 0);
-    ASSERT(strcmp(sets[2].path, "/samples/10") == 0);
-    ASSERT(strcmp(sets[3].path, "/samples/100") == 0);
+    ASSERT(strcmp(sets[0].path, "/images/recall_triples/0000000000") == 0);
+    ASSERT(strcmp(sets[1].path, "/samples/0000000002") == 0);
+    ASSERT(strcmp(sets[2].path, "/samples/0000000010") == 0);
+    ASSERT(strcmp(sets[3].path, "/samples/0000000100") == 0);
     ASSERT(strcmp(sets[0].group, "images/recall_triples") == 0);
     ASSERT(strcmp(sets[0].layout, "pattern,corrupted,recalled") == 0);
     ASSERT(sets[0].n == 3 && sets[0].dim == 4 && sets[0].height == 2 && sets[0].width == 2);
@@ -204,9 +204,9 @@ TEST(layout_seen_by_h5dump_and_h5ls) {
         {"/metrics/pl/value ", "Dataset {3/Inf}"},
         {"/metrics/train_loss/value ", "Dataset {600/Inf}"},
         {"/metrics/energy/step ", "Dataset {4/Inf}"},
-        {"/samples/10 ", "Dataset {2, 2, 3}"},
-        {"/samples/100 ", "Dataset {1, 12}"},
-        {"/images/recall_triples/0 ", "Dataset {3, 2, 2}"},
+        {"/samples/0000000010 ", "Dataset {2, 2, 3}"},
+        {"/samples/0000000100 ", "Dataset {1, 12}"},
+        {"/images/recall_triples/0000000000 ", "Dataset {3, 2, 2}"},
         {"/model/W ", "Dataset {3, 2}"},
         {"/model/b ", "Dataset {3}"},
     };
@@ -220,6 +220,11 @@ TEST(layout_seen_by_h5dump_and_h5ls) {
         }
     }
     ASSERT(!strstr(listing, "/model/stale"));
+    /* h5ls lists names as text: the zero-padded steps come in step order */
+    const char *s2 = strstr(listing, "/samples/0000000002 ");
+    const char *s10 = strstr(listing, "/samples/0000000010 ");
+    const char *s100 = strstr(listing, "/samples/0000000100 ");
+    ASSERT(s2 && s10 && s100 && s2 < s10 && s10 < s100);
     free(listing);
 
     snprintf(command, sizeof command, "h5dump -A '%s'", path);
@@ -238,6 +243,9 @@ TEST(layout_seen_by_h5dump_and_h5ls) {
         "ATTRIBUTE \"layout\"", "\"pattern,corrupted,recalled\"",
         "GROUP \"model\"", "ATTRIBUTE \"type\"", "\"rbm\"",
     };
+    /* every string attribute is variable-length UTF-8 (h5py gives str) */
+    ASSERT(!strstr(dump, "CSET H5T_CSET_ASCII"));
+    ASSERT(strstr(dump, "STRSIZE H5T_VARIABLE") && strstr(dump, "CSET H5T_CSET_UTF8"));
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         if (!strstr(dump, expected[i])) {
             free(dump);
@@ -383,7 +391,7 @@ TEST(bad_arguments_rejected) {
     /* /config is a dataset, not a group: HDF5's reason is passed on */
     float x[2] = {1, 2};
     ASSERT_EQ(ebm_runfile_images(rf, "config", 5, x, 1, 2, 0, 0, NULL, &err), EBM_EIO);
-    ASSERT_STR_CONTAINS(err.msg, "names.h5: cannot write /config/5: not a group");
+    ASSERT_STR_CONTAINS(err.msg, "names.h5: cannot write /config/0000000005: not a group");
     ASSERT_OK(ebm_runfile_close(rf, &err));
     ASSERT_OK(ebm_runfile_close(NULL, &err));
 }
@@ -601,6 +609,59 @@ TEST(foreign_strings_read) {
     ebm_runinfo_free(&info);
 }
 
+/* A run file as ebm wrote it before the names were padded and the strings
+ * became UTF-8: fixed-length ASCII attributes and /config, step names
+ * without zeros. ebm still reads it, in step order. */
+TEST(older_layout_still_read) {
+    const char *path = tmp_path("older.h5");
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t scalar = H5Screate(H5S_SCALAR);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, 32);
+    char status[32] = "completed";
+    hid_t attr = H5Acreate2(file, "status", type, scalar, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(attr, type, status);
+    H5Aclose(attr);
+    const char config[] = "name: old\n";
+    H5Tset_size(type, sizeof config);
+    hid_t dset = H5Dcreate2(file, "config", type, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, config);
+    H5Dclose(dset);
+    H5Tclose(type);
+    H5Sclose(scalar);
+    H5Gclose(H5Gcreate2(file, "metrics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    hid_t samples = H5Gcreate2(file, "samples", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    static const char *const names[] = {"10", "2", "100"};
+    hsize_t dims[2] = {1, 3};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    for (int i = 0; i < 3; i++) {
+        float row[3] = {(float)i, 0, 1};
+        hid_t d = H5Dcreate2(samples, names[i], H5T_IEEE_F32LE, space, H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, row);
+        H5Dclose(d);
+    }
+    H5Sclose(space);
+    H5Gclose(samples);
+    H5Fclose(file);
+
+    ebm_error err = {0};
+    ebm_runinfo info;
+    int rc = ebm_runfile_read(path, &info, &err);
+    if (rc) FAIL_("read: %s", err.msg);
+    ASSERT(strcmp(info.status, "completed") == 0);
+    ASSERT(strcmp(info.config_yaml, "name: old\n") == 0);
+    ebm_runinfo_free(&info);
+    ebm_image_set *sets;
+    int n_sets;
+    rc = ebm_runfile_read_images(path, &sets, &n_sets, &err);
+    if (rc) FAIL_("read images: %s", err.msg);
+    ASSERT_EQ(n_sets, 3);
+    ASSERT(sets[0].step == 2 && sets[1].step == 10 && sets[2].step == 100);
+    ASSERT(strcmp(sets[1].path, "/samples/10") == 0 && sets[1].data[0] == 0.0f);
+    ebm_image_sets_free(sets, n_sets);
+}
+
 int main(void) {
     snprintf(tmp_dir, sizeof tmp_dir, "/tmp/ebm-test-runfile-XXXXXX");
     if (!mkdtemp(tmp_dir)) {
@@ -616,6 +677,7 @@ int main(void) {
     RUN(flushed_points_survive_a_kill);
     RUN(not_a_run_file);
     RUN(foreign_strings_read);
+    RUN(older_layout_still_read);
     /* EBM_KEEP_TMP=1 leaves the files for a look with h5dump. */
     if (getenv("EBM_KEEP_TMP")) printf("files kept in %s\n", tmp_dir);
     else remove_tmp_dir();
