@@ -82,6 +82,10 @@ void ebm_model_flip_energies(const ebm_model_ops *ops, void *model, const float 
     for (size_t i = 0; i < units; i++) delta[i] = ops->binary->xFlipEnergy(model, state, i);
 }
 
+int ebm_model_pairwise(const ebm_model_ops *ops, void *model, ebm_pairwise *out) {
+    return ops->binary && ops->binary->xPairwise && ops->binary->xPairwise(model, out);
+}
+
 /* ---- layered ---- */
 
 int ebm_model_has_layers(const ebm_model_ops *ops) { return ops->layered != NULL; }
