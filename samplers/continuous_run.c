@@ -107,11 +107,15 @@ static int step_all(const ebm_cont_kernel *kernel, const ebm_sample_ctx *ctx,
     int threads = b->n * b->chain[0].units >= PARALLEL_MIN;
     #pragma omp parallel for schedule(static) if (threads)
     for (long c = 0; c < n; c++) kernel->propose(&b->chain[c], &b->rng[c]);
-    if (kernel->tracks_energy) {
+    if (kernel->tracks_energy && kernel->need_grad) {
+        int rc = ebm_model_energies_grad(ctx->ops, ctx->model, b->proposal, b->n, b->e_new,
+                                         b->grad_proposal, err);
+        if (rc) return ebm_error_prefix(err, "%s: E and dE/dx of the proposals",
+                                        kernel->sampler);
+    } else if (kernel->tracks_energy) {
         int rc = ebm_model_energies(ctx->ops, ctx->model, b->proposal, b->n, b->e_new, err);
         if (rc) return ebm_error_prefix(err, "%s: E of the proposals", kernel->sampler);
-    }
-    if (kernel->need_grad) {
+    } else if (kernel->need_grad) {
         int rc = ebm_model_state_grad(ctx->ops, ctx->model, b->proposal, b->n,
                                       b->grad_proposal, err);
         if (rc) return ebm_error_prefix(err, "%s: dE/dx of the proposals", kernel->sampler);

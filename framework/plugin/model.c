@@ -132,6 +132,14 @@ int ebm_model_energies(const ebm_model_ops *ops, void *model, const float *state
     return EBM_OK;
 }
 
+int ebm_model_energies_grad(const ebm_model_ops *ops, void *model, const float *states,
+                            size_t n, double *energy, float *grad, ebm_error *err) {
+    if (ops->continuous->xEnergiesGrad)
+        return ops->continuous->xEnergiesGrad(model, states, n, energy, grad, err);
+    int rc = ebm_model_energies(ops, model, states, n, energy, err);
+    return rc ? rc : ops->continuous->xStateGrad(model, states, n, grad, err);
+}
+
 void ebm_model_noise(const ebm_model_ops *ops, void *model, float *states, size_t n,
                      ebm_rng *rng) {
     ops->continuous->xNoise(model, states, n, rng);

@@ -117,6 +117,11 @@ typedef struct ebm_model_continuous {
      * distribution (e.g. uniform over the data's box); without it chains
      * start where they are given. */
     void (*xNoise)(void *model, float *states, size_t n, ebm_rng *rng);
+    /* Optional: E(x) and ∂E/∂x of n states from one pass (an MLP's forward
+     * pass gives the energies its backward pass needs); NULL: the wrapper
+     * calls xEnergies (or xEnergy) and xStateGrad. */
+    int (*xEnergiesGrad)(void *model, const float *states, size_t n, double *energy,
+                         float *grad, ebm_error *err);
 } ebm_model_continuous;
 
 /* Learning by gradient steps: the model's own gradient, or the statistics
@@ -301,6 +306,9 @@ int ebm_model_state_grad(const ebm_model_ops *ops, void *model, const float *sta
                          size_t n, float *grad, ebm_error *err);
 int ebm_model_energies(const ebm_model_ops *ops, void *model, const float *states,
                        size_t n, double *energy, ebm_error *err);
+/* Energies and ∂E/∂x of the same n states (the model needs xStateGrad). */
+int ebm_model_energies_grad(const ebm_model_ops *ops, void *model, const float *states,
+                            size_t n, double *energy, float *grad, ebm_error *err);
 void ebm_model_noise(const ebm_model_ops *ops, void *model, float *states, size_t n,
                      ebm_rng *rng);
 
