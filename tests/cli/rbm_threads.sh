@@ -1,11 +1,12 @@
 # Runs with 1 and with 2 threads end with the same parameters, metrics and
 # samples bit for bit: every random draw comes from a stream keyed by (seed,
 # purpose, row or chain), and the products' results do not depend on how
-# the work is split. Checked on an RBM (PCD training), on an MLP energy
-# (short-run Langevin training, mala sampling, every chain moving in one
-# batched call) and on a 64-D Gaussian sampled by mala, langevin and mh with
-# enough chains that their proposals are made on several threads. Another
-# seed gives other parameters.
+# the work is split. Checked on an RBM (PCD training; and forward AIS with
+# RAISE), on a DBM (mean field and PCD; forward AIS with RAISE), on an MLP
+# energy (short-run Langevin training, mala sampling, every chain moving in
+# one batched call) and on a 64-D Gaussian sampled by mala, langevin and mh
+# with enough chains that their proposals are made on several threads.
+# Another seed gives other parameters.
 source "$SRC/tests/cli/lib.bash"
 
 # Everything in the run file but the metrics that are wall-clock times.
@@ -18,7 +19,7 @@ dump() {
   done
 }
 
-for fixture in rbm-small energy-threads gauss-threads; do
+for fixture in rbm-small rbm-ais-threads dbm-threads energy-threads gauss-threads; do
   EXP="$SRC/tests/fixtures/$fixture.yaml"
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$EBM" run "$EXP" threads=1 --out "$WORK/$fixture-a" --quiet >/dev/null || fail "$fixture: run with 1 thread"
   OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 "$EBM" run "$EXP" threads=2 --out "$WORK/$fixture-b" --quiet >/dev/null || fail "$fixture: run with 2 threads"
