@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "benchutil.h"
 #include "cfg.h"
 #include "dataset.h"
 #include "fit.h"
@@ -26,12 +26,6 @@ typedef struct bench_opts {
     int sgemm_n, sgemm_reps;
 } bench_opts;
 
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static void usage(FILE *to) {
     fprintf(to,
             "usage: bench_rbm [--epochs N] [--hidden N] [--batch N] [--data DIR]\n"
@@ -42,18 +36,6 @@ static void usage(FILE *to) {
             "Defaults: 1 epoch, 256 hidden, batch 100, /usr/share/datasets/fashion-mnist,\n"
             "sgemm 2048, 3 repetitions before and 3 after training (best kept).\n"
             "OpenBLAS threads: set OPENBLAS_NUM_THREADS.\n");
-}
-
-static int parse_positive(const char *flag, const char *text, long *out) {
-    char *end = NULL;
-    long v = text ? strtol(text, &end, 10) : 0;
-    if (!text || *end || v < 1) {
-        fprintf(stderr, "bench_rbm: %s needs a positive integer, got '%s'\n", flag,
-                text ? text : "");
-        return -1;
-    }
-    *out = v;
-    return 0;
 }
 
 /* Returns 0, 1 after --help, or -1 on a bad argument. */
@@ -72,7 +54,7 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
         } else if (strcmp(flag, "--epochs") == 0 || strcmp(flag, "--hidden") == 0 ||
                    strcmp(flag, "--batch") == 0 || strcmp(flag, "--sgemm-n") == 0 ||
                    strcmp(flag, "--sgemm-reps") == 0) {
-            if (parse_positive(flag, value, &v)) return -1;
+            if (bench_positive("bench_rbm", flag, value, &v)) return -1;
             if (strcmp(flag, "--epochs") == 0) o->epochs = (int)v;
             else if (strcmp(flag, "--hidden") == 0) o->hidden = v;
             else if (strcmp(flag, "--batch") == 0) o->batch = v;
@@ -125,39 +107,6 @@ static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {
     return cfg;
 }
 
-/* Best GFLOP/s of C = A·B for n × n matrices over `reps` timed calls (after
- * one untimed call that lets OpenBLAS start its threads). */
-static double sgemm_gflops(int n, int reps, ebm_error *err) {
-    size_t size = (size_t)n * (size_t)n;
-    float *a = malloc(size * sizeof *a), *b = malloc(size * sizeof *b),
-          *c = malloc(size * sizeof *c);
-    if (!a || !b || !c) {
-        free(a);
-        free(b);
-        free(c);
-        ebm_fail(err, EBM_ENOMEM, "sgemm %d x %d matrices", n, n);
-        return -1;
-    }
-    ebm_rng rng;
-    ebm_rng_seed(&rng, 7);
-    for (size_t i = 0; i < size; i++) {
-        a[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
-        b[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
-    }
-    double best = 1e300;
-    for (int rep = -1; rep < reps; rep++) {
-        double start = now_s();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n,
-                    0.0f, c, n);
-        double seconds = now_s() - start;
-        if (rep >= 0 && seconds < best) best = seconds;
-    }
-    free(a);
-    free(b);
-    free(c);
-    return 2.0 * (double)n * (double)n * (double)n / best / 1e9;
-}
-
 /* The GEMMs a PCD-1 step needs, as scikit-learn's BernoulliRBM does them, with
  * `rows` data rows and `chains` persistent chains:
  *   positive hidden probabilities   p  = σ(c + v W)          rows   × nv × nh
@@ -193,7 +142,7 @@ static double step_shapes_gflops(size_t nv, size_t nh, size_t rows, int steps, i
     int m = (int)rows, k = (int)nv, n = (int)nh;
     double best = 1e300;
     for (int rep = -1; rep < reps; rep++) {
-        double start = now_s();
+        double start = bench_now();
         for (int s = 0; s < steps; s++) {
             for (int phase = 0; phase < 2; phase++) {   /* data rows, then chains */
                 if (phase == 1)   /* h Wᵀ: chains' visible inputs */
@@ -205,7 +154,7 @@ static double step_shapes_gflops(size_t nv, size_t nh, size_t rows, int steps, i
                             h, n, 1.0f, gW, n);
             }
         }
-        double seconds = now_s() - start;
+        double seconds = bench_now() - start;
         if (rep >= 0 && seconds < best) best = seconds;
     }
     free(v);
@@ -284,12 +233,12 @@ int main(int argc, char **argv) {
 
     bench_run b;
     memset(&b, 0, sizeof b);
-    double load_start = now_s();
+    double load_start = bench_now();
     if (bench_setup(&b, &o, &err)) {
         bench_free(&b);
         return fail(&err);
     }
-    double load_s = now_s() - load_start;
+    double load_s = bench_now() - load_start;
     size_t nv = b.train.dim, nh = b.ops->xUnits(b.model) - nv;
 
     printf("# ebm RBM benchmark: binarised Fashion-MNIST (%s, threshold 0.5), %zu x %zu,\n"
@@ -302,19 +251,19 @@ int main(int argc, char **argv) {
 
     /* sgemm before and after training, best of both, so a noisy moment on a
      * shared machine does not flatter the ratio. */
-    double sgemm = sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
+    double sgemm = bench_sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
     if (sgemm < 0) {
         bench_free(&b);
         return fail(&err);
     }
-    double flops = 0, train_start = now_s();
+    double flops = 0, train_start = bench_now();
     for (int epoch = 1; epoch <= o.epochs; epoch++)
         if (bench_epoch(&b, epoch, &flops, &err)) {
             bench_free(&b);
             return fail(&err);
         }
-    double train_s = now_s() - train_start;
-    double sgemm_after = sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
+    double train_s = bench_now() - train_start;
+    double sgemm_after = bench_sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
     if (sgemm_after > sgemm) sgemm = sgemm_after;
     double shapes = step_shapes_gflops(nv, nh, b.fit.batch_size, 100, 3, &err);
     if (sgemm_after < 0 || shapes < 0) {

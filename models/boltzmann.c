@@ -195,6 +195,12 @@ static void boltzmann_flip_energies(void *model, const float *s, double *delta) 
     for (size_t i = 0; i < m->n; i++) delta[i] = -flip_step(m, s[i]) * field(m, s, i);
 }
 
+static int boltzmann_pairwise(void *model, ebm_pairwise *out) {
+    const boltzmann *m = model;
+    *out = (ebm_pairwise){.w = m->w, .bias = m->b};
+    return 1;
+}
+
 static void boltzmann_flip_unit(void *model, float *s, size_t i) {
     const boltzmann *m = model;
     s[i] = s[i] > 0.5f * (m->low + m->high) ? m->low : m->high;
@@ -252,6 +258,7 @@ static const ebm_model_binary boltzmann_binary = {
     .xFlipEnergy = boltzmann_flip_energy,
     .xFlipUnit = boltzmann_flip_unit,
     .xUnitValues = boltzmann_unit_values,
+    .xPairwise = boltzmann_pairwise,
 };
 
 static const ebm_model_learning boltzmann_learning = {

@@ -395,6 +395,12 @@ static double hopfield_flip_energy(void *model, const float *state, size_t i) {
     return 2.0 * state[i] * h;
 }
 
+static int hopfield_pairwise(void *model, ebm_pairwise *out) {
+    const hopfield *m = model;
+    *out = (ebm_pairwise){.w = m->w, .bias = m->b};
+    return 1;
+}
+
 static void hopfield_flip_unit(void *model, float *state, size_t i) {
     (void)model;
     state[i] = state[i] > 0.0f ? -1.0f : 1.0f;
@@ -536,6 +542,7 @@ static const ebm_model_binary hopfield_binary = {
     .xFlipEnergy = hopfield_flip_energy,
     .xFlipUnit = hopfield_flip_unit,
     .xUnitValues = hopfield_unit_values,
+    .xPairwise = hopfield_pairwise,
 };
 
 static const ebm_model_learning hopfield_learning = {

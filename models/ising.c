@@ -88,6 +88,14 @@ static void ising_flip_energies(void *model, const float *s, double *delta) {
     for (size_t i = 0; i < m->n; i++) delta[i] = ising_flip_energy(model, s, i);
 }
 
+/* H = −½ sᵀJs − h Σ_i s_i, J with zero diagonal: pairwise for SK only. */
+static int ising_pairwise(void *model, ebm_pairwise *out) {
+    const ising *m = model;
+    if (m->grid) return 0;
+    *out = (ebm_pairwise){.w = m->couplings, .field = m->field};
+    return 1;
+}
+
 static void ising_flip_unit(void *model, float *s, size_t i) {
     (void)model;
     s[i] = -s[i];
@@ -209,6 +217,7 @@ static const ebm_model_binary ising_binary = {
     .xFlipEnergy = ising_flip_energy,
     .xFlipUnit = ising_flip_unit,
     .xUnitValues = ising_unit_values,
+    .xPairwise = ising_pairwise,
 };
 
 const ebm_model_ops ebm_model_ising = {

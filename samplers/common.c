@@ -112,6 +112,66 @@ double ebm_smp_heat_bath(const ebm_model_ops *ops, void *model, float *x,
     return 0.0;
 }
 
+int ebm_smp_sweeper_open(ebm_smp_sweeper *sw, const ebm_model_ops *ops, void *model,
+                         ebm_error *err) {
+    memset(sw, 0, sizeof *sw);
+    sw->ops = ops;
+    sw->model = model;
+    if (!ebm_model_pairwise(ops, model, &sw->pw)) return EBM_OK;
+    size_t n = ops->xUnits(model);
+    sw->low = malloc((n ? n : 1) * sizeof *sw->low);
+    sw->high = malloc((n ? n : 1) * sizeof *sw->high);
+    sw->field = malloc((n ? n : 1) * sizeof *sw->field);
+    if (!sw->low || !sw->high || !sw->field) {
+        ebm_smp_sweeper_close(sw);
+        return ebm_fail(err, EBM_ENOMEM, "sampler: out of memory for %zu local fields", n);
+    }
+    ebm_model_unit_values(ops, model, sw->low, sw->high);
+    sw->n = n;
+    sw->pairwise = 1;
+    return EBM_OK;
+}
+
+void ebm_smp_sweeper_close(ebm_smp_sweeper *sw) {
+    free(sw->low);
+    free(sw->high);
+    free(sw->field);
+    sw->low = sw->high = NULL;
+    sw->field = NULL;
+    sw->pairwise = 0;
+}
+
+/* Row j of W is its column j (symmetry), so the fields build up as axpy
+ * passes over the rows of the units that are not 0, which vectorise. */
+void ebm_smp_sweeper_start(ebm_smp_sweeper *sw, const float *x) {
+    if (!sw->pairwise) return;
+    size_t n = sw->n;
+    double *h = sw->field;
+    for (size_t i = 0; i < n; i++) h[i] = (sw->pw.bias ? sw->pw.bias[i] : 0.0) + sw->pw.field;
+    for (size_t j = 0; j < n; j++) {
+        if (x[j] == 0.0f) continue;
+        const float *row = sw->pw.w + j * n;
+        double xj = x[j];
+        for (size_t i = 0; i < n; i++) h[i] += xj * row[i];
+    }
+}
+
+/* Changing x_i by d changes E by −d·h_i (w_ii = 0), and every field h_k by
+ * d·w_ki. */
+double ebm_smp_sweeper_update(ebm_smp_sweeper *sw, float *x, size_t i, double t,
+                              ebm_rng *rng) {
+    if (!sw->pairwise) return ebm_smp_heat_bath(sw->ops, sw->model, x, i, t, rng);
+    double d = x[i] == sw->high[i] ? (double)sw->low[i] - sw->high[i]
+                                   : (double)sw->high[i] - sw->low[i];
+    double delta = -d * sw->field[i];
+    if (ebm_rng_uniform(rng) >= ebm_smp_sigmoid(-delta / t)) return 0.0;
+    ebm_model_flip_unit(sw->ops, sw->model, x, i);
+    const float *row = sw->pw.w + i * sw->n;
+    double *h = sw->field;
+    for (size_t k = 0; k < sw->n; k++) h[k] += d * row[k];
+    return delta;
+}
+
 int ebm_smp_is_collect_sweep(const ebm_smp_settings *st, int s, size_t *k) {
     int after = s - st->burn_in;
     if (after <= 0 || after % st->thin != 0) return 0;
@@ -155,8 +215,14 @@ int ebm_gibbs_steps(const ebm_model_ops *ops, void *model, ebm_chains *chains,
     int rc = ebm_smp_require_binary("gibbs", ops, model, err);
     if (rc) return rc;
     ebm_smp_sites sites;
+    ebm_smp_sweeper sweeper;
     rc = ebm_smp_sites_init(&sites, chains, err);
     if (rc) return rc;
+    rc = ebm_smp_sweeper_open(&sweeper, ops, model, err);
+    if (rc) {
+        ebm_smp_sites_free(&sites);
+        return rc;
+    }
     double t = model_t / beta;
     for (size_t c = 0; c < chains->n; c++) {
         if (stop && *stop) {
@@ -166,12 +232,14 @@ int ebm_gibbs_steps(const ebm_model_ops *ops, void *model, ebm_chains *chains,
         ebm_rng chain_rng;
         ebm_rng_derive(&chain_rng, rng, c);
         float *x = chains->x + c * chains->units;
+        ebm_smp_sweeper_start(&sweeper, x);
         for (int s = 0; s < steps; s++) {
             ebm_smp_scan(&sites, 1, &chain_rng);
             for (size_t k = 0; k < sites.n_free; k++)
-                ebm_smp_heat_bath(ops, model, x, sites.order[k], t, &chain_rng);
+                ebm_smp_sweeper_update(&sweeper, x, sites.order[k], t, &chain_rng);
         }
     }
+    ebm_smp_sweeper_close(&sweeper);
     ebm_smp_sites_free(&sites);
     return rc;
 }

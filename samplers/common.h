@@ -83,6 +83,33 @@ double ebm_smp_sigmoid(double z);
 double ebm_smp_heat_bath(const ebm_model_ops *ops, void *model, float *x,
                          size_t i, double t, ebm_rng *rng);
 
+/* Heat-bath updates of one chain at a time. For a dense pairwise model
+ * (xPairwise) it keeps every unit's local field of the current chain,
+ * so an update costs O(1) plus O(N) when the unit flips; otherwise each
+ * update is ebm_smp_heat_bath. The same uniform draws and the same
+ * decisions either way (the fields are sums in double of the same terms,
+ * only in another order). */
+typedef struct ebm_smp_sweeper {
+    const ebm_model_ops *ops;
+    void *model;
+    int pairwise;          /* 1: the fields below are kept */
+    ebm_pairwise pw;
+    size_t n;
+    float *low, *high;     /* n: each unit's two values */
+    double *field;         /* n: Σ_j w_ij x_j + b_i + field of the chain */
+} ebm_smp_sweeper;
+
+int ebm_smp_sweeper_open(ebm_smp_sweeper *sw, const ebm_model_ops *ops, void *model,
+                         ebm_error *err);
+void ebm_smp_sweeper_close(ebm_smp_sweeper *sw);
+/* Takes x as the chain to update next: call it before a chain's first
+ * update and whenever x changed other than through the sweeper. O(N²) for a
+ * pairwise model, nothing otherwise. */
+void ebm_smp_sweeper_start(ebm_smp_sweeper *sw, const float *x);
+/* ebm_smp_heat_bath on the chain last started. */
+double ebm_smp_sweeper_update(ebm_smp_sweeper *sw, float *x, size_t i, double t,
+                              ebm_rng *rng);
+
 /* Collection: the k-th collection point (0-based, counted after burn-in)
  * of chain c goes to slot n_collected_at_start + k·n + c of chains->collect
  * (chain-major within a sweep), when that slot exists. The ordering does not

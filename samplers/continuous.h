@@ -97,7 +97,9 @@ void ebm_smp_trace_free(ebm_smp_trace *tr);
 
 /* ---- the chain driver the three samplers share (continuous_run.c) ---- */
 
-/* One chain as a kernel sees it. Only the free units move. */
+/* One chain as a kernel sees it. Only the free units move. Its rows live in
+ * buffers of all chains, so the model sees every chain's proposal in one
+ * batched call (xEnergies, xStateGrad). */
 typedef struct ebm_cont_chain {
     const ebm_sample_ctx *ctx;
     size_t units, n_free;
@@ -107,30 +109,36 @@ typedef struct ebm_cont_chain {
     double noise;         /* langevin: σ of the added noise */
     double clip;          /* langevin: |∂(E/T)/∂x_i| clipped to this; 0 = none */
     float *x;             /* the chain's state (a row of chains->x) */
-    float *proposal;      /* scratch, units floats */
+    float *proposal;      /* units floats */
     float *grad, *grad_proposal;   /* ∂E/∂x at x and at the proposal */
-    double energy;        /* E(x), when has_energy */
-    int has_energy;
+    double energy;        /* E(x), when the kernel tracks it */
 } ebm_cont_chain;
 
-/* A move: mh's random walk, mala, or langevin. */
+/* A move: mh's random walk, mala, or langevin, in two halves around the
+ * model's batched evaluation of every chain's proposal. */
 typedef struct ebm_cont_kernel {
     const char *sampler;  /* for messages: "mh (kernel gaussian)", "mala" */
     int need_grad;        /* keeps ch->grad = ∂E/∂x at x up to date */
-    int tracks_energy;    /* the move keeps ch->energy (MH-type kernels) */
+    int tracks_energy;    /* the move needs E (MH-type kernels) */
     int can_adapt;        /* has `adapt` and `target_acceptance` */
     double (*default_target)(size_t n_free);
-    /* One move of ch->x; *accept_prob is min(1, Hastings ratio) (1 for an
-     * unadjusted move) and *accepted whether x changed to the proposal. */
-    int (*move)(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
-                int *accepted, ebm_error *err);
+    /* Writes ch->proposal (x with the free units moved). */
+    void (*propose)(ebm_cont_chain *ch, ebm_rng *rng);
+    /* With the proposal's energy e_new (when tracks_energy) and its gradient
+     * in ch->grad_proposal (when need_grad): *accept_prob is min(1, Hastings
+     * ratio) (1 for an unadjusted move) and the return value whether the
+     * chain moves to the proposal. NULL: always (langevin). */
+    int (*accept)(const ebm_cont_chain *ch, double e_new, ebm_rng *rng,
+                  double *accept_prob);
 } ebm_cont_kernel;
 
 /* Runs every chain: checks the model, reads sweeps/burn_in/thin/start/
  * temperature/step/adapt/target_acceptance/noise/clip, starts (keep or
- * xNoise), moves, adapts the step during burn-in then freezes it, collects,
- * fills stats and logs (ebm_smp_trace_log). Chain c draws only from
- * ebm_rng_derive(ctx->rng, c). */
+ * xNoise), moves every chain a step at a time (their proposals evaluated in
+ * one batched call), adapts each chain's step during burn-in then freezes
+ * it, collects, fills stats and logs (ebm_smp_trace_log). Chain c draws only
+ * from ebm_rng_derive(ctx->rng, c), so the draws do not depend on how many
+ * chains run or on the thread count. */
 int ebm_cont_run(const ebm_cont_kernel *kernel, const ebm_sample_ctx *ctx,
                  ebm_chains *chains, int steps, ebm_sampler_stats *stats,
                  ebm_error *err);

@@ -10,16 +10,16 @@
 static const ebm_param gibbs_params[] = {EBM_SMP_COMMON_PARAMS, EBM_PARAM_END};
 
 /* All sweeps of one chain with its own stream. */
-static void run_chain(const ebm_sample_ctx *ctx, ebm_chains *chains, size_t c,
+static void run_chain(ebm_chains *chains, size_t c,
                       const ebm_smp_settings *st, ebm_smp_sites *sites,
-                      size_t base, ebm_rng *rng) {
+                      ebm_smp_sweeper *sweeper, size_t base, ebm_rng *rng) {
     float *x = chains->x + c * chains->units;
     int total = st->burn_in + st->sweeps;
+    ebm_smp_sweeper_start(sweeper, x);
     for (int s = 1; s <= total; s++) {
         ebm_smp_scan(sites, st->random_scan, rng);
         for (size_t t = 0; t < sites->n_free; t++)
-            ebm_smp_heat_bath(ctx->ops, ctx->model, x, sites->order[t],
-                              st->temperature, rng);
+            ebm_smp_sweeper_update(sweeper, x, sites->order[t], st->temperature, rng);
         size_t k;
         if (ebm_smp_is_collect_sweep(st, s, &k)) ebm_smp_collect(chains, base, k, c, x);
     }
@@ -86,8 +86,14 @@ static int gibbs_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
         return rc;
     }
     ebm_smp_sites sites;
+    ebm_smp_sweeper sweeper;
     int rc = ebm_smp_sites_init(&sites, chains, err);
     if (rc) return rc;
+    rc = ebm_smp_sweeper_open(&sweeper, ctx->ops, ctx->model, err);
+    if (rc) {
+        ebm_smp_sites_free(&sites);
+        return rc;
+    }
     size_t base = chains->n_collected, n_free = sites.n_free;
     for (size_t c = 0; c < chains->n && !rc; c++) {
         if (ebm_smp_stopped(ctx)) {
@@ -99,8 +105,9 @@ static int gibbs_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
         if (st.random_start)
             rc = ebm_smp_random_state(ctx->ops, ctx->model, chains->x + c * chains->units,
                                       chains->units, chains->clamped, &rng, err);
-        if (!rc) run_chain(ctx, chains, c, &st, &sites, base, &rng);
+        if (!rc) run_chain(chains, c, &st, &sites, &sweeper, base, &rng);
     }
+    ebm_smp_sweeper_close(&sweeper);
     ebm_smp_sites_free(&sites);
     if (rc) return rc;
     ebm_smp_collect_done(chains, base, (size_t)(st.sweeps / st.thin));

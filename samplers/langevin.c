@@ -1,7 +1,7 @@
 /* langevin.c — the langevin sampler: unadjusted Langevin dynamics as Du &
  * Mordatch (2019) use for EBM negatives, x ← x − (λ/2)∇(E/T) + N(0, σ²I),
  * no accept/reject, so biased by O(λ) (see the help). */
-#include <math.h>
+#include <string.h>
 
 #include "continuous.h"
 #include "plugins.h"
@@ -20,25 +20,22 @@ static const ebm_param langevin_params[] = {
              "no clipping)"},
     EBM_PARAM_END};
 
-static int langevin_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
-                         int *accepted, ebm_error *err) {
+/* Every proposal is taken: the driver moves x there with its gradient. */
+static void langevin_propose(ebm_cont_chain *ch, ebm_rng *rng) {
     double half_step = 0.5 * ch->step, inv_t = 1.0 / ch->temperature;
+    memcpy(ch->proposal, ch->x, ch->units * sizeof *ch->x);
     for (size_t j = 0; j < ch->n_free; j++) {
         size_t i = ch->free_units[j];
         double g = ch->grad[i] * inv_t;
         if (ch->clip > 0.0) g = g > ch->clip ? ch->clip : g < -ch->clip ? -ch->clip : g;
-        ch->x[i] = (float)(ch->x[i] - half_step * g + ch->noise * ebm_rng_normal(rng));
+        ch->proposal[i] = (float)(ch->x[i] - half_step * g + ch->noise * ebm_rng_normal(rng));
     }
-    *accept_prob = 1.0;
-    *accepted = 1;
-    int rc = ebm_model_state_grad(ch->ctx->ops, ch->ctx->model, ch->x, 1, ch->grad, err);
-    return rc ? ebm_error_prefix(err, "langevin: dE/dx") : EBM_OK;
 }
 
 static const ebm_cont_kernel langevin_kernel = {
     .sampler = "langevin",
     .need_grad = 1,
-    .move = langevin_move,
+    .propose = langevin_propose,
 };
 
 static int langevin_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,

@@ -33,39 +33,30 @@ static double mismatch(const ebm_cont_chain *ch, const float *to, const float *f
     return sum;
 }
 
-/* x' = x − (ε²/2T)∇E(x) + εξ on the free units; with
- * log q(b|a) = −‖b − a + (ε²/2T)∇E(a)‖²/(2ε²),
- * log α = −(E(x') − E(x))/T + log q(x|x') − log q(x'|x).
- * The densities use the stored (float) proposal, so rounding cannot make
- * the two directions disagree. */
-static int mala_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
-                     int *accepted, ebm_error *err) {
-    const ebm_model_ops *ops = ch->ctx->ops;
+/* x' = x − (ε²/2T)∇E(x) + εξ on the free units. */
+static void mala_propose(ebm_cont_chain *ch, ebm_rng *rng) {
     double eps = ch->step, c = eps * eps / (2.0 * ch->temperature);
     memcpy(ch->proposal, ch->x, ch->units * sizeof *ch->x);
     for (size_t j = 0; j < ch->n_free; j++) {
         size_t i = ch->free_units[j];
         ch->proposal[i] = (float)(ch->x[i] - c * ch->grad[i] + eps * ebm_rng_normal(rng));
     }
-    double e_new = ops->xEnergy(ch->ctx->model, ch->proposal);
-    int rc = ebm_model_state_grad(ops, ch->ctx->model, ch->proposal, 1, ch->grad_proposal, err);
-    if (rc) return ebm_error_prefix(err, "mala: dE/dx of a proposal");
+}
+
+/* With log q(b|a) = −‖b − a + (ε²/2T)∇E(a)‖²/(2ε²),
+ * log α = −(E(x') − E(x))/T + log q(x|x') − log q(x'|x).
+ * The densities use the stored (float) proposal, so rounding cannot make
+ * the two directions disagree. */
+static int mala_accept(const ebm_cont_chain *ch, double e_new, ebm_rng *rng,
+                       double *accept_prob) {
+    double eps = ch->step, c = eps * eps / (2.0 * ch->temperature);
     double log_forward = -mismatch(ch, ch->proposal, ch->x, ch->grad, c) / (2 * eps * eps);
     double log_backward =
         -mismatch(ch, ch->x, ch->proposal, ch->grad_proposal, c) / (2 * eps * eps);
     double log_alpha = -(e_new - ch->energy) / ch->temperature + log_backward - log_forward;
     *accept_prob = log_alpha >= 0.0 ? 1.0 : exp(log_alpha);
     if (isnan(log_alpha)) *accept_prob = 0.0;
-    *accepted = *accept_prob >= 1.0 || ebm_rng_uniform(rng) < *accept_prob;
-    if (*accepted) {
-        memcpy(ch->x, ch->proposal, ch->units * sizeof *ch->x);
-        ch->energy = e_new;
-        /* Swap the gradient buffers: the proposal's becomes the current one. */
-        float *g = ch->grad;
-        ch->grad = ch->grad_proposal;
-        ch->grad_proposal = g;
-    }
-    return EBM_OK;
+    return *accept_prob >= 1.0 || ebm_rng_uniform(rng) < *accept_prob;
 }
 
 static double mala_target(size_t n_free) {
@@ -79,7 +70,8 @@ static const ebm_cont_kernel mala_kernel = {
     .tracks_energy = 1,
     .can_adapt = 1,
     .default_target = mala_target,
-    .move = mala_move,
+    .propose = mala_propose,
+    .accept = mala_accept,
 };
 
 static int mala_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,

@@ -100,26 +100,22 @@ static int flip_step(mh_chain *ch, float *x, size_t site, ebm_rng *rng) {
 }
 
 /* The random walk x' = x + s·ε, ε ~ N(0, I) on the free units: symmetric,
- * so the same Metropolis rule on ΔE from xEnergy. A proposal whose energy is
- * NaN is rejected. */
-static int gaussian_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
-                         int *accepted, ebm_error *err) {
-    (void)err;
+ * so the same Metropolis rule on ΔE from the model's energies. A proposal
+ * whose energy is NaN is rejected. */
+static void gaussian_propose(ebm_cont_chain *ch, ebm_rng *rng) {
     memcpy(ch->proposal, ch->x, ch->units * sizeof *ch->x);
     for (size_t j = 0; j < ch->n_free; j++) {
         size_t i = ch->free_units[j];
         ch->proposal[i] = (float)(ch->x[i] + ch->step * ebm_rng_normal(rng));
     }
-    double e_new = ch->ctx->ops->xEnergy(ch->ctx->model, ch->proposal);
+}
+
+static int gaussian_accept(const ebm_cont_chain *ch, double e_new, ebm_rng *rng,
+                           double *accept_prob) {
     double delta = e_new - ch->energy;
     *accept_prob = delta <= 0.0 ? 1.0 : exp(-delta / ch->temperature);
     if (isnan(delta)) *accept_prob = 0.0;
-    *accepted = *accept_prob >= 1.0 || ebm_rng_uniform(rng) < *accept_prob;
-    if (*accepted) {
-        memcpy(ch->x, ch->proposal, ch->units * sizeof *ch->x);
-        ch->energy = e_new;
-    }
-    return EBM_OK;
+    return *accept_prob >= 1.0 || ebm_rng_uniform(rng) < *accept_prob;
 }
 
 static const ebm_cont_kernel gaussian_kernel = {
@@ -127,7 +123,8 @@ static const ebm_cont_kernel gaussian_kernel = {
     .tracks_energy = 1,
     .can_adapt = 1,
     .default_target = ebm_smp_rw_target,
-    .move = gaussian_move,
+    .propose = gaussian_propose,
+    .accept = gaussian_accept,
 };
 
 /* The kernels, by the `kernel` parameter's value. */

@@ -102,13 +102,19 @@ static int remember(ebm_log *log, char *name, double value, ebm_error *err) {
     return EBM_OK;
 }
 
+static int ends_with(const char *name, const char *suffix) {
+    size_t len = strlen(name), n = strlen(suffix);
+    return len > n && strcmp(name + len - n, suffix) == 0;
+}
+
 /* An interval's end may be infinite (a bound that does not hold on that side),
- * so only NaN counts there. */
+ * and so may the width of an AIS sandwich with such an end (a DBM too large
+ * to know log p*(v) has no upper end), so only NaN counts there. */
 static int is_divergence(const char *name, double value) {
     if (isnan(value)) return 1;
     if (!isinf(value)) return 0;
-    size_t len = strlen(name);
-    return !(len > 3 && (strcmp(name + len - 3, "_lo") == 0 || strcmp(name + len - 3, "_hi") == 0));
+    return !(ends_with(name, "_lo") || ends_with(name, "_hi") ||
+             ends_with(name, "_sandwich_gap"));
 }
 
 int ebm_log_metric(ebm_log *log, const char *quantity, double value,

@@ -82,6 +82,10 @@ void ebm_model_flip_energies(const ebm_model_ops *ops, void *model, const float 
     for (size_t i = 0; i < units; i++) delta[i] = ops->binary->xFlipEnergy(model, state, i);
 }
 
+int ebm_model_pairwise(const ebm_model_ops *ops, void *model, ebm_pairwise *out) {
+    return ops->binary && ops->binary->xPairwise && ops->binary->xPairwise(model, out);
+}
+
 /* ---- layered ---- */
 
 int ebm_model_has_layers(const ebm_model_ops *ops) { return ops->layered != NULL; }
@@ -126,6 +130,14 @@ int ebm_model_energies(const ebm_model_ops *ops, void *model, const float *state
     size_t units = ops->xUnits(model);
     for (size_t r = 0; r < n; r++) energy[r] = ops->xEnergy(model, states + r * units);
     return EBM_OK;
+}
+
+int ebm_model_energies_grad(const ebm_model_ops *ops, void *model, const float *states,
+                            size_t n, double *energy, float *grad, ebm_error *err) {
+    if (ops->continuous->xEnergiesGrad)
+        return ops->continuous->xEnergiesGrad(model, states, n, energy, grad, err);
+    int rc = ebm_model_energies(ops, model, states, n, energy, err);
+    return rc ? rc : ops->continuous->xStateGrad(model, states, n, grad, err);
 }
 
 void ebm_model_noise(const ebm_model_ops *ops, void *model, float *states, size_t n,

@@ -43,6 +43,15 @@ enum { EBM_EVOLVE_LIMIT = 0, EBM_EVOLVE_FIXED_POINT = 1, EBM_EVOLVE_TWO_CYCLE = 
  * for the others. Callers go through the wrappers at the end of this file,
  * which supply each optional op's default in one place. ---- */
 
+/* A dense pairwise energy over binary units (T = 1):
+ *   E(s) = −½ sᵀWs − Σ_i (b_i + field) s_i,
+ * W n × n row-major, symmetric, zero diagonal. */
+typedef struct ebm_pairwise {
+    const float *w;
+    const float *bias;   /* n values, or NULL for none */
+    double field;        /* added to every unit's bias */
+} ebm_pairwise;
+
 /* Units that take one of two values (±1 or {0,1}): enumeration, single-site
  * samplers (Gibbs, MH, annealing) and random starts. */
 typedef struct ebm_model_binary {
@@ -62,6 +71,13 @@ typedef struct ebm_model_binary {
      * with Gaussian visible units), so flips and enumeration do not apply.
      * NULL: every unit is binary. */
     int (*xAllBinary)(void *model);
+    /* Optional: 1 and *out filled when this instance's energy is dense
+     * pairwise as ebm_pairwise says (an SK spin glass, a Boltzmann machine,
+     * a Hopfield network), else 0. Single-site samplers then keep every
+     * unit's local field Σ_j w_ij s_j + b_i up to date flip by flip: O(N)
+     * per flip and O(1) per unit left as it was, where xFlipEnergy costs
+     * O(N) per update. */
+    int (*xPairwise)(void *model, ebm_pairwise *out);
 } ebm_model_binary;
 
 /* States made of layers that are conditionally independent given their
@@ -101,6 +117,11 @@ typedef struct ebm_model_continuous {
      * distribution (e.g. uniform over the data's box); without it chains
      * start where they are given. */
     void (*xNoise)(void *model, float *states, size_t n, ebm_rng *rng);
+    /* Optional: E(x) and ∂E/∂x of n states from one pass (an MLP's forward
+     * pass gives the energies its backward pass needs); NULL: the wrapper
+     * calls xEnergies (or xEnergy) and xStateGrad. */
+    int (*xEnergiesGrad)(void *model, const float *states, size_t n, double *energy,
+                         float *grad, ebm_error *err);
 } ebm_model_continuous;
 
 /* Learning by gradient steps: the model's own gradient, or the statistics
@@ -264,6 +285,8 @@ double ebm_model_flip_energy(const ebm_model_ops *ops, void *model, const float 
 void ebm_model_flip_unit(const ebm_model_ops *ops, void *model, float *state, size_t i);
 void ebm_model_flip_energies(const ebm_model_ops *ops, void *model, const float *state,
                              double *delta);
+/* 1 and *out when the instance is dense pairwise (xPairwise), else 0. */
+int ebm_model_pairwise(const ebm_model_ops *ops, void *model, ebm_pairwise *out);
 
 /* layered */
 int ebm_model_has_layers(const ebm_model_ops *ops);
@@ -283,6 +306,9 @@ int ebm_model_state_grad(const ebm_model_ops *ops, void *model, const float *sta
                          size_t n, float *grad, ebm_error *err);
 int ebm_model_energies(const ebm_model_ops *ops, void *model, const float *states,
                        size_t n, double *energy, ebm_error *err);
+/* Energies and ∂E/∂x of the same n states (the model needs xStateGrad). */
+int ebm_model_energies_grad(const ebm_model_ops *ops, void *model, const float *states,
+                            size_t n, double *energy, float *grad, ebm_error *err);
 void ebm_model_noise(const ebm_model_ops *ops, void *model, float *states, size_t n,
                      ebm_rng *rng);
 

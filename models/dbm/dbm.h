@@ -59,6 +59,8 @@ typedef struct ebm_dbm {
     float *scratch;                        /* layer inputs, grown on demand */
     size_t scratch_size;
     float *means;                          /* mean-field states, grown on demand */
+    long mean_field_iterations;            /* made by the positive phase so far
+                                              (what bench/dbm counts FLOPs by) */
     size_t means_size;
     double init_scale;                     /* sd of the initial weights */
     ebm_node *pretrain;                    /* model.pretrain (a copy, owned), or
@@ -86,6 +88,13 @@ double ebm_dbm_energy(const ebm_dbm *m, const float *state);
  * with labels), GEMMs (n × size[l], row stride ldo). The states may hold
  * samples or means. */
 void ebm_dbm_layer_input(const ebm_dbm *m, int l, const float *states, size_t n,
+                         float *out, size_t ldo);
+/* Its two halves, in the order ebm_dbm_layer_input takes them: out = b_l +
+ * x_{l−1} W_l, then out += x_{l+1} W_{l+1}ᵀ (or y U for l = L). The mean
+ * field keeps the first half of layer 1 (the visible units never change). */
+void ebm_dbm_layer_input_below(const ebm_dbm *m, int l, const float *states, size_t n,
+                               float *out, size_t ldo);
+void ebm_dbm_layer_input_above(const ebm_dbm *m, int l, const float *states, size_t n,
                          float *out, size_t ldo);
 
 /* grads += scale/n · Σ_rows ∂E/∂θ at the given states (samples, or

@@ -101,12 +101,23 @@ double ebm_dbm_energy(const ebm_dbm *m, const float *state) {
 
 void ebm_dbm_layer_input(const ebm_dbm *m, int l, const float *states, size_t n,
                          float *out, size_t ldo) {
+    ebm_dbm_layer_input_below(m, l, states, n, out, ldo);
+    ebm_dbm_layer_input_above(m, l, states, n, out, ldo);
+}
+
+void ebm_dbm_layer_input_below(const ebm_dbm *m, int l, const float *states, size_t n,
+                               float *out, size_t ldo) {
     size_t width = m->size[l];
     for (size_t r = 0; r < n; r++) memcpy(out + r * ldo, m->bias[l], width * sizeof *out);
-    if (n == 0) return;
-    if (l > 0)   /* from below: x_{l−1} W_l */
+    if (n > 0 && l > 0)   /* from below: x_{l−1} W_l */
         ebm_sgemm(0, 0, n, width, m->size[l - 1], 1.0f, states + m->offset[l - 1],
                   m->units, m->W[l], width, 1.0f, out, ldo);
+}
+
+void ebm_dbm_layer_input_above(const ebm_dbm *m, int l, const float *states, size_t n,
+                               float *out, size_t ldo) {
+    size_t width = m->size[l];
+    if (n == 0) return;
     if (l < m->n_hidden_layers)   /* from above: x_{l+1} W_{l+1}ᵀ */
         ebm_sgemm(0, 1, n, width, m->size[l + 1], 1.0f, states + m->offset[l + 1],
                   m->units, m->W[l + 1], m->size[l + 1], 1.0f, out, ldo);

@@ -69,11 +69,17 @@ static void bottom_up(const ebm_dbm *m, float *means, size_t n, float *in) {
 
 /* One layer's update, μ_l ← damping·μ_l + (1 − damping)·σ(input); returns
  * the largest |σ(input) − μ_l| before it (how far the layer was from its
- * fixed-point equation, whatever the damping). */
+ * fixed-point equation, whatever the damping). `below` (layer 1 only, else
+ * NULL) is b_1 + v W_1, the same at every iteration. */
 static double update_layer(const ebm_dbm *m, int l, float *means, size_t n, float *in,
-                           double damping) {
+                           const float *below, double damping) {
     size_t width = m->size[l];
-    ebm_dbm_layer_input(m, l, means, n, in, width);
+    if (below) {
+        memcpy(in, below, n * width * sizeof *in);
+        ebm_dbm_layer_input_above(m, l, means, n, in, width);
+    } else {
+        ebm_dbm_layer_input(m, l, means, n, in, width);
+    }
     ebm_rbm_sigmoid(in, n, width, width, 1.0f);
     float keep = (float)damping, take = (float)(1.0 - damping);
     double residual = 0;
@@ -119,8 +125,10 @@ int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
     }
     float *in = ebm_dbm_scratch(m, n * widest_hidden(m));
     double *per_row = bound_trace ? malloc(n * sizeof *per_row) : NULL;
-    if (!in || (bound_trace && !per_row)) {
+    float *below = malloc(n * m->size[1] * sizeof *below);
+    if (!in || !below || (bound_trace && !per_row)) {
         free(per_row);
+        free(below);
         return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field buffers for %zu rows", n);
     }
     /* v and y (clamped) or v alone (free labels start at softmax(b_y)) */
@@ -135,6 +143,7 @@ int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
     if (free_labels)
         ebm_dbm_softmax(means + m->label_offset, n, m->n_labels, m->units, 1.0f);
     bottom_up(m, means, n, in);
+    ebm_dbm_layer_input_below(m, 1, means, n, below, m->size[1]);
     if (bound_trace) bound_trace[0] = mean_bound(m, means, n, per_row);
     /* Odd hidden layers are independent given the even ones, so updating
      * them one after another is the same as all at once; then the even. */
@@ -142,7 +151,8 @@ int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
         double residual = 0;
         for (int parity = 1; parity >= 0; parity--) {
             for (int l = parity ? 1 : 2; l <= m->n_hidden_layers; l += 2)
-                residual = fmax(residual, update_layer(m, l, means, n, in, how->damping));
+                residual = fmax(residual, update_layer(m, l, means, n, in,
+                                                       l == 1 ? below : NULL, how->damping));
             if (free_labels && parity != m->n_hidden_layers % 2)   /* with x_{L−1} */
                 residual = fmax(residual, update_labels(m, means, n, in, how->damping));
         }
@@ -154,6 +164,7 @@ int ebm_dbm_infer(ebm_dbm *m, const float *states, size_t n,
         for (int k = done + 1; k <= how->max_iterations; k++) bound_trace[k] = bound_trace[done];
     if (iterations) *iterations = done;
     free(per_row);
+    free(below);
     return EBM_OK;
 }
 
@@ -163,7 +174,9 @@ int ebm_dbm_positive_grad(void *model, const float *states, size_t n, double sca
     if (n == 0) return EBM_OK;
     if (!ebm_scratch_grow(&m->means, &m->means_size, n * m->units))
         return ebm_fail(err, EBM_ENOMEM, "dbm: mean-field means for %zu rows", n);
-    int rc = ebm_dbm_infer(m, states, n, &m->mean_field, m->means, NULL, NULL, err);
+    int iterations = 0;
+    int rc = ebm_dbm_infer(m, states, n, &m->mean_field, m->means, NULL, &iterations, err);
+    m->mean_field_iterations += iterations;
     if (!rc) ebm_dbm_energy_grad(m, m->means, n, scale, grads);
     return rc;
 }

@@ -243,6 +243,16 @@ static int energy_state_grad(void *model, const float *states, size_t n, float *
     return n ? m->family->xStateGrad(m->self, states, n, grad, err) : EBM_OK;
 }
 
+static int energy_energies_grad(void *model, const float *states, size_t n,
+                                double *energy, float *grad, ebm_error *err) {
+    energy_model *m = model;
+    if (!n) return EBM_OK;
+    if (m->family->xEnergiesGrad)
+        return m->family->xEnergiesGrad(m->self, states, n, energy, grad, err);
+    int rc = m->family->xEnergies(m->self, states, n, energy, err);
+    return rc ? rc : m->family->xStateGrad(m->self, states, n, grad, err);
+}
+
 /* Uniform over the data's enlarged box, or N(0, 1) without data. */
 static void energy_noise(void *model, float *states, size_t n, ebm_rng *rng) {
     energy_model *m = model;
@@ -286,6 +296,7 @@ int ebm_energy_gaussian_truth(const ebm_model_ops *ops, void *model, double *mea
 static const ebm_model_continuous energy_continuous = {
     .xStateGrad = energy_state_grad,
     .xEnergies = energy_energies,
+    .xEnergiesGrad = energy_energies_grad,
     .xNoise = energy_noise,
 };
 

@@ -42,6 +42,9 @@ typedef struct ebm_energy_family {
     /* grad = ∂E/∂x for n states (n × dim). */
     int (*xStateGrad)(void *self, const float *x, size_t n, float *grad,
                       ebm_error *err);
+    /* Optional: xEnergies and xStateGrad on the same states from one pass. */
+    int (*xEnergiesGrad)(void *self, const float *x, size_t n, double *energy,
+                         float *grad, ebm_error *err);
     /* Optional (NULL unless the density is a Gaussian): the exact mean (dim),
      * covariance (dim × dim, row-major) and log Z of exp(−E). */
     int (*xGaussian)(void *self, double *mean, double *cov, double *log_z,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "energy.h"
+#include "fastmath.h"
 #include "gemm.h"
 
 #define MAX_HIDDEN 16
@@ -47,40 +48,50 @@ static activation activation_from(const char *name) {
     return ACT_SWISH;
 }
 
-static float sigmoid(float z) {
-    if (z >= 0) return 1.0f / (1.0f + expf(-z));
-    float e = expf(z);
-    return e / (1.0f + e);
+/* σ(z) through ebm_fast_expf, so the loops over a layer's units vectorise
+ * (libm's expf does not); relative error ~2e-7, and 0 < σ ≤ 1 for any z. */
+static inline EBM_VECTORISE float sigmoid(float z) {
+    return 1.0f / (1.0f + ebm_fast_expf(-z));
 }
 
-static void activate(activation act, const float *z, float *a, size_t count) {
-    for (size_t i = 0; i < count; i++) {
-        float v = z[i];
-        switch (act) {
-        case ACT_SOFTPLUS: a[i] = v > 0 ? v + log1pf(expf(-v)) : log1pf(expf(v)); break;
-        case ACT_SWISH: a[i] = v * sigmoid(v); break;
-        case ACT_TANH: a[i] = tanhf(v); break;
-        case ACT_RELU: a[i] = v > 0 ? v : 0.0f; break;
-        }
+/* One loop per activation, so each vectorises. */
+static EBM_VECTORISE void activate(activation act, const float *z, float *a, size_t count) {
+    switch (act) {
+    case ACT_SOFTPLUS:
+        for (size_t i = 0; i < count; i++)
+            a[i] = z[i] > 0 ? z[i] + log1pf(expf(-z[i])) : log1pf(expf(z[i]));
+        break;
+    case ACT_SWISH:
+        for (size_t i = 0; i < count; i++) a[i] = z[i] * sigmoid(z[i]);
+        break;
+    case ACT_TANH:
+        for (size_t i = 0; i < count; i++) a[i] = tanhf(z[i]);
+        break;
+    case ACT_RELU:
+        for (size_t i = 0; i < count; i++) a[i] = z[i] > 0 ? z[i] : 0.0f;
+        break;
     }
 }
 
 /* g ⊙= f'(z) (a = f(z) saves tanh a second evaluation). */
-static void times_derivative(activation act, const float *z, const float *a, float *g,
-                             size_t count) {
-    for (size_t i = 0; i < count; i++) {
-        float v = z[i], d = 0.0f;
-        switch (act) {
-        case ACT_SOFTPLUS: d = sigmoid(v); break;
-        case ACT_SWISH: {
-            float s = sigmoid(v);
-            d = s + v * s * (1.0f - s);
-            break;
+static EBM_VECTORISE void times_derivative(activation act, const float *z, const float *a,
+                                           float *g, size_t count) {
+    switch (act) {
+    case ACT_SOFTPLUS:
+        for (size_t i = 0; i < count; i++) g[i] *= sigmoid(z[i]);
+        break;
+    case ACT_SWISH:
+        for (size_t i = 0; i < count; i++) {
+            float s = sigmoid(z[i]);
+            g[i] *= s + z[i] * s * (1.0f - s);
         }
-        case ACT_TANH: d = 1.0f - a[i] * a[i]; break;
-        case ACT_RELU: d = v > 0 ? 1.0f : 0.0f; break;
-        }
-        g[i] *= d;
+        break;
+    case ACT_TANH:
+        for (size_t i = 0; i < count; i++) g[i] *= 1.0f - a[i] * a[i];
+        break;
+    case ACT_RELU:
+        for (size_t i = 0; i < count; i++) g[i] *= z[i] > 0 ? 1.0f : 0.0f;
+        break;
     }
 }
 
@@ -288,6 +299,16 @@ static int mlp_state_grad(void *self, const float *x, size_t n, float *grad,
     return EBM_OK;
 }
 
+static int mlp_energies_grad(void *self, const float *x, size_t n, double *energy,
+                             float *grad, ebm_error *err) {
+    mlp *m = self;
+    int rc = work_reserve(m, &m->cache, n, err);
+    if (rc) return rc;
+    forward(m, &m->cache, x, n, energy);
+    backward(m, &m->cache, x, n, NULL, NULL, grad);
+    return EBM_OK;
+}
+
 const ebm_energy_family ebm_energy_mlp = {
     .name = "mlp",
     .xCheck = mlp_check,
@@ -298,4 +319,5 @@ const ebm_energy_family ebm_energy_mlp = {
     .xEnergies = mlp_energies,
     .xParamGrad = mlp_param_grad,
     .xStateGrad = mlp_state_grad,
+    .xEnergiesGrad = mlp_energies_grad,
 };

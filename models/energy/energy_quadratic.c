@@ -178,6 +178,22 @@ static int quadratic_state_grad(void *self, const float *x, size_t n, float *gra
     return EBM_OK;
 }
 
+/* E and ∂E/∂x from one projection per state. */
+static int quadratic_energies_grad(void *self, const float *x, size_t n, double *energy,
+                                   float *grad, ebm_error *err) {
+    const quadratic *q = self;
+    size_t dim = q->dim;
+    double *buf = malloc(2 * dim * sizeof *buf);
+    if (!buf) return ebm_fail(err, EBM_ENOMEM, "quadratic");
+    for (size_t r = 0; r < n; r++) {
+        energy[r] = project(q, x + r * dim, buf, buf + dim);
+        for (size_t i = 0; i < dim; i++)
+            grad[r * dim + i] = (float)precision_times(q, buf + dim, i);
+    }
+    free(buf);
+    return EBM_OK;
+}
+
 static int quadratic_gaussian(void *self, double *mean, double *cov, double *log_z,
                               ebm_error *err) {
     const quadratic *q = self;
@@ -217,5 +233,6 @@ const ebm_energy_family ebm_energy_quadratic = {
     .xEnergies = quadratic_energies,
     .xParamGrad = quadratic_param_grad,
     .xStateGrad = quadratic_state_grad,
+    .xEnergiesGrad = quadratic_energies_grad,
     .xGaussian = quadratic_gaussian,
 };

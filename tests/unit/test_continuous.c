@@ -270,25 +270,21 @@ TEST(mala_reproduces_a_correlated_gaussian) {
 /* MALA without the proposal densities in its acceptance (the mistake of
  * treating the Langevin proposal as symmetric), at a large step: the same
  * check must reject it. */
-static int uncorrected_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
-                            int *accepted, ebm_error *err) {
+static void uncorrected_propose(ebm_cont_chain *ch, ebm_rng *rng) {
     double eps = ch->step, c = eps * eps / (2.0 * ch->temperature);
     for (size_t i = 0; i < ch->units; i++)
         ch->proposal[i] = (float)(ch->x[i] - c * ch->grad[i] + eps * ebm_rng_normal(rng));
-    double e_new = ch->ctx->ops->xEnergy(ch->ctx->model, ch->proposal);
+}
+
+static int uncorrected_accept(const ebm_cont_chain *ch, double e_new, ebm_rng *rng,
+                              double *accept_prob) {
     *accept_prob = fmin(1.0, exp(-(e_new - ch->energy) / ch->temperature));
-    *accepted = ebm_rng_uniform(rng) < *accept_prob;
-    if (*accepted) {
-        memcpy(ch->x, ch->proposal, ch->units * sizeof *ch->x);
-        ch->energy = e_new;
-        return ebm_model_state_grad(ch->ctx->ops, ch->ctx->model, ch->x, 1, ch->grad, err);
-    }
-    return EBM_OK;
+    return ebm_rng_uniform(rng) < *accept_prob;
 }
 
 static const ebm_cont_kernel uncorrected_kernel = {
     .sampler = "uncorrected mala", .need_grad = 1, .tracks_energy = 1,
-    .move = uncorrected_move};
+    .propose = uncorrected_propose, .accept = uncorrected_accept};
 
 static int uncorrected_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                            ebm_sampler_stats *stats, ebm_error *err) {
@@ -418,26 +414,23 @@ static void adaptation_case(const ebm_sampler_ops *sampler, const char *yaml,
  * the driver's step after burn-in never changes. */
 static double trace_step_values[8000];
 static int trace_n;
-static int recording_move(ebm_cont_chain *ch, ebm_rng *rng, double *accept_prob,
-                          int *accepted, ebm_error *err) {
+static void recording_propose(ebm_cont_chain *ch, ebm_rng *rng) {
     if (trace_n < 8000) trace_step_values[trace_n++] = ch->step;
     /* The random walk itself, as mh's gaussian kernel does it. */
     for (size_t i = 0; i < ch->units; i++)
         ch->proposal[i] = (float)(ch->x[i] + ch->step * ebm_rng_normal(rng));
-    double e_new = ch->ctx->ops->xEnergy(ch->ctx->model, ch->proposal);
+}
+
+static int recording_accept(const ebm_cont_chain *ch, double e_new, ebm_rng *rng,
+                            double *accept_prob) {
     *accept_prob = fmin(1.0, exp(-(e_new - ch->energy)));
-    *accepted = ebm_rng_uniform(rng) < *accept_prob;
-    if (*accepted) {
-        memcpy(ch->x, ch->proposal, ch->units * sizeof *ch->x);
-        ch->energy = e_new;
-    }
-    (void)err;
-    return EBM_OK;
+    return ebm_rng_uniform(rng) < *accept_prob;
 }
 
 static const ebm_cont_kernel recording_kernel = {
     .sampler = "recording", .tracks_energy = 1, .can_adapt = 1,
-    .default_target = ebm_smp_rw_target, .move = recording_move};
+    .default_target = ebm_smp_rw_target, .propose = recording_propose,
+    .accept = recording_accept};
 
 static int recording_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                          ebm_sampler_stats *stats, ebm_error *err) {

@@ -141,8 +141,8 @@ TEST(writes_through_to_run_file) {
     unlink(path);
 }
 
-/* NaN anywhere, and an infinity except at an interval's end, is what the
- * runner stops on; the first one is kept until cleared. */
+/* NaN anywhere, and an infinity except at an interval's end or as an AIS
+ * sandwich's width, is what the runner stops on; the first one is kept until cleared. */
 TEST(divergence_is_the_first_non_finite_metric) {
     ebm_log *log = ebm_log_new(NULL);
     ebm_error err;
@@ -151,6 +151,7 @@ TEST(divergence_is_the_first_non_finite_metric) {
     ASSERT_OK(ebm_log_metric(log, "loglik", -80.0, &err));
     ASSERT_OK(ebm_log_metric(log, "loglik_lo", -INFINITY, &err));
     ASSERT_OK(ebm_log_metric(log, "log_z_hi", INFINITY, &err));
+    ASSERT_OK(ebm_log_metric(log, "sandwich_gap", INFINITY, &err));
     ASSERT(ebm_log_divergence(log, &value) == NULL);
     ASSERT_OK(ebm_log_metric(log, "ess", NAN, &err));
     ASSERT_OK(ebm_log_metric(log, "log_z", INFINITY, &err));

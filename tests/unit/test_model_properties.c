@@ -155,6 +155,31 @@ static void check_flips(const subject *s, ebm_rng *rng) {
     free(delta);
 }
 
+/* A model that says its energy is dense pairwise (xPairwise) has exactly
+ * that energy: −½ xᵀWx − Σ_i (b_i + field) x_i equals xEnergy. */
+static void check_pairwise(const subject *s, ebm_rng *rng) {
+    ebm_pairwise pw;
+    if (!ebm_model_pairwise(s->ops, s->model, &pw)) return;
+    float *x = malloc(s->units * sizeof *x);
+    size_t n = s->units;
+    for (int trial = 0; trial < 4; trial++) {
+        random_state(s, rng, x);
+        double e = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            CHECK(s, pw.w[i * n + i] == 0.0f, "pairwise W has w_%zu%zu = %g", i, i,
+                  pw.w[i * n + i]);
+            e -= ((pw.bias ? pw.bias[i] : 0.0) + pw.field) * x[i];
+            for (size_t j = 0; j < n; j++) {
+                CHECK(s, pw.w[i * n + j] == pw.w[j * n + i], "pairwise W is not symmetric");
+                e -= 0.5 * pw.w[i * n + j] * x[i] * x[j];
+            }
+        }
+        CHECK(s, fabs(e - energy(s, x)) <= 1e-5 * (1 + fabs(e)),
+              "pairwise energy %.8g, xEnergy %.8g", e, energy(s, x));
+    }
+    free(x);
+}
+
 /* Gibbs with part of the data clamped: clamped units stay, and the free units'
  * histogram over many chains matches their exact conditional. */
 static void check_conditionals(const subject *s, ebm_rng *rng) {
@@ -473,6 +498,7 @@ TEST(every_model_agrees_with_its_energy) {
         const ebm_model_ops *ops = s.ops;
         int flips = binary(&s) && ebm_model_can_flip(ops);
         if (flips) check_flips(&s, &rng);
+        if (binary(&s)) check_pairwise(&s, &rng);
         if (binary(&s) && ebm_gibbs_supports("gibbs", ops, (char[256]){0}, 256))
             check_conditionals(&s, &rng);
         if (binary(&s) && ebm_model_has_layers(ops)) check_free_energy_and_log_z(&s, &rng);

@@ -1,0 +1,203 @@
+/* bench_ais.c — forward AIS and RAISE on an RBM 784-500 (initialised from the
+ * data, untrained: the cost does not depend on the weights) and a DBM
+ * 784-500-1000 (one epoch of greedy pretraining) on binarised Fashion-MNIST,
+ * through the ais and dbm_ais estimators as a
+ * run calls them: their GFLOP/s over the same run's cblas_sgemm, and RAISE's
+ * time over forward AIS's for the same schedule and number of chains. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchutil.h"
+#include "cfg.h"
+#include "dataset.h"
+#include "estimator.h"
+#include "gemm.h"
+#include "log.h"
+#include "model.h"
+#include "plugins.h"
+#include "rng.h"
+#include "runner.h"
+
+typedef struct bench_opts {
+    long runs, steps, rows;
+    const char *data_dir;
+} bench_opts;
+
+static void usage(FILE *to) {
+    fprintf(to,
+            "usage: bench_ais [--runs M] [--steps K] [--rows N] [--data DIR]\n"
+            "Builds an RBM 784-500 (initialised, untrained) and a DBM 784-500-1000 (one epoch\n"
+            "of greedy pretraining) on the first N rows of binarised Fashion-MNIST, then\n"
+            "times the ais and dbm_ais estimators with M runs and a linear schedule of K\n"
+            "steps, first forward AIS alone (sandwich: false), then forward AIS and RAISE\n"
+            "from M rows (sandwich: true); RAISE's time is the difference. The data split\n"
+            "the estimators also score is the first M rows. FLOPs counted\n"
+            "per step and chain: the block-Gibbs products, 2 x 2*784*500 for the RBM and\n"
+            "2 x 2*(784*500 + 500*1000) for the DBM. Prints\n"
+            "  ais_fraction_of_sgemm       RBM forward AIS GFLOP/s over cblas_sgemm 2048^3\n"
+            "  raise_over_ais_time         RBM RAISE time over forward AIS time (last line)\n"
+            "  dbm_ais_fraction_of_sgemm, dbm_ais_raise_over_ais_time  the same for the DBM\n"
+            "Defaults: M 100, K 1000, N 5000, /usr/share/datasets/fashion-mnist.\n");
+}
+
+static int parse_args(int argc, char **argv, bench_opts *o) {
+    *o = (bench_opts){.runs = 100, .steps = 1000, .rows = 5000,
+                      .data_dir = "/usr/share/datasets/fashion-mnist"};
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        long *target = strcmp(flag, "--runs") == 0    ? &o->runs
+                       : strcmp(flag, "--steps") == 0 ? &o->steps
+                       : strcmp(flag, "--rows") == 0  ? &o->rows
+                                                      : NULL;
+        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        } else if (strcmp(flag, "--data") == 0 && value) {
+            o->data_dir = value;
+        } else if (target) {
+            if (bench_positive("bench_ais", flag, value, target)) return -1;
+        } else {
+            fprintf(stderr, "bench_ais: unknown or incomplete argument '%s'\n", flag);
+            usage(stderr);
+            return -1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* A model made (and fitted) as a run makes it, from the YAML of an experiment. */
+typedef struct bench_model {
+    ebm_node *cfg;
+    ebm_rng root;
+    ebm_dataset train, valid;
+    const ebm_model_ops *ops;
+    void *model;
+} bench_model;
+
+static void model_free(bench_model *b) {
+    if (b->model) b->ops->xDestroy(b->model);
+    ebm_dataset_free(&b->train);
+    ebm_dataset_free(&b->valid);
+    ebm_node_free(b->cfg);
+}
+
+static int model_open(bench_model *b, const char *yaml, const bench_opts *o, ebm_error *err) {
+    memset(b, 0, sizeof *b);
+    b->cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "<bench_ais>", err);
+    if (!b->cfg) return err->code;
+    ebm_node *data = ebm_node_child(b->cfg, "data");
+    ebm_node *path = ebm_node_new_scalar(o->data_dir, data->mark);
+    if (!path || ebm_node_set(data, "path", path))
+        return ebm_fail(err, EBM_ENOMEM, "config");
+    ebm_diags diags = {0};
+    if (ebm_cfg_validate(b->cfg, &diags) != 0) {
+        ebm_fail(err, EBM_ECONFIG, "invalid benchmark config: %s",
+                 diags.n ? diags.items[0] : "?");
+        ebm_diags_free(&diags);
+        return err->code;
+    }
+    ebm_diags_free(&diags);
+    ebm_rng_seed(&b->root, 1);
+    int rc = ebm_setup_data(b->cfg, &b->root, &b->train, &b->valid, err);
+    return rc ? rc : ebm_setup_model(b->cfg, &b->root, &b->train, 1, NULL, &b->ops,
+                                     &b->model, err);
+}
+
+/* Seconds of one evaluation of `est` with the YAML map est_yaml. */
+static double evaluate(const ebm_estimator_ops *est, const char *est_yaml, bench_model *b,
+                       size_t runs, ebm_error *err) {
+    ebm_node *cfg = ebm_cfg_parse_string(est_yaml, strlen(est_yaml), "<estimator>", err);
+    ebm_log *log = ebm_log_new(NULL);
+    if (!cfg || !log) {
+        ebm_node_free(cfg);
+        ebm_log_free(log);
+        if (cfg) ebm_fail(err, EBM_ENOMEM, "log");
+        return -1;
+    }
+    ebm_rng rng;
+    ebm_rng_named(&rng, &b->root, "estimator");
+    ebm_log_begin(log, 1, est->info.name, est->info.name, "train");
+    /* The estimators also score their data split (free energies, mean-field
+     * bounds); M rows keep that small beside the annealing timed here. */
+    ebm_dataset rows = b->train;
+    rows.n = rows.n < runs ? rows.n : runs;
+    ebm_eval ev = {.ops = b->ops, .model = b->model, .data = &rows, .train = &b->train,
+                   .valid = &b->valid, .cfg = cfg, .rng = &rng, .log = log, .step = 1};
+    double start = bench_now();
+    int rc = est->xEvaluate(&ev, err);
+    double seconds = bench_now() - start;
+    ebm_node_free(cfg);
+    ebm_log_free(log);
+    return rc ? -1 : seconds;
+}
+
+/* Forward alone, then forward and RAISE; prints <prefix>_* and returns 0. */
+static int bench_pair(const char *prefix, const ebm_estimator_ops *est, bench_model *b,
+                      const bench_opts *o, double flops_per_chain_step, double sgemm,
+                      double *raise_over_ais, ebm_error *err) {
+    char yaml[256];
+    snprintf(yaml, sizeof yaml, "{runs: %ld, schedule: linear, steps: %ld, sandwich: false}",
+             o->runs, o->steps);
+    double forward = evaluate(est, yaml, b, (size_t)o->runs, err);
+    snprintf(yaml, sizeof yaml, "{runs: %ld, schedule: linear, steps: %ld, sandwich: true, "
+             "raise_rows: %ld}", o->runs, o->steps, o->runs);
+    double both = forward < 0 ? -1 : evaluate(est, yaml, b, (size_t)o->runs, err);
+    if (both < 0) return -1;
+    double raise = both - forward;
+    double gflops = flops_per_chain_step * (double)o->runs * (double)o->steps / forward / 1e9;
+    printf("%s_forward_seconds=%.3f\n", prefix, forward);
+    printf("%s_raise_seconds=%.3f\n", prefix, raise);
+    printf("%s_gflops=%.2f\n", prefix, gflops);
+    printf("%s_fraction_of_sgemm=%.3f\n", prefix, gflops / sgemm);
+    printf("%s_raise_over_ais_time=%.3f\n", prefix, raise / forward);
+    *raise_over_ais = raise / forward;
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    bench_opts o;
+    int parsed = parse_args(argc, argv, &o);
+    if (parsed) return parsed > 0 ? 0 : 2;
+    ebm_error err;
+    ebm_error_clear(&err);
+    char yaml[1024];
+    bench_model rbm, dbm;
+    snprintf(yaml, sizeof yaml,
+             "name: bench-ais-rbm\nseed: 1\n"
+             "data: {type: fashion_mnist, split: train, count: %ld, binarize: threshold}\n"
+             "model: {type: rbm, hidden: 500}\n",
+             o.rows);
+    int rc = model_open(&rbm, yaml, &o, &err);
+    snprintf(yaml, sizeof yaml,
+             "name: bench-ais-dbm\nseed: 1\n"
+             "data: {type: fashion_mnist, split: train, count: %ld, binarize: threshold}\n"
+             "model: {type: dbm, layers: [500, 1000],\n"
+             "        pretrain: {epochs: 1, batch: 100, sampler: {type: cd, k: 1}}}\n",
+             o.rows);
+    if (!rc) rc = model_open(&dbm, yaml, &o, &err);
+    else memset(&dbm, 0, sizeof dbm);
+    double sgemm = rc ? -1 : bench_sgemm_gflops(2048, 3, &err);
+    if (sgemm < 0) rc = -1;
+    printf("# ebm AIS benchmark: %ld runs x %ld linear steps, %d threads; the RBM is untrained\n"
+           "# beyond its data biases (AIS cost does not depend on the weights)\n",
+           o.runs, o.steps, ebm_threads());
+    double n0 = 784, n1 = 500, n2 = 1000, rbm_raise_over_ais = 0;
+    double dbm_raise_over_ais = 0;
+    if (!rc)
+        rc = bench_pair("ais", &ebm_estimator_ais, &rbm, &o, 2 * 2 * n0 * n1, sgemm,
+                        &rbm_raise_over_ais, &err);
+    if (!rc)
+        rc = bench_pair("dbm_ais", &ebm_estimator_dbm_ais, &dbm, &o, 2 * 2 * (n0 * n1 + n1 * n2),
+                        sgemm, &dbm_raise_over_ais, &err);
+    if (!rc) printf("sgemm_gflops=%.2f\n", sgemm);
+    if (!rc) printf("raise_over_ais_time=%.3f\n", rbm_raise_over_ais);
+    model_free(&rbm);
+    model_free(&dbm);
+    if (rc) {
+        fprintf(stderr, "bench_ais: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,226 @@
+/* bench_dbm.c — times joint training of a DBM (784-500-1000, mean-field
+ * positive phase, PCD with 100 chains x 5 Gibbs steps, the settings of
+ * experiments/dbm-fashion.yaml) on binarised Fashion-MNIST through the
+ * runner's own epoch loop, counts the GEMM FLOPs the epoch needed with the
+ * mean-field iterations it really made (it stops at its tolerance), and
+ * times cblas_sgemm on 2048² in the same process as the ceiling. */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchutil.h"
+#include "cfg.h"
+#include "dataset.h"
+#include "dbm.h"
+#include "fit.h"
+#include "gemm.h"
+#include "model.h"
+#include "optim.h"
+#include "rng.h"
+#include "runner.h"
+#include "train.h"
+
+#define MAX_TENSORS 32
+
+typedef struct bench_opts {
+    long rows, epochs, iterations;
+    const char *data_dir;
+} bench_opts;
+
+static void usage(FILE *to) {
+    fprintf(to,
+            "usage: bench_dbm [--rows N] [--epochs E] [--iterations I] [--data DIR]\n"
+            "Trains a DBM 784-500-1000 (no pretraining, init_scale 0.01) jointly on the\n"
+            "first N rows of binarised Fashion-MNIST: batch 100, mean field of at most I\n"
+            "iterations (tolerance 1e-4, its default) for the data, PCD with 100 chains\n"
+            "and 5 block-Gibbs steps for the model, lr 0.001, momentum 0.5. Prints the\n"
+            "epoch's GEMM FLOPs, counted with the mean-field iterations really made:\n"
+            "  data:   the bottom-up pass, v W1 once, 2 products per iteration, the\n"
+            "          statistics (x_{l-1}' x_l);\n"
+            "  model:  4 products per Gibbs step, the statistics;\n"
+            "and dbm_fraction_of_sgemm: the epoch's GFLOP/s over cblas_sgemm 2048^3\n"
+            "in the same run (the limit). Defaults: N 10000, E 1, I 10,\n"
+            "/usr/share/datasets/fashion-mnist. Threads: OMP_NUM_THREADS.\n");
+}
+
+static int parse_args(int argc, char **argv, bench_opts *o) {
+    *o = (bench_opts){.rows = 10000, .epochs = 1, .iterations = 10,
+                      .data_dir = "/usr/share/datasets/fashion-mnist"};
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        long *target = strcmp(flag, "--rows") == 0         ? &o->rows
+                       : strcmp(flag, "--epochs") == 0     ? &o->epochs
+                       : strcmp(flag, "--iterations") == 0 ? &o->iterations
+                                                           : NULL;
+        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        } else if (strcmp(flag, "--data") == 0 && value) {
+            o->data_dir = value;
+        } else if (target) {
+            if (bench_positive("bench_dbm", flag, value, target)) return -1;
+        } else {
+            fprintf(stderr, "bench_dbm: unknown or incomplete argument '%s'\n", flag);
+            usage(stderr);
+            return -1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "name: bench-dbm\n"
+             "seed: 1\n"
+             "data: {type: fashion_mnist, split: train, count: %ld, binarize: threshold}\n"
+             "model: {type: dbm, layers: [500, 1000], init_scale: 0.01,\n"
+             "        mean_field: {max_iterations: %ld}, pretrain: {epochs: 0}}\n"
+             "train:\n"
+             "  epochs: %ld\n"
+             "  batch: 100\n"
+             "  sampler: {type: pcd, k: 5, chains: 100}\n"
+             "  optim: {lr: 0.001, momentum: 0.5}\n",
+             o->rows, o->iterations, o->epochs);
+    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "<bench_dbm>", err);
+    if (!cfg) return NULL;
+    ebm_node *data = ebm_node_child(cfg, "data");
+    ebm_node *path = ebm_node_new_scalar(o->data_dir, data->mark);
+    if (!path || ebm_node_set(data, "path", path)) {
+        ebm_node_free(cfg);
+        ebm_fail(err, EBM_ENOMEM, "config");
+        return NULL;
+    }
+    ebm_diags diags = {0};
+    if (ebm_cfg_validate(cfg, &diags) != 0) {
+        ebm_fail(err, EBM_ECONFIG, "invalid benchmark config: %s",
+                 diags.n ? diags.items[0] : "?");
+        ebm_diags_free(&diags);
+        ebm_node_free(cfg);
+        return NULL;
+    }
+    ebm_diags_free(&diags);
+    return cfg;
+}
+
+/* What the timed training needs, built as the runner builds it. */
+typedef struct bench_run {
+    ebm_node *cfg;
+    ebm_rng root;
+    ebm_dataset train, valid;
+    const ebm_model_ops *ops;
+    void *model;
+    ebm_tensor params[MAX_TENSORS];
+    int n_params;
+    ebm_fit fit;     /* the runner's training set-up and loop */
+    size_t chains;
+    int k;
+} bench_run;
+
+static void bench_free(bench_run *b) {
+    ebm_fit_close(&b->fit);
+    if (b->model) b->ops->xDestroy(b->model);
+    ebm_dataset_free(&b->train);
+    ebm_dataset_free(&b->valid);
+    ebm_node_free(b->cfg);
+}
+
+static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
+    if (!(b->cfg = bench_config(o, err))) return err->code;
+    ebm_rng_seed(&b->root, (uint64_t)ebm_cfg_int(b->cfg, "seed", 0));
+    int rc = ebm_setup_data(b->cfg, &b->root, &b->train, &b->valid, err);
+    if (!rc) rc = ebm_setup_model(b->cfg, &b->root, &b->train, 1, NULL, &b->ops, &b->model, err);
+    if (rc) return rc;
+    b->n_params = b->ops->xParams(b->model, b->params, MAX_TENSORS);
+    b->chains = (size_t)ebm_cfg_int(b->cfg, "train.sampler.chains", 100);
+    b->k = (int)ebm_cfg_int(b->cfg, "train.sampler.k", 1);
+    ebm_rng chains_rng;
+    ebm_rng_named(&chains_rng, &b->root, "chains");
+    return ebm_fit_open(&b->fit, b->ops, b->model, &b->train, b->params, b->n_params,
+                        ebm_node_child(b->cfg, "train"), ebm_node_at(b->cfg, "train.optim"),
+                        (size_t)ebm_cfg_int(b->cfg, "train.batch", 0), &chains_rng, NULL,
+                        err);
+}
+
+/* The GEMM FLOPs of one minibatch of `rows` data rows, without the
+ * mean-field iterations (counted apart): 2·m·k·n per product. */
+static double batch_flops(const ebm_dbm *m, size_t rows, size_t chains, int k) {
+    double n0 = (double)m->size[0], n1 = (double)m->size[1], n2 = (double)m->size[2];
+    double pairs = n0 * n1 + n1 * n2, b = (double)rows, c = (double)chains;
+    double data = 2 * b * pairs        /* bottom-up pass */
+                  + 2 * b * n0 * n1     /* b_1 + v W_1, kept over the iterations */
+                  + 2 * b * pairs;      /* statistics */
+    double model = k * 2 * c * 2 * pairs   /* h1 from v and h2; v from h1; h2 from h1 */
+                   + 2 * c * pairs;        /* statistics */
+    return data + model;
+}
+
+static int fail(const ebm_error *err) {
+    fprintf(stderr, "bench_dbm: %s\n", err->msg);
+    return 1;
+}
+
+int main(int argc, char **argv) {
+    bench_opts o;
+    int parsed = parse_args(argc, argv, &o);
+    if (parsed) return parsed > 0 ? 0 : 2;
+    ebm_error err;
+    ebm_error_clear(&err);
+    bench_run b;
+    memset(&b, 0, sizeof b);
+    if (bench_setup(&b, &o, &err)) {
+        bench_free(&b);
+        return fail(&err);
+    }
+    ebm_dbm *m = b.model;
+    if (m->n_hidden_layers != 2) {
+        bench_free(&b);
+        ebm_fail(&err, EBM_EINVAL, "expected two hidden layers");
+        return fail(&err);
+    }
+    printf("# ebm DBM benchmark: %zu-%zu-%zu, %zu rows, batch %zu, PCD %zu chains x %d "
+           "steps, mean field <= %ld iterations; %d threads\n",
+           m->size[0], m->size[1], m->size[2], b.train.n, b.fit.batch_size, b.chains, b.k,
+           o.iterations, ebm_threads());
+    double sgemm = bench_sgemm_gflops(2048, 3, &err);
+    if (sgemm < 0) {
+        bench_free(&b);
+        return fail(&err);
+    }
+    double flops = 0, start = bench_now();
+    long batches = 0;
+    for (int epoch = 1; epoch <= o.epochs; epoch++) {
+        ebm_rng train_rng;
+        ebm_rng_named(&train_rng, &b.root, "train");
+        if (ebm_fit_epoch(&b.fit, &train_rng, epoch, &err)) {
+            bench_free(&b);
+            return fail(&err);
+        }
+        for (size_t first = 0; first < b.train.n; first += b.fit.batch_size, batches++) {
+            size_t rows = b.train.n - first < b.fit.batch_size ? b.train.n - first
+                                                               : b.fit.batch_size;
+            flops += batch_flops(m, rows, b.chains, b.k);
+        }
+    }
+    double seconds = bench_now() - start;
+    /* Each iteration: h1 from b_1 + v W_1 (kept) and h2 W_2', h2 from h1 W_2. */
+    double per_row_iteration = 2.0 * 2.0 * (double)m->size[1] * (double)m->size[2];
+    flops += per_row_iteration * (double)m->mean_field_iterations * (double)b.fit.batch_size;
+    double sgemm_after = bench_sgemm_gflops(2048, 3, &err);
+    if (sgemm_after > sgemm) sgemm = sgemm_after;
+    double gflops = flops / seconds / 1e9;
+    printf("dbm_rows=%zu\n", b.train.n);
+    printf("dbm_epochs=%ld\n", o.epochs);
+    printf("dbm_seconds=%.3f\n", seconds);
+    printf("dbm_seconds_per_10000_rows=%.3f\n", seconds / (double)(b.train.n * o.epochs) * 1e4);
+    printf("dbm_mean_field_iterations_per_batch=%.2f\n",
+           (double)m->mean_field_iterations / (double)batches);
+    printf("dbm_gflop=%.1f\n", flops / 1e9);
+    printf("dbm_gflops=%.2f\n", gflops);
+    printf("sgemm_gflops=%.2f\n", sgemm);
+    printf("dbm_fraction_of_sgemm=%.3f\n", gflops / sgemm);
+    bench_free(&b);
+    return 0;
+}

@@ -1,0 +1,77 @@
+/* benchutil.c — the clock, the same-run ceilings (sgemm, reading a buffer)
+ * and the argument parsing the benchmarks share. */
+#include "benchutil.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "rng.h"
+
+double bench_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+double bench_sgemm_gflops(int n, int reps, ebm_error *err) {
+    size_t size = (size_t)n * (size_t)n;
+    float *a = malloc(size * sizeof *a), *b = malloc(size * sizeof *b),
+          *c = malloc(size * sizeof *c);
+    if (!a || !b || !c) {
+        free(a);
+        free(b);
+        free(c);
+        ebm_fail(err, EBM_ENOMEM, "sgemm %d x %d matrices", n, n);
+        return -1;
+    }
+    ebm_rng rng;
+    ebm_rng_seed(&rng, 7);
+    for (size_t i = 0; i < size; i++) {
+        a[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
+        b[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
+    }
+    double best = 1e300;
+    for (int rep = -1; rep < reps; rep++) {
+        double start = bench_now();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n,
+                    0.0f, c, n);
+        double seconds = bench_now() - start;
+        if (rep >= 0 && seconds < best) best = seconds;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return 2.0 * (double)n * (double)n * (double)n / best / 1e9;
+}
+
+/* The sum is returned through a volatile so the compiler cannot drop the
+ * reads; the OpenMP simd reduction lets it keep several partial sums. */
+double bench_read_gbytes(const float *buf, size_t n, int reps) {
+    volatile float sink = 0.0f;
+    double best = 1e300;
+    for (int rep = -1; rep < reps; rep++) {
+        double start = bench_now();
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (size_t i = 0; i < n; i++) sum += buf[i];
+        sink = sum;
+        double seconds = bench_now() - start;
+        if (rep >= 0 && seconds < best) best = seconds;
+    }
+    (void)sink;
+    return (double)n * sizeof *buf / best / 1e9;
+}
+
+int bench_positive(const char *bench, const char *flag, const char *text, long *out) {
+    char *end = NULL;
+    long v = text ? strtol(text, &end, 10) : 0;
+    if (!text || *end || v < 1) {
+        fprintf(stderr, "%s: %s needs a positive integer, got '%s'\n", bench, flag,
+                text ? text : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* benchutil.h — what every benchmark under bench/ shares: a clock, the
+ * ceilings it measures in the same run (cblas_sgemm's GFLOP/s, the rate of
+ * reading a buffer once) and argument parsing. Benchmarks are not tests:
+ * they print key=value lines, and each ends with a ratio to a ceiling or a
+ * peer measured in the same process, never an absolute time to compare. */
+#ifndef EBM_BENCHUTIL_H
+#define EBM_BENCHUTIL_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* Seconds on a monotonic clock. */
+double bench_now(void);
+
+/* Best GFLOP/s of C = A·B for n × n float matrices over `reps` timed calls,
+ * after one untimed call that lets OpenBLAS start its threads. -1 and err
+ * when out of memory. */
+double bench_sgemm_gflops(int n, int reps, ebm_error *err);
+
+/* Best rate, in GB/s, of reading the n floats of buf once (a vectorised sum)
+ * over `reps` passes after one untimed pass: the memory-bandwidth ceiling of
+ * anything that must stream those bytes, at their size (a buffer that fits
+ * in a cache is read at the cache's rate). */
+double bench_read_gbytes(const float *buf, size_t n, int reps);
+
+/* `text` as a positive integer into *out: 0, or -1 after a message on stderr
+ * naming the benchmark and the flag. */
+int bench_positive(const char *bench, const char *flag, const char *text, long *out);
+
+#endif
