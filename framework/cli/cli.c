@@ -30,6 +30,39 @@ void cli_install_signal_handlers(void) {
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/* ---- the command line, for the run file ---- */
+
+static int shell_safe(const char *arg) {
+    if (!*arg) return 0;
+    for (const char *c = arg; *c; c++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                    "_./=,:+-@%", *c))
+            return 0;
+    return 1;
+}
+
+char *cli_command_line(int argc, char **argv) {
+    size_t len = 1;
+    for (int i = 0; i < argc; i++) len += 4 * strlen(argv[i]) + 3;
+    char *line = malloc(len), *p = line;
+    if (!line) return NULL;
+    for (int i = 0; i < argc; i++) {
+        if (i) *p++ = ' ';
+        if (shell_safe(argv[i])) {
+            p += sprintf(p, "%s", argv[i]);
+            continue;
+        }
+        *p++ = '\'';
+        for (const char *c = argv[i]; *c; c++) {
+            if (*c == '\'') p += sprintf(p, "'\\''");
+            else *p++ = *c;
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return line;
+}
+
 /* ---- statuses and reports ---- */
 
 int cli_exit_status(int code) {
@@ -59,19 +92,31 @@ int cli_report(const char *command, int rc, const ebm_error *err, const ebm_diag
 
 /* ---- progress ---- */
 
-/* Draws "\r<name>  epoch 3/20  2.1 epoch/s  ETA 0:08  overlap 0.93" */
+/* On a terminal (ctx points to a nonzero int): redraws "\r<name>  epoch
+ * 3/20  2.1 epoch/s  ETA 0:08  [ais]  <headline> 0.93". Elsewhere (a batch
+ * job's log, nohup): prints each complete log point as one plain line. */
 void cli_draw_progress(void *ctx, const ebm_progress_event *ev) {
-    (void)ctx;
+    int terminal = ctx && *(const int *)ctx;
+    if (!terminal) {
+        if (ev->line) {
+            fprintf(stderr, "%s\n", ev->line);
+            fflush(stderr);
+        }
+        return;
+    }
+    if (ev->line) return;   /* the next redraw shows the headline */
     char line[256];
     int len = snprintf(line, sizeof line, "%s", ev->name);
     if (ev->epochs > 0) {
         len += snprintf(line + len, sizeof line - (size_t)len, "  epoch %d/%d", ev->epoch,
                         ev->epochs);
-        if (ev->epoch > 0 && ev->elapsed_s > 0) {
-            double rate = ev->epoch / ev->elapsed_s;
-            int eta = (int)((ev->epochs - ev->epoch) / rate);
-            len += snprintf(line + len, sizeof line - (size_t)len,
-                            "  %.3g epoch/s  ETA %d:%02d", rate, eta / 60, eta % 60);
+        if (ev->epoch > 0 && ev->elapsed_s > 0)
+            len += snprintf(line + len, sizeof line - (size_t)len, "  %.3g epoch/s",
+                            ev->epoch / ev->elapsed_s);
+        if (ev->eta_s >= 0) {
+            int eta = (int)(ev->eta_s + 0.5);
+            len += snprintf(line + len, sizeof line - (size_t)len, "  ETA %d:%02d", eta / 60,
+                            eta % 60);
         }
     } else {
         len += snprintf(line + len, sizeof line - (size_t)len, "  %.1f s", ev->elapsed_s);

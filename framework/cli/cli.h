@@ -23,6 +23,7 @@ typedef struct cli_args {
     const char *out, *resume, *n, *clamp;
     int quiet, jobs, fail_fast, force;
     const char *exe;           /* this binary, for sweeps' child processes */
+    const char *command_line;  /* argv as a shell would take it back */
 } cli_args;
 
 typedef struct cli_command {
@@ -54,11 +55,16 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const char *exe, cl
 const volatile sig_atomic_t *cli_stop_flag(void);
 void cli_install_signal_handlers(void);
 
+/* argv joined by spaces, each argument quoted for a POSIX shell where it
+ * needs to be (malloc'd; NULL when out of memory). */
+char *cli_command_line(int argc, char **argv);
+
 int cli_exit_status(int code);
 void cli_print_diags(const ebm_diags *diags);
 /* Prints the error (or the diagnostics) of command and returns its status. */
 int cli_report(const char *command, int rc, const ebm_error *err, const ebm_diags *diags);
-/* Progress lines on stderr, for a terminal. */
+/* Progress on stderr: a redrawn line on a terminal (ctx: int *, nonzero),
+ * one plain line per log point elsewhere. */
 void cli_draw_progress(void *ctx, const ebm_progress_event *ev);
 void cli_draw_sweep_progress(void *ctx, int done, int total, int running, int failed);
 

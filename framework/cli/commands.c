@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "version.h"
+
 static const cli_command commands[] = {
     {"list", cli_list, "",
      "ebm list [models|samplers|datasets|estimators|experiment]",
@@ -108,6 +110,6 @@ int cli_help(const cli_args *args) {
 
 int cli_version(const cli_args *args) {
     (void)args;
-    printf("ebm %s\n", EBM_VERSION);
+    printf("ebm %s\n", ebm_version());
     return 0;
 }
