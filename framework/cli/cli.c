@@ -141,7 +141,8 @@ void cli_draw_sweep_progress(void *ctx, int done, int total, int running, int fa
 
 /* Every option of every command; a command takes those whose letter is in its
  * `options`. Long-only options have letters above 'z'. */
-enum { OPT_RESUME = 'r', OPT_FAIL_FAST = 'f', OPT_CLAMP = 'c', OPT_HELP = 'h', OPT_FORCE = 'F' };
+enum { OPT_RESUME = 'r', OPT_FAIL_FAST = 'f', OPT_CLAMP = 'c', OPT_HELP = 'h', OPT_FORCE = 'F',
+       OPT_JSON = 'J', OPT_ALL_POINTS = 'A' };
 
 static const struct option long_options[] = {
     {"out", required_argument, NULL, 'o'},
@@ -153,6 +154,8 @@ static const struct option long_options[] = {
     {"clamp", required_argument, NULL, OPT_CLAMP},
     {"help", no_argument, NULL, OPT_HELP},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"all-points", no_argument, NULL, OPT_ALL_POINTS},
     {NULL, 0, NULL, 0}};
 
 /* The short forms: -o DIR, -q, -j N, -n N, -h. The leading '-' keeps
@@ -226,6 +229,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const char *exe, cl
         case 'n': a->n = optarg; break;
         case OPT_CLAMP: a->clamp = optarg; break;
         case OPT_FORCE: a->force = 1; break;
+        case OPT_JSON: a->json = 1; break;
+        case OPT_ALL_POINTS: a->all_points = 1; break;
         }
     }
     /* what follows "--" is positional too */

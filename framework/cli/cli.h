@@ -21,7 +21,7 @@ typedef struct cli_args {
     char **positional;         /* files, overrides, in the order given */
     int n_positional;
     const char *out, *resume, *n, *clamp;
-    int quiet, jobs, fail_fast, force;
+    int quiet, jobs, fail_fast, force, json, all_points;
     const char *exe;           /* this binary, for sweeps' child processes */
     const char *command_line;  /* argv as a shell would take it back */
 } cli_args;
@@ -30,7 +30,8 @@ typedef struct cli_command {
     const char *name;
     int (*run)(const cli_args *args);
     /* The shared options it takes, by their short letters: o out, q quiet,
-     * j jobs, r resume, f fail-fast, n n, c clamp, F force. */
+     * j jobs, r resume, f fail-fast, n n, c clamp, F force, J json,
+     * A all-points. */
     const char *options;
     const char *usage;         /* "ebm run FILE [key=value ...] ..." (lines) */
     const char *help;          /* one line, for `ebm help` */

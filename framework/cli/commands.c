@@ -61,9 +61,14 @@ static const cli_command commands[] = {
      "  -j N, --jobs N      points run at a time\n"
      "  --out DIR, -o DIR   where the runs go (default runs/reproduce-<UTC time>)\n"
      "  --quiet, -q         no progress line\n"},
-    {"show", cli_show, "",
-     "ebm show DIR_OR_FILE",
-     "a run's status, last step, final metrics and whether it can be resumed", ""},
+    {"show", cli_show, "J",
+     "ebm show DIR_OR_FILE [--json]",
+     "a run, a sweep (a row per point) or a directory of runs (a row per run)",
+     "  DIR_OR_FILE   a run directory or its run.h5: status, last epoch, final metrics,\n"
+     "                whether it can be resumed; a sweep directory: a row per point\n"
+     "                (status, duration, swept values, headline metric); any other\n"
+     "                directory: a row per run or sweep in it, newest first\n"
+     "  --json        the same as JSON, for scripts\n"},
     {"version", cli_version, "", "ebm version", "print the version", ""},
     {"help", cli_help, "", "ebm help [COMMAND]", "this list, or one command's usage", ""},
 };

@@ -609,6 +609,12 @@ int ebm_runfile_provenance(ebm_runfile *rf, const char *command, const char *ove
                   : EBM_OK;
 }
 
+int ebm_runfile_headline(ebm_runfile *rf, const char *metric, ebm_error *err) {
+    if (ebm_h5_write_str_attr(rf->file, "headline", metric, 0) < 0)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute headline");
+    return EBM_OK;
+}
+
 int ebm_runfile_duration(ebm_runfile *rf, double seconds, ebm_error *err) {
     if (write_f64_attr(rf->file, "duration_s", seconds) < 0)
         return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute duration_s");

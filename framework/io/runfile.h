@@ -2,8 +2,8 @@
  * reading it back for show, plot, sweep summaries and tests.
  *
  *   /               attributes ebm_version, seed, status, started, finished,
- *                   run_id, and the provenance: command, overrides, host,
- *                   duration_s
+ *                   run_id, headline (the metric tables lead with), and
+ *                   the provenance: command, overrides, host, duration_s
  *   /config         string dataset: the resolved YAML
  *   /metrics/<name>/step   int64,   extendible, chunked
  *   /metrics/<name>/value  float64, same length; group attributes estimator,
@@ -61,6 +61,8 @@ int ebm_runfile_model(ebm_runfile *rf, const char *type,
  * are written as "". */
 int ebm_runfile_provenance(ebm_runfile *rf, const char *command, const char *overrides,
                            ebm_error *err);
+/* Sets headline, the metric the run's tables lead with. */
+int ebm_runfile_headline(ebm_runfile *rf, const char *metric, ebm_error *err);
 /* Sets duration_s, the seconds the run has taken (over every resume). */
 int ebm_runfile_duration(ebm_runfile *rf, double seconds, ebm_error *err);
 /* Sets status ("running", "completed", "failed", "interrupted"); any but
@@ -95,6 +97,7 @@ typedef struct ebm_runinfo {
     char *ebm_version, *status, *started, *finished;  /* "" when absent */
     char *run_id;      /* random, written at creation; "" in older files */
     char *command, *overrides, *host;   /* provenance; "" in older files */
+    char *headline;                     /* "" when not recorded */
     double duration_s;                  /* NaN in older files */
     uint64_t seed;
     char *config_yaml;

@@ -28,6 +28,7 @@ static int single_run_entries(const ebm_node *expect, ebm_node *out, int *n_skip
 const char *ebm_headline_metric(const ebm_node *cfg, const ebm_runinfo *run) {
     const char *named = cfg ? ebm_cfg_str(cfg, "log.headline", "") : "";
     const ebm_series *s = named[0] ? ebm_runinfo_metric(run, named) : NULL;
+    if (!s && run->headline && run->headline[0]) s = ebm_runinfo_metric(run, run->headline);
     if (s) return s->name;
     const ebm_node *first = cfg ? ebm_node_at(cfg, "log.estimators") : NULL;
     first = first && first->kind == EBM_NODE_SEQ && first->n ? first->values[0] : NULL;

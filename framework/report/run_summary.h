@@ -20,8 +20,9 @@ typedef struct ebm_run_summary {
 } ebm_run_summary;
 
 /* The metric a run's tables lead with: log.headline when the run logged it,
- * else the first (by name) of the first estimator's metrics, else the first
- * metric; "" for none. cfg (the run's resolved config) may be NULL. */
+ * else the one the run file names (its first estimator's first metric),
+ * else (older files) the first by name of the first estimator's metrics,
+ * else the first metric; "" for none. cfg (the run's resolved config) may be NULL. */
 const char *ebm_headline_metric(const ebm_node *cfg, const ebm_runinfo *run);
 
 /* Reads DIR/run.h5 and evaluates its config's expect: entries. */

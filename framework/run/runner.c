@@ -560,6 +560,7 @@ static int finish(run *r, int rc, ebm_error *err) {
     if (r->model && r->n_params > 0)
         ebm_runfile_model(r->rf, r->ops->info.name, r->params, r->n_params, &close_err);
     ebm_runfile_duration(r->rf, r->duration_before + seconds_since(&r->started), &close_err);
+    if (r->headline[0]) ebm_runfile_headline(r->rf, r->headline, &close_err);
     int rc2 = ebm_runfile_status(r->rf, status, &close_err);
     int rc3 = ebm_runfile_close(r->rf, &close_err);
     r->rf = NULL;
@@ -669,6 +670,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     memset(&r, 0, sizeof r);
     r.opts = opts;
     r.lock_fd = -1;
+    clock_gettime(CLOCK_MONOTONIC, &r.started);
     int rc = load_config(&r, diags, err);
     /* One writer per directory: a resume of a live run is refused at once;
      * the lock itself is taken before the first write (below). */
@@ -706,7 +708,6 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
         snprintf(path, sizeof path, "%s/log.txt", r.dir);
         r.log_txt = fopen(path, "a");
         r.log = ebm_log_new(r.rf);
-        clock_gettime(CLOCK_MONOTONIC, &r.started);
         report(&r, 0, "start");
         rc = train(&r, err);
     }
