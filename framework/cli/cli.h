@@ -78,6 +78,7 @@ int cli_plot(const cli_args *args);
 int cli_sample(const cli_args *args);
 int cli_reproduce(const cli_args *args);
 int cli_show(const cli_args *args);
+int cli_report_page(const cli_args *args);
 int cli_version(const cli_args *args);
 int cli_help(const cli_args *args);
 

@@ -61,6 +61,13 @@ static const cli_command commands[] = {
      "  -j N, --jobs N      points run at a time\n"
      "  --out DIR, -o DIR   where the runs go (default runs/reproduce-<UTC time>)\n"
      "  --quiet, -q         no progress line\n"},
+    {"report", cli_report_page, "o",
+     "ebm report DIR... [--out DIR]",
+     "an HTML page of runs, a sweep or a reproduce directory, with every plot",
+     "  DIR...              run, sweep or `ebm reproduce` directories\n"
+     "  --out DIR, -o DIR   where the page goes (default: the first DIR's report/);\n"
+     "                      open DIR/index.html; links are relative, so the directory\n"
+     "                      can be copied or served as it is\n"},
     {"show", cli_show, "J",
      "ebm show DIR_OR_FILE [--json]",
      "a run, a sweep (a row per point) or a directory of runs (a row per run)",

@@ -48,6 +48,10 @@ static void row_free(ebm_overview_row *row, int n_keys) {
     free(row->metric_names);
     free(row->metric_values);
     free(row->headline);
+    free(row->config);
+    free(row->command);
+    free(row->host);
+    free(row->version);
 }
 
 void ebm_overview_free(ebm_overview *ov) {
@@ -86,6 +90,10 @@ static int fill_from_run(ebm_overview_row *row, const char *run_dir) {
     }
     row->status = strdup(run.status);
     row->started = strdup(run.started);
+    row->config = strdup(run.config_yaml);
+    row->command = strdup(run.command);
+    row->host = strdup(run.host);
+    row->version = strdup(run.ebm_version);
     row->duration_s = run.duration_s;
     if (!row->overrides) row->overrides = strdup(run.overrides);
     ebm_node *cfg = ebm_cfg_parse_string(run.config_yaml, strlen(run.config_yaml), path, &err);
@@ -254,6 +262,25 @@ int ebm_overview_read(const char *dir, ebm_overview *out, ebm_error *err) {
     int rc = ebm_overview_is_sweep(dir) ? read_sweep(dir, out, err) : read_runs(dir, out, err);
     if (rc) ebm_overview_free(out);
     return rc;
+}
+
+int ebm_overview_read_runs(char *const *dirs, char *const *names, int n, ebm_overview *out,
+                           ebm_error *err) {
+    memset(out, 0, sizeof *out);
+    if (!(out->dir = strdup(""))) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    int rc = EBM_OK;
+    for (int i = 0; !rc && i < n; i++) {
+        ebm_overview_row *row = add_row(out);
+        if (!row || !(row->name = strdup(names[i])) || !(row->kind = strdup("run")))
+            rc = EBM_ENOMEM;
+        else
+            rc = fill_from_run(row, dirs[i]);
+    }
+    if (rc) {
+        ebm_overview_free(out);
+        return ebm_fail(err, rc, "out of memory");
+    }
+    return EBM_OK;
 }
 
 /* ---- writing ---- */

@@ -22,6 +22,8 @@ typedef struct ebm_overview_row {
     double *metric_values;
     char *headline;      /* the metric the table shows, or "" */
     double headline_value;
+    char *config;        /* a run's resolved YAML, or NULL */
+    char *command, *host, *version;   /* its provenance, or NULL */
 } ebm_overview_row;
 
 typedef struct ebm_overview {
@@ -41,6 +43,10 @@ int ebm_overview_is_sweep(const char *dir);
  * (run.h5) or sweeps (sweep.yaml). A directory with neither is EBM_EINVAL. */
 int ebm_overview_read(const char *dir, ebm_overview *out, ebm_error *err);
 void ebm_overview_free(ebm_overview *ov);
+/* Rows for the given run directories (each holding run.h5), in that order,
+ * named by names[i]. */
+int ebm_overview_read_runs(char *const *dirs, char *const *names, int n, ebm_overview *out,
+                           ebm_error *err);
 
 /* A table that fits 100 columns where it can. */
 void ebm_overview_write(FILE *to, const ebm_overview *ov);
