@@ -40,10 +40,14 @@ static const cli_command commands[] = {
      "  --fail-fast         stop at the first failed point\n"
      "  --resume DIR        run again the points of DIR that did not complete\n"
      "  --quiet, -q         no progress line\n"},
-    {"plot", cli_plot, "o",
-     "ebm plot DIR_OR_FILE... [--out DIR]",
+    {"plot", cli_plot, "oA",
+     "ebm plot DIR_OR_FILE... [--out DIR] [--all-points]",
      "PNGs of metrics, sweeps and images through gnuplot",
-     "  --out DIR, -o DIR   where the pictures go (default DIR/plots)\n"},
+     "  --out DIR, -o DIR   where the pictures go (default DIR/plots)\n"
+     "  --all-points        draw every point of a long series (by default one of more\n"
+     "                      than 4000 points keeps each of 2000 buckets' lowest and\n"
+     "                      highest value)\n"
+     "  Several runs are labelled by the config keys that differ between them.\n"},
     {"sample", cli_sample, "oncF",
      "ebm sample RUN [--n N] [--clamp label=C|label=all] [--out FILE [--force]]\n"
      "              [sampler.KEY=V ...]",

@@ -8,11 +8,19 @@
 
 #include "gnuplot.h"
 
-/* A metric drawn from several runs: the data files and their legends. */
+/* One run's share of an overlay: its legend and data files ("step value";
+ * a band "step lo hi" from a metric's <name>_lo/_hi pair; its <name>_exact
+ * companion), NULL for those it lacks. */
+typedef struct ebm_plot_curve {
+    char *title, *file, *band, *exact;
+    size_t points;     /* the most points any of its series has */
+} ebm_plot_curve;
+
+/* A metric drawn from several runs: a curve per run. */
 typedef struct ebm_plot_overlay {
     char *metric, *axis;
     int n;
-    char **files, **titles;
+    ebm_plot_curve *curves;
 } ebm_plot_overlay;
 
 typedef struct ebm_plot_ctx {
@@ -22,6 +30,7 @@ typedef struct ebm_plot_ctx {
     int n_overlays;
     char **labels;   /* file labels used so far, to keep them distinct */
     int n_labels;
+    int all_points;  /* write every point of a long series (else thinned) */
 } ebm_plot_ctx;
 
 /* A file label made of label's safe characters and not used before ("run",

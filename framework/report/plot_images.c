@@ -117,12 +117,20 @@ static int is_points(const ebm_image_set *set) {
 }
 
 /* The latest set of a group (sets come grouped, steps ascending), or NULL. */
+/* The set of group with the largest step (by number: path order would put
+ * step 10 before step 2). */
 static const ebm_image_set *latest_of(const ebm_image_set *sets, int n_sets,
                                       const char *group) {
     const ebm_image_set *found = NULL;
     for (int i = 0; i < n_sets; i++)
-        if (strcmp(sets[i].group, group) == 0) found = &sets[i];
+        if (strcmp(sets[i].group, group) == 0 && (!found || sets[i].step > found->step))
+            found = &sets[i];
     return found;
+}
+
+/* 1 unless sets[i] is its group's latest. */
+static int superseded(const ebm_image_set *sets, int n_sets, int i) {
+    return latest_of(sets, n_sets, sets[i].group) != &sets[i];
 }
 
 static int write_points(const char *path, const ebm_image_set *set, ebm_error *err) {
@@ -201,7 +209,7 @@ static int export_densities(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_
     int rc = EBM_OK;
     for (int i = 0; !rc && i < n_sets; i++) {
         double box[4];
-        if (i + 1 < n_sets && strcmp(sets[i].group, sets[i + 1].group) == 0) continue;
+        if (superseded(sets, n_sets, i)) continue;
         if (!density_box(&sets[i], box)) continue;
         /* "images/<prefix>_density" comes with "images/<prefix>_data" */
         char data_group[600];
@@ -220,9 +228,8 @@ int ebm_plot_images(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_sets,
                     const char *file_label, const char *legend, ebm_error *err) {
     int densities = 0;
     int rc = export_densities(ctx, sets, n_sets, file_label, legend, &densities, err);
-    /* Sets come grouped, steps ascending: the last of a group is its latest. */
     for (int i = 0; !rc && i < n_sets; i++) {
-        if (i + 1 < n_sets && strcmp(sets[i].group, sets[i + 1].group) == 0) continue;
+        if (superseded(sets, n_sets, i)) continue;
         double box[4];
         /* drawn on a density already (a 2-D point set makes no image grid) */
         if (density_box(&sets[i], box) || is_points(&sets[i]) ||
