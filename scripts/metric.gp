@@ -1,6 +1,7 @@
 # metric.gp — one metric's curves, several runs overlaid.
 # Called by `ebm plot` as: gnuplot -e "n=2; file1='a.dat'; band1='';
-#   exact1=''; title1='lr=0.05'; ...; outfile='x.png'; xlabel='epoch';
+#   exact1=''; title1='lr=0.05'; ...; hasref=1; refvalue=0.138;
+#   reflabel='documented 0.138: Amit 1985'; outfile='x.png'; xlabel='epoch';
 #   ylabel='loss'; plottitle='loss'" metric.gp
 # fileK: "step value" lines (NaN where undefined), or '' for none;
 # bandK: "step lo hi" lines, drawn as a shaded band (e.g. a confidence
@@ -11,6 +12,8 @@ set title plottitle
 set xlabel xlabel
 set ylabel ylabel
 set grid
+# a little room above and below, so a line on a limit (0, 1) stays visible
+set offsets graph 0, graph 0, graph 0.05, graph 0.05
 # Below the plot, one run a line, so long labels never squeeze it.
 set key below left Left reverse maxcols 1 spacing 1.1
 set style fill transparent solid 0.2 noborder
@@ -29,5 +32,9 @@ do for [i=1:n] {
   if (strlen(e) > 0) {
     cmd = cmd . sprintf("exact%d using 1:2 with lines dashtype 2 linecolor %d title (%s.' (exact)'), ", i, i, t)
   }
+}
+# An expect: entry's documented value: a dotted black line with its source.
+if (exists("hasref") && hasref) {
+  cmd = cmd . "refvalue with lines dashtype 3 linecolor rgb 'black' title reflabel, "
 }
 eval('plot ' . cmd[1:strlen(cmd) - 2])

@@ -94,7 +94,8 @@ static int fill_from_run(ebm_overview_row *row, const char *run_dir) {
     row->command = strdup(run.command);
     row->host = strdup(run.host);
     row->version = strdup(run.ebm_version);
-    row->duration_s = run.duration_s;
+    /* a run still going (or killed) has not written its duration yet */
+    row->duration_s = strcmp(run.status, "running") == 0 ? NAN : run.duration_s;
     if (!row->overrides) row->overrides = strdup(run.overrides);
     ebm_node *cfg = ebm_cfg_parse_string(run.config_yaml, strlen(run.config_yaml), path, &err);
     row->headline = strdup(ebm_headline_metric(cfg, &run));

@@ -84,6 +84,17 @@ static int diff_labels(const ebm_plot_opts *opts, char **labels, ebm_error *err)
     return rc;
 }
 
+/* A run's images go to OUT when there is one run or --out was given, else
+ * to the run's own DIR/plots (never into another run's directory). */
+static int images_into(ebm_plot_ctx *ctx, const char *run_dir, int n_inputs, ebm_error *err) {
+    if (ctx->out_given || n_inputs == 1) {
+        ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s", ctx->out);
+        return EBM_OK;
+    }
+    ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/plots", run_dir);
+    return ebm_proc_mkdirs(ctx->images_out, err);
+}
+
 static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
                         const char *label, ebm_error *err) {
     char path[4400], name[4096];
@@ -92,7 +103,10 @@ static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
         ebm_plot_fmt(path, sizeof path, "%s/summary.csv", input);
         if (ebm_proc_is_file(path)) return ebm_plot_sweep(ctx, input, name, n_inputs > 1, err);
         ebm_plot_fmt(path, sizeof path, "%s/run.h5", input);
-        if (ebm_proc_is_file(path)) return ebm_plot_run(ctx, path, label ? label : name, 1, err);
+        if (ebm_proc_is_file(path)) {
+            int rc = images_into(ctx, input, n_inputs, err);
+            return rc ? rc : ebm_plot_run(ctx, path, label ? label : name, 1, err);
+        }
         return ebm_fail(err, EBM_EINVAL,
                         "%s: neither a run directory (run.h5) nor a sweep "
                         "directory (summary.csv)", input);
@@ -109,7 +123,10 @@ static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
         char *dot = strrchr(name, '.');
         if (dot && dot != name) *dot = '\0';
     }
-    return ebm_plot_run(ctx, input, label ? label : name, 1, err);
+    char dir[4096];
+    parent_dir(input, dir, sizeof dir);
+    int rc = images_into(ctx, dir, n_inputs, err);
+    return rc ? rc : ebm_plot_run(ctx, input, label ? label : name, 1, err);
 }
 
 static void default_out(const char *input, char *out, size_t size) {
@@ -139,6 +156,7 @@ int ebm_plot(const ebm_plot_opts *opts, char **written, ebm_error *err) {
             rc = ebm_fail(err, EBM_EINVAL, "%s: no such file or directory",
                           opts->inputs[i]);
     ctx->all_points = opts->all_points;
+    ctx->out_given = opts->out_dir != NULL;
     char **labels = calloc((size_t)opts->n_inputs, sizeof *labels);
     if (!rc && !labels) rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
     if (!rc) rc = diff_labels(opts, labels, err);

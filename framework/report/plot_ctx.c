@@ -39,6 +39,7 @@ void ebm_plot_ctx_free(ebm_plot_ctx *ctx) {
             free(o->curves[k].exact);
         }
         free(o->curves);
+        free(o->ref_source);
         free(o->metric);
         free(o->axis);
     }

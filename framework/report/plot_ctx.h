@@ -21,6 +21,10 @@ typedef struct ebm_plot_overlay {
     char *metric, *axis;
     int n;
     ebm_plot_curve *curves;
+    /* the documented value an expect: entry gives this metric, drawn as a
+     * reference line labelled with its source; ref_source NULL when none */
+    double ref_value;
+    char *ref_source;
 } ebm_plot_overlay;
 
 typedef struct ebm_plot_ctx {
@@ -31,6 +35,10 @@ typedef struct ebm_plot_ctx {
     char **labels;   /* file labels used so far, to keep them distinct */
     int n_labels;
     int all_points;  /* write every point of a long series (else thinned) */
+    int out_given;   /* --out: every picture goes there */
+    /* where the run being exported puts its images: its own DIR/plots (or
+     * OUT, or OUT/<point> for a sweep's point under --out) */
+    char images_out[4400];
 } ebm_plot_ctx;
 
 /* A file label made of label's safe characters and not used before ("run",

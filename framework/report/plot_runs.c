@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "claim.h"
 #include "plot_images.h"
 #include "plot_text.h"
@@ -148,6 +149,35 @@ static series_role role_of(const ebm_runinfo *info, const ebm_series *s, char *b
     return OWN;
 }
 
+/* The run's expect: entries that name a metric and a value (no crossing,
+ * no at): each a reference line on that metric's plot. */
+static int add_references(ebm_plot_ctx *ctx, const ebm_runinfo *info, ebm_error *err) {
+    ebm_error ignored;
+    ebm_node *cfg = ebm_cfg_parse_string(info->config_yaml, strlen(info->config_yaml),
+                                         "config", &ignored);
+    const ebm_node *expect = cfg ? ebm_node_child(cfg, "expect") : NULL;
+    int rc = EBM_OK;
+    for (int i = 0; !rc && expect && expect->kind == EBM_NODE_SEQ && i < expect->n; i++) {
+        const ebm_node *e = expect->values[i];
+        double value;
+        const char *metric = ebm_cfg_str(e, "metric", ebm_cfg_str(e, "quantity", ""));
+        const char *text = ebm_cfg_str(e, "value", NULL);
+        const ebm_series *s = ebm_runinfo_metric(info, metric);
+        if (!s || !text || ebm_parse_double(text, &value) != 0 || ebm_node_child(e, "at") ||
+            ebm_node_child(e, "crossing"))
+            continue;
+        ebm_plot_overlay *o = find_overlay(ctx, metric, s->axis);
+        if (!o) rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+        else if (!o->ref_source) {
+            o->ref_value = value;
+            if (!(o->ref_source = strdup(ebm_cfg_str(e, "source", ""))))
+                rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+        }
+    }
+    ebm_node_free(cfg);
+    return rc;
+}
+
 int ebm_plot_run(ebm_plot_ctx *ctx, const char *run_path, const char *legend,
                  int with_images, ebm_error *err) {
     char label[200];
@@ -184,6 +214,7 @@ int ebm_plot_run(ebm_plot_ctx *ctx, const char *run_path, const char *legend,
             rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
         if (!rc && s->n > c->points) c->points = s->n;
     }
+    if (!rc) rc = add_references(ctx, &info, err);
     ebm_runinfo_free(&info);
     if (rc || !with_images) return rc;
 
@@ -262,6 +293,14 @@ int ebm_plot_overlays(ebm_plot_ctx *ctx, ebm_error *err) {
             ebm_plot_fmt(name, sizeof name, "title%d", k + 1);
             ebm_plot_text_gp(&a, name, c->title);
         }
+        /* the documented value, its source cut to fit the legend line */
+        char source[120];
+        ebm_plot_fmt(source, sizeof source, "documented %.6g: %s", o->ref_value,
+                     o->ref_source ? o->ref_source : "");
+        if (strlen(source) >= sizeof source - 1) strcpy(source + sizeof source - 4, "...");
+        ebm_plot_text_add(&a, "hasref=%d; refvalue=%.17g; ", o->ref_source != NULL,
+                          o->ref_source ? o->ref_value : 0.0);
+        ebm_plot_text_gp(&a, "reflabel", source);
         ebm_plot_text_gp(&a, "outfile", png);
         ebm_plot_text_gp(&a, "xlabel", ebm_plot_axis_label(o->axis));
         ebm_plot_text_gp(&a, "ylabel", o->metric);

@@ -127,12 +127,28 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
     for (int p = 0; !rc && p < s.n_points; p++) {
         ebm_plot_fmt(path, sizeof path, "%s/%s/run.h5", dir, s.points[p]);
         if (!ebm_proc_is_file(path)) continue;   /* a point that never ran */
+        /* a point is named by its swept values, "load=0.1 rule=hebbian" */
         char legend[600];
-        ebm_plot_fmt(legend, sizeof legend, "%s%s%s", prefix_points ? sweep_name : "",
-                 prefix_points ? ": " : "", s.points[p]);
+        size_t len = 0;
+        legend[0] = '\0';
+        if (prefix_points) len = (size_t)snprintf(legend, sizeof legend, "%s:", sweep_name);
+        for (int k = 0; k < s.n_keys && len < sizeof legend; k++) {
+            const char *dot = strrchr(s.keys[k], '.');
+            len += (size_t)snprintf(legend + len, sizeof legend - len, "%s%s=%s",
+                                    len ? " " : "", dot ? dot + 1 : s.keys[k],
+                                    s.params[(size_t)p * s.n_keys + k]);
+        }
+        if (!legend[0]) ebm_plot_fmt(legend, sizeof legend, "%s", s.points[p]);
         ebm_error point_err;
         /* An unreadable point (killed mid-write) is left out, not fatal. */
-        if (ebm_plot_run(ctx, path, legend, 0, &point_err) == EBM_ENOMEM)
+        /* each point's images in its own plots/ (OUT/<point> under --out) */
+        if (ctx->out_given)
+            ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s", ctx->out, s.points[p]);
+        else
+            ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s/plots", dir,
+                         s.points[p]);
+        if (ebm_proc_mkdirs(ctx->images_out, &point_err) != EBM_OK) continue;
+        if (ebm_plot_run(ctx, path, legend, 1, &point_err) == EBM_ENOMEM)
             rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
     }
     for (int k = 0; !rc && k < s.n_keys; k++) {

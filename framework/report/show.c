@@ -179,7 +179,7 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
     fprintf(to, "started:     %s\n", run->started[0] ? run->started : "-");
     fprintf(to, "finished:    %s\n", run->finished[0] ? run->finished : "-");
     fprintf(to, "seed:        %" PRIu64 "\n", run->seed);
-    if (run->duration_s == run->duration_s)
+    if (run->duration_s == run->duration_s && strcmp(run->status, "running") != 0)
         fprintf(to, "duration:    %.1f s\n", run->duration_s);
     if (run->host[0]) fprintf(to, "host:        %s\n", run->host);
     if (run->ebm_version[0]) fprintf(to, "ebm:         %s\n", run->ebm_version);

@@ -297,11 +297,12 @@ TEST(plot_sweep) {
     ASSERT(text && strcmp(text, "# load final loss (rule=b)\n0.10000000000000001 0.75\n"
                                 "0.20000000000000001 1\n") == 0);
     free(text);
-    /* points' metrics are overlaid; their images are not drawn */
-    snprintf(path, sizeof path, "%s/plots/data/load=0.1,rule=b__loss.dat", sweep);
+    /* points' metrics are overlaid, labelled by their swept values; their
+     * images are drawn into each point's own plots/ */
+    snprintf(path, sizeof path, "%s/plots/data/load=0.1_rule=b__loss.dat", sweep);
     ASSERT(ebm_proc_is_file(path));
-    snprintf(path, sizeof path, "%s/plots/data/load=0.1,rule=b__samples.matrix", sweep);
-    ASSERT(!ebm_proc_is_file(path));
+    snprintf(path, sizeof path, "%s/plots/data/load=0.1_rule=b__samples.matrix", sweep);
+    ASSERT(ebm_proc_is_file(path));
 
     if (!have_gnuplot()) {
         printf("skip: gnuplot not on PATH\n");
@@ -317,7 +318,12 @@ TEST(plot_sweep) {
         if (!is_png(path)) FAIL_("%s is not a PNG", path);
         ASSERT_STR_CONTAINS(written, path);
     }
-    ASSERT_EQ(count_lines(written), 4);   /* rule is not numeric: no plot for it */
+    /* rule is not numeric: no plot for it; each point's samples and recall
+     * triples in its own plots/ */
+    ASSERT_EQ(count_lines(written), 4 + 2 * 4);
+    snprintf(path, sizeof path, "%s/load=0.1,rule=b/plots/load=0.1_rule=b__samples.png", sweep);
+    ASSERT(is_png(path));
+    ASSERT_STR_CONTAINS(written, path);
     /* final loss against load: one curve per rule, each in its colour */
     snprintf(path, sizeof path, "%s/plots/sw__loss_vs_load.png", sweep);
     ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
