@@ -40,6 +40,7 @@ void ebm_plot_ctx_free(ebm_plot_ctx *ctx) {
         }
         free(o->curves);
         free(o->ref_source);
+        free(o->shade_key);
         free(o->metric);
         free(o->axis);
     }

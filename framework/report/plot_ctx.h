@@ -14,6 +14,7 @@
 typedef struct ebm_plot_curve {
     char *title, *file, *band, *exact;
     size_t points;     /* the most points any of its series has */
+    double shade;      /* a sweep point's value of the numeric key its colour shows */
 } ebm_plot_curve;
 
 /* A metric drawn from several runs: a curve per run. */
@@ -25,6 +26,10 @@ typedef struct ebm_plot_overlay {
      * reference line labelled with its source; ref_source NULL when none */
     double ref_value;
     char *ref_source;
+    /* A sweep over one numeric key: the curves coloured along a gradient by
+     * their shade, with a colour bar named shade_key, instead of a legend
+     * line each; NULL for a legend. */
+    char *shade_key;
 } ebm_plot_overlay;
 
 typedef struct ebm_plot_ctx {

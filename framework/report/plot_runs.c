@@ -292,7 +292,10 @@ int ebm_plot_overlays(ebm_plot_ctx *ctx, ebm_error *err) {
             ebm_plot_text_gp(&a, name, c->exact ? c->exact : "");
             ebm_plot_fmt(name, sizeof name, "title%d", k + 1);
             ebm_plot_text_gp(&a, name, c->title);
+            ebm_plot_text_add(&a, "shade%d=%.17g; ", k + 1, o->shade_key ? c->shade : 0.0);
         }
+        ebm_plot_text_add(&a, "gradient=%d; ", o->shade_key != NULL);
+        ebm_plot_text_gp(&a, "shadekey", o->shade_key ? o->shade_key : "");
         /* the documented value, its source cut to fit the legend line */
         char source[120];
         ebm_plot_fmt(source, sizeof source, "documented %.6g: %s", o->ref_value,

@@ -331,6 +331,43 @@ TEST(plot_sweep) {
     remove_tree(dir);
 }
 
+/* A sweep of 6 points over one numeric key: the curves are coloured along
+ * a gradient with a colour bar (its yellow end), not a legend line each. */
+TEST(plot_sweep_gradient) {
+    char dir[64], sweep[128], path[512];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(sweep, sizeof sweep, "%s/sw", dir);
+    char *points[] = {"000", "001", "002", "003", "004", "005"};
+    char *keys[] = {"train.optim.lr"};
+    char *params[] = {"0.1", "0.2", "0.3", "0.4", "0.5", "0.6"};
+    for (int p = 0; p < 6; p++) {
+        snprintf(path, sizeof path, "%s/%s", sweep, points[p]);
+        ASSERT_OK(write_run(path, 1.0 + p));
+    }
+    ebm_summary s;
+    ebm_error err;
+    ASSERT_OK(ebm_summary_collect(sweep, 6, points, 1, keys, params, &s, &err));
+    snprintf(path, sizeof path, "%s/summary.csv", sweep);
+    ASSERT_OK(ebm_summary_write_csv(&s, path, &err));
+    ebm_summary_free(&s);
+    char *inputs[] = {sweep};
+    ebm_plot_opts opts = {.inputs = inputs, .n_inputs = 1};
+    char *written = NULL;
+    int rc = ebm_plot(&opts, &written, &err);
+    /* legends from the swept value, the key shortened */
+    snprintf(path, sizeof path, "%s/plots/data/lr=0.6__loss.dat", sweep);
+    ASSERT(ebm_proc_is_file(path));
+    if (have_gnuplot()) {
+        if (rc) FAIL_("plot: %s", err.msg);
+        snprintf(path, sizeof path, "%s/plots/loss.png", sweep);
+        ASSERT(colour_share(path, 0xfde725) > 1e-3);   /* the colour bar's top */
+        ASSERT(colour_share(path, CURVE_1) < 1e-5);    /* no legend colours */
+    }
+    free(written);
+    remove_tree(dir);
+}
+
 TEST(plot_without_gnuplot) {
     char dir[64], run[128], empty[128];
     make_tmp(dir, sizeof dir);
@@ -388,6 +425,7 @@ int main(void) {
     RUN(plot_runs_overlaid);
     RUN(plot_labels_bands_single_points_thinning);
     RUN(plot_sweep);
+    RUN(plot_sweep_gradient);
     RUN(plot_without_gnuplot);
     RUN(plot_bad_inputs);
     TEST_MAIN_END();
