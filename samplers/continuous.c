@@ -135,9 +135,11 @@ int ebm_smp_trace_log(ebm_smp_trace *tr, const ebm_sample_ctx *ctx, size_t n,
                             tr->energy_sum / (double)tr->energy_count, err);
     if (!rc && n > 0) rc = ebm_log_metric(ctx->log, "step", tr->step_sum / (double)n, err);
     if (!rc && tr->n > 0)
-        rc = ebm_log_trace(ctx->log, "energy_trace", tr->energy, (size_t)tr->n, "step", err);
+        rc = ebm_log_trace(ctx->log, "energy_trace", tr->energy, (size_t)tr->n,
+                           "sampler step", err);
     if (!rc && tr->n > 0)
-        rc = ebm_log_trace(ctx->log, "step_trace", tr->step, (size_t)tr->n, "step", err);
+        rc = ebm_log_trace(ctx->log, "step_trace", tr->step, (size_t)tr->n,
+                           "sampler step", err);
     return rc;
 }
 

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libyaml-dev libhdf5-dev hdf5-tools
           libopenblas-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist
-          openmpi-bin libopenmpi-dev man-db python3-h5py)
+          openmpi-bin libopenmpi-dev man-db python3-h5py
+          chromium)   # tests/cli/report_browser.sh renders `ebm report` pages
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

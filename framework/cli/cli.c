@@ -30,6 +30,39 @@ void cli_install_signal_handlers(void) {
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/* ---- the command line, for the run file ---- */
+
+static int shell_safe(const char *arg) {
+    if (!*arg) return 0;
+    for (const char *c = arg; *c; c++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                    "_./=,:+-@%", *c))
+            return 0;
+    return 1;
+}
+
+char *cli_command_line(int argc, char **argv) {
+    size_t len = 1;
+    for (int i = 0; i < argc; i++) len += 4 * strlen(argv[i]) + 3;
+    char *line = malloc(len), *p = line;
+    if (!line) return NULL;
+    for (int i = 0; i < argc; i++) {
+        if (i) *p++ = ' ';
+        if (shell_safe(argv[i])) {
+            p += sprintf(p, "%s", argv[i]);
+            continue;
+        }
+        *p++ = '\'';
+        for (const char *c = argv[i]; *c; c++) {
+            if (*c == '\'') p += sprintf(p, "'\\''");
+            else *p++ = *c;
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return line;
+}
+
 /* ---- statuses and reports ---- */
 
 int cli_exit_status(int code) {
@@ -74,19 +107,31 @@ int cli_report(const char *command, int rc, const ebm_error *err, const ebm_diag
 
 /* ---- progress ---- */
 
-/* Draws "\r<name>  epoch 3/20  2.1 epoch/s  ETA 0:08  overlap 0.93" */
+/* On a terminal (ctx points to a nonzero int): redraws "\r<name>  epoch
+ * 3/20  2.1 epoch/s  ETA 0:08  [ais]  <headline> 0.93". Elsewhere (a batch
+ * job's log, nohup): prints each complete log point as one plain line. */
 void cli_draw_progress(void *ctx, const ebm_progress_event *ev) {
-    (void)ctx;
+    int terminal = ctx && *(const int *)ctx;
+    if (!terminal) {
+        if (ev->line) {
+            fprintf(stderr, "%s\n", ev->line);
+            fflush(stderr);
+        }
+        return;
+    }
+    if (ev->line) return;   /* the next redraw shows the headline */
     char line[256];
     int len = snprintf(line, sizeof line, "%s", ev->name);
     if (ev->epochs > 0) {
         len += snprintf(line + len, sizeof line - (size_t)len, "  epoch %d/%d", ev->epoch,
                         ev->epochs);
-        if (ev->epoch > 0 && ev->elapsed_s > 0) {
-            double rate = ev->epoch / ev->elapsed_s;
-            int eta = (int)((ev->epochs - ev->epoch) / rate);
-            len += snprintf(line + len, sizeof line - (size_t)len,
-                            "  %.3g epoch/s  ETA %d:%02d", rate, eta / 60, eta % 60);
+        if (ev->epoch > 0 && ev->elapsed_s > 0)
+            len += snprintf(line + len, sizeof line - (size_t)len, "  %.3g epoch/s",
+                            ev->epoch / ev->elapsed_s);
+        if (ev->eta_s >= 0) {
+            int eta = (int)(ev->eta_s + 0.5);
+            len += snprintf(line + len, sizeof line - (size_t)len, "  ETA %d:%02d", eta / 60,
+                            eta % 60);
         }
     } else {
         len += snprintf(line + len, sizeof line - (size_t)len, "  %.1f s", ev->elapsed_s);
@@ -111,7 +156,8 @@ void cli_draw_sweep_progress(void *ctx, int done, int total, int running, int fa
 
 /* Every option of every command; a command takes those whose letter is in its
  * `options`. Long-only options have letters above 'z'. */
-enum { OPT_RESUME = 'r', OPT_FAIL_FAST = 'f', OPT_CLAMP = 'c', OPT_HELP = 'h', OPT_FORCE = 'F' };
+enum { OPT_RESUME = 'r', OPT_FAIL_FAST = 'f', OPT_CLAMP = 'c', OPT_HELP = 'h', OPT_FORCE = 'F',
+       OPT_JSON = 'J', OPT_ALL_POINTS = 'A' };
 
 static const struct option long_options[] = {
     {"out", required_argument, NULL, 'o'},
@@ -123,6 +169,8 @@ static const struct option long_options[] = {
     {"clamp", required_argument, NULL, OPT_CLAMP},
     {"help", no_argument, NULL, OPT_HELP},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"all-points", no_argument, NULL, OPT_ALL_POINTS},
     {NULL, 0, NULL, 0}};
 
 /* The short forms: -o DIR, -q, -j N, -n N, -h. The leading '-' keeps
@@ -206,6 +254,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const char *exe, cl
         case 'n': a->n = optarg; break;
         case OPT_CLAMP: a->clamp = optarg; break;
         case OPT_FORCE: a->force = 1; break;
+        case OPT_JSON: a->json = 1; break;
+        case OPT_ALL_POINTS: a->all_points = 1; break;
         }
     }
     /* what follows "--" is positional too */

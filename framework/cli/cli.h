@@ -22,15 +22,17 @@ typedef struct cli_args {
     char **positional;         /* files, overrides, in the order given */
     int n_positional;
     const char *out, *resume, *n, *clamp;
-    int quiet, jobs, fail_fast, force;
+    int quiet, jobs, fail_fast, force, json, all_points;
     const char *exe;           /* this binary, for sweeps' child processes */
+    const char *command_line;  /* argv as a shell would take it back */
 } cli_args;
 
 typedef struct cli_command {
     const char *name;          /* a leading '_' keeps it out of `ebm help` (build tools) */
     int (*run)(const cli_args *args);
     /* The shared options it takes, by their short letters: o out, q quiet,
-     * j jobs, r resume, f fail-fast, n n, c clamp, F force. */
+     * j jobs, r resume, f fail-fast, n n, c clamp, F force, J json,
+     * A all-points. */
     const char *options;
     const char *usage;         /* "ebm run FILE [key=value ...] ..." (lines) */
     const char *help;          /* one line, for `ebm help` */
@@ -66,11 +68,16 @@ void cli_print_params(FILE *out, const ebm_param *params, const char *prefix, in
 const volatile sig_atomic_t *cli_stop_flag(void);
 void cli_install_signal_handlers(void);
 
+/* argv joined by spaces, each argument quoted for a POSIX shell where it
+ * needs to be (malloc'd; NULL when out of memory). */
+char *cli_command_line(int argc, char **argv);
+
 int cli_exit_status(int code);
 void cli_print_diags(const ebm_diags *diags);
 /* Prints the error (or the diagnostics) of command and returns its status. */
 int cli_report(const char *command, int rc, const ebm_error *err, const ebm_diags *diags);
-/* Progress lines on stderr, for a terminal. */
+/* Progress on stderr: a redrawn line on a terminal (ctx: int *, nonzero),
+ * one plain line per log point elsewhere. */
 void cli_draw_progress(void *ctx, const ebm_progress_event *ev);
 void cli_draw_sweep_progress(void *ctx, int done, int total, int running, int failed);
 
@@ -83,6 +90,7 @@ int cli_plot(const cli_args *args);
 int cli_sample(const cli_args *args);
 int cli_reproduce(const cli_args *args);
 int cli_show(const cli_args *args);
+int cli_report_page(const cli_args *args);
 int cli_version(const cli_args *args);
 int cli_help(const cli_args *args);
 int cli_docs(const cli_args *args);

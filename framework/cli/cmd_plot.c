@@ -11,7 +11,7 @@ int cli_plot(const cli_args *args) {
         return EXIT_BAD_INPUT;
     }
     ebm_plot_opts opts = {.inputs = args->positional, .n_inputs = args->n_positional,
-                          .out_dir = args->out};
+                          .out_dir = args->out, .all_points = args->all_points};
     ebm_error err;
     ebm_error_clear(&err);
     char *written = NULL;

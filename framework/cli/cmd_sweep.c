@@ -1,10 +1,12 @@
 /* cmd_sweep.c — `ebm sweep`: a grid of runs, N at a time or over MPI ranks,
- * its summary's path, and which points failed with how to run them again. */
+ * a table of its points, its summary's path, and which points failed with
+ * how to run them again. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "overview.h"
 #include "summary.h"
 #include "sweep.h"
 #include "sweep_mpi.h"
@@ -18,9 +20,22 @@ static void list_failed_points(const char *dir) {
     if (ebm_summary_read_csv(path, &s, &err) != EBM_OK) return;
     for (int p = 0; p < s.n_points; p++)
         if (strcmp(s.status[p], "failed") == 0)
-            fprintf(stderr, "  failed: %s (see %s/%s/log.txt)\n", s.points[p], dir,
-                    s.points[p]);
+        {
+            fprintf(stderr, "  failed: %s", s.points[p]);
+            for (int k = 0; k < s.n_keys; k++)
+                fprintf(stderr, " %s=%s", s.keys[k], s.params[(size_t)p * s.n_keys + k]);
+            fprintf(stderr, " (see %s/%s/log.txt)\n", dir, s.points[p]);
+        }
     ebm_summary_free(&s);
+}
+
+/* The table of points: status, duration, swept values, headline metric. */
+static void print_points(const char *dir) {
+    ebm_overview ov;
+    ebm_error err;
+    if (ebm_overview_read(dir, &ov, &err) != EBM_OK) return;
+    ebm_overview_write(stdout, &ov);
+    ebm_overview_free(&ov);
 }
 
 int cli_sweep(const cli_args *args) {
@@ -85,7 +100,10 @@ int cli_sweep(const cli_args *args) {
     if (progress) fprintf(stderr, "\n");
     int status = cli_report("sweep", rc, &err, NULL);
     if (dir[0] && rc != EBM_ECONFIG) {
+        print_points(dir);
         printf("%s/summary.csv\n", dir);
+        if (rc == EBM_EINTERRUPT)
+            fprintf(stderr, "continue it with: ebm sweep --resume %s\n", dir);
         if (n_failed) {
             fprintf(stderr, "ebm sweep: %d point%s failed%s:\n", n_failed,
                     n_failed == 1 ? "" : "s",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "datadir.h"
+#include "version.h"
 
 static const cli_command commands[] = {
     {"list", cli_list, "",
@@ -40,10 +41,14 @@ static const cli_command commands[] = {
      "  --fail-fast         stop at the first failed point\n"
      "  --resume DIR        run again the points of DIR that did not complete\n"
      "  --quiet, -q         no progress line\n"},
-    {"plot", cli_plot, "o",
-     "ebm plot DIR_OR_FILE... [--out DIR]",
+    {"plot", cli_plot, "oA",
+     "ebm plot DIR_OR_FILE... [--out DIR] [--all-points]",
      "PNGs of metrics, sweeps and images through gnuplot",
-     "  --out DIR, -o DIR   where the pictures go (default DIR/plots)\n"},
+     "  --out DIR, -o DIR   where the pictures go (default DIR/plots)\n"
+     "  --all-points        draw every point of a long series (by default one of more\n"
+     "                      than 4000 points keeps each of 2000 buckets' lowest and\n"
+     "                      highest value)\n"
+     "  Several runs are labelled by the config keys that differ between them.\n"},
     {"sample", cli_sample, "oncF",
      "ebm sample RUN [--n N] [--clamp label=C|label=all] [--out FILE [--force]]\n"
      "              [sampler.KEY=V ...]",
@@ -61,9 +66,21 @@ static const cli_command commands[] = {
      "  -j N, --jobs N      points run at a time\n"
      "  --out DIR, -o DIR   where the runs go (default runs/reproduce-<UTC time>)\n"
      "  --quiet, -q         no progress line\n"},
-    {"show", cli_show, "",
-     "ebm show DIR_OR_FILE",
-     "a run's status, last step, final metrics and whether it can be resumed", ""},
+    {"report", cli_report_page, "o",
+     "ebm report DIR... [--out DIR]",
+     "an HTML page of runs, a sweep or a reproduce directory, with every plot",
+     "  DIR...              run, sweep or `ebm reproduce` directories\n"
+     "  --out DIR, -o DIR   where the page goes (default: the first DIR's report/);\n"
+     "                      open DIR/index.html; links are relative, so the directory\n"
+     "                      can be copied or served as it is\n"},
+    {"show", cli_show, "J",
+     "ebm show DIR_OR_FILE [--json]",
+     "a run, a sweep (a row per point) or a directory of runs (a row per run)",
+     "  DIR_OR_FILE   a run directory or its run.h5: status, last epoch, final metrics,\n"
+     "                whether it can be resumed; a sweep directory: a row per point\n"
+     "                (status, duration, swept values, headline metric); any other\n"
+     "                directory: a row per run or sweep in it, newest first\n"
+     "  --json        the same as JSON, for scripts\n"},
     {"version", cli_version, "", "ebm version",
      "print the version and where the shared files are",
      "  scripts/, configs/ and experiments/ come from PREFIX/share/ebm beside the\n"
@@ -119,7 +136,7 @@ int cli_help(const cli_args *args) {
 
 int cli_version(const cli_args *args) {
     (void)args;
-    printf("ebm %s\n", EBM_VERSION);
+    printf("ebm %s\n", ebm_version());
     /* where this ebm finds its shared files (datadir.h) */
     static const char *const shared[] = {"scripts", "configs", "experiments"};
     for (int i = 0; i < 3; i++) {

@@ -28,8 +28,11 @@ int main(int argc, char **argv) {
     else snprintf(exe, sizeof exe, "%s", argv[0]);
     cli_args args;
     int status = cli_parse(cmd, argc - 1, argv + 1, exe, &args);
+    char *line = cli_command_line(argc, argv);
+    args.command_line = line;
     if (status == 0) status = cmd->run(&args);
     else if (status == 1) status = 0;   /* --help was printed */
+    free(line);
     free(args.positional);
     return status;
 }

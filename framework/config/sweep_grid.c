@@ -3,7 +3,6 @@
  * directory names. */
 #include "sweep_grid.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,6 @@
 
 /* More values than this is a typo (a step of 1e-9), not a sweep. */
 #define MAX_GRID_POINTS 100000
-#define MAX_NAME_LEN 200
 
 /* ---- the grid ---- */
 
@@ -176,23 +174,11 @@ static int add_arg_at(ebm_sweep_grid *grid, const char *arg, ebm_error *err) {
     return EBM_OK;
 }
 
-char *ebm_sweep_point_name(char *const *overrides, int n, int index) {
-    size_t len = 0;
-    for (int i = 0; i < n; i++) len += strlen(overrides[i]) + 1;
-    if (n == 0 || len - 1 > MAX_NAME_LEN) {
-        char *name = malloc(32);
-        if (name) snprintf(name, 32, "point-%03d", index);
-        return name;
-    }
-    char *name = malloc(len);
-    if (!name) return NULL;
-    char *p = name;
-    for (int i = 0; i < n; i++) {
-        if (i) *p++ = ',';
-        for (const char *s = overrides[i]; *s; s++)
-            *p++ = (*s == '/' || isspace((unsigned char)*s)) ? '_' : *s;
-    }
-    *p = '\0';
+char *ebm_sweep_point_name(int index, int n_points) {
+    int width = 3;
+    for (int top = n_points - 1; top >= 1000 && width < 10; top /= 10) width++;
+    char *name = malloc(32);
+    if (name) snprintf(name, 32, "%0*d", width & 15, index);
     return name;
 }
 
@@ -235,18 +221,8 @@ static int make_points(ebm_sweep_grid *grid, ebm_error *err) {
             if (!pt->overrides[a]) return ebm_fail(err, EBM_ENOMEM, "out of memory");
             snprintf(pt->overrides[a], n, "%s=%s", key, value);
         }
-        pt->name = ebm_sweep_point_name(pt->overrides, n_axes, i);
+        pt->name = ebm_sweep_point_name(i, grid->n_points);
         if (!pt->name) return ebm_fail(err, EBM_ENOMEM, "out of memory");
-        /* Sanitising can make two names equal ("a/b" and "a_b"): the later
-         * point gets a numbered name so no two points share a directory. */
-        for (int j = 0; j < i; j++) {
-            if (strcmp(grid->points[j].name, pt->name) == 0) {
-                free(pt->name);
-                pt->name = ebm_sweep_point_name(NULL, 0, i);
-                if (!pt->name) return ebm_fail(err, EBM_ENOMEM, "out of memory");
-                break;
-            }
-        }
     }
     return EBM_OK;
 }

@@ -8,7 +8,7 @@
 #include "sweep_expr.h"
 
 typedef struct ebm_sweep_point {
-    char *name;          /* directory name: "data.load=0.05,model.rule=hebb" */
+    char *name;          /* directory name: its number, "000", "001", ... */
     char **overrides;    /* one "key=value" per axis, in axis order */
     int *index;          /* per axis: which of its values */
 } ebm_sweep_point;
@@ -29,10 +29,11 @@ int ebm_sweep_grid_build(const ebm_node *sweep_block, char *const *args,
                          int n_args, ebm_sweep_grid *grid, ebm_error *err);
 void ebm_sweep_grid_free(ebm_sweep_grid *grid);
 
-/* The directory name of a point from its overrides: joined by ',', '/' and
- * spaces made '_', "point-NNN" when longer than 200 characters. Returns a
+/* The directory name of point index of n_points: its number, zero-padded to
+ * three digits (more past 1000 points) so names sort in grid order; a
+ * point's overrides are in sweep.yaml, summary.* and its run file. Returns a
  * malloc'd string. */
-char *ebm_sweep_point_name(char *const *overrides, int n, int index);
+char *ebm_sweep_point_name(int index, int n_points);
 
 /* Checks a `sweep:` block alone (each entry parses, the grid is not too
  * large) without building its points; *n_points (may be NULL) gets the size

@@ -17,6 +17,7 @@ struct ebm_log {
     int n, cap;
     char **names;
     double *latest;
+    unsigned long records, *recorded;   /* the record count at each one's latest */
     char *diverged;                     /* the first non-finite metric, or NULL */
     double diverged_value;
 };
@@ -35,6 +36,7 @@ void ebm_log_free(ebm_log *log) {
     for (int i = 0; i < log->n; i++) free(log->names[i]);
     free(log->names);
     free(log->latest);
+    free(log->recorded);
     free(log->diverged);
     free(log);
 }
@@ -80,9 +82,11 @@ static int find(const ebm_log *log, const char *name) {
 /* Sets the latest value of name, adding it at the end when new; takes name. */
 static int remember(ebm_log *log, char *name, double value, ebm_error *err) {
     int i = find(log, name);
+    log->records++;
     if (i >= 0) {
         free(name);
         log->latest[i] = value;
+        log->recorded[i] = log->records;
         return EBM_OK;
     }
     if (log->n == log->cap) {
@@ -90,14 +94,18 @@ static int remember(ebm_log *log, char *name, double value, ebm_error *err) {
         char **names = realloc(log->names, (size_t)cap * sizeof *names);
         if (names) log->names = names;
         double *latest = names ? realloc(log->latest, (size_t)cap * sizeof *latest) : NULL;
-        if (!latest) {
+        if (latest) log->latest = latest;
+        unsigned long *recorded =
+            latest ? realloc(log->recorded, (size_t)cap * sizeof *recorded) : NULL;
+        if (!recorded) {
             free(name);
             return ebm_fail(err, EBM_ENOMEM, "metric log: out of memory");
         }
-        log->latest = latest;
+        log->recorded = recorded;
         log->cap = cap;
     }
     log->names[log->n] = name;
+    log->recorded[log->n] = log->records;
     log->latest[log->n++] = value;
     return EBM_OK;
 }
@@ -177,6 +185,12 @@ int ebm_log_last(const ebm_log *log, const char *name, double *value) {
 }
 
 int ebm_log_count(const ebm_log *log) { return log->n; }
+
+unsigned long ebm_log_mark(const ebm_log *log) { return log->records; }
+
+int ebm_log_since(const ebm_log *log, int i, unsigned long mark) {
+    return i >= 0 && i < log->n && log->recorded[i] > mark;
+}
 
 const char *ebm_log_divergence(const ebm_log *log, double *value) {
     if (log->diverged && value) *value = log->diverged_value;

@@ -46,6 +46,11 @@ void ebm_log_clear_divergence(ebm_log *log);
 
 /* Latest value of a full metric name; returns 0 if never logged. */
 int ebm_log_last(const ebm_log *log, const char *name, double *value);
+/* A counter of records: a metric i was recorded after ebm_log_mark returned
+ * mark when ebm_log_since(log, i, mark) is 1 (the runner's line per log
+ * point lists those). */
+unsigned long ebm_log_mark(const ebm_log *log);
+int ebm_log_since(const ebm_log *log, int i, unsigned long mark);
 /* Iterates the metrics logged so far, in first-logged order. */
 int ebm_log_count(const ebm_log *log);
 const char *ebm_log_name(const ebm_log *log, int i);

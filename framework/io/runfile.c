@@ -32,10 +32,7 @@
 
 #include "claim.h"
 #include "h5util.h"
-
-#ifndef EBM_VERSION
-#define EBM_VERSION "unknown"
-#endif
+#include "version.h"
 
 /* Elements per chunk of a metric series: 2 KiB of int64, small enough for
  * short runs, large enough that a long one is not mostly chunk index. */
@@ -91,6 +88,21 @@ static int write_u64_attr(hid_t obj, const char *name, uint64_t value) {
     hid_t attr = space < 0 ? -1
                  : H5Acreate2(obj, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
     int rc = attr >= 0 && H5Awrite(attr, H5T_NATIVE_UINT64, &value) >= 0 ? 0 : -1;
+    hid_t held = ebm_h5_hold_error(rc < 0);
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    ebm_h5_release_error(held);
+    return rc;
+}
+
+/* A float64 attribute, written over the earlier value when there is one. */
+static int write_f64_attr(hid_t obj, const char *name, double value) {
+    htri_t exists = H5Aexists(obj, name);
+    hid_t space = H5Screate(H5S_SCALAR), attr = -1;
+    if (space >= 0 && exists >= 0)
+        attr = exists ? H5Aopen(obj, name, H5P_DEFAULT)
+                      : H5Acreate2(obj, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = attr >= 0 && H5Awrite(attr, H5T_NATIVE_DOUBLE, &value) >= 0 ? 0 : -1;
     hid_t held = ebm_h5_hold_error(rc < 0);
     if (attr >= 0) H5Aclose(attr);
     if (space >= 0) H5Sclose(space);
@@ -239,7 +251,7 @@ ebm_runfile *ebm_runfile_create(const char *path, const char *config_yaml,
     char started[32], id[40];
     ebm_h5_now(started);
     const char *failed = NULL;
-    if (ebm_h5_write_str_attr(rf->file, "ebm_version", EBM_VERSION) < 0)
+    if (ebm_h5_write_str_attr(rf->file, "ebm_version", ebm_version()) < 0)
         failed = "root attribute ebm_version";
     else if (write_u64_attr(rf->file, "seed", seed) < 0)
         failed = "root attribute seed";
@@ -578,6 +590,36 @@ int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err) {
     if (ebm_h5_write_str_attr(rf->file, "status", status) < 0 ||
         ebm_h5_write_str_attr(rf->file, "finished", finished) < 0)
         return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute status");
+    return EBM_OK;
+}
+
+int ebm_runfile_provenance(ebm_runfile *rf, const char *command, const char *overrides,
+                           ebm_error *err) {
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "unknown");
+    const char *failed = NULL;
+    if (ebm_h5_write_str_attr(rf->file, "command", command ? command : "") < 0)
+        failed = "command";
+    else if (ebm_h5_write_str_attr(rf->file, "overrides", overrides ? overrides : "") < 0)
+        failed = "overrides";
+    else if (ebm_h5_write_str_attr(rf->file, "host", host) < 0)
+        failed = "host";
+    else if (write_f64_attr(rf->file, "duration_s", 0.0) < 0)
+        failed = "duration_s";
+    return failed ? ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute %s",
+                                failed)
+                  : EBM_OK;
+}
+
+int ebm_runfile_headline(ebm_runfile *rf, const char *metric, ebm_error *err) {
+    if (ebm_h5_write_str_attr(rf->file, "headline", metric) < 0)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute headline");
+    return EBM_OK;
+}
+
+int ebm_runfile_duration(ebm_runfile *rf, double seconds, ebm_error *err) {
+    if (write_f64_attr(rf->file, "duration_s", seconds) < 0)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute duration_s");
     return EBM_OK;
 }
 

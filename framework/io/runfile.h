@@ -1,7 +1,9 @@
 /* runfile.h — the HDF5 run file (its layout, also in the README): writing it
  * during a run and reading it back for show, plot, sweep summaries and tests.
  *
- *   /               attributes ebm_version, seed, status, started, finished
+ *   /               attributes ebm_version, seed, status, started, finished,
+ *                   run_id, headline (the metric tables lead with), and
+ *                   the provenance: command, overrides, host, duration_s
  *                   (strings are UTF-8 and variable-length: h5py reads str)
  *   /config         UTF-8 string dataset: the resolved YAML
  *   /metrics/<name>/step   int64,   extendible, chunked
@@ -61,6 +63,16 @@ int ebm_runfile_images(ebm_runfile *rf, const char *group, int64_t step,
 /* Writes /model with attribute type and one dataset per tensor (replacing). */
 int ebm_runfile_model(ebm_runfile *rf, const char *type,
                       const ebm_tensor *params, int n, ebm_error *err);
+/* Writes the provenance root attributes: command (the command line, as a
+ * shell would take it), overrides (the "key=value" arguments, space
+ * separated), host (this machine's name) and duration_s = 0; NULL strings
+ * are written as "". */
+int ebm_runfile_provenance(ebm_runfile *rf, const char *command, const char *overrides,
+                           ebm_error *err);
+/* Sets headline, the metric the run's tables lead with. */
+int ebm_runfile_headline(ebm_runfile *rf, const char *metric, ebm_error *err);
+/* Sets duration_s, the seconds the run has taken (over every resume). */
+int ebm_runfile_duration(ebm_runfile *rf, double seconds, ebm_error *err);
 /* Sets status ("running", "completed", "failed", "interrupted"); any but
  * "running" also sets finished = now. */
 int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err);
@@ -92,6 +104,9 @@ typedef struct ebm_image_set {
 typedef struct ebm_runinfo {
     char *ebm_version, *status, *started, *finished;  /* "" when absent */
     char *run_id;      /* random, written at creation; "" in older files */
+    char *command, *overrides, *host;   /* provenance; "" in older files */
+    char *headline;                     /* "" when not recorded */
+    double duration_s;                  /* NaN in older files */
     uint64_t seed;
     char *config_yaml;
     char *model_type;  /* "" when the run saved no model */

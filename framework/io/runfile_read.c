@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -214,6 +215,23 @@ static int read_metrics(hid_t file, ebm_runinfo *out, const char *path,
     return rc;
 }
 
+/* duration_s, NaN when the file has none or it is not a number. */
+static int read_duration(hid_t file, double *out) {
+    *out = NAN;
+    if (H5Aexists(file, "duration_s") <= 0) return EBM_OK;
+    hid_t attr = H5Aopen(file, "duration_s", H5P_DEFAULT);
+    if (attr < 0) return EBM_OK;
+    hid_t space = H5Aget_space(attr);
+    double value;
+    if (space >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
+        H5Aread(attr, H5T_NATIVE_DOUBLE, &value) >= 0)
+        *out = value;
+    if (space >= 0) H5Sclose(space);
+    H5Aclose(attr);
+    H5Eclear2(H5E_DEFAULT);
+    return EBM_OK;
+}
+
 static int read_seed(hid_t file, uint64_t *seed, const char *path,
                      ebm_error *err) {
     *seed = 0;
@@ -262,6 +280,11 @@ int ebm_runfile_read(const char *path, ebm_runinfo *out, ebm_error *err) {
     if (!rc) rc = ebm_h5_read_opt_attr(file, "started", &out->started, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "finished", &out->finished, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "run_id", &out->run_id, path, "/", err);
+    if (!rc) rc = ebm_h5_read_opt_attr(file, "command", &out->command, path, "/", err);
+    if (!rc) rc = ebm_h5_read_opt_attr(file, "overrides", &out->overrides, path, "/", err);
+    if (!rc) rc = ebm_h5_read_opt_attr(file, "host", &out->host, path, "/", err);
+    if (!rc) rc = ebm_h5_read_opt_attr(file, "headline", &out->headline, path, "/", err);
+    if (!rc) rc = read_duration(file, &out->duration_s);
     if (!rc) rc = read_seed(file, &out->seed, path, err);
     if (!rc) rc = ebm_h5_read_string(config, 0, &out->config_yaml, path, "/config", err);
     if (!rc) rc = read_model_type(file, &out->model_type, path, err);
@@ -279,6 +302,10 @@ void ebm_runinfo_free(ebm_runinfo *info) {
     free(info->started);
     free(info->finished);
     free(info->run_id);
+    free(info->command);
+    free(info->overrides);
+    free(info->host);
+    free(info->headline);
     free(info->config_yaml);
     free(info->model_type);
     for (int i = 0; i < info->n_metrics; i++) {

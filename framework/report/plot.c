@@ -1,18 +1,21 @@
 /* plot.c — `ebm plot`: checks the inputs, exports each one (a run directory
  * or run.h5: plot_runs.c; a sweep directory: plot_sweep.c) as text files
- * under OUT/data, then draws the PNGs with gnuplot (gnuplot.c). */
+ * under OUT/data, then draws the PNGs with gnuplot (gnuplot.c). Several
+ * runs are labelled by what differs between their configs. */
 #include "plot.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "config_diff.h"
 #include "gnuplot.h"
 #include "plot_ctx.h"
 #include "plot_runs.h"
 #include "plot_sweep.h"
 #include "plot_text.h"
 #include "proc.h"
+#include "runfile.h"
 
 /* The last path component without trailing slashes (and without ".h5"
  * when strip_h5). */
@@ -33,15 +36,77 @@ static void parent_dir(const char *path, char *out, size_t size) {
     else *slash = '\0';
 }
 
+/* The run file of input (a run directory or a file), or 0. */
+static int run_file_of(const char *input, char *out, size_t size) {
+    if (ebm_proc_is_dir(input)) {
+        ebm_plot_fmt(out, size, "%s/run.h5", input);
+        char sweep[4400];
+        ebm_plot_fmt(sweep, sizeof sweep, "%s/summary.csv", input);
+        return !ebm_proc_is_file(sweep) && ebm_proc_is_file(out);
+    }
+    ebm_plot_fmt(out, size, "%s", input);
+    return ebm_proc_is_file(out);
+}
+
+/* Legends for several runs: the config keys that differ between them
+ * ("lr=0.05 type=pt"); NULL entries (keep the directory name) when they do
+ * not differ or there is one run. labels[i] is malloc'd. */
+static int diff_labels(const ebm_plot_opts *opts, char **labels, ebm_error *err) {
+    int n_runs = 0, rc = EBM_OK;
+    char **yamls = calloc((size_t)opts->n_inputs, sizeof *yamls);
+    int *which = calloc((size_t)opts->n_inputs, sizeof *which);
+    if (!yamls || !which) rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < opts->n_inputs; i++) {
+        char path[4400];
+        ebm_runinfo info;
+        ebm_error ignored;
+        if (!run_file_of(opts->inputs[i], path, sizeof path) ||
+            ebm_runfile_read(path, &info, &ignored) != EBM_OK)
+            continue;
+        yamls[n_runs] = info.config_yaml;
+        info.config_yaml = NULL;
+        which[n_runs++] = i;
+        ebm_runinfo_free(&info);
+    }
+    ebm_config_diff diff;
+    if (!rc && n_runs > 1 && !(rc = ebm_config_diff_make((const char *const *)yamls, n_runs,
+                                                          &diff, err))) {
+        for (int r = 0; !rc && r < n_runs && diff.n_keys > 0; r++) {
+            char label[600];
+            ebm_config_diff_label(&diff, r, label, sizeof label);
+            if (!(labels[which[r]] = strdup(label))) rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+        }
+        ebm_config_diff_free(&diff);
+    }
+    for (int r = 0; yamls && r < n_runs; r++) free(yamls[r]);
+    free(yamls);
+    free(which);
+    return rc;
+}
+
+/* A run's images go to OUT when there is one run or --out was given, else
+ * to the run's own DIR/plots (never into another run's directory). */
+static int images_into(ebm_plot_ctx *ctx, const char *run_dir, int n_inputs, ebm_error *err) {
+    if (ctx->out_given || n_inputs == 1) {
+        ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s", ctx->out);
+        return EBM_OK;
+    }
+    ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/plots", run_dir);
+    return ebm_proc_mkdirs(ctx->images_out, err);
+}
+
 static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
-                        ebm_error *err) {
+                        const char *label, ebm_error *err) {
     char path[4400], name[4096];
     if (ebm_proc_is_dir(input)) {
         base_name(input, name, sizeof name);
         ebm_plot_fmt(path, sizeof path, "%s/summary.csv", input);
         if (ebm_proc_is_file(path)) return ebm_plot_sweep(ctx, input, name, n_inputs > 1, err);
         ebm_plot_fmt(path, sizeof path, "%s/run.h5", input);
-        if (ebm_proc_is_file(path)) return ebm_plot_run(ctx, path, name, 1, err);
+        if (ebm_proc_is_file(path)) {
+            int rc = images_into(ctx, input, n_inputs, err);
+            return rc ? rc : ebm_plot_run(ctx, path, label ? label : name, 1, err);
+        }
         return ebm_fail(err, EBM_EINVAL,
                         "%s: neither a run directory (run.h5) nor a sweep "
                         "directory (summary.csv)", input);
@@ -58,7 +123,10 @@ static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
         char *dot = strrchr(name, '.');
         if (dot && dot != name) *dot = '\0';
     }
-    return ebm_plot_run(ctx, input, name, 1, err);
+    char dir[4096];
+    parent_dir(input, dir, sizeof dir);
+    int rc = images_into(ctx, dir, n_inputs, err);
+    return rc ? rc : ebm_plot_run(ctx, input, label ? label : name, 1, err);
 }
 
 static void default_out(const char *input, char *out, size_t size) {
@@ -87,10 +155,17 @@ int ebm_plot(const ebm_plot_opts *opts, char **written, ebm_error *err) {
         if (!ebm_proc_is_dir(opts->inputs[i]) && !ebm_proc_is_file(opts->inputs[i]))
             rc = ebm_fail(err, EBM_EINVAL, "%s: no such file or directory",
                           opts->inputs[i]);
+    ctx->all_points = opts->all_points;
+    ctx->out_given = opts->out_dir != NULL;
+    char **labels = calloc((size_t)opts->n_inputs, sizeof *labels);
+    if (!rc && !labels) rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+    if (!rc) rc = diff_labels(opts, labels, err);
     int out_existed = ebm_proc_is_dir(ctx->out);
     if (!rc) rc = ebm_proc_mkdirs(ctx->data, err);
     for (int i = 0; !rc && i < opts->n_inputs; i++)
-        rc = export_input(ctx, opts->inputs[i], opts->n_inputs, err);
+        rc = export_input(ctx, opts->inputs[i], opts->n_inputs, labels[i], err);
+    for (int i = 0; labels && i < opts->n_inputs; i++) free(labels[i]);
+    free(labels);
     if (!rc) rc = ebm_plot_overlays(ctx, err);
     ebm_plot_text list = {0};
     if (!rc) rc = ebm_gp_jobs_run(&ctx->jobs, ctx->data, &list, err);

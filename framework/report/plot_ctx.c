@@ -33,11 +33,14 @@ void ebm_plot_ctx_free(ebm_plot_ctx *ctx) {
     for (int i = 0; i < ctx->n_overlays; i++) {
         ebm_plot_overlay *o = &ctx->overlays[i];
         for (int k = 0; k < o->n; k++) {
-            free(o->files[k]);
-            free(o->titles[k]);
+            free(o->curves[k].title);
+            free(o->curves[k].file);
+            free(o->curves[k].band);
+            free(o->curves[k].exact);
         }
-        free(o->files);
-        free(o->titles);
+        free(o->curves);
+        free(o->ref_source);
+        free(o->shade_key);
         free(o->metric);
         free(o->axis);
     }

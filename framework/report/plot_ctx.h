@@ -8,11 +8,28 @@
 
 #include "gnuplot.h"
 
-/* A metric drawn from several runs: the data files and their legends. */
+/* One run's share of an overlay: its legend and data files ("step value";
+ * a band "step lo hi" from a metric's <name>_lo/_hi pair; its <name>_exact
+ * companion), NULL for those it lacks. */
+typedef struct ebm_plot_curve {
+    char *title, *file, *band, *exact;
+    size_t points;     /* the most points any of its series has */
+    double shade;      /* a sweep point's value of the numeric key its colour shows */
+} ebm_plot_curve;
+
+/* A metric drawn from several runs: a curve per run. */
 typedef struct ebm_plot_overlay {
     char *metric, *axis;
     int n;
-    char **files, **titles;
+    ebm_plot_curve *curves;
+    /* the documented value an expect: entry gives this metric, drawn as a
+     * reference line labelled with its source; ref_source NULL when none */
+    double ref_value;
+    char *ref_source;
+    /* A sweep over one numeric key: the curves coloured along a gradient by
+     * their shade, with a colour bar named shade_key, instead of a legend
+     * line each; NULL for a legend. */
+    char *shade_key;
 } ebm_plot_overlay;
 
 typedef struct ebm_plot_ctx {
@@ -22,6 +39,11 @@ typedef struct ebm_plot_ctx {
     int n_overlays;
     char **labels;   /* file labels used so far, to keep them distinct */
     int n_labels;
+    int all_points;  /* write every point of a long series (else thinned) */
+    int out_given;   /* --out: every picture goes there */
+    /* where the run being exported puts its images: its own DIR/plots (or
+     * OUT, or OUT/<point> for a sweep's point under --out) */
+    char images_out[4400];
 } ebm_plot_ctx;
 
 /* A file label made of label's safe characters and not used before ("run",

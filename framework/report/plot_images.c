@@ -35,8 +35,13 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
         if (set->n % k == 0) cols = k;
     }
     if (!cols) cols = (size_t)ceil(sqrt((double)n));
+    /* Features (a row of values per sample) are one heat map with a colour
+     * bar, not a stack of one-pixel strips with gaps. */
+    int heat = set->layout && strcmp(set->layout, "features") == 0;
+    if (heat) h = 1, w = set->dim, cols = 1;
+    size_t gap = heat ? 0 : 1;
     size_t rows = (n + cols - 1) / cols;
-    size_t width = cols * (w + 1) - 1, height = rows * (h + 1) - 1;
+    size_t width = cols * (w + gap) - gap, height = rows * (h + gap) - gap;
     float lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n * set->dim; i++) {
         float v = set->data[i];
@@ -51,14 +56,14 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
     char group[160], path[4600], png[4600];
     ebm_plot_safe_name(group, sizeof group, set->group);
     ebm_plot_fmt(path, sizeof path, "%s/%s__%s.matrix", ctx->data, file_label, group);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->out, file_label, group);
+    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->images_out, file_label, group);
     FILE *f = fopen(path, "w");
     if (!f) return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path, strerror(errno));
     /* gnuplot puts the first matrix row at the bottom: write top row last. */
     for (size_t y = height; y-- > 0;) {
-        size_t grid_row = y / (h + 1), pixel_row = y % (h + 1);
+        size_t grid_row = y / (h + gap), pixel_row = y % (h + gap);
         for (size_t x = 0; x < width; x++) {
-            size_t grid_col = x / (w + 1), pixel_col = x % (w + 1);
+            size_t grid_col = x / (w + gap), pixel_col = x % (w + gap);
             size_t image = grid_row * cols + grid_col;
             if (x) fputc(' ', f);
             if (pixel_row == h || pixel_col == w || image >= n) {
@@ -82,7 +87,7 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
     if (px_w < 480) px_w = 480;   /* room for the title */
     if (px_h < 200) px_h = 200;
     char title[600];
-    ebm_plot_fmt(title, sizeof title, "%s: %s, step %lld%s%s", legend, set->group,
+    ebm_plot_fmt(title, sizeof title, "%s: %s, epoch %lld%s%s", legend, set->group,
              (long long)set->step, set->layout && *set->layout ? " (" : "",
              set->layout && *set->layout ? set->layout : "");
     if (set->layout && *set->layout) strncat(title, ")", sizeof title - strlen(title) - 1);
@@ -90,8 +95,9 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
     ebm_plot_text_gp(&a, "datafile", path);
     ebm_plot_text_gp(&a, "outfile", png);
     ebm_plot_text_gp(&a, "plottitle", title);
-    ebm_plot_text_add(&a, "cols=%zu; rows=%zu; width=%zu; height=%zu; lo=%.9g; hi=%.9g",
-           width, height, px_w, px_h, (double)lo, (double)hi);
+    if (heat) px_w += 120;   /* the colour bar and the axis labels */
+    ebm_plot_text_add(&a, "cols=%zu; rows=%zu; width=%zu; height=%zu; lo=%.9g; hi=%.9g; "
+                      "heat=%d", width, height, px_w, px_h, (double)lo, (double)hi, heat);
     return ebm_gp_jobs_add(&ctx->jobs, "images.gp", &a, png, err);
 }
 
@@ -117,12 +123,20 @@ static int is_points(const ebm_image_set *set) {
 }
 
 /* The latest set of a group (sets come grouped, steps ascending), or NULL. */
+/* The set of group with the largest step (by number: path order would put
+ * step 10 before step 2). */
 static const ebm_image_set *latest_of(const ebm_image_set *sets, int n_sets,
                                       const char *group) {
     const ebm_image_set *found = NULL;
     for (int i = 0; i < n_sets; i++)
-        if (strcmp(sets[i].group, group) == 0) found = &sets[i];
+        if (strcmp(sets[i].group, group) == 0 && (!found || sets[i].step > found->step))
+            found = &sets[i];
     return found;
+}
+
+/* 1 unless sets[i] is its group's latest. */
+static int superseded(const ebm_image_set *sets, int n_sets, int i) {
+    return latest_of(sets, n_sets, sets[i].group) != &sets[i];
 }
 
 static int write_points(const char *path, const ebm_image_set *set, ebm_error *err) {
@@ -148,7 +162,7 @@ static int export_density(ebm_plot_ctx *ctx, const ebm_image_set *density,
     char group[160], path[4600], png[4600], data_path[4700] = "", samples_path[4700] = "";
     ebm_plot_safe_name(group, sizeof group, density->group);
     ebm_plot_fmt(path, sizeof path, "%s/%s__%s.grid", ctx->data, file_label, group);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->out, file_label, group);
+    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->images_out, file_label, group);
     size_t rows = (size_t)density->height, cols = (size_t)density->width;
     double dx = (box[1] - box[0]) / (double)cols, dy = (box[3] - box[2]) / (double)rows;
     FILE *f = fopen(path, "w");
@@ -177,7 +191,7 @@ static int export_density(ebm_plot_ctx *ctx, const ebm_image_set *density,
     }
     if (rc) return rc;
     char title[600];
-    ebm_plot_fmt(title, sizeof title, "%s: %s, step %lld%s", legend, density->group,
+    ebm_plot_fmt(title, sizeof title, "%s: %s, epoch %lld%s", legend, density->group,
            (long long)density->step,
            samples ? "; data: blue, samples: black" : data ? "; data: blue" : "");
     ebm_plot_text a = {0};
@@ -201,7 +215,7 @@ static int export_densities(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_
     int rc = EBM_OK;
     for (int i = 0; !rc && i < n_sets; i++) {
         double box[4];
-        if (i + 1 < n_sets && strcmp(sets[i].group, sets[i + 1].group) == 0) continue;
+        if (superseded(sets, n_sets, i)) continue;
         if (!density_box(&sets[i], box)) continue;
         /* "images/<prefix>_density" comes with "images/<prefix>_data" */
         char data_group[600];
@@ -220,9 +234,8 @@ int ebm_plot_images(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_sets,
                     const char *file_label, const char *legend, ebm_error *err) {
     int densities = 0;
     int rc = export_densities(ctx, sets, n_sets, file_label, legend, &densities, err);
-    /* Sets come grouped, steps ascending: the last of a group is its latest. */
     for (int i = 0; !rc && i < n_sets; i++) {
-        if (i + 1 < n_sets && strcmp(sets[i].group, sets[i + 1].group) == 0) continue;
+        if (superseded(sets, n_sets, i)) continue;
         double box[4];
         /* drawn on a density already (a 2-D point set makes no image grid) */
         if (density_box(&sets[i], box) || is_points(&sets[i]) ||

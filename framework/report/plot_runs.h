@@ -13,7 +13,12 @@ int ebm_plot_run(ebm_plot_ctx *ctx, const char *run_path, const char *legend,
                  int with_images, ebm_error *err);
 
 /* Queues one plot per metric, over every run that logged a finite value of
- * it; called after every input is exported. */
+ * it (a _lo/_hi pair as a band, _exact as a dashed line); metrics of a
+ * single point go to OUT/single_values.csv instead. Called after every
+ * input is exported. */
 int ebm_plot_overlays(ebm_plot_ctx *ctx, ebm_error *err);
+
+/* The x axis's label: "epoch" for the log points' axis, else the axis. */
+const char *ebm_plot_axis_label(const char *axis);
 
 #endif

@@ -114,6 +114,46 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *swe
     return rc;
 }
 
+/* Sweeps of more points than this over one numeric key draw a gradient. */
+#define GRADIENT_POINTS 5
+
+/* The point legend of p as ebm_plot_sweep builds it. */
+static void point_legend(const ebm_summary *s, int p, const char *prefix, char *legend,
+                         size_t size) {
+    size_t len = 0;
+    legend[0] = '\0';
+    if (prefix) len = (size_t)snprintf(legend, size, "%s:", prefix);
+    for (int k = 0; k < s->n_keys && len < size; k++) {
+        const char *dot = strrchr(s->keys[k], '.');
+        len += (size_t)snprintf(legend + len, size - len, "%s%s=%s", len ? " " : "",
+                                dot ? dot + 1 : s->keys[k], s->params[(size_t)p * s->n_keys + k]);
+    }
+    if (!legend[0]) ebm_plot_fmt(legend, size, "%s", s->points[p]);
+}
+
+/* Marks every overlay's curves of this sweep's points with their value of
+ * the one swept key. */
+static int shade_curves(ebm_plot_ctx *ctx, const ebm_summary *s, const char *prefix,
+                        ebm_error *err) {
+    for (int i = 0; i < ctx->n_overlays; i++) {
+        ebm_plot_overlay *o = &ctx->overlays[i];
+        int marked = 0;
+        for (int p = 0; p < s->n_points; p++) {
+            char legend[600];
+            point_legend(s, p, prefix, legend, sizeof legend);
+            for (int c = 0; c < o->n; c++)
+                if (strcmp(o->curves[c].title, legend) == 0) {
+                    o->curves[c].shade = strtod(s->params[p], NULL);
+                    marked++;
+                }
+        }
+        if (marked == o->n && o->n > GRADIENT_POINTS && !o->shade_key &&
+            !(o->shade_key = strdup(s->keys[0])))
+            return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    }
+    return EBM_OK;
+}
+
 int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
                    int prefix_points, ebm_error *err) {
     char path[4400];
@@ -127,14 +167,25 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
     for (int p = 0; !rc && p < s.n_points; p++) {
         ebm_plot_fmt(path, sizeof path, "%s/%s/run.h5", dir, s.points[p]);
         if (!ebm_proc_is_file(path)) continue;   /* a point that never ran */
+        /* a point is named by its swept values, "load=0.1 rule=hebbian" */
         char legend[600];
-        ebm_plot_fmt(legend, sizeof legend, "%s%s%s", prefix_points ? sweep_name : "",
-                 prefix_points ? ": " : "", s.points[p]);
+        point_legend(&s, p, prefix_points ? sweep_name : NULL, legend, sizeof legend);
         ebm_error point_err;
         /* An unreadable point (killed mid-write) is left out, not fatal. */
-        if (ebm_plot_run(ctx, path, legend, 0, &point_err) == EBM_ENOMEM)
+        /* each point's images in its own plots/ (OUT/<point> under --out) */
+        if (ctx->out_given)
+            ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s", ctx->out, s.points[p]);
+        else
+            ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s/plots", dir,
+                         s.points[p]);
+        if (ebm_proc_mkdirs(ctx->images_out, &point_err) != EBM_OK) continue;
+        if (ebm_plot_run(ctx, path, legend, 1, &point_err) == EBM_ENOMEM)
             rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
     }
+    /* One numeric key and more points than a legend reads well: a colour
+     * gradient by its value, with a colour bar. */
+    if (!rc && s.n_keys == 1 && key_is_numeric(&s, 0) && s.n_points > GRADIENT_POINTS)
+        rc = shade_curves(ctx, &s, prefix_points ? sweep_name : NULL, err);
     for (int k = 0; !rc && k < s.n_keys; k++) {
         if (!key_is_numeric(&s, k)) continue;
         for (int m = 0; !rc && m < s.n_metrics; m++)

@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "datadir.h"
+#include "claim.h"
 #include "expect.h"
 #include "proc.h"
 #include "sweep.h"
@@ -216,6 +217,18 @@ int ebm_reproduce(const ebm_reproduce_opts *opts, ebm_reproduce_row **rows,
         else
             rc = reproduce_one(opts, files[i], out_dir, rows, n_rows, err);
     }
+    if (opts->out_dir_used) snprintf(opts->out_dir_used, opts->out_dir_size, "%s", out_dir);
+    /* the table is kept next to the runs, for `ebm report` and scripts */
+    if (*n_rows && ebm_proc_is_dir(out_dir)) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/reproduce.csv", out_dir);
+        ebm_error csv_err;
+        int csv_rc = ebm_reproduce_write_csv(path, *rows, *n_rows, &csv_err);
+        if (!rc && csv_rc) {
+            rc = csv_rc;
+            *err = csv_err;
+        }
+    }
     for (int i = 0; i < n_found; i++) free(found[i]);
     free(found);
     return rc;
@@ -258,17 +271,24 @@ static void pad(FILE *out, const char *s, int width) {
 
 /* A source is often a full citation; the table shows its start (the whole
  * text is in the experiment file). */
-#define SOURCE_WIDTH 60
+/* Widths that keep a row within 100 columns. */
+#define EXPERIMENT_WIDTH 20
+#define QUANTITY_WIDTH 26
+#define SOURCE_WIDTH 16
 
-static void short_source(char *out, size_t size, const char *source) {
-    snprintf(out, size, "%s", source);
-    if (text_width(out) <= SOURCE_WIDTH) return;
+static void cut(char *out, size_t size, const char *text, int width) {
+    snprintf(out, size, "%s", text);
+    if (text_width(out) <= width) return;
     int w = 0;
     char *c = out;
     for (; *c; c++) {
-        if (((unsigned char)*c & 0xC0) != 0x80 && ++w > SOURCE_WIDTH - 3) break;
+        if (((unsigned char)*c & 0xC0) != 0x80 && ++w > width - 3) break;
     }
     snprintf(c, size - (size_t)(c - out), "...");
+}
+
+static void short_source(char *out, size_t size, const char *source) {
+    cut(out, size, source, SOURCE_WIDTH);
 }
 
 void ebm_reproduce_print(FILE *out, const ebm_reproduce_row *rows, int n) {
@@ -277,31 +297,82 @@ void ebm_reproduce_print(FILE *out, const ebm_reproduce_row *rows, int n) {
                                             "source", "obtained", "result"};
     int width[COLS];
     for (int c = 0; c < COLS; c++) width[c] = text_width(heads[c]);
-    char doc[96], got[32], source[4 * SOURCE_WIDTH + 8];
-    for (int i = 0; i < n; i++) {
-        format_documented(doc, sizeof doc, &rows[i]);
-        format_number(got, sizeof got, rows[i].obtained);
-        short_source(source, sizeof source, rows[i].source);
-        const char *cells[COLS] = {rows[i].experiment, rows[i].quantity, doc,
-                                   source, got, "PASS"};
-        for (int c = 0; c < COLS; c++)
-            if (text_width(cells[c]) > width[c]) width[c] = text_width(cells[c]);
-    }
-    for (int c = 0; c < COLS; c++) {
-        pad(out, heads[c], c == COLS - 1 ? 0 : width[c]);
-        fputs(c == COLS - 1 ? "\n" : "  ", out);
-    }
-    for (int i = 0; i < n; i++) {
-        format_documented(doc, sizeof doc, &rows[i]);
-        format_number(got, sizeof got, rows[i].obtained);
-        short_source(source, sizeof source, rows[i].source);
-        const char *cells[COLS] = {rows[i].experiment, rows[i].quantity, doc,
-                                   source, got, rows[i].pass ? "PASS" : "FAIL"};
-        for (int c = 0; c < COLS; c++) {
-            pad(out, cells[c], c == COLS - 1 ? 0 : width[c]);
-            fputs(c == COLS - 1 ? "" : "  ", out);
+    char doc[96], got[32], source[4 * SOURCE_WIDTH + 8], exp[4 * EXPERIMENT_WIDTH + 8],
+        quantity[4 * QUANTITY_WIDTH + 8];
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            for (int c = 0; c < COLS; c++) {
+                pad(out, heads[c], c == COLS - 1 ? 0 : width[c]);
+                fputs(c == COLS - 1 ? "\n" : "  ", out);
+            }
+        for (int i = 0; i < n; i++) {
+            format_documented(doc, sizeof doc, &rows[i]);
+            format_number(got, sizeof got, rows[i].obtained);
+            short_source(source, sizeof source, rows[i].source);
+            cut(exp, sizeof exp, rows[i].experiment, EXPERIMENT_WIDTH);
+            cut(quantity, sizeof quantity, rows[i].quantity, QUANTITY_WIDTH);
+            const char *cells[COLS] = {exp, quantity, doc, source, got,
+                                       rows[i].pass ? "PASS" : "FAIL"};
+            for (int c = 0; c < COLS; c++) {
+                if (pass == 0) {
+                    if (text_width(cells[c]) > width[c]) width[c] = text_width(cells[c]);
+                    continue;
+                }
+                pad(out, cells[c], c == COLS - 1 ? 0 : width[c]);
+                fputs(c == COLS - 1 ? "\n" : "  ", out);
+            }
+            if (pass == 1 && rows[i].note && rows[i].note[0]) {
+                char note[4 * 90 + 8];
+                cut(note, sizeof note, rows[i].note, 90);
+                fprintf(out, "  note: %s\n", note);
+            }
         }
-        if (rows[i].note && rows[i].note[0]) fprintf(out, "  (%s)", rows[i].note);
-        fputc('\n', out);
     }
+}
+
+static void csv_text(FILE *f, const char *text) {
+    fputc('"', f);
+    for (const char *c = text ? text : ""; *c; c++) {
+        if (*c == '"') fputc('"', f);
+        fputc(*c == '\n' ? ' ' : *c, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_value(FILE *f, double v) {
+    if (!isnan(v)) fprintf(f, "%.10g", v);
+}
+
+int ebm_reproduce_write_csv(const char *path, const ebm_reproduce_row *rows, int n,
+                            ebm_error *err) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    fputs("experiment,quantity,documented,tolerance,low,high,source,obtained,result,note\n", f);
+    for (int i = 0; i < n; i++) {
+        const ebm_reproduce_row *r = &rows[i];
+        csv_text(f, r->experiment);
+        fputc(',', f);
+        csv_text(f, r->quantity);
+        fputc(',', f);
+        csv_value(f, r->documented);
+        fputc(',', f);
+        if (r->tolerance >= 0) csv_value(f, r->tolerance);
+        fputc(',', f);
+        csv_value(f, r->low);
+        fputc(',', f);
+        csv_value(f, r->high);
+        fputc(',', f);
+        csv_text(f, r->source);
+        fputc(',', f);
+        csv_value(f, r->obtained);
+        fprintf(f, ",%s,", r->pass ? "PASS" : "FAIL");
+        csv_text(f, r->note);
+        fputc('\n', f);
+    }
+    fclose(f);
+    int rc = text ? ebm_claim_write_file(path, text, err) : ebm_fail(err, EBM_ENOMEM, "out of memory");
+    free(text);
+    return rc;
 }

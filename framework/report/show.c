@@ -3,6 +3,8 @@
  * but no process holding the file). */
 #include "show.h"
 
+#include <math.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -11,6 +13,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "json.h"
 
 /* DIR or DIR/run.h5 → the file and its directory. */
 static int locate(const char *target, ebm_show_info *out, ebm_error *err) {
@@ -153,7 +157,7 @@ static void print_sandwiches(FILE *to, const ebm_runinfo *run) {
         double a = lo->value[lo->n - 1], b = hi->value[hi->n - 1];
         int reliable = ok && ok->n && ok->value[ok->n - 1] == 1.0;
         fprintf(to, "likelihood:  %.*s: log p in [%.6g, %.6g] (RAISE below, forward AIS "
-                "above), gap %.3g nats at step %" PRId64 ": %s\n", (int)(len - cut), lo->name,
+                "above), gap %.3g nats at epoch %" PRId64 ": %s\n", (int)(len - cut), lo->name,
                 a, b, b - a, lo->step[lo->n - 1],
                 reliable ? "reliable" : "NOT reliable (gap, halves or ESS; see the README)");
     }
@@ -175,14 +179,20 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
     fprintf(to, "started:     %s\n", run->started[0] ? run->started : "-");
     fprintf(to, "finished:    %s\n", run->finished[0] ? run->finished : "-");
     fprintf(to, "seed:        %" PRIu64 "\n", run->seed);
-    if (info->has_last_step) fprintf(to, "last step:   %" PRId64 "\n", info->last_step);
-    else fprintf(to, "last step:   - (nothing logged yet)\n");
+    if (run->duration_s == run->duration_s && strcmp(run->status, "running") != 0)
+        fprintf(to, "duration:    %.1f s\n", run->duration_s);
+    if (run->host[0]) fprintf(to, "host:        %s\n", run->host);
+    if (run->ebm_version[0]) fprintf(to, "ebm:         %s\n", run->ebm_version);
+    if (run->command[0]) fprintf(to, "command:     %s\n", run->command);
+    if (run->overrides[0]) fprintf(to, "overrides:   %s\n", run->overrides);
+    if (info->has_last_step) fprintf(to, "last epoch:  %" PRId64 "\n", info->last_step);
+    else fprintf(to, "last epoch:  - (nothing logged yet)\n");
     if (run->model_type[0]) fprintf(to, "model:       %s (saved)\n", run->model_type);
 
     if (info->has_checkpoint) {
         const ebm_checkpoint_pos *p = &info->checkpoint.pos;
-        fprintf(to, "checkpoint:  epoch %" PRId64 ", batch %" PRId64 ", step %" PRId64
-                    ", written %s\n", p->epoch, p->batch, p->step, info->checkpoint.written);
+        fprintf(to, "checkpoint:  epoch %" PRId64 ", minibatch %" PRId64 ", gradient step %"
+                    PRId64 ", written %s\n", p->epoch, p->batch, p->step, info->checkpoint.written);
     } else {
         fprintf(to, "checkpoint:  none (%s)\n", info->checkpoint_error);
     }
@@ -203,9 +213,41 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
             fprintf(to, "  %-32s %.9g at %s %" PRId64 " (a trace of %zu points)\n", s->name,
                     s->value[s->n - 1], s->axis, s->step[s->n - 1], s->n);
         } else {
-            fprintf(to, "  %-32s %.9g at step %" PRId64 "\n", s->name, s->value[s->n - 1],
+            fprintf(to, "  %-32s %.9g at epoch %" PRId64 "\n", s->name, s->value[s->n - 1],
                     s->step[s->n - 1]);
         }
     }
     print_sandwiches(to, run);
+}
+
+void ebm_show_write_json(FILE *to, const ebm_show_info *info) {
+    const ebm_runinfo *run = &info->run;
+    fputs("{\"kind\": \"run\", \"path\": ", to);
+    ebm_json_string(to, info->run_path);
+    static const char *const keys[] = {"experiment", "status", "started", "finished",
+                                       "ebm_version", "command", "overrides", "host"};
+    const char *values[] = {info->name, run->status, run->started, run->finished,
+                            run->ebm_version, run->command, run->overrides, run->host};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        fprintf(to, ", \"%s\": ", keys[i]);
+        ebm_json_string(to, values[i]);
+    }
+    fprintf(to, ", \"seed\": %" PRIu64 ", \"duration_s\": ", run->seed);
+    ebm_json_number(to, run->duration_s);
+    fputs(", \"last_epoch\": ", to);
+    if (info->has_last_step) fprintf(to, "%" PRId64, info->last_step);
+    else fputs("null", to);
+    fprintf(to, ", \"resumable\": %s,\n \"metrics\": {", resumable(info) ? "true" : "false");
+    for (int i = 0; i < run->n_metrics; i++) {
+        const ebm_series *s = &run->metrics[i];
+        fputs(i ? ",\n  " : "\n  ", to);
+        ebm_json_string(to, s->name);
+        fputs(": {\"final\": ", to);
+        ebm_json_number(to, s->n ? s->value[s->n - 1] : NAN);
+        fputs(", \"axis\": ", to);
+        ebm_json_string(to, s->axis[0] && strcmp(s->axis, "step") != 0 ? s->axis : "epoch");
+        fprintf(to, ", \"at\": %" PRId64 ", \"points\": %zu}", s->n ? s->step[s->n - 1] : 0,
+                s->n);
+    }
+    fputs("}}\n", to);
 }

@@ -40,5 +40,8 @@ void ebm_show_free(ebm_show_info *info);
 
 /* The report, one "key: value" line each, then every metric's last point. */
 void ebm_show_write(FILE *to, const ebm_show_info *info);
+/* The same as one JSON object (every metric's final value, its axis and
+ * where along it). */
+void ebm_show_write_json(FILE *to, const ebm_show_info *info);
 
 #endif

@@ -47,6 +47,12 @@ typedef struct run {
     ebm_log *log;
     ebm_dataset *tests;     /* per estimator: its `test` dataset, loaded on first use */
     struct timespec started;
+    double duration_before;  /* seconds the run took before this resume */
+    FILE *log_txt;          /* DIR/log.txt: a line per log point */
+    char headline[256];     /* the metric the progress line shows, once known */
+    /* for the ETA: time spent training and evaluating so far */
+    double train_s, eval_s, eval_started_s;
+    int epochs_timed, evals_timed;
     int epochs;
     char dir[4096];         /* the run directory */
     int lock_fd;            /* DIR/.ebm-lock, held while this process writes DIR */
@@ -169,21 +175,65 @@ static double seconds_since(const struct timespec *t) {
     return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
 }
 
-static void report(const run *r, int epoch, const char *phase) {
+static int is_log_point(int epoch, int epochs, int every) {
+    return epoch == 0 || epoch == epochs || (every > 0 && epoch % every == 0);
+}
+
+/* Seconds left: the epochs still to train at their mean time, and the log
+ * points still to evaluate (the one under way counted by what remains of
+ * its mean), so the final evaluation is not hidden behind "ETA 0:00". */
+static double eta_seconds(const run *r, int epoch, const char *phase) {
+    if (r->epochs_timed == 0) return -1;
+    double eta = (r->epochs - epoch) * (r->train_s / r->epochs_timed);
+    if (r->evals_timed == 0) return eta;
+    double per_eval = r->eval_s / r->evals_timed;
+    int every = (int)ebm_cfg_int(r->cfg, "log.every.epochs", 1);
+    for (int e = epoch + 1; e <= r->epochs; e++) eta += is_log_point(e, r->epochs, every) * per_eval;
+    if (strcmp(phase, "train") != 0 && strcmp(phase, "logged") != 0) {
+        double in_eval = seconds_since(&r->started) - r->eval_started_s;
+        if (per_eval > in_eval) eta += per_eval - in_eval;
+    }
+    return eta;
+}
+
+static void report_line(const run *r, int epoch, const char *phase, const char *line) {
     if (!r->opts->progress) return;
     ebm_progress_event ev = {
         .name = ebm_cfg_str(r->cfg, "name", "run"), .epoch = epoch,
-        .epochs = r->epochs, .phase = phase, .elapsed_s = seconds_since(&r->started)};
-    int n = r->log ? ebm_log_count(r->log) : 0;
-    if (n > 0) {
-        ev.metric = ebm_log_name(r->log, n - 1);
-        ebm_log_last(r->log, ev.metric, &ev.value);
-    }
+        .epochs = r->epochs, .phase = phase, .elapsed_s = seconds_since(&r->started),
+        .eta_s = eta_seconds(r, epoch, phase), .line = line};
+    if (r->log && r->headline[0] && ebm_log_last(r->log, r->headline, &ev.value))
+        ev.metric = r->headline;
     r->opts->progress(r->opts->progress_ctx, &ev);
 }
 
-static int is_log_point(int epoch, int epochs, int every) {
-    return epoch == 0 || epoch == epochs || (every > 0 && epoch % every == 0);
+static void report(const run *r, int epoch, const char *phase) {
+    report_line(r, epoch, phase, NULL);
+}
+
+/* The log point just evaluated as one line, "<UTC time>  epoch 3/20  name
+ * value ...", written to DIR/log.txt and handed to the progress callback (a
+ * batch job's stderr gets it). */
+static void log_point_line(run *r, int epoch, unsigned long mark) {
+    char stamp[32], line[4096];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    size_t len = r->epochs > 0
+        ? (size_t)snprintf(line, sizeof line, "%s  epoch %d/%d", stamp, epoch, r->epochs)
+        : (size_t)snprintf(line, sizeof line, "%s  done", stamp);
+    for (int i = 0; i < ebm_log_count(r->log) && len < sizeof line; i++) {
+        double value;
+        const char *name = ebm_log_name(r->log, i);
+        if (!ebm_log_since(r->log, i, mark) || !ebm_log_last(r->log, name, &value)) continue;
+        len += (size_t)snprintf(line + len, sizeof line - len, "  %s %.6g", name, value);
+    }
+    if (r->log_txt) {
+        fprintf(r->log_txt, "%s\n", line);
+        fflush(r->log_txt);
+    }
+    report_line(r, epoch, "logged", line);
 }
 
 /* The data an estimator reads: a split, or its own `test` dataset (loaded
@@ -230,11 +280,25 @@ static int estimator_data(run *r, int i, const ebm_node *est_cfg, const char *ty
     return EBM_OK;
 }
 
+/* The headline: log.headline once it has been logged, else the first metric
+ * the first estimator to log anything logged (first = index of the metrics
+ * that estimator added). */
+static void choose_headline(run *r, int first) {
+    const char *named = ebm_cfg_str(r->cfg, "log.headline", "");
+    double value;
+    if (named[0] && ebm_log_last(r->log, named, &value))
+        snprintf(r->headline, sizeof r->headline, "%s", named);
+    else if (!r->headline[0] && ebm_log_count(r->log) > first)
+        snprintf(r->headline, sizeof r->headline, "%s", ebm_log_name(r->log, first));
+}
+
 /* Runs every estimator whose schedule includes this epoch, then flushes. */
 static int evaluate(run *r, int epoch, ebm_error *err) {
     const ebm_node *list = ebm_node_at(r->cfg, "log.estimators");
     int every = (int)ebm_cfg_int(r->cfg, "log.every.epochs", 1);
     int evaluated = 0;
+    unsigned long mark = ebm_log_mark(r->log);
+    r->eval_started_s = seconds_since(&r->started);
     ebm_rng estimators_rng;
     ebm_rng_named(&estimators_rng, &r->root, "estimators");
     for (int i = 0; list && i < list->n; i++) {
@@ -255,6 +319,7 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
         ebm_rng_derive(&step_rng, &est_rng, (uint64_t)epoch);
         ebm_log_begin(r->log, epoch, ebm_cfg_str(est_cfg, "name", type), type, split);
         report(r, epoch, type);
+        int before = ebm_log_count(r->log);
         ebm_eval ev = {.ops = r->ops, .model = r->model, .data = data,
                        .train = &r->train, .valid = &r->valid,
                        .cfg = est_cfg, .rng = &step_rng, .log = r->log,
@@ -262,6 +327,7 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
                        .is_final = epoch == r->epochs};
         rc = ops->xEvaluate(&ev, err);
         if (rc) return ebm_error_prefix(err, "step %d: estimator %s", epoch, type);
+        choose_headline(r, before);
         double bad;
         const char *metric = ebm_log_divergence(r->log, &bad);
         if (metric) {
@@ -272,9 +338,13 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
             return rc;
         }
     }
+    if (!evaluated) return EBM_OK;
+    r->eval_s += seconds_since(&r->started) - r->eval_started_s;
+    r->evals_timed++;
+    log_point_line(r, epoch, mark);
     /* Flushing (H5Fflush + fsync) is what makes a log point survive a crash,
      * and it costs a disk sync, so it happens only when something was logged. */
-    return evaluated ? ebm_runfile_flush(r->rf, err) : EBM_OK;
+    return ebm_runfile_flush(r->rf, err);
 }
 
 static int stopped(const run *r) { return r->opts->stop && *r->opts->stop; }
@@ -417,6 +487,7 @@ static int load_checkpoint(run *r, ebm_error *err) {
     int rc = ebm_runfile_read(path, &info, err);
     if (rc) return ebm_error_prefix(err, "cannot resume: the checkpoint's run file");
     rc = check_identity(r, path, &info, err);
+    if (isfinite(info.duration_s)) r->duration_before = info.duration_s;
     ebm_runinfo_free(&info);
     if (rc) return rc;
     if ((rc = setup_training(r, err))) return rc;
@@ -457,7 +528,10 @@ static int train(run *r, ebm_error *err) {
     ebm_rng train_rng;
     ebm_rng_named(&train_rng, &r->root, "train");
     for (int epoch = first_epoch; !rc && epoch <= r->epochs; epoch++) {
+        double began = seconds_since(&r->started);
         rc = ebm_fit_epoch(&r->fit, &train_rng, epoch, err);
+        r->train_s += seconds_since(&r->started) - began;
+        r->epochs_timed++;
         if (rc == EBM_EINTERRUPT) {
             /* Stopped between minibatches: the state is whole. */
             int saved = write_checkpoint(r, epoch - 1, r->fit.batches_done, err);
@@ -487,6 +561,7 @@ static void run_free(run *r) {
     ebm_log_free(r->log);
     ebm_node_free(r->cfg);
     free(r->yaml);
+    if (r->log_txt) fclose(r->log_txt);
     if (r->lock_fd >= 0) close(r->lock_fd);
 }
 
@@ -499,6 +574,8 @@ static int finish(run *r, int rc, ebm_error *err) {
                          : rc == EBM_EINTERRUPT ? "interrupted" : "failed";
     if (r->model && r->n_params > 0)
         ebm_runfile_model(r->rf, r->ops->info.name, r->params, r->n_params, &close_err);
+    ebm_runfile_duration(r->rf, r->duration_before + seconds_since(&r->started), &close_err);
+    if (r->headline[0]) ebm_runfile_headline(r->rf, r->headline, &close_err);
     int rc2 = ebm_runfile_status(r->rf, status, &close_err);
     int rc3 = ebm_runfile_close(r->rf, &close_err);
     r->rf = NULL;
@@ -567,6 +644,23 @@ static int check_resumable(run *r, ebm_error *err) {
     return EBM_OK;
 }
 
+/* command, overrides and host as root attributes (a resumed run keeps the
+ * ones it started with). */
+static int write_provenance(run *r, ebm_error *err) {
+    size_t len = 1;
+    for (int i = 0; i < r->opts->n_overrides; i++) len += strlen(r->opts->overrides[i]) + 1;
+    char *joined = malloc(len);
+    if (!joined) return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    joined[0] = '\0';
+    for (int i = 0; i < r->opts->n_overrides; i++) {
+        if (i) strcat(joined, " ");
+        strcat(joined, r->opts->overrides[i]);
+    }
+    int rc = ebm_runfile_provenance(r->rf, r->opts->command, joined, err);
+    free(joined);
+    return rc;
+}
+
 /* The run file: a fresh one, or the checkpoint's copy continued. */
 static int open_run_file(run *r, ebm_error *err) {
     char path[4200], checkpoint[4200];
@@ -580,6 +674,7 @@ static int open_run_file(run *r, ebm_error *err) {
         unlink(checkpoint);   /* a stale one from an earlier run in this directory */
         r->rf = ebm_runfile_create(path, r->yaml, (uint64_t)ebm_cfg_int(r->cfg, "seed", 0),
                                    err);
+        if (r->rf) return write_provenance(r, err);
     }
     return r->rf ? EBM_OK : err ? err->code : EBM_EIO;
 }
@@ -590,6 +685,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     memset(&r, 0, sizeof r);
     r.opts = opts;
     r.lock_fd = -1;
+    clock_gettime(CLOCK_MONOTONIC, &r.started);
     int rc = load_config(&r, diags, err);
     /* One writer per directory: a resume of a live run is refused at once;
      * the lock itself is taken before the first write (below). */
@@ -623,8 +719,10 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     if (!rc && opts->resume) rc = ebm_claim_lock(r.dir, "run", &r.lock_fd, err);
     if (!rc) rc = open_run_file(&r, err);
     if (!rc) {
+        /* a line per log point, after the sweep's own lines when a point */
+        snprintf(path, sizeof path, "%s/log.txt", r.dir);
+        r.log_txt = fopen(path, "a");
         r.log = ebm_log_new(r.rf);
-        clock_gettime(CLOCK_MONOTONIC, &r.started);
         report(&r, 0, "start");
         rc = train(&r, err);
     }

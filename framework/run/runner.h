@@ -1,6 +1,6 @@
 /* runner.h — one experiment run: compose and validate the config, load data,
  * build and train the model, evaluate estimators at log points, and write the
- * run directory (run.h5 and config.yaml). */
+ * run directory (run.h5, config.yaml, and log.txt: a line per log point). */
 #ifndef EBM_RUNNER_H
 #define EBM_RUNNER_H
 
@@ -17,10 +17,15 @@
 typedef struct ebm_progress_event {
     const char *name;        /* the experiment's name */
     int epoch, epochs;       /* done so far, in all (0 for one-shot models) */
-    const char *phase;       /* "train", or the estimator being evaluated */
-    const char *metric;      /* the most recently logged metric, or NULL */
+    const char *phase;       /* "start", "train", the estimator being evaluated,
+                              * or "logged" when a log point is complete */
+    const char *metric;      /* the headline metric (log.headline, else the first
+                              * estimator's first metric) once logged, or NULL */
     double value;
     double elapsed_s;        /* since the run started */
+    double eta_s;            /* training and evaluation left, estimated; < 0 unknown */
+    const char *line;        /* "logged": the log point as one plain line (time,
+                              * epoch, every metric logged), as in DIR/log.txt */
 } ebm_progress_event;
 
 typedef struct ebm_run_opts {
@@ -35,11 +40,15 @@ typedef struct ebm_run_opts {
     /* out_dir may hold an earlier run or sweep: it is moved aside (to
      * out_dir.old-N, never deleted) rather than refused. */
     int force;
-    /* Called at the start, after every epoch and before each estimator, so the
-     * CLI can draw a progress line; NULL for none. */
+    /* Called at the start, after every epoch, before each estimator and when
+     * a log point is complete, so the CLI can draw a progress line or print
+     * the log point; NULL for none. */
     void (*progress)(void *ctx, const struct ebm_progress_event *event);
     void *progress_ctx;
     const volatile sig_atomic_t *stop;   /* set by a signal handler; may be NULL */
+    /* The command line that started the run, recorded in the run file as
+     * its `command` attribute; NULL for none. */
+    const char *command;
 } ebm_run_opts;
 
 /* Takes --out DIR for a run or a sweep ("what"): made if missing and locked

@@ -88,6 +88,9 @@ static const ebm_param log_params[] = {
     {.name = "estimators", .type = EBM_P_PLUGINS, .def = "[]",
      .kind = EBM_KIND_ESTIMATOR, .sub = estimator_common,
      .help = "what to measure at each log point"},
+    {.name = "headline", .type = EBM_P_STRING, .flags = EBM_PF_OPTIONAL,
+     .help = "the metric the progress line and the end-of-run and sweep tables lead "
+             "with (default: the first estimator's first metric)"},
     END};
 
 static const ebm_param crossing_params[] = {

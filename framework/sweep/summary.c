@@ -162,16 +162,15 @@ static void csv_field(FILE *f, const char *text) {
     fputc('"', f);
 }
 
-/* The shortest of %.15g / %.17g that reads back as the same double. */
+/* Ten significant digits, the precision a metric carries (a mean of float32
+ * computations), so 0.95 is not shown as 0.95000000000000007; summary.h5
+ * keeps every bit. */
 static void csv_number(FILE *f, double v) {
     if (isinf(v)) {
         fputs(v > 0 ? "inf" : "-inf", f);
         return;
     }
-    char text[40];
-    snprintf(text, sizeof text, "%.15g", v);
-    if (strtod(text, NULL) != v) snprintf(text, sizeof text, "%.17g", v);
-    fputs(text, f);
+    fprintf(f, "%.10g", v);
 }
 
 int ebm_summary_write_csv(const ebm_summary *s, const char *path, ebm_error *err) {

@@ -27,7 +27,8 @@ int ebm_summary_collect(const char *dir, int n_points, char *const *points,
 int ebm_summary_set_status(ebm_summary *s, int point, const char *status);
 
 /* CSV (RFC 4180 quoting): header "point,<keys>,status,<metrics>"; numbers
- * round-trip exactly; a missing metric is an empty field. */
+ * with 10 significant digits (summary.h5 holds them exactly); a missing
+ * metric is an empty field. */
 int ebm_summary_write_csv(const ebm_summary *s, const char *path, ebm_error *err);
 int ebm_summary_read_csv(const char *path, ebm_summary *out, ebm_error *err);
 

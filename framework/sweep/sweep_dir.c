@@ -65,11 +65,17 @@ static char *sweep_yaml(const ebm_sweep_opts *opts, const ebm_sweep_grid *grid) 
         }
         fputc(']', f);
     }
+    /* each point's directory and what it sets */
     fputs("\npoints:\n", f);
     for (int p = 0; p < grid->n_points; p++) {
-        fputs("  - ", f);
+        fputs("  - {dir: ", f);
         write_yaml_string(f, grid->points[p].name);
-        fputc('\n', f);
+        fputs(", overrides: [", f);
+        for (int a = 0; a < grid->n_axes; a++) {
+            if (a) fputs(", ", f);
+            write_yaml_string(f, grid->points[p].overrides[a]);
+        }
+        fputs("]}\n", f);
     }
     if (fclose(f) != 0) {
         free(text);
@@ -211,9 +217,12 @@ int ebm_sweep_record_check(const char *dir, const ebm_sweep_record *rec,
     free(now);
     const ebm_node *points = ebm_node_child(rec->yaml, "points");
     int same = points->n == grid->n_points;
-    for (int p = 0; same && p < grid->n_points; p++)
-        same = points->values[p]->kind == EBM_NODE_SCALAR &&
-               strcmp(points->values[p]->scalar, grid->points[p].name) == 0;
+    for (int p = 0; same && p < grid->n_points; p++) {
+        const ebm_node *pt = points->values[p];
+        const char *name = pt->kind == EBM_NODE_SCALAR ? pt->scalar
+                           : ebm_cfg_str(pt, "dir", NULL);
+        same = name && strcmp(name, grid->points[p].name) == 0;
+    }
     if (!same)
         return ebm_fail(err, EBM_ECONFIG,
                         "cannot resume %s: the sweep's grid changed since it ran "

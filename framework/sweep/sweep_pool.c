@@ -30,6 +30,39 @@ static void ledger(ebm_sweep_pool *r, const char *fmt, ...) {
     fflush(r->ledger);
 }
 
+static double now_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void utc_now(char out[32]) {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* "start 000 worker 2  <UTC time>  key=value ..." */
+static void ledger_start(ebm_sweep_pool *r, int p, int worker) {
+    char stamp[32];
+    utc_now(stamp);
+    r->st[p].started_s = now_seconds();
+    ledger(r, "start %s worker %d  %s ", r->grid->points[p].name, worker, stamp);
+    for (int a = 0; a < r->grid->n_axes; a++) ledger(r, " %s", r->grid->points[p].overrides[a]);
+    ledger(r, "\n");
+}
+
+/* "end 000 worker 2 exit 0  <UTC time>  12.3 s" and why, when it was not a
+ * plain end. */
+static void ledger_end(ebm_sweep_pool *r, int p, int worker, int exit_code, const char *why) {
+    char stamp[32];
+    utc_now(stamp);
+    double took = r->st[p].started_s > 0 ? now_seconds() - r->st[p].started_s : 0;
+    ledger(r, "end %s worker %d exit %d  %s  %.1f s%s\n", r->grid->points[p].name, worker,
+           exit_code, stamp, took, why);
+}
+
 /* Fills r->argv, r->point_dir and r->log_path with point p's command: a
  * fresh `ebm run`, or `ebm run --resume` when a resumed sweep's point left a
  * checkpoint. */
@@ -90,13 +123,12 @@ static void start_local(ebm_sweep_pool *r, int p) {
         }
         st->state = EBM_POINT_DONE;
         st->exit_code = -1;
-        ledger(r, "end %s worker 0 exit -1 (could not start)\n",
-               r->grid->points[p].name);
+        ledger_end(r, p, 0, -1, " (could not start)");
         return;
     }
     st->state = EBM_POINT_RUNNING;
     r->local_running++;
-    ledger(r, "start %s worker 0\n", r->grid->points[p].name);
+    ledger_start(r, p, 0);
 }
 
 static int hub_next(void *ctx, int worker, ebm_sweep_job *job) {
@@ -106,7 +138,7 @@ static int hub_next(void *ctx, int worker, ebm_sweep_job *job) {
     build_job(r, p);
     r->st[p] = (ebm_point_state){.state = EBM_POINT_RUNNING, .worker = worker};
     r->changes++;
-    ledger(r, "start %s worker %d\n", r->grid->points[p].name, worker);
+    ledger_start(r, p, worker);
     *job = (ebm_sweep_job){.point = p, .argv = r->argv, .log_path = r->log_path};
     return 1;
 }
@@ -122,14 +154,8 @@ static void hub_ended(void *ctx, int worker, int point, int exit_code,
     st->exit_code = exit_code;
     st->stopped = stopped;
     r->changes++;
-    ledger(r, "end %s worker %d exit %d%s\n", r->grid->points[point].name, worker,
-           exit_code, not_run ? " (not run)" : stopped ? " (stopped)" : "");
-}
-
-static double now_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    ledger_end(r, point, worker, exit_code,
+               not_run ? " (not run)" : stopped ? " (stopped)" : "");
 }
 
 static void nap(void) {
@@ -149,8 +175,7 @@ static void reap(ebm_sweep_pool *r) {
         st->exit_code = ended > 0 ? ebm_proc_exit_code(status) : -1;
         r->local_running--;
         r->changes++;
-        ledger(r, "end %s worker 0 exit %d%s\n", r->grid->points[p].name,
-               st->exit_code, st->stopped ? " (stopped)" : "");
+        ledger_end(r, p, 0, st->exit_code, st->stopped ? " (stopped)" : "");
     }
 }
 

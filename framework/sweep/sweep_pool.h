@@ -27,6 +27,7 @@ typedef struct ebm_point_state {
     int worker;         /* who runs it: 0 here, else a worker's number */
     int exit_code;      /* -1: could not be started */
     int stopped;        /* it was told to stop */
+    double started_s;   /* when it started (monotonic seconds), for sweep.log */
 } ebm_point_state;
 
 /* One sweep's points in progress. */

@@ -32,7 +32,7 @@ check_checkpoint_kept() {
   h5dump -a /checkpoint/epoch "$dir/checkpoint.h5" >/dev/null 2>&1 \
     && pass "$1: checkpoint.h5 reads with h5dump" || fail "$1: checkpoint.h5 unreadable"
   "$EBM" show "$dir" >"$WORK/$1.show" 2>&1 && pass "$1: ebm show exits 0" || fail "$1: ebm show failed"
-  expect_in "$WORK/$1.show" "checkpoint:  epoch 0, batch 0, step 0" "$1: show reports the checkpoint before the fault"
+  expect_in "$WORK/$1.show" "checkpoint:  epoch 0, minibatch 0, gradient step 0" "$1: show reports the checkpoint before the fault"
   expect_in "$WORK/$1.show" "resume:      yes: ebm run --resume $dir" "$1: show advises --resume"
 }
 

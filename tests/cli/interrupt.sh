@@ -1,5 +1,6 @@
 # A run killed with SIGTERM (or SIGINT, or SIGHUP) stops at the next check, marks its run
-# file `interrupted`, and leaves a file h5dump reads with what was logged.
+# file `interrupted`, leaves a file h5dump reads with what was logged, and
+# prints the command that continues it.
 source "$SRC/tests/cli/lib.bash"
 EXP="$SRC/experiments/hopfield-gradient.yaml"
 
@@ -15,5 +16,6 @@ for sig in TERM INT HUP; do
   expect_in "$WORK/status.$sig" '"interrupted"' "SIG$sig: status interrupted"
   h5dump -d /metrics/fixed_points/step "$WORK/$sig/run.h5" >"$WORK/steps.$sig" 2>&1 || fail "SIG$sig: metrics unreadable"
   expect_in "$WORK/steps.$sig" "(0): 0" "SIG$sig: metrics logged before the signal are kept"
+  expect_in "$WORK/err.$sig" "continue it with: ebm run --resume $WORK/$sig" "SIG$sig: the --resume command is printed"
 done
 finish

@@ -19,9 +19,10 @@ bad=0
 for p in "${pids[@]}"; do wait "$p" || bad=$((bad + 1)); done
 cd "$WORK"
 [ "$bad" -eq 0 ] && pass "20 runs started together: all exit 0" || { fail "$bad of 20 runs failed"; cat "$WORK"/many/err-* | sort | uniq -c | head >&2; }
-n_dirs=$(cat "$WORK"/many/out-* | sort -u | wc -l)
+# each prints its final values, then its run file's path last
+n_dirs=$(for f in "$WORK"/many/out-*; do tail -n 1 "$f"; done | sort -u | wc -l)
 n_done=0
-for f in $(cat "$WORK"/many/out-*); do
+for f in $(for f in "$WORK"/many/out-*; do tail -n 1 "$f"; done); do
   h5dump -a /status "$WORK/many/$f" 2>/dev/null | grep -q '"completed"' && n_done=$((n_done + 1))
 done
 [ "$n_dirs" -eq 20 ] && [ "$n_done" -eq 20 ] && pass "… in 20 distinct directories, each completed" ||

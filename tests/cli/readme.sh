@@ -19,11 +19,9 @@ block() {
 block "## A two-minute tour" sh >tour.sh
 n_cmds=$(grep -c '^ebm ' tour.sh)
 [ "$n_cmds" -ge 8 ] && pass "the tour has $n_cmds ebm commands" || fail "the tour has $n_cmds ebm commands"
-for cmd in run plot sweep reproduce show; do
+for cmd in run plot sweep report reproduce show; do
   grep -q "^ebm $cmd " tour.sh || fail "the tour lacks ebm $cmd"
 done
-grep -q '^# report: `ebm report' tour.sh && pass "the tour keeps a marked place for ebm report" ||
-  fail "the tour's report line is gone"
 
 ln -s "$SRC/experiments" experiments && ln -s "$SRC/configs" configs
 ebm() { "$EBM" "$@"; }
@@ -40,6 +38,8 @@ done <tour.sh
   fail "tour: no samples picture"
 [ "$(wc -l <runs/capacity/summary.csv)" -ge 5 ] && pass "tour: the sweep's summary has its points" ||
   fail "tour: runs/capacity/summary.csv"
+[ -s runs/capacity/report/index.html ] && grep -q '<img' runs/capacity/report/index.html &&
+  pass "tour: the sweep's report page, with pictures" || fail "tour: runs/capacity/report/index.html"
 ls -d runs/hopfield-recall/* | grep -qE '/[0-9]{8}-[0-9]{6}$' &&
   pass "runs are named as the README says (YYYYMMDD-HHMMSS)" || fail "run directory names: $(ls runs/hopfield-recall)"
 

@@ -18,7 +18,7 @@ expect_status 0 "a run with ais" -- "$EBM" run exp.yaml --out good -q
 expect_status 0 "ebm show" -- "$EBM" show good
 expect_in "$WORK/out" "likelihood:  ais: log p in [" "show states the sandwich"
 expect_in "$WORK/out" "(RAISE below, forward AIS above)" "… says which end is which"
-expect_in "$WORK/out" "at step 300: reliable" "… and a long schedule is reliable"
+expect_in "$WORK/out" "at epoch 300: reliable" "… and a long schedule is reliable"
 expect_status 0 "a run with a 2-step schedule" -- "$EBM" run exp.yaml --out poor -q \
   'log.estimators=[{type: ais, runs: 4, schedule: linear, steps: 2, raise_rows: 14, reliable_gap: 0.05}]'
 expect_status 0 "ebm show" -- "$EBM" show poor

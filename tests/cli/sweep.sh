@@ -5,9 +5,21 @@ source "$SRC/tests/cli/lib.bash"
 EXP="$SRC/experiments/hopfield-capacity.yaml"
 
 expect_status 0 "sweep 2x2 grid, -j 2" -- "$EBM" sweep "$EXP" data.dim=200 "data.load=0.05,0.3" "model.rule=hebbian,storkey" -j 2 --out "$WORK/sw" --quiet
-for point in "data.load=0.05,model.rule=hebbian" "data.load=0.3,model.rule=storkey"; do
-  [ -f "$WORK/sw/$point/run.h5" ] && pass "point $point ran" || fail "no run for point $point"
+# points are numbered in grid order (the last key fastest), and the number
+# maps to its overrides in sweep.yaml, summary.csv, summary.h5 and the point's run file
+for point in 000:"data.load=0.05 model.rule=hebbian" 003:"data.load=0.3 model.rule=storkey"; do
+  dir=${point%%:*} overrides=${point#*:}
+  [ -f "$WORK/sw/$dir/run.h5" ] && pass "point $dir ran" || fail "no run for point $dir"
+  h5dump -a /overrides "$WORK/sw/$dir/run.h5" | grep -qF "(0): \"data.dim=200 $overrides\"" \
+    && pass "$dir/run.h5 records $overrides" || fail "$dir/run.h5: $(h5dump -a /overrides "$WORK/sw/$dir/run.h5")"
+  expect_in "$WORK/sw/sweep.yaml" "{dir: \"$dir\", overrides: [\"${overrides// /\", \"}\"]}" "sweep.yaml maps $dir"
 done
+[ "$(ls "$WORK/sw" | grep -c '^[0-9][0-9][0-9]$')" -eq 4 ] && pass "four point directories, 000 to 003" || fail "dirs: $(ls "$WORK/sw")"
+grep -q '^003,0.3,storkey,completed,' "$WORK/sw/summary.csv" && pass "summary.csv maps 003" || fail "summary.csv: $(cat "$WORK/sw/summary.csv")"
+h5dump -d /params/data.load "$WORK/sw/summary.h5" >"$WORK/load" 2>&1
+expect_in "$WORK/load" '(0): "0.05", "0.05", "0.3", "0.3"' "summary.h5 maps the points"
+expect_in "$WORK/out" "point  data.load  model.rule  status" "the sweep ends with a table of its points"
+grep -q '^003    0.3        storkey     completed' "$WORK/out" && pass "… a row per point" || fail "table: $(cat "$WORK/out")"
 [ "$(tail -n +2 "$WORK/sw/summary.csv" | wc -l)" -eq 4 ] && pass "summary.csv has 4 rows" || fail "summary.csv rows: $(cat "$WORK/sw/summary.csv")"
 expect_in "$WORK/sw/summary.csv" "retrieval_overlap" "summary has the metric column"
 expect_in "$WORK/sw/summary.csv" "completed" "summary has statuses"
@@ -18,7 +30,7 @@ expect_in "$WORK/sls" "/metrics/retrieval_overlap" "summary.h5 has the metric"
 # more patterns than units): the first still completes.
 expect_status 1 "sweep with a failing point" -- "$EBM" sweep "$EXP" data.dim=100 data.load=1.5 "model.rule=hebbian,pseudo_inverse" -j 2 --out "$WORK/bad" --quiet
 expect_in "$WORK/err" "1 point failed" "failure reported"
-[ -f "$WORK/bad/data.load=1.5,model.rule=hebbian/run.h5" ] && pass "the good point still ran" || fail "good point missing"
+[ -f "$WORK/bad/000/run.h5" ] && pass "the good point still ran" || fail "good point missing"
 expect_in "$WORK/bad/summary.csv" "failed" "summary marks the failed point"
 
 # A point that is invalid before anything runs: the sweep refuses up front.

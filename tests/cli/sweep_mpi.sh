@@ -5,10 +5,7 @@
 source "$SRC/tests/cli/lib.bash"
 EXP="$SRC/experiments/hopfield-capacity.yaml"
 GRID=(data.dim=100 "data.load=0.05,0.1,0.15" "model.rule=hebbian,storkey")
-POINTS=()
-for load in 0.05 0.1 0.15; do
-  for rule in hebbian storkey; do POINTS+=("data.load=$load,model.rule=$rule"); done
-done
+POINTS=(000 001 002 003 004 005)   # load × rule, the rule fastest
 
 if ! command -v mpirun >/dev/null; then
   echo "skip: mpirun not found (apt-get install openmpi-bin libopenmpi-dev)"; finish
@@ -48,7 +45,7 @@ for point in "${POINTS[@]}"; do
   runs=$(grep -c '/run.h5$' "$WORK/mpi/$point/log.txt" 2>/dev/null)
   [ "$runs" = 1 ] || fail "point $point ran $runs times (log.txt)"
   starts=$(grep -c "^start $point worker" "$WORK/mpi/sweep.log")
-  ends=$(grep -c "^end $point worker [0-9]* exit 0$" "$WORK/mpi/sweep.log")
+  ends=$(grep -c "^end $point worker [0-9]* exit 0  20[0-9-]*T[0-9:]*Z  [0-9.]* s$" "$WORK/mpi/sweep.log")
   [ "$starts" = 1 ] && [ "$ends" = 1 ] || fail "point $point: $starts starts, $ends ends in sweep.log"
 done
 [ "$failures" -eq 0 ] && pass "each of the ${#POINTS[@]} points ran once, completed"
@@ -73,7 +70,7 @@ expect_in "$WORK/err" "data.load" "invalid point named"
 # first point fails; the others are stopped or never started, on every rank.
 expect_status 1 "mpirun sweep --fail-fast" -- timeout 120 "${MPIRUN_QUICK[@]}" "$EBM" sweep "$EXP" data.dim=100 data.load=1.5 \
   "model.rule=pseudo_inverse,hebbian,storkey" "seed=1,2,3" --out "$WORK/ff" --quiet --fail-fast
-expect_in "$WORK/err" "failed: data.load=1.5,model.rule=pseudo_inverse,seed=" "the failed point is listed"
+expect_in "$WORK/err" "data.load=1.5 model.rule=pseudo_inverse seed=" "the failed point is listed"
 started=$(grep -c '^start ' "$WORK/ff/sweep.log")
 [ "$started" -lt 9 ] && pass "stopped early ($started of 9 started)" || fail "every point started despite --fail-fast"
 expect_in "$WORK/ff/summary.csv" "interrupted" "points not run are marked interrupted"

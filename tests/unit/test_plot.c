@@ -172,6 +172,96 @@ TEST(plot_runs_overlaid) {
     remove_tree(dir);
 }
 
+/* A run whose config sets lr, with ll and its interval ll_lo/ll_hi and
+ * exact value ll_exact at 3 epochs (all shifted by off), a metric logged once, and a trace of
+ * 10000 points. */
+static int write_band_run(const char *dir, const char *lr, double off) {
+    char path[512], config[128];
+    ebm_error err;
+    if (ebm_proc_mkdirs(dir, &err)) return -1;
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    snprintf(config, sizeof config, "name: t\ntrain:\n  optim: {lr: %s, momentum: 0.9}\n", lr);
+    ebm_runfile *rf = ebm_runfile_create(path, config, 1, &err);
+    if (!rf) return -1;
+    int rc = 0;
+    for (int step = 0; step < 3; step++) {
+        rc |= ebm_runfile_metric(rf, "ll", step, off - 10.0 + step, NULL, NULL, &err);
+        rc |= ebm_runfile_metric(rf, "ll_lo", step, off - 11.0 + step, NULL, NULL, &err);
+        rc |= ebm_runfile_metric(rf, "ll_hi", step, off - 9.0 + step, NULL, NULL, &err);
+        rc |= ebm_runfile_metric(rf, "ll_exact", step, off - 10.5 + step, NULL, NULL, &err);
+    }
+    rc |= ebm_runfile_metric(rf, "once", 0, 0.25, NULL, NULL, &err);
+    static double trace[10000];
+    for (int i = 0; i < 10000; i++) trace[i] = i % 7 == 0 ? 100.0 + i : -(double)i;
+    rc |= ebm_runfile_trace(rf, "energy", trace, 10000, "sweep", NULL, &err);
+    rc |= ebm_runfile_status(rf, "completed", &err);
+    rc |= ebm_runfile_close(rf, &err);
+    return rc;
+}
+
+TEST(plot_labels_bands_single_points_thinning) {
+    char dir[64], run_a[128], run_b[128], out[128], path[512];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(run_a, sizeof run_a, "%s/a", dir);
+    snprintf(run_b, sizeof run_b, "%s/b", dir);
+    snprintf(out, sizeof out, "%s/plots", dir);
+    ASSERT_OK(write_band_run(run_a, "0.05", 0));
+    ASSERT_OK(write_band_run(run_b, "0.5", 5));
+    char *inputs[] = {run_a, run_b};
+    ebm_plot_opts opts = {.inputs = inputs, .n_inputs = 2, .out_dir = out};
+    char *written = NULL;
+    ebm_error err;
+    int rc = ebm_plot(&opts, &written, &err);
+    /* labelled by the key that differs (train.optim.lr, shortened), not by
+     * the directory names */
+    snprintf(path, sizeof path, "%s/data/lr=0.05__ll.dat", out);
+    ASSERT(ebm_proc_is_file(path));
+    snprintf(path, sizeof path, "%s/data/a__ll.dat", out);
+    ASSERT(!ebm_proc_is_file(path));
+    /* ll_lo and ll_hi are one band file, "step lo hi" */
+    snprintf(path, sizeof path, "%s/data/lr=0.5__ll_band.dat", out);
+    char *text = slurp(path);
+    ASSERT(text && strcmp(text, "# ll: step ll_lo ll_hi\n0 -6 -4\n1 -5 -3\n2 -4 -2\n") == 0);
+    free(text);
+    snprintf(path, sizeof path, "%s/data/lr=0.5__ll_lo.dat", out);
+    ASSERT(!ebm_proc_is_file(path));
+    /* the one-point metric is a table row, not a picture */
+    snprintf(path, sizeof path, "%s/single_values.csv", out);
+    text = slurp(path);
+    ASSERT(text && strcmp(text, "metric,run,value\n\"once\",\"lr=0.05\",0.25\n"
+                                "\"once\",\"lr=0.5\",0.25\n") == 0);
+    free(text);
+    /* 10000 points thinned to each bucket's extremes, the spikes kept */
+    snprintf(path, sizeof path, "%s/data/lr=0.05__energy.dat", out);
+    text = slurp(path);
+    ASSERT(text && count_lines(text) > 2000 && count_lines(text) <= 4003);
+    ASSERT(text && strstr(text, "\n9996 10096\n") && strstr(text, "\n9999 -9999\n"));
+    free(text);
+    if (have_gnuplot()) {
+        if (rc) FAIL_("plot: %s", err.msg);
+        snprintf(path, sizeof path, "%s/ll.png", out);
+        ASSERT(is_png(path));
+        /* both runs' curves in their colours, the band a light shade of each */
+        ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
+        ASSERT(colour_share(path, 0xe9d4f6) > 0.01);   /* purple at 20% on white */
+        snprintf(path, sizeof path, "%s/ll_lo.png", out);
+        ASSERT(!ebm_proc_is_file(path));
+        snprintf(path, sizeof path, "%s/once.png", out);
+        ASSERT(!ebm_proc_is_file(path));
+    }
+    free(written);
+    /* --all-points keeps every point */
+    opts.all_points = 1;
+    rc = ebm_plot(&opts, &written, &err);
+    snprintf(path, sizeof path, "%s/data/lr=0.05__energy.dat", out);
+    text = slurp(path);
+    ASSERT(text && count_lines(text) == 10001);
+    free(text);
+    free(written);
+    remove_tree(dir);
+}
+
 TEST(plot_sweep) {
     char dir[64], sweep[128], path[512];
     make_tmp(dir, sizeof dir);
@@ -207,11 +297,12 @@ TEST(plot_sweep) {
     ASSERT(text && strcmp(text, "# load final loss (rule=b)\n0.10000000000000001 0.75\n"
                                 "0.20000000000000001 1\n") == 0);
     free(text);
-    /* points' metrics are overlaid; their images are not drawn */
-    snprintf(path, sizeof path, "%s/plots/data/load=0.1,rule=b__loss.dat", sweep);
+    /* points' metrics are overlaid, labelled by their swept values; their
+     * images are drawn into each point's own plots/ */
+    snprintf(path, sizeof path, "%s/plots/data/load=0.1_rule=b__loss.dat", sweep);
     ASSERT(ebm_proc_is_file(path));
-    snprintf(path, sizeof path, "%s/plots/data/load=0.1,rule=b__samples.matrix", sweep);
-    ASSERT(!ebm_proc_is_file(path));
+    snprintf(path, sizeof path, "%s/plots/data/load=0.1_rule=b__samples.matrix", sweep);
+    ASSERT(ebm_proc_is_file(path));
 
     if (!have_gnuplot()) {
         printf("skip: gnuplot not on PATH\n");
@@ -227,10 +318,52 @@ TEST(plot_sweep) {
         if (!is_png(path)) FAIL_("%s is not a PNG", path);
         ASSERT_STR_CONTAINS(written, path);
     }
-    ASSERT_EQ(count_lines(written), 4);   /* rule is not numeric: no plot for it */
+    /* rule is not numeric: no plot for it; each point's samples and recall
+     * triples in its own plots/ */
+    ASSERT_EQ(count_lines(written), 4 + 2 * 4);
+    snprintf(path, sizeof path, "%s/load=0.1,rule=b/plots/load=0.1_rule=b__samples.png", sweep);
+    ASSERT(is_png(path));
+    ASSERT_STR_CONTAINS(written, path);
     /* final loss against load: one curve per rule, each in its colour */
     snprintf(path, sizeof path, "%s/plots/sw__loss_vs_load.png", sweep);
     ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
+    free(written);
+    remove_tree(dir);
+}
+
+/* A sweep of 6 points over one numeric key: the curves are coloured along
+ * a gradient with a colour bar (its yellow end), not a legend line each. */
+TEST(plot_sweep_gradient) {
+    char dir[64], sweep[128], path[512];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(sweep, sizeof sweep, "%s/sw", dir);
+    char *points[] = {"000", "001", "002", "003", "004", "005"};
+    char *keys[] = {"train.optim.lr"};
+    char *params[] = {"0.1", "0.2", "0.3", "0.4", "0.5", "0.6"};
+    for (int p = 0; p < 6; p++) {
+        snprintf(path, sizeof path, "%s/%s", sweep, points[p]);
+        ASSERT_OK(write_run(path, 1.0 + p));
+    }
+    ebm_summary s;
+    ebm_error err;
+    ASSERT_OK(ebm_summary_collect(sweep, 6, points, 1, keys, params, &s, &err));
+    snprintf(path, sizeof path, "%s/summary.csv", sweep);
+    ASSERT_OK(ebm_summary_write_csv(&s, path, &err));
+    ebm_summary_free(&s);
+    char *inputs[] = {sweep};
+    ebm_plot_opts opts = {.inputs = inputs, .n_inputs = 1};
+    char *written = NULL;
+    int rc = ebm_plot(&opts, &written, &err);
+    /* legends from the swept value, the key shortened */
+    snprintf(path, sizeof path, "%s/plots/data/lr=0.6__loss.dat", sweep);
+    ASSERT(ebm_proc_is_file(path));
+    if (have_gnuplot()) {
+        if (rc) FAIL_("plot: %s", err.msg);
+        snprintf(path, sizeof path, "%s/plots/loss.png", sweep);
+        ASSERT(colour_share(path, 0xfde725) > 1e-3);   /* the colour bar's top */
+        ASSERT(colour_share(path, CURVE_1) < 1e-5);    /* no legend colours */
+    }
     free(written);
     remove_tree(dir);
 }
@@ -290,7 +423,9 @@ TEST(plot_bad_inputs) {
 
 int main(void) {
     RUN(plot_runs_overlaid);
+    RUN(plot_labels_bands_single_points_thinning);
     RUN(plot_sweep);
+    RUN(plot_sweep_gradient);
     RUN(plot_without_gnuplot);
     RUN(plot_bad_inputs);
     TEST_MAIN_END();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runfile.h"
+#include "version.h"
 #include "test.h"
 
 static char tmp_dir[64];
@@ -119,7 +120,7 @@ TEST(read_back_exact) {
     int rc = ebm_runfile_read(path, &info, &err);
     if (rc) FAIL_("read: %s", err.msg);
     ASSERT(strcmp(info.status, "completed") == 0);
-    ASSERT(strcmp(info.ebm_version, EBM_VERSION) == 0);
+    ASSERT(strcmp(info.ebm_version, ebm_version()) == 0);
     ASSERT(strcmp(info.config_yaml, CONFIG) == 0);
     ASSERT(strcmp(info.model_type, "rbm") == 0);
     ASSERT(info.seed == 42);
@@ -231,7 +232,7 @@ TEST(layout_seen_by_h5dump_and_h5ls) {
     char *dump = command_output(command);
     ASSERT(dump);
     static const char *const expected[] = {
-        "ATTRIBUTE \"ebm_version\"", "\"" EBM_VERSION "\"",
+        "ATTRIBUTE \"ebm_version\"", "\"" EBM_VERSION,
         "ATTRIBUTE \"seed\"", "H5T_STD_U64LE", "(0): 42",
         "ATTRIBUTE \"status\"", "\"completed\"",
         "ATTRIBUTE \"started\"", "ATTRIBUTE \"finished\"",

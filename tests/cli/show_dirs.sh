@@ -1,0 +1,59 @@
+# ebm show on a sweep directory (a row per point) and on a directory of runs
+# (a row per run or sweep, newest first), as tables and as JSON that a JSON
+# parser reads, with swept numbers as numbers.
+source "$SRC/tests/cli/lib.bash"
+EXP="$SRC/experiments/hopfield-capacity.yaml"
+
+"$EBM" sweep "$EXP" data.dim=100 "data.load=0.05,1.5" "model.rule=hebbian,pseudo_inverse" \
+  --out "$WORK/runs/sw" --quiet >/dev/null 2>&1   # 003 fails: more patterns than units
+"$EBM" run "$SRC/experiments/hopfield-recall.yaml" --out "$WORK/runs/old" --quiet >/dev/null || fail "run old"
+sleep 1.1   # so the second run starts a second later: newest first is then defined
+"$EBM" run "$SRC/experiments/hopfield-gradient.yaml" data.dim=60 train.epochs=2 --out "$WORK/runs/new" --quiet >/dev/null || fail "run new"
+
+expect_status 0 "show a sweep directory" -- "$EBM" show "$WORK/runs/sw"
+expect_in "$WORK/out" "point  data.load  model.rule      status     duration   retrieval_overlap" "a header with the swept keys and the headline metric"
+grep -q '^000    0.05       hebbian         completed  [0-9.]* s  *1$' "$WORK/out" && pass "a row per point" || fail "rows: $(cat "$WORK/out")"
+grep -q '^003    1.5        pseudo_inverse  failed     -  *-$' "$WORK/out" && pass "the failed point" || fail "rows: $(cat "$WORK/out")"
+
+expect_status 0 "show --json on a sweep" -- "$EBM" show "$WORK/runs/sw" --json
+python3 - "$WORK/out" <<'PY' && pass "the sweep's JSON parses and holds the points" || fail "sweep JSON: $(cat "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["kind"] == "sweep" and d["keys"] == ["data.load", "model.rule"], d
+rows = d["rows"]
+assert [r["name"] for r in rows] == ["000", "001", "002", "003"], rows
+assert rows[2]["values"] == {"data.load": 1.5, "model.rule": "hebbian"}, rows[2]
+assert rows[0]["status"] == "completed" and rows[3]["status"] == "failed"
+assert rows[0]["metrics"]["retrieval_overlap"] == 1 and rows[0]["duration_s"] > 0
+assert rows[0]["overrides"] == "data.load=0.05 model.rule=hebbian"
+PY
+
+expect_status 0 "show a directory of runs" -- "$EBM" show "$WORK/runs"
+expect_in "$WORK/out" "3 runs and sweeps, newest first" "the count"
+names=$(sed -n '3,$p' "$WORK/out" | awk '{print $1}' | tr '\n' ' ')
+[ "$names" = "new old sw " ] && pass "newest first: $names" || fail "order: $names ($(cat "$WORK/out"))"
+grep -q '^sw  .*3/4 completed .* 4 points$' "$WORK/out" && pass "the sweep's row counts its points" || fail "sweep row: $(cat "$WORK/out")"
+grep -q '^new  *completed  *[0-9.]* s  *20[0-9-]*T[0-9:]*Z  fixed_points 0$' "$WORK/out" && pass "a run's row: status, duration, start, headline" || fail "run row: $(cat "$WORK/out")"
+
+expect_status 0 "show --json on a directory of runs" -- "$EBM" show "$WORK/runs" --json
+python3 - "$WORK/out" <<'PY' && pass "the runs' JSON parses" || fail "runs JSON: $(cat "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["kind"] == "runs"
+assert [(r["name"], r["kind"]) for r in d["rows"]] == [("new", "run"), ("old", "run"), ("sw", "sweep")]
+assert d["rows"][0]["overrides"] == "data.dim=60 train.epochs=2"
+PY
+
+expect_status 0 "show --json on a run" -- "$EBM" show "$WORK/runs/new" --json
+python3 - "$WORK/out" <<'PY' && pass "a run's JSON parses" || fail "run JSON: $(cat "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["kind"] == "run" and d["status"] == "completed" and d["last_epoch"] == 2
+assert d["metrics"]["fixed_points"]["axis"] == "epoch" and d["metrics"]["fixed_points"]["at"] == 2
+assert d["metrics"]["retrieval_energy"]["axis"] == "sweep"
+assert " run " in d["command"] and d["duration_s"] > 0 and d["resumable"] is False
+PY
+expect_status 0 "show a run" -- "$EBM" show "$WORK/runs/new"
+expect_in "$WORK/out" "overrides:   data.dim=60 train.epochs=2" "the run's overrides"
+expect_in "$WORK/out" "last epoch:  2" "the last epoch"
+finish
