@@ -33,9 +33,14 @@ static double mismatch(const ebm_cont_chain *ch, const float *to, const float *f
     return sum;
 }
 
+/* ε²/2T: the drift's step, shared by the proposal and its density. */
+static double drift_scale(const ebm_cont_chain *ch) {
+    return ch->step * ch->step / (2.0 * ch->temperature);
+}
+
 /* x' = x − (ε²/2T)∇E(x) + εξ on the free units. */
 static void mala_propose(ebm_cont_chain *ch, ebm_rng *rng) {
-    double eps = ch->step, c = eps * eps / (2.0 * ch->temperature);
+    double eps = ch->step, c = drift_scale(ch);
     memcpy(ch->proposal, ch->x, ch->units * sizeof *ch->x);
     for (size_t j = 0; j < ch->n_free; j++) {
         size_t i = ch->free_units[j];
@@ -49,7 +54,7 @@ static void mala_propose(ebm_cont_chain *ch, ebm_rng *rng) {
  * the two directions disagree. */
 static int mala_accept(const ebm_cont_chain *ch, double e_new, ebm_rng *rng,
                        double *accept_prob) {
-    double eps = ch->step, c = eps * eps / (2.0 * ch->temperature);
+    double eps = ch->step, c = drift_scale(ch);
     double log_forward = -mismatch(ch, ch->proposal, ch->x, ch->grad, c) / (2 * eps * eps);
     double log_backward =
         -mismatch(ch, ch->x, ch->proposal, ch->grad_proposal, c) / (2 * eps * eps);

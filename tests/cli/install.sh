@@ -28,7 +28,7 @@ expect_status 0 "ebm run from the installed experiments" -- \
   ebm run "$P/share/ebm/experiments/hopfield-recall.yaml" --quiet --out recall
 expect_status 0 "ebm plot with the installed scripts" -- ebm plot recall --out plots
 n_png=$(ls plots/*.png 2>/dev/null | wc -l)
-[ "$n_png" -ge 3 ] && pass "plot wrote $n_png PNGs" || fail "plot wrote $n_png PNGs"
+[ "$n_png" -ge 2 ] && [ -s plots/single_values.csv ] && pass "plot wrote $n_png PNGs and the one-point metrics table" || fail "plot wrote $n_png PNGs"
 expect_status 0 "ebm reproduce of an installed experiment" -- \
   ebm reproduce "$P/share/ebm/experiments/hopfield-recall.yaml" --quiet --out reproduce
 expect_in "$WORK/out" "hopfield-recall" "reproduce prints its table"
