@@ -44,27 +44,9 @@ static void usage(FILE *to) {
 static int parse_args(int argc, char **argv, bench_opts *o) {
     *o = (bench_opts){.runs = 100, .steps = 1000, .rows = 5000,
                       .data_dir = "/usr/share/datasets/fashion-mnist"};
-    for (int i = 1; i < argc; i++) {
-        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        long *target = strcmp(flag, "--runs") == 0    ? &o->runs
-                       : strcmp(flag, "--steps") == 0 ? &o->steps
-                       : strcmp(flag, "--rows") == 0  ? &o->rows
-                                                      : NULL;
-        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        } else if (strcmp(flag, "--data") == 0 && value) {
-            o->data_dir = value;
-        } else if (target) {
-            if (bench_positive("bench_ais", flag, value, target)) return -1;
-        } else {
-            fprintf(stderr, "bench_ais: unknown or incomplete argument '%s'\n", flag);
-            usage(stderr);
-            return -1;
-        }
-        i++;
-    }
-    return 0;
+    const bench_flag flags[] = {{"--runs", &o->runs, NULL}, {"--steps", &o->steps, NULL},
+                                {"--rows", &o->rows, NULL}, {"--data", NULL, &o->data_dir}};
+    return bench_parse_args("bench_ais", argc, argv, flags, 4, usage);
 }
 
 /* A model made (and fitted) as a run makes it, from the YAML of an experiment. */

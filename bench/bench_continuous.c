@@ -38,24 +38,8 @@ static void usage(FILE *to) {
 
 static int parse_args(int argc, char **argv, bench_opts *o) {
     *o = (bench_opts){.steps = 2000, .chains = 100};
-    for (int i = 1; i < argc; i++) {
-        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        long *target = strcmp(flag, "--steps") == 0    ? &o->steps
-                       : strcmp(flag, "--chains") == 0 ? &o->chains
-                                                       : NULL;
-        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        } else if (target) {
-            if (bench_positive("bench_continuous", flag, value, target)) return -1;
-        } else {
-            fprintf(stderr, "bench_continuous: unknown or incomplete argument '%s'\n", flag);
-            usage(stderr);
-            return -1;
-        }
-        i++;
-    }
-    return 0;
+    const bench_flag flags[] = {{"--steps", &o->steps, NULL}, {"--chains", &o->chains, NULL}};
+    return bench_parse_args("bench_continuous", argc, argv, flags, 2, usage);
 }
 
 typedef struct target {

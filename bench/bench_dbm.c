@@ -47,27 +47,10 @@ static void usage(FILE *to) {
 static int parse_args(int argc, char **argv, bench_opts *o) {
     *o = (bench_opts){.rows = 10000, .epochs = 1, .iterations = 10,
                       .data_dir = "/usr/share/datasets/fashion-mnist"};
-    for (int i = 1; i < argc; i++) {
-        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        long *target = strcmp(flag, "--rows") == 0         ? &o->rows
-                       : strcmp(flag, "--epochs") == 0     ? &o->epochs
-                       : strcmp(flag, "--iterations") == 0 ? &o->iterations
-                                                           : NULL;
-        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        } else if (strcmp(flag, "--data") == 0 && value) {
-            o->data_dir = value;
-        } else if (target) {
-            if (bench_positive("bench_dbm", flag, value, target)) return -1;
-        } else {
-            fprintf(stderr, "bench_dbm: unknown or incomplete argument '%s'\n", flag);
-            usage(stderr);
-            return -1;
-        }
-        i++;
-    }
-    return 0;
+    const bench_flag flags[] = {{"--rows", &o->rows, NULL}, {"--epochs", &o->epochs, NULL},
+                                {"--iterations", &o->iterations, NULL},
+                                {"--data", NULL, &o->data_dir}};
+    return bench_parse_args("bench_dbm", argc, argv, flags, 4, usage);
 }
 
 static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {

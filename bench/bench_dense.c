@@ -44,28 +44,10 @@ static void usage(FILE *to) {
 static int parse_args(int argc, char **argv, bench_opts *o) {
     *o = (bench_opts){.n = 1000, .sweeps = 200, .chains = 4, .starts = 100,
                       .temperature = "1"};
-    for (int i = 1; i < argc; i++) {
-        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        long *target = strcmp(flag, "--n") == 0        ? &o->n
-                       : strcmp(flag, "--sweeps") == 0 ? &o->sweeps
-                       : strcmp(flag, "--chains") == 0 ? &o->chains
-                       : strcmp(flag, "--starts") == 0 ? &o->starts
-                                                       : NULL;
-        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        } else if (strcmp(flag, "--temperature") == 0 && value) {
-            o->temperature = value;
-        } else if (target) {
-            if (bench_positive("bench_dense", flag, value, target)) return -1;
-        } else {
-            fprintf(stderr, "bench_dense: unknown or incomplete argument '%s'\n", flag);
-            usage(stderr);
-            return -1;
-        }
-        i++;
-    }
-    return 0;
+    const bench_flag flags[] = {{"--n", &o->n, NULL}, {"--sweeps", &o->sweeps, NULL},
+                                {"--chains", &o->chains, NULL}, {"--starts", &o->starts, NULL},
+                                {"--temperature", NULL, &o->temperature}};
+    return bench_parse_args("bench_dense", argc, argv, flags, 5, usage);
 }
 
 /* Builds a model of `ops` from a YAML map; train may be NULL. */

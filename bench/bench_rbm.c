@@ -20,10 +20,9 @@
 #define MAX_TENSORS 16
 
 typedef struct bench_opts {
-    int epochs;
-    long hidden, batch;
+    long epochs, hidden, batch;
     const char *data_dir;
-    int sgemm_n, sgemm_reps;
+    long sgemm_n, sgemm_reps;
 } bench_opts;
 
 static void usage(FILE *to) {
@@ -43,31 +42,11 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
     *o = (bench_opts){.epochs = 1, .hidden = 256, .batch = 100,
                       .data_dir = "/usr/share/datasets/fashion-mnist",
                       .sgemm_n = 2048, .sgemm_reps = 3};
-    for (int i = 1; i < argc; i++) {
-        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        long v = 0;
-        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        } else if (strcmp(flag, "--data") == 0 && value) {
-            o->data_dir = value;
-        } else if (strcmp(flag, "--epochs") == 0 || strcmp(flag, "--hidden") == 0 ||
-                   strcmp(flag, "--batch") == 0 || strcmp(flag, "--sgemm-n") == 0 ||
-                   strcmp(flag, "--sgemm-reps") == 0) {
-            if (bench_positive("bench_rbm", flag, value, &v)) return -1;
-            if (strcmp(flag, "--epochs") == 0) o->epochs = (int)v;
-            else if (strcmp(flag, "--hidden") == 0) o->hidden = v;
-            else if (strcmp(flag, "--batch") == 0) o->batch = v;
-            else if (strcmp(flag, "--sgemm-n") == 0) o->sgemm_n = (int)v;
-            else o->sgemm_reps = (int)v;
-        } else {
-            fprintf(stderr, "bench_rbm: unknown or incomplete argument '%s'\n", flag);
-            usage(stderr);
-            return -1;
-        }
-        i++;
-    }
-    return 0;
+    const bench_flag flags[] = {{"--epochs", &o->epochs, NULL}, {"--hidden", &o->hidden, NULL},
+                                {"--batch", &o->batch, NULL}, {"--data", NULL, &o->data_dir},
+                                {"--sgemm-n", &o->sgemm_n, NULL},
+                                {"--sgemm-reps", &o->sgemm_reps, NULL}};
+    return bench_parse_args("bench_rbm", argc, argv, flags, 6, usage);
 }
 
 /* The experiment as a user would write it, validated like any config so every
@@ -80,7 +59,7 @@ static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {
              "data: {type: fashion_mnist, split: train, binarize: threshold, threshold: 0.5}\n"
              "model: {type: rbm, hidden: %ld}\n"
              "train:\n"
-             "  epochs: %d\n"
+             "  epochs: %ld\n"
              "  batch: %ld\n"
              "  sampler: {type: pcd, k: 1, chains: %ld}\n"
              "  optim: {lr: 0.05, momentum: 0, weight_decay: 0}\n",
@@ -251,7 +230,7 @@ int main(int argc, char **argv) {
 
     /* sgemm before and after training, best of both, so a noisy moment on a
      * shared machine does not flatter the ratio. */
-    double sgemm = bench_sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
+    double sgemm = bench_sgemm_gflops((int)o.sgemm_n, (int)o.sgemm_reps, &err);
     if (sgemm < 0) {
         bench_free(&b);
         return fail(&err);
@@ -263,7 +242,7 @@ int main(int argc, char **argv) {
             return fail(&err);
         }
     double train_s = bench_now() - train_start;
-    double sgemm_after = bench_sgemm_gflops(o.sgemm_n, o.sgemm_reps, &err);
+    double sgemm_after = bench_sgemm_gflops((int)o.sgemm_n, (int)o.sgemm_reps, &err);
     if (sgemm_after > sgemm) sgemm = sgemm_after;
     double shapes = step_shapes_gflops(nv, nh, b.fit.batch_size, 100, 3, &err);
     if (sgemm_after < 0 || shapes < 0) {
@@ -274,13 +253,13 @@ int main(int argc, char **argv) {
     double samples = (double)b.train.n * o.epochs;
     double ebm_gflops = flops / train_s / 1e9;
     printf("ebm_load_seconds=%.3f\n", load_s);
-    printf("ebm_epochs=%d\n", o.epochs);
+    printf("ebm_epochs=%ld\n", o.epochs);
     printf("ebm_samples=%.0f\n", samples);
     printf("ebm_train_seconds=%.3f\n", train_s);
     printf("ebm_samples_per_s=%.0f\n", samples / train_s);
     printf("ebm_flops_per_sample=%.0f\n", flops / samples);
     printf("ebm_gflops=%.2f\n", ebm_gflops);
-    printf("sgemm_n=%d\n", o.sgemm_n);
+    printf("sgemm_n=%ld\n", o.sgemm_n);
     printf("sgemm_gflops=%.2f\n", sgemm);
     printf("sgemm_step_shapes_gflops=%.2f\n", shapes);
     printf("ebm_fraction_of_sgemm=%.3f\n", ebm_gflops / sgemm);

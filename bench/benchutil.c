@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "rng.h"
@@ -64,7 +65,8 @@ double bench_read_gbytes(const float *buf, size_t n, int reps) {
     return (double)n * sizeof *buf / best / 1e9;
 }
 
-int bench_positive(const char *bench, const char *flag, const char *text, long *out) {
+/* `text` as a positive integer into *out: 0, or -1 after a message. */
+static int positive(const char *bench, const char *flag, const char *text, long *out) {
     char *end = NULL;
     long v = text ? strtol(text, &end, 10) : 0;
     if (!text || *end || v < 1) {
@@ -73,5 +75,30 @@ int bench_positive(const char *bench, const char *flag, const char *text, long *
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int bench_parse_args(const char *bench, int argc, char **argv, const bench_flag *flags,
+                     int n, void (*usage)(FILE *)) {
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        }
+        const bench_flag *f = NULL;
+        for (int k = 0; k < n && !f; k++)
+            if (strcmp(flag, flags[k].name) == 0) f = &flags[k];
+        if (f && f->number) {
+            if (positive(bench, flag, value, f->number)) return -1;
+        } else if (f && value) {
+            *f->text = value;
+        } else {
+            fprintf(stderr, "%s: unknown or incomplete argument '%s'\n", bench, flag);
+            usage(stderr);
+            return -1;
+        }
+        i++;
+    }
     return 0;
 }

@@ -7,6 +7,7 @@
 #define EBM_BENCHUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -24,8 +25,17 @@ double bench_sgemm_gflops(int n, int reps, ebm_error *err);
  * in a cache is read at the cache's rate). */
 double bench_read_gbytes(const float *buf, size_t n, int reps);
 
-/* `text` as a positive integer into *out: 0, or -1 after a message on stderr
- * naming the benchmark and the flag. */
-int bench_positive(const char *bench, const char *flag, const char *text, long *out);
+/* One `--name VALUE` flag: a positive integer into *number, or any text
+ * into *text. */
+typedef struct bench_flag {
+    const char *name;
+    long *number;
+    const char **text;
+} bench_flag;
+
+/* Parses argv against the n flags (and --help/-h): 0; 1 after printing the
+ * usage on stdout for --help; -1 after a message and the usage on stderr. */
+int bench_parse_args(const char *bench, int argc, char **argv, const bench_flag *flags,
+                     int n, void (*usage)(FILE *));
 
 #endif
