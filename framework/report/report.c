@@ -74,8 +74,11 @@ static void base_name(const char *path, char *out, size_t size) {
     snprintf(copy, sizeof copy, "%s", path);
     size_t len = strlen(copy);
     while (len > 1 && copy[len - 1] == '/') copy[--len] = '\0';
-    const char *slash = strrchr(copy, '/');
-    snprintf(out, size, "%s", slash ? slash + 1 : copy);
+    const char *slash = strrchr(copy, '/'), *name = slash ? slash + 1 : copy;
+    /* a name longer than out is cut (only a label) */
+    size_t n = strlen(name) < size ? strlen(name) : size - 1;
+    memcpy(out, name, n);
+    out[n] = '\0';
 }
 
 /* ---- gathering ---- */
