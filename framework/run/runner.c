@@ -78,6 +78,17 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
     return yaml;
 }
 
+char *ebm_reresolve(const char *resolved_yaml) {
+    ebm_error ignored;
+    ebm_node *cfg = ebm_cfg_parse_string(resolved_yaml, strlen(resolved_yaml), "config.yaml",
+                                         &ignored);
+    ebm_diags diags = {0};
+    char *out = cfg && ebm_cfg_validate(cfg, &diags) == 0 ? ebm_cfg_to_yaml(cfg) : NULL;
+    ebm_diags_free(&diags);
+    ebm_node_free(cfg);
+    return out;
+}
+
 int ebm_out_dir_claim(const char *dir, int force, const char *what, int *lock_fd,
                       ebm_error *err) {
     *lock_fd = -1;
@@ -432,23 +443,10 @@ static int setup_training(run *r, ebm_error *err) {
  * or seed would make run.h5 record what it did not do), and DIR/run.h5,
  * when it can be read, must be the same run (another run's checkpoint of
  * the same shapes would otherwise be taken). */
-/* The checkpoint's config resolved again by this version: a key added
- * since (with its default) then appears on both sides, and only a real edit
- * differs. NULL when it no longer validates (a key since removed). */
-static char *reresolve(const char *yaml) {
-    ebm_error ignored;
-    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "checkpoint /config", &ignored);
-    ebm_diags diags = {0};
-    char *out = cfg && ebm_cfg_validate(cfg, &diags) == 0 ? ebm_cfg_to_yaml(cfg) : NULL;
-    ebm_diags_free(&diags);
-    ebm_node_free(cfg);
-    return out;
-}
-
 static int check_identity(const run *r, const char *path, const ebm_runinfo *ck,
                           ebm_error *err) {
     char was[200], now[200];
-    char *then = reresolve(ck->config_yaml);
+    char *then = ebm_reresolve(ck->config_yaml);
     int line = ebm_text_first_difference(then ? then : ck->config_yaml,
                                          r->yaml ? r->yaml : "", was, now, sizeof was);
     free(then);

@@ -71,6 +71,12 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
 char *ebm_resolve(const char *experiment, char *const *overrides,
                   int n_overrides, ebm_diags *diags);
 
+/* A resolved config saved by an earlier run or sweep, resolved again by this
+ * version (malloc'd; NULL when it no longer validates): a key added since,
+ * with its default, then appears in both texts a resume compares, and only a
+ * real edit differs. */
+char *ebm_reresolve(const char *resolved_yaml);
+
 /* What a run builds before training, shared with `ebm sample` (which then
  * loads the trained parameters): the configured data, split, and the model
  * built (and fitted) from them, drawing from the same streams of root (the

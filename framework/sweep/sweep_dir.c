@@ -203,7 +203,10 @@ int ebm_sweep_record_check(const char *dir, const ebm_sweep_record *rec,
         return ebm_fail(err, EBM_ENOMEM, "out of memory");
     }
     char before[200], after[200];
-    int line = ebm_text_first_difference(was, now, before, after, sizeof before);
+    char *then = ebm_reresolve(was);   /* made by an older ebm: its new defaults too */
+    int line = ebm_text_first_difference(then ? then : was, now, before, after,
+                                         sizeof before);
+    free(then);
     if (line) {
         free(was);
         free(now);
@@ -223,6 +226,14 @@ int ebm_sweep_record_check(const char *dir, const ebm_sweep_record *rec,
                            : ebm_cfg_str(pt, "dir", NULL);
         same = name && strcmp(name, grid->points[p].name) == 0;
     }
+    /* Points were once named by their overrides ("data.load=0.05,..."). */
+    const ebm_node *first = points->n ? points->values[0] : NULL;
+    if (!same && first && first->kind == EBM_NODE_SCALAR && strchr(first->scalar, '='))
+        return ebm_fail(err, EBM_ECONFIG,
+                        "cannot resume %s: it was made by an older ebm, which named its "
+                        "points by their overrides (%s); this version numbers them. "
+                        "Resume it with the ebm that made it, or start a new sweep",
+                        dir, first->scalar);
     if (!same)
         return ebm_fail(err, EBM_ECONFIG,
                         "cannot resume %s: the sweep's grid changed since it ran "

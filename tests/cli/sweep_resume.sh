@@ -65,6 +65,14 @@ expect_status 0 "resume once restored" -- "$EBM" sweep --resume "$WORK/cp" --qui
 [ -f "$WORK/cp/001/run.h5" ] && pass "the missing point ran" || fail "the missing point did not run"
 [ "$(stamp "$WORK/cp/000/run.h5")" = "$cp_before" ] && pass "the other is untouched" || fail "the other changed"
 
+# A sweep made before points were numbered (its sweep.yaml lists them by
+# their overrides) is refused with that reason, not as a changed grid.
+cp -r "$WORK/cp" "$WORK/old"
+sed -i '/^points:/,$d' "$WORK/old/sweep.yaml"
+printf 'points:\n  - data.dim=100,data.load=0.05\n  - data.dim=100,data.load=0.1\n' >>"$WORK/old/sweep.yaml"
+expect_status 2 "resume of a sweep with points named by overrides" -- "$EBM" sweep --resume "$WORK/old" --quiet
+expect_in "$WORK/err" "made by an older ebm, which named its points by their overrides" "… says why"
+
 # --fail-fast, one point at a time: the first point fails, the rest never start.
 expect_status 1 "sweep --fail-fast" -- "$EBM" sweep "$EXP" data.dim=100 data.load=1.5 \
   "model.rule=pseudo_inverse,hebbian,storkey" -j 1 --fail-fast --out "$WORK/ff" --quiet
