@@ -593,6 +593,12 @@ int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err) {
     return EBM_OK;
 }
 
+int ebm_runfile_failure(ebm_runfile *rf, const char *why, ebm_error *err) {
+    if (ebm_h5_write_str_attr(rf->file, "failure", why ? why : "") < 0)
+        return ebm_h5_fail(err, EBM_EIO, rf->path, "cannot write root attribute failure");
+    return EBM_OK;
+}
+
 int ebm_runfile_provenance(ebm_runfile *rf, const char *command, const char *overrides,
                            ebm_error *err) {
     char host[256] = "";

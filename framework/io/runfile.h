@@ -76,6 +76,10 @@ int ebm_runfile_duration(ebm_runfile *rf, double seconds, ebm_error *err);
 /* Sets status ("running", "completed", "failed", "interrupted"); any but
  * "running" also sets finished = now. */
 int ebm_runfile_status(ebm_runfile *rf, const char *status, ebm_error *err);
+
+/* Records why the run failed (root attribute "failure", the error message),
+ * so `ebm show` can say it long after the terminal is gone. */
+int ebm_runfile_failure(ebm_runfile *rf, const char *why, ebm_error *err);
 /* Flushes everything written so far to disk (H5Fflush + fsync). */
 int ebm_runfile_flush(ebm_runfile *rf, ebm_error *err);
 /* Flushes and closes; NULL is allowed. */
@@ -106,6 +110,7 @@ typedef struct ebm_runinfo {
     char *run_id;      /* random, written at creation; "" in older files */
     char *command, *overrides, *host;   /* provenance; "" in older files */
     char *headline;                     /* "" when not recorded */
+    char *failure;     /* why a failed run failed; "" otherwise or in older files */
     double duration_s;                  /* NaN in older files */
     uint64_t seed;
     char *config_yaml;

@@ -284,6 +284,7 @@ int ebm_runfile_read(const char *path, ebm_runinfo *out, ebm_error *err) {
     if (!rc) rc = ebm_h5_read_opt_attr(file, "overrides", &out->overrides, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "host", &out->host, path, "/", err);
     if (!rc) rc = ebm_h5_read_opt_attr(file, "headline", &out->headline, path, "/", err);
+    if (!rc) rc = ebm_h5_read_opt_attr(file, "failure", &out->failure, path, "/", err);
     if (!rc) rc = read_duration(file, &out->duration_s);
     if (!rc) rc = read_seed(file, &out->seed, path, err);
     if (!rc) rc = ebm_h5_read_string(config, 0, &out->config_yaml, path, "/config", err);
@@ -301,6 +302,7 @@ void ebm_runinfo_free(ebm_runinfo *info) {
     free(info->status);
     free(info->started);
     free(info->finished);
+    free(info->failure);
     free(info->run_id);
     free(info->command);
     free(info->overrides);

@@ -176,6 +176,7 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
                 info->run_error);
     fprintf(to, "experiment:  %s\n", info->name[0] ? info->name : "(unnamed)");
     fprintf(to, "status:      %s\n", status_text(info));
+    if (run->failure && run->failure[0]) fprintf(to, "failure:     %s\n", run->failure);
     fprintf(to, "started:     %s\n", run->started[0] ? run->started : "-");
     fprintf(to, "finished:    %s\n", run->finished[0] ? run->finished : "-");
     fprintf(to, "seed:        %" PRIu64 "\n", run->seed);
@@ -196,7 +197,10 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
     } else {
         fprintf(to, "checkpoint:  none (%s)\n", info->checkpoint_error);
     }
-    if (resumable(info))
+    if (resumable(info) && run->failure && run->failure[0])
+        fprintf(to, "resume:      possible (ebm run --resume %s), but it would meet the "
+                    "failure above again unless its cause is gone\n", info->dir);
+    else if (resumable(info))
         fprintf(to, "resume:      yes: ebm run --resume %s\n", info->dir);
     else if (info->has_checkpoint)
         fprintf(to, "resume:      not needed (%s)\n",
@@ -224,10 +228,12 @@ void ebm_show_write_json(FILE *to, const ebm_show_info *info) {
     const ebm_runinfo *run = &info->run;
     fputs("{\"kind\": \"run\", \"path\": ", to);
     ebm_json_string(to, info->run_path);
-    static const char *const keys[] = {"experiment", "status", "started", "finished",
-                                       "ebm_version", "command", "overrides", "host"};
-    const char *values[] = {info->name, run->status, run->started, run->finished,
-                            run->ebm_version, run->command, run->overrides, run->host};
+    static const char *const keys[] = {"experiment", "status", "failure", "started",
+                                       "finished", "ebm_version", "command", "overrides",
+                                       "host"};
+    const char *values[] = {info->name, run->status, run->failure ? run->failure : "",
+                            run->started, run->finished, run->ebm_version, run->command,
+                            run->overrides, run->host};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         fprintf(to, ", \"%s\": ", keys[i]);
         ebm_json_string(to, values[i]);

@@ -574,6 +574,8 @@ static int finish(run *r, int rc, ebm_error *err) {
         ebm_runfile_model(r->rf, r->ops->info.name, r->params, r->n_params, &close_err);
     ebm_runfile_duration(r->rf, r->duration_before + seconds_since(&r->started), &close_err);
     if (r->headline[0]) ebm_runfile_headline(r->rf, r->headline, &close_err);
+    if (rc != EBM_OK && rc != EBM_EINTERRUPT && err && err->msg[0])
+        ebm_runfile_failure(r->rf, err->msg, &close_err);
     int rc2 = ebm_runfile_status(r->rf, status, &close_err);
     int rc3 = ebm_runfile_close(r->rf, &close_err);
     r->rf = NULL;

@@ -49,4 +49,15 @@ tail -1 "$WORK/out" | grep -qx "$RUN" && pass "the run file's path comes last" |
 "$EBM" run "$SRC/experiments/hopfield-recall.yaml" --out "$WORK/r" --quiet >"$WORK/rout" 2>&1 || fail "recall run"
 expect_in "$WORK/rout" "expect: fraction of stored patterns that are fixed points = 1, documented [1, 1]" "the recall expect: entry"
 expect_in "$WORK/rout" "): PASS" "and it passes"
+# A run that fails keeps why: show prints it, warns that a resume would meet
+# it again, and --json carries it.
+"$EBM" run "$SRC/experiments/rbm-bas.yaml" train.optim.lr=1e30 train.epochs=3 --out "$WORK/div" \
+  --quiet >/dev/null 2>&1
+[ $? -eq 1 ] && pass "a diverging run fails" || fail "a diverging run should exit 1"
+"$EBM" show "$WORK/div" >"$WORK/show" 2>&1
+expect_in "$WORK/show" "failure:     epoch 1: parameter W[0] is" "show prints why the run failed"
+expect_in "$WORK/show" "but it would meet the failure above again" "and that a resume would meet it again"
+"$EBM" show "$WORK/div" --json >"$WORK/json" 2>&1
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if "max_abs_param" in d["failure"] else 1)' \
+  "$WORK/json" && pass "--json carries the failure" || fail "--json: $(cat "$WORK/json")"
 finish
