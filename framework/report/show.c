@@ -198,8 +198,8 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
         fprintf(to, "checkpoint:  none (%s)\n", info->checkpoint_error);
     }
     if (resumable(info) && run->failure && run->failure[0])
-        fprintf(to, "resume:      possible (ebm run --resume %s), but it would meet the "
-                    "failure above again unless its cause is gone\n", info->dir);
+        fprintf(to, "resume:      yes: ebm run --resume %s, once the cause of the failure "
+                    "above is gone (as it stands, a resume meets it again)\n", info->dir);
     else if (resumable(info))
         fprintf(to, "resume:      yes: ebm run --resume %s\n", info->dir);
     else if (info->has_checkpoint)

@@ -56,7 +56,7 @@ expect_in "$WORK/rout" "): PASS" "and it passes"
 [ $? -eq 1 ] && pass "a diverging run fails" || fail "a diverging run should exit 1"
 "$EBM" show "$WORK/div" >"$WORK/show" 2>&1
 expect_in "$WORK/show" "failure:     epoch 1: parameter W[0] is" "show prints why the run failed"
-expect_in "$WORK/show" "but it would meet the failure above again" "and that a resume would meet it again"
+expect_in "$WORK/show" "once the cause of the failure above is gone" "and that a resume would meet it again"
 "$EBM" show "$WORK/div" --json >"$WORK/json" 2>&1
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if "max_abs_param" in d["failure"] else 1)' \
   "$WORK/json" && pass "--json carries the failure" || fail "--json: $(cat "$WORK/json")"
