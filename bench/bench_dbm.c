@@ -21,7 +21,6 @@
 #include "runner.h"
 #include "train.h"
 
-#define MAX_TENSORS 32
 
 typedef struct bench_opts {
     long rows, epochs, iterations;
@@ -90,41 +89,20 @@ static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {
 
 /* What the timed training needs, built as the runner builds it. */
 typedef struct bench_run {
-    ebm_node *cfg;
-    ebm_rng root;
-    ebm_dataset train, valid;
-    const ebm_model_ops *ops;
-    void *model;
-    ebm_tensor params[MAX_TENSORS];
-    int n_params;
-    ebm_fit fit;     /* the runner's training set-up and loop */
+    bench_training t;
     size_t chains;
     int k;
 } bench_run;
 
-static void bench_free(bench_run *b) {
-    ebm_fit_close(&b->fit);
-    if (b->model) b->ops->xDestroy(b->model);
-    ebm_dataset_free(&b->train);
-    ebm_dataset_free(&b->valid);
-    ebm_node_free(b->cfg);
-}
+static void bench_free(bench_run *b) { bench_training_close(&b->t); }
 
 static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
-    if (!(b->cfg = bench_config(o, err))) return err->code;
-    ebm_rng_seed(&b->root, (uint64_t)ebm_cfg_int(b->cfg, "seed", 0));
-    int rc = ebm_setup_data(b->cfg, &b->root, &b->train, &b->valid, err);
-    if (!rc) rc = ebm_setup_model(b->cfg, &b->root, &b->train, 1, NULL, &b->ops, &b->model, err);
-    if (rc) return rc;
-    b->n_params = b->ops->xParams(b->model, b->params, MAX_TENSORS);
-    b->chains = (size_t)ebm_cfg_int(b->cfg, "train.sampler.chains", 100);
-    b->k = (int)ebm_cfg_int(b->cfg, "train.sampler.k", 1);
-    ebm_rng chains_rng;
-    ebm_rng_named(&chains_rng, &b->root, "chains");
-    return ebm_fit_open(&b->fit, b->ops, b->model, &b->train, b->params, b->n_params,
-                        ebm_node_child(b->cfg, "train"), ebm_node_at(b->cfg, "train.optim"),
-                        (size_t)ebm_cfg_int(b->cfg, "train.batch", 0), &chains_rng, NULL,
-                        err);
+    ebm_node *cfg = bench_config(o, err);
+    if (!cfg) return err->code;
+    int rc = bench_training_open(&b->t, cfg, err);
+    b->chains = (size_t)ebm_cfg_int(cfg, "train.sampler.chains", 100);
+    b->k = (int)ebm_cfg_int(cfg, "train.sampler.k", 1);
+    return rc;
 }
 
 /* The GEMM FLOPs of one minibatch of `rows` data rows, without the
@@ -157,7 +135,7 @@ int main(int argc, char **argv) {
         bench_free(&b);
         return fail(&err);
     }
-    ebm_dbm *m = b.model;
+    ebm_dbm *m = b.t.model;
     if (m->n_hidden_layers != 2) {
         bench_free(&b);
         ebm_fail(&err, EBM_EINVAL, "expected two hidden layers");
@@ -165,7 +143,7 @@ int main(int argc, char **argv) {
     }
     printf("# ebm DBM benchmark: %zu-%zu-%zu, %zu rows, batch %zu, PCD %zu chains x %d "
            "steps, mean field <= %ld iterations; %d threads\n",
-           m->size[0], m->size[1], m->size[2], b.train.n, b.fit.batch_size, b.chains, b.k,
+           m->size[0], m->size[1], m->size[2], b.t.train.n, b.t.fit.batch_size, b.chains, b.k,
            o.iterations, ebm_threads());
     double sgemm = bench_sgemm_gflops(2048, 3, &err);
     if (sgemm < 0) {
@@ -176,28 +154,28 @@ int main(int argc, char **argv) {
     long batches = 0;
     for (int epoch = 1; epoch <= o.epochs; epoch++) {
         ebm_rng train_rng;
-        ebm_rng_named(&train_rng, &b.root, "train");
-        if (ebm_fit_epoch(&b.fit, &train_rng, epoch, &err)) {
+        ebm_rng_named(&train_rng, &b.t.root, "train");
+        if (ebm_fit_epoch(&b.t.fit, &train_rng, epoch, &err)) {
             bench_free(&b);
             return fail(&err);
         }
-        for (size_t first = 0; first < b.train.n; first += b.fit.batch_size, batches++) {
-            size_t rows = b.train.n - first < b.fit.batch_size ? b.train.n - first
-                                                               : b.fit.batch_size;
+        for (size_t first = 0; first < b.t.train.n; first += b.t.fit.batch_size, batches++) {
+            size_t rows = b.t.train.n - first < b.t.fit.batch_size ? b.t.train.n - first
+                                                               : b.t.fit.batch_size;
             flops += batch_flops(m, rows, b.chains, b.k);
         }
     }
     double seconds = bench_now() - start;
     /* Each iteration: h1 from b_1 + v W_1 (kept) and h2 W_2', h2 from h1 W_2. */
     double per_row_iteration = 2.0 * 2.0 * (double)m->size[1] * (double)m->size[2];
-    flops += per_row_iteration * (double)m->mean_field_iterations * (double)b.fit.batch_size;
+    flops += per_row_iteration * (double)m->mean_field_iterations * (double)b.t.fit.batch_size;
     double sgemm_after = bench_sgemm_gflops(2048, 3, &err);
     if (sgemm_after > sgemm) sgemm = sgemm_after;
     double gflops = flops / seconds / 1e9;
-    printf("dbm_rows=%zu\n", b.train.n);
+    printf("dbm_rows=%zu\n", b.t.train.n);
     printf("dbm_epochs=%ld\n", o.epochs);
     printf("dbm_seconds=%.3f\n", seconds);
-    printf("dbm_seconds_per_10000_rows=%.3f\n", seconds / (double)(b.train.n * o.epochs) * 1e4);
+    printf("dbm_seconds_per_10000_rows=%.3f\n", seconds / (double)(b.t.train.n * o.epochs) * 1e4);
     printf("dbm_mean_field_iterations_per_batch=%.2f\n",
            (double)m->mean_field_iterations / (double)batches);
     printf("dbm_gflop=%.1f\n", flops / 1e9);

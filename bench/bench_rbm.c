@@ -17,7 +17,6 @@
 #include "runner.h"
 #include "train.h"
 
-#define MAX_TENSORS 16
 
 typedef struct bench_opts {
     long epochs, hidden, batch;
@@ -145,54 +144,33 @@ static double step_shapes_gflops(size_t nv, size_t nh, size_t rows, int steps, i
 
 /* What the timed training needs, built as the runner builds it. */
 typedef struct bench_run {
-    ebm_node *cfg;
-    ebm_rng root;
-    ebm_dataset train, valid;
-    const ebm_model_ops *ops;
-    void *model;
-    ebm_tensor params[MAX_TENSORS];
-    int n_params;
-    ebm_fit fit;     /* the runner's training set-up and loop */
+    bench_training t;
     size_t chains;
 } bench_run;
 
-static void bench_free(bench_run *b) {
-    ebm_fit_close(&b->fit);
-    if (b->model) b->ops->xDestroy(b->model);
-    ebm_dataset_free(&b->train);
-    ebm_dataset_free(&b->valid);
-    ebm_node_free(b->cfg);
-}
+static void bench_free(bench_run *b) { bench_training_close(&b->t); }
 
 static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
-    if (!(b->cfg = bench_config(o, err))) return err->code;
-    ebm_rng_seed(&b->root, (uint64_t)ebm_cfg_int(b->cfg, "seed", 0));
-    int rc = ebm_setup_data(b->cfg, &b->root, &b->train, &b->valid, err);
-    if (!rc) rc = ebm_setup_model(b->cfg, &b->root, &b->train, 1, NULL, &b->ops, &b->model, err);
-    if (rc) return rc;
-    b->n_params = b->ops->xParams(b->model, b->params, MAX_TENSORS);
-    b->chains = (size_t)ebm_cfg_int(b->cfg, "train.sampler.chains", 100);
-    ebm_rng chains_rng;
-    ebm_rng_named(&chains_rng, &b->root, "chains");
-    return ebm_fit_open(&b->fit, b->ops, b->model, &b->train, b->params, b->n_params,
-                        ebm_node_child(b->cfg, "train"), ebm_node_at(b->cfg, "train.optim"),
-                        (size_t)ebm_cfg_int(b->cfg, "train.batch", 0), &chains_rng, NULL,
-                        err);
+    ebm_node *cfg = bench_config(o, err);
+    if (!cfg) return err->code;
+    int rc = bench_training_open(&b->t, cfg, err);
+    b->chains = (size_t)ebm_cfg_int(cfg, "train.sampler.chains", 100);
+    return rc;
 }
 
 /* One epoch through ebm_fit_epoch, the loop the runner itself trains with.
  * Adds the epoch's PCD-1 FLOPs to *flops. */
 static int bench_epoch(bench_run *b, int epoch, double *flops, ebm_error *err) {
-    size_t n = b->train.n, dim = b->train.dim;
-    size_t nv = dim, nh = b->ops->xUnits(b->model) - dim;
+    size_t n = b->t.train.n, dim = b->t.train.dim;
+    size_t nv = dim, nh = b->t.ops->xUnits(b->t.model) - dim;
     ebm_rng train_rng;
-    ebm_rng_named(&train_rng, &b->root, "train");
-    int rc = ebm_fit_epoch(&b->fit, &train_rng, epoch, err);
+    ebm_rng_named(&train_rng, &b->t.root, "train");
+    int rc = ebm_fit_epoch(&b->t.fit, &train_rng, epoch, err);
     if (rc) return rc;
     ebm_sampler_stats stats;   /* the runner logs these (tempering's swap rate) */
-    ebm_trainer_take_stats(b->fit.trainer, &stats);
-    for (size_t start = 0; start < n; start += b->fit.batch_size) {
-        size_t rows = n - start < b->fit.batch_size ? n - start : b->fit.batch_size;
+    ebm_trainer_take_stats(b->t.fit.trainer, &stats);
+    for (size_t start = 0; start < n; start += b->t.fit.batch_size) {
+        size_t rows = n - start < b->t.fit.batch_size ? n - start : b->t.fit.batch_size;
         *flops += pcd1_step_flops(nv, nh, rows, b->chains);
     }
     return EBM_OK;
@@ -218,12 +196,12 @@ int main(int argc, char **argv) {
         return fail(&err);
     }
     double load_s = bench_now() - load_start;
-    size_t nv = b.train.dim, nh = b.ops->xUnits(b.model) - nv;
+    size_t nv = b.t.train.dim, nh = b.t.ops->xUnits(b.t.model) - nv;
 
     printf("# ebm RBM benchmark: binarised Fashion-MNIST (%s, threshold 0.5), %zu x %zu,\n"
            "# %zu hidden, PCD-1 with %zu persistent chains, batch %zu, lr 0.05, no momentum,\n"
            "# no weight decay; %s, %d threads\n",
-           o.data_dir, b.train.n, nv, nh, b.chains, b.fit.batch_size, openblas_get_config(),
+           o.data_dir, b.t.train.n, nv, nh, b.chains, b.t.fit.batch_size, openblas_get_config(),
            openblas_get_num_threads());
     printf("# FLOPs counted: the 5 GEMMs of a PCD-1 step, 2*nv*nh*(2*rows + 3*chains) per\n"
            "# step (= 5 x 2*%zu*%zu per sample when chains = batch)\n", nv, nh);
@@ -244,13 +222,13 @@ int main(int argc, char **argv) {
     double train_s = bench_now() - train_start;
     double sgemm_after = bench_sgemm_gflops((int)o.sgemm_n, (int)o.sgemm_reps, &err);
     if (sgemm_after > sgemm) sgemm = sgemm_after;
-    double shapes = step_shapes_gflops(nv, nh, b.fit.batch_size, 100, 3, &err);
+    double shapes = step_shapes_gflops(nv, nh, b.t.fit.batch_size, 100, 3, &err);
     if (sgemm_after < 0 || shapes < 0) {
         bench_free(&b);
         return fail(&err);
     }
 
-    double samples = (double)b.train.n * o.epochs;
+    double samples = (double)b.t.train.n * o.epochs;
     double ebm_gflops = flops / train_s / 1e9;
     printf("ebm_load_seconds=%.3f\n", load_s);
     printf("ebm_epochs=%ld\n", o.epochs);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "rng.h"
+#include "runner.h"
 
 double bench_now(void) {
     struct timespec t;
@@ -101,4 +102,29 @@ int bench_parse_args(const char *bench, int argc, char **argv, const bench_flag 
         i++;
     }
     return 0;
+}
+
+int bench_training_open(bench_training *t, ebm_node *cfg, ebm_error *err) {
+    memset(t, 0, sizeof *t);
+    t->cfg = cfg;
+    ebm_rng_seed(&t->root, (uint64_t)ebm_cfg_int(cfg, "seed", 0));
+    int rc = ebm_setup_data(cfg, &t->root, &t->train, &t->valid, err);
+    if (!rc) rc = ebm_setup_model(cfg, &t->root, &t->train, 1, NULL, &t->ops, &t->model, err);
+    if (rc) return rc;
+    t->n_params = t->ops->xParams(t->model, t->params, BENCH_MAX_TENSORS);
+    ebm_rng chains_rng;
+    ebm_rng_named(&chains_rng, &t->root, "chains");
+    return ebm_fit_open(&t->fit, t->ops, t->model, &t->train, t->params, t->n_params,
+                        ebm_node_child(cfg, "train"), ebm_node_at(cfg, "train.optim"),
+                        (size_t)ebm_cfg_int(cfg, "train.batch", 0), &chains_rng, NULL, err);
+}
+
+void bench_training_close(bench_training *t) {
+    ebm_fit_close(&t->fit);
+    if (t->model) t->ops->xDestroy(t->model);
+    ebm_dataset_free(&t->train);
+    ebm_dataset_free(&t->valid);
+    ebm_node_free(t->cfg);
+    t->model = NULL;
+    t->cfg = NULL;
 }

@@ -9,7 +9,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cfg.h"
 #include "error.h"
+#include "fit.h"
+#include "model.h"
+#include "rng.h"
 
 /* Seconds on a monotonic clock. */
 double bench_now(void);
@@ -24,6 +28,24 @@ double bench_sgemm_gflops(int n, int reps, ebm_error *err);
  * anything that must stream those bytes, at their size (a buffer that fits
  * in a cache is read at the cache's rate). */
 double bench_read_gbytes(const float *buf, size_t n, int reps);
+
+/* A model made and ready to train exactly as `ebm run` makes it: the data,
+ * the model and the runner's training loop (ebm_fit) from a config. */
+#define BENCH_MAX_TENSORS 32
+typedef struct bench_training {
+    ebm_node *cfg;
+    ebm_rng root;
+    ebm_dataset train, valid;
+    const ebm_model_ops *ops;
+    void *model;
+    ebm_tensor params[BENCH_MAX_TENSORS];
+    int n_params;
+    ebm_fit fit;
+} bench_training;
+
+/* Takes cfg (freed by bench_training_close, even on failure). */
+int bench_training_open(bench_training *t, ebm_node *cfg, ebm_error *err);
+void bench_training_close(bench_training *t);
 
 /* One `--name VALUE` flag: a positive integer into *number, or any text
  * into *text. */
