@@ -63,26 +63,7 @@ static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {
              "  sampler: {type: pcd, k: 1, chains: %ld}\n"
              "  optim: {lr: 0.05, momentum: 0, weight_decay: 0}\n",
              o->hidden, o->epochs, o->batch, o->batch);
-    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "<bench_rbm>", err);
-    if (!cfg) return NULL;
-    /* Set as a node rather than pasted into the YAML, so any path survives. */
-    ebm_node *data = ebm_node_child(cfg, "data");
-    ebm_node *path = ebm_node_new_scalar(o->data_dir, data->mark);
-    if (!path || ebm_node_set(data, "path", path)) {
-        ebm_node_free(cfg);
-        ebm_fail(err, EBM_ENOMEM, "config");
-        return NULL;
-    }
-    ebm_diags diags = {0};
-    if (ebm_cfg_validate(cfg, &diags) != 0) {
-        ebm_fail(err, EBM_ECONFIG, "invalid benchmark config: %s",
-                 diags.n ? diags.items[0] : "?");
-        ebm_diags_free(&diags);
-        ebm_node_free(cfg);
-        return NULL;
-    }
-    ebm_diags_free(&diags);
-    return cfg;
+    return bench_experiment(yaml, o->data_dir, err);
 }
 
 /* The GEMMs a PCD-1 step needs, as scikit-learn's BernoulliRBM does them, with

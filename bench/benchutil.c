@@ -104,6 +104,28 @@ int bench_parse_args(const char *bench, int argc, char **argv, const bench_flag 
     return 0;
 }
 
+ebm_node *bench_experiment(const char *yaml, const char *data_dir, ebm_error *err) {
+    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "<benchmark>", err);
+    if (!cfg) return NULL;
+    ebm_node *data = ebm_node_child(cfg, "data");
+    ebm_node *path = ebm_node_new_scalar(data_dir, data->mark);
+    if (!path || ebm_node_set(data, "path", path)) {
+        ebm_node_free(cfg);
+        ebm_fail(err, EBM_ENOMEM, "config");
+        return NULL;
+    }
+    ebm_diags diags = {0};
+    if (ebm_cfg_validate(cfg, &diags) != 0) {
+        ebm_fail(err, EBM_ECONFIG, "invalid benchmark config: %s",
+                 diags.n ? diags.items[0] : "?");
+        ebm_diags_free(&diags);
+        ebm_node_free(cfg);
+        return NULL;
+    }
+    ebm_diags_free(&diags);
+    return cfg;
+}
+
 int bench_training_open(bench_training *t, ebm_node *cfg, ebm_error *err) {
     memset(t, 0, sizeof *t);
     t->cfg = cfg;

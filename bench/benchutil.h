@@ -43,6 +43,11 @@ typedef struct bench_training {
     ebm_fit fit;
 } bench_training;
 
+/* An experiment config from YAML text, with data.path set to data_dir (as
+ * a node, so any path survives) and validated (defaults filled in). NULL and
+ * err on failure. */
+ebm_node *bench_experiment(const char *yaml, const char *data_dir, ebm_error *err);
+
 /* Takes cfg (freed by bench_training_close, even on failure). */
 int bench_training_open(bench_training *t, ebm_node *cfg, ebm_error *err);
 void bench_training_close(bench_training *t);
