@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gemm.h"
 #include "rng.h"
 #include "runner.h"
 
@@ -34,6 +35,11 @@ double bench_sgemm_gflops(int n, int reps, ebm_error *err) {
         a[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
         b[i] = 2.0f * ebm_rng_uniformf(&rng) - 1.0f;
     }
+    /* The ceiling is OpenBLAS's own threading on as many threads as ebm will
+     * use; ebm holds OpenBLAS to one thread (gemm.c), so that is restored
+     * after. Without this, whichever ran first decided: a benchmark that set
+     * up its model before measuring compared two threads with one. */
+    openblas_set_num_threads(ebm_threads());
     double best = 1e300;
     for (int rep = -1; rep < reps; rep++) {
         double start = bench_now();
@@ -42,6 +48,7 @@ double bench_sgemm_gflops(int n, int reps, ebm_error *err) {
         double seconds = bench_now() - start;
         if (rep >= 0 && seconds < best) best = seconds;
     }
+    openblas_set_num_threads(1);
     free(a);
     free(b);
     free(c);
