@@ -24,6 +24,7 @@ static const ebm_param moments_params[] = {
      .help = "a second sampler run the same way, logged as baseline_*, and "
              "speedup = ess_per_second / baseline's"},
     {.name = "chains", .type = EBM_P_INT, .def = "4", .range = "[1, inf)",
+     .flags = EBM_PF_STATES,
      .help = "independent chains, each from the model's noise distribution "
              "(xNoise), else a data row"},
     EBM_PARAM_END};

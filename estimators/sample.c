@@ -16,6 +16,7 @@ static const ebm_param sample_params[] = {
      .flags = EBM_PF_REQUIRED,
      .help = "the sampler and its settings, e.g. {type: gibbs, sweeps: 100}"},
     {.name = "chains", .type = EBM_P_INT, .def = "10", .range = "[1, inf)",
+     .flags = EBM_PF_STATES,
      .help = "independent chains, each from a uniform random state"},
     {.name = "images", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "how many final states to log as samples (/samples/<step>)"},

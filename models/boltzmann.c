@@ -82,6 +82,11 @@ static void boltzmann_destroy(void *model) {
     free(m);
 }
 
+static void boltzmann_size(const ebm_node *cfg, size_t data_dim, ebm_model_size *out) {
+    double units = (double)data_dim + (double)ebm_cfg_int(cfg, "hidden", 0);
+    *out = (ebm_model_size){.units = units, .params = units * units + units, .key = "hidden"};
+}
+
 static int boltzmann_create(const ebm_node *cfg, const ebm_dataset *train,
                             ebm_rng *rng, void **out, ebm_error *err) {
     *out = NULL;
@@ -274,6 +279,7 @@ const ebm_model_ops ebm_model_boltzmann = {
     .example = "{data: {type: bars_stripes, side: 2}, model: {type: boltzmann, hidden: 3, "
                "init_scale: 0.5}}",
     .xCreate = boltzmann_create,
+    .xSize = boltzmann_size,
     .xDestroy = boltzmann_destroy,
     .xUnits = boltzmann_units,
     .xEnergy = boltzmann_energy,

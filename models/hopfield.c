@@ -301,6 +301,13 @@ out:
 
 /* ---------------------------------------------------------------- ops */
 
+/* W is n x n for rows of n values: the data, not a key, decide its size. */
+static void hopfield_size(const ebm_node *cfg, size_t data_dim, ebm_model_size *out) {
+    (void)cfg;
+    double n = (double)data_dim;
+    *out = (ebm_model_size){.units = n, .params = n * n + n};
+}
+
 static int hopfield_create(const ebm_node *cfg, const ebm_dataset *train,
                            ebm_rng *rng, void **out, ebm_error *err) {
     (void)rng;
@@ -561,6 +568,7 @@ const ebm_model_ops ebm_model_hopfield = {
              .params = hopfield_params},
     .example = "{data: {type: random_patterns, dim: 8, count: 2}, model: {type: hopfield}}",
     .xCreate = hopfield_create,
+    .xSize = hopfield_size,
     .xDestroy = hopfield_destroy,
     .xUnits = hopfield_units,
     .xEnergy = hopfield_energy,

@@ -14,6 +14,7 @@ static const ebm_param pcd_params[] = {
     {.name = "k", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
      .help = "Gibbs sweeps (block steps for an RBM) per parameter update"},
     {.name = "chains", .type = EBM_P_INT, .def = "100", .range = "[1, inf)",
+     .flags = EBM_PF_STATES,
      .help = "persistent chains (the model term averages over all of them)"},
     EBM_PARAM_END};
 

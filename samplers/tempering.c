@@ -13,8 +13,10 @@ static const ebm_param pt_params[] = {
     {.name = "k", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
      .help = "Gibbs sweeps (each followed by swap proposals) per parameter update"},
     {.name = "chains", .type = EBM_P_INT, .def = "100", .range = "[1, inf)",
+     .flags = EBM_PF_STATES,
      .help = "persistent chains at the model's temperature"},
     {.name = "temperatures", .type = EBM_P_INT, .def = "10", .range = "[2, inf)",
+     .flags = EBM_PF_STATES,
      .help = "rungs of the ladder, the model's own included"},
     {.name = "beta_min", .type = EBM_P_FLOAT, .def = "0.5", .range = "(0, 1)",
      .help = "inverse temperature of the hottest rung (relative to the model's); "

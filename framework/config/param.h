@@ -20,7 +20,10 @@ typedef enum {
 
 enum {
     EBM_PF_REQUIRED = 1,  /* no default: the config must give it */
-    EBM_PF_OPTIONAL = 2   /* no default: may be absent (getters get their def) */
+    EBM_PF_OPTIONAL = 2,  /* no default: may be absent (getters get their def) */
+    EBM_PF_STATES = 4     /* an integer counting states the plugin holds at once
+                             (chains, runs): the memory check multiplies the
+                             ones of a section with the length of a state */
 };
 
 typedef struct ebm_param ebm_param;

@@ -13,6 +13,7 @@
 /* Parameter-table entries both AIS estimators take (runs, schedule, steps). */
 #define EBM_AIS_COMMON_PARAMS                                                   \
     {.name = "runs", .type = EBM_P_INT, .def = "100", .range = "[2, inf)",      \
+     .flags = EBM_PF_STATES,                                                    \
      .help = "independent AIS runs M (rows of one matrix)"},                    \
     {.name = "schedule", .type = EBM_P_ENUM, .def = "default",                  \
      .choices = "default|linear",                                               \

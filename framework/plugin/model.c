@@ -10,6 +10,12 @@ void ebm_model_check(const ebm_model_ops *ops, const ebm_node *experiment, ebm_d
     if (ops->xCheck) ops->xCheck(experiment, diags);
 }
 
+void ebm_model_size_of(const ebm_model_ops *ops, const ebm_node *cfg, size_t data_dim,
+                       ebm_model_size *out) {
+    *out = (ebm_model_size){.units = (double)data_dim};
+    if (ops->xSize) ops->xSize(cfg, data_dim, out);
+}
+
 void ebm_model_check_one_shot(const char *model, const ebm_node *experiment,
                               ebm_diags *diags) {
     long long epochs = (long long)ebm_cfg_int(experiment, "train.epochs", 0);

@@ -29,6 +29,15 @@ typedef struct ebm_evolve {
                               the stop repeat the final energy */
 } ebm_evolve;
 
+/* What a model's section implies before anything is allocated (xSize), in
+ * doubles because a config can ask for more than size_t counts. */
+typedef struct ebm_model_size {
+    double units;        /* floats in one state: a chain, an encoded row */
+    double params;       /* floats of parameters */
+    const char *key;     /* the model key that sets params ("hidden"), or NULL
+                            when the data's row length does */
+} ebm_model_size;
+
 typedef struct ebm_evolve_result {
     int sweeps;      /* sweeps done until the stop */
     int outcome;     /* one of the values below */
@@ -37,7 +46,7 @@ typedef struct ebm_evolve_result {
 
 enum { EBM_EVOLVE_LIMIT = 0, EBM_EVOLVE_FIXED_POINT = 1, EBM_EVOLVE_TWO_CYCLE = 2 };
 
-#define EBM_MODEL_OPS_VERSION 5
+#define EBM_MODEL_OPS_VERSION 6   /* 6: xSize */
 
 /* ---- capability tables: a model points to the ones it really has, NULL
  * for the others. Callers go through the wrappers at the end of this file,
@@ -207,6 +216,11 @@ typedef struct ebm_model_ops {
     /* Cross-field checks on the whole experiment at validation time, e.g. a
      * one-shot learning rule with train.epochs set. Adds to diags. */
     void (*xCheck)(const ebm_node *experiment, ebm_diags *diags);
+    /* The sizes the section cfg implies for data rows of data_dim values,
+     * without allocating them, so a model too large for the machine is
+     * refused before a run writes anything. NULL: a state is a data row and
+     * the parameters are too small to matter. */
+    void (*xSize)(const ebm_node *cfg, size_t data_dim, ebm_model_size *out);
     /* One-shot learning (or data-dependent set-up, e.g. the DBM's greedy
      * pretraining) before any epoch; it sets parameters only, so a resumed run
      * skips it. EBM_EINTERRUPT once *stop (may be NULL) turns nonzero. */
@@ -254,6 +268,10 @@ const char *ebm_model_cap_name(unsigned caps);
 
 /* The model's cross-field checks on an experiment (none without xCheck). */
 void ebm_model_check(const ebm_model_ops *ops, const ebm_node *experiment, ebm_diags *diags);
+/* The model's xSize, or its default: a state of data_dim units, no
+ * parameters worth counting. */
+void ebm_model_size_of(const ebm_model_ops *ops, const ebm_node *cfg, size_t data_dim,
+                       ebm_model_size *out);
 /* For the xCheck of a model that stores its patterns in one shot and has
  * nothing to train: refuses train.epochs > 0, naming the model. */
 void ebm_model_check_one_shot(const char *model, const ebm_node *experiment,

@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "claim.h"
 #include "condsample.h"
+#include "footprint.h"
 #include "h5util.h"
 #include "proc.h"
 #include "runfile.h"
@@ -295,6 +296,7 @@ static int setup(sample_job *j, ebm_error *err) {
     ebm_rng root;
     ebm_rng_seed(&root, (uint64_t)ebm_cfg_int(j->cfg, "seed", 0));
     int rc = ebm_setup_data(j->cfg, &root, &j->train, &j->valid, err);
+    if (!rc) rc = ebm_footprint_check(j->cfg, &j->train, 0, err);
     if (!rc) rc = ebm_setup_model(j->cfg, &root, &j->train, 0, NULL, &j->ops, &j->model, err);
     if (rc) return rc;
     j->n_data = j->train.dim;

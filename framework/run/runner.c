@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "checkpoint.h"
 #include "claim.h"
+#include "footprint.h"
 #include "dataset.h"
 #include "estimator.h"
 #include "fit.h"
@@ -702,6 +703,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     /* The data first: a bad data file then leaves no run directory behind. */
     char path[4200];
     rc = ebm_setup_data(r.cfg, &r.root, &r.train, &r.valid, err);
+    if (!rc) rc = ebm_footprint_check(r.cfg, &r.train, 0, err);
     if (!rc && opts->resume) {
         snprintf(r.dir, sizeof r.dir, "%s", opts->out_dir);
         rc = check_resumable(&r, err);

@@ -61,6 +61,20 @@ static int read_layers(const ebm_node *model_cfg, size_t *size, char *why, size_
     return count;
 }
 
+/* Layers are checked by dbm_check; sizes of bad ones are not counted. */
+static void dbm_size(const ebm_node *cfg, size_t data_dim, ebm_model_size *out) {
+    double given[EBM_DBM_MAX_HIDDEN + 1];
+    int count = ebm_cfg_doubles(cfg, "layers", given, EBM_DBM_MAX_HIDDEN + 1);
+    double below = (double)data_dim, labels = (double)ebm_cfg_int(cfg, "labels", 0);
+    *out = (ebm_model_size){.units = below, .key = "layers"};
+    for (int l = 0; l < count && l < EBM_DBM_MAX_HIDDEN; l++) {
+        out->units += given[l];
+        out->params += below * given[l] + given[l];
+        below = given[l];
+    }
+    out->params += labels * below + (double)data_dim;
+}
+
 static void dbm_check(const ebm_node *experiment, ebm_diags *diags) {
     const ebm_node *model = ebm_node_child(experiment, "model");
     const ebm_node *layers = ebm_node_at(experiment, "model.layers");
@@ -355,6 +369,7 @@ const ebm_model_ops ebm_model_dbm = {
     .example = "{data: {type: bars_stripes, side: 2}, model: {type: dbm, layers: [3, 2], "
                "init_scale: 0.5, pretrain: {epochs: 0}}}",
     .xCreate = dbm_create,
+    .xSize = dbm_size,
     .xDestroy = dbm_destroy,
     .xUnits = dbm_units,
     .xEnergy = dbm_energy,

@@ -131,6 +131,12 @@ static int data_box(energy_model *m, const ebm_dataset *train, ebm_error *err) {
     return EBM_OK;
 }
 
+/* A state is dim values (the data's, unless the section gives its own). */
+static void energy_size(const ebm_node *cfg, size_t data_dim, ebm_model_size *out) {
+    *out = (ebm_model_size){.units = (double)ebm_cfg_int(cfg, "dim", (int64_t)data_dim),
+                            .key = "dim"};
+}
+
 static int energy_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rng,
                          void **out, ebm_error *err) {
     const char *name = ebm_cfg_str(cfg, "family", "mlp");
@@ -326,6 +332,7 @@ const ebm_model_ops ebm_model_energy = {
     .example = "{data: {type: toy2d, shape: two_moons, n: 50}, model: {type: energy, "
                "family: mlp, layers: [8]}}",
     .xCreate = energy_create,
+    .xSize = energy_size,
     .xDestroy = energy_destroy,
     .xUnits = energy_units,
     .xEnergy = energy_energy,

@@ -59,6 +59,11 @@ static void data_biases(ebm_rbm *m, const ebm_dataset *train) {
     free(sum);
 }
 
+static void rbm_size(const ebm_node *cfg, size_t data_dim, ebm_model_size *out) {
+    double nv = (double)data_dim, nh = (double)ebm_cfg_int(cfg, "hidden", 1);
+    *out = (ebm_model_size){.units = nv + nh, .params = nv * nh + nv + nh, .key = "hidden"};
+}
+
 static int rbm_create(const ebm_node *cfg, const ebm_dataset *train, ebm_rng *rng,
                       void **out, ebm_error *err) {
     ebm_rbm *m = calloc(1, sizeof *m);
@@ -354,6 +359,7 @@ const ebm_model_ops ebm_model_rbm = {
     .example = "{data: {type: bars_stripes, side: 2}, model: {type: rbm, hidden: 3, "
                "init_scale: 0.5}}",
     .xCreate = rbm_create,
+    .xSize = rbm_size,
     .xDestroy = rbm_destroy,
     .xUnits = rbm_units,
     .xEnergy = rbm_energy,
