@@ -84,15 +84,25 @@ static int held_by_another(int fd, const char *dir, const char *what, ebm_error 
                     pid[0] ? pid : "unknown", what);
 }
 
-int ebm_claim_probe(const char *dir, const char *what, ebm_error *err) {
+int ebm_claim_probe_hold(const char *dir, const char *what, int *fd_out, ebm_error *err) {
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, EBM_LOCK_NAME);
+    *fd_out = -1;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return EBM_OK;   /* no lock file: nobody has written here since */
-    int rc = EBM_OK;
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)
-        rc = held_by_another(fd, dir, what, err);
-    close(fd);   /* (drops the lock if we got it) */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        int rc = held_by_another(fd, dir, what, err);
+        close(fd);
+        return rc;
+    }
+    *fd_out = fd;
+    return EBM_OK;
+}
+
+int ebm_claim_probe(const char *dir, const char *what, ebm_error *err) {
+    int fd;
+    int rc = ebm_claim_probe_hold(dir, what, &fd, err);
+    if (fd >= 0) close(fd);   /* drops the lock */
     return rc;
 }
 

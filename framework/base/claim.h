@@ -39,6 +39,10 @@ int ebm_claim_lock(const char *dir, const char *what, int *fd, ebm_error *err);
  * writes nothing: a command that may still refuse for other reasons asks
  * this first and takes the lock only before its first write. */
 int ebm_claim_probe(const char *dir, const char *what, ebm_error *err);
+/* ebm_claim_probe that keeps the lock it took in *fd (-1 when the directory
+ * has no lock file), still writing nothing: held while the directory is
+ * moved aside, so a second --force cannot move the new one. */
+int ebm_claim_probe_hold(const char *dir, const char *what, int *fd, ebm_error *err);
 
 /* Creates path for writing as a new file: whatever was there (a stale
  * temporary, a planted symlink) is unlinked, then O_CREAT|O_EXCL|O_NOFOLLOW,

@@ -101,17 +101,20 @@ int ebm_out_dir_claim(const char *dir, int force, const char *what, int *lock_fd
                         "%s` if it did not complete, or add --force to move it aside to "
                         "%s.old-N (nothing is deleted)", dir, sweep ? "sweep" : "run", held,
                         sweep ? "sweep" : "run", dir, dir);
-    int rc = EBM_OK;
+    int rc = EBM_OK, old_fd = -1;
     if (held) {
         /* A live run's or sweep's directory is never moved aside; the probe
-         * writes nothing, so the old results move byte for byte. */
-        rc = ebm_claim_probe(dir, sweep ? "sweep" : "run", err);
+         * writes nothing, so the old results move byte for byte. Its lock
+         * is held until the new directory is ours, or a second --force
+         * could take the old one's place and move ours aside. */
+        rc = ebm_claim_probe_hold(dir, sweep ? "sweep" : "run", &old_fd, err);
         if (!rc) rc = ebm_claim_move_aside(dir, NULL, 0, err);
     }
     if (!rc) rc = ebm_proc_mkdirs(dir, err);
     /* Locked, then looked at again: another process may have written
      * results into it meanwhile. */
     if (!rc) rc = ebm_claim_lock(dir, what, lock_fd, err);
+    if (old_fd >= 0) close(old_fd);
     if (!rc && (held = ebm_claim_results_in(dir)))
         rc = ebm_fail(err, EBM_EINVAL, "--out %s: another process wrote results into it "
                       "(%s) a moment ago; nothing was written", dir, held);
