@@ -401,11 +401,32 @@ static int read_key(override *o) {
     size_t len = o->key_end - o->key_start;
     if (len == 0) return bad(o, o->key_start + 1, "empty key");
     if (len >= sizeof o->key) return bad(o, o->key_start + 1, "key too long");
+    /* A list item may be named as ebm's own messages name it,
+     * log.estimators[0].runs, as well as by its index as a key part,
+     * log.estimators.0.runs: "[N]" becomes ".N". col_of keeps each kept
+     * character's column in the override for messages. */
     char *key = o->key;
-    memcpy(key, text + o->key_start, len);
-    key[len] = '\0';
+    size_t col_of[sizeof o->key], out = 0;
+    const char *from = text + o->key_start;
+    for (size_t i = 0; i < len; i++) {
+        size_t digits = from[i] == '[' ? strspn(from + i + 1, "0123456789") : 0;
+        if (digits && i + 1 + digits < len && from[i + 1 + digits] == ']' &&
+            (i + 2 + digits == len || from[i + 2 + digits] == '.')) {
+            col_of[out] = o->key_start + i + 1;
+            key[out++] = '.';
+            for (size_t d = 1; d <= digits; d++) {
+                col_of[out] = o->key_start + i + d + 1;
+                key[out++] = from[i + d];
+            }
+            i += digits + 1;   /* past the ']' */
+            continue;
+        }
+        col_of[out] = o->key_start + i + 1;
+        key[out++] = from[i];
+    }
+    key[out] = '\0';
     for (size_t i = 0; key[i]; i++) {
-        size_t col = o->key_start + i + 1;
+        size_t col = col_of[i];
         if (key[i] == '.' && (i == 0 || key[i + 1] == '.' || key[i + 1] == '\0'))
             return bad(o, col, "%s: empty part in key path", key);
         if ((unsigned char)key[i] >= 0x80)

@@ -359,6 +359,24 @@ TEST(compose_with_overrides) {
     ASSERT_EQ(dim1->mark.column, 21);
     ebm_node_free(root);
 
+    /* a list item named as messages name it: log.estimators[0].split */
+    char *indexed[] = {"log.estimators[0].split=train", "+log.estimators[0].rows=7"};
+    ebm_diags_free(&diags);
+    root = ebm_cfg_compose(fixture("compose/exp/plain.yaml"), indexed, 2, &diags);
+    for (int i = 0; i < diags.n; i++) fprintf(stderr, "%s\n", diags.items[i]);
+    ASSERT(root);
+    ASSERT(strcmp(ebm_cfg_str(root, "log.estimators.0.split", ""), "train") == 0);
+    ASSERT_EQ(ebm_cfg_int(root, "log.estimators.0.rows", 0), 7);
+    ebm_node_free(root);
+    char *half[] = {"log.estimators[0.split=train", "log.estimators[x].split=train"};
+    ebm_diags_free(&diags);
+    root = ebm_cfg_compose(fixture("compose/exp/plain.yaml"), half, 2, &diags);
+    ASSERT(!root);
+    ASSERT_EQ(diags.n, 2);
+    ASSERT_STR_CONTAINS(diags.items[0], "<override 1>:1:15: log.estimators[0.split: '[' is "
+                                        "not allowed in a key");
+    ASSERT_STR_CONTAINS(diags.items[1], "<override 2>:1:15: log.estimators[x].split: '['");
+
     /* a bad override fails the composition, and every bad one is reported */
     char *bad[] = {"model.nope.x=1", "seed", "+seed=3"};
     ebm_diags_free(&diags);
