@@ -7,7 +7,7 @@
 #include <signal.h>
 
 #include "error.h"
-#include "sweep.h"
+#include "sweep_opts.h"
 
 typedef struct ebm_sweep_mpi ebm_sweep_mpi;
 
