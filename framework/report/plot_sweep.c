@@ -21,17 +21,6 @@ static int cmp_xy(const void *a, const void *b) {
     return (p > q) - (p < q);
 }
 
-static int key_is_numeric(const ebm_summary *s, int k) {
-    for (int p = 0; p < s->n_points; p++) {
-        double v;
-        char *end;
-        const char *text = s->params[(size_t)p * s->n_keys + k];
-        v = strtod(text, &end);
-        if (end == text || *end || !isfinite(v)) return 0;
-    }
-    return s->n_points > 0;
-}
-
 /* The other keys' values of point p, "k2=v2,k3=v3" ("all" with no others). */
 static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t size) {
     size_t used = 0;
@@ -184,10 +173,11 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
     }
     /* One numeric key and more points than a legend reads well: a colour
      * gradient by its value, with a colour bar. */
-    if (!rc && s.n_keys == 1 && key_is_numeric(&s, 0) && s.n_points > GRADIENT_POINTS)
+    if (!rc && s.n_keys == 1 && ebm_summary_key_kind(&s, 0) != EBM_KEY_TEXT &&
+        s.n_points > GRADIENT_POINTS)
         rc = shade_curves(ctx, &s, prefix_points ? sweep_name : NULL, err);
     for (int k = 0; !rc && k < s.n_keys; k++) {
-        if (!key_is_numeric(&s, k)) continue;
+        if (ebm_summary_key_kind(&s, k) == EBM_KEY_TEXT) continue;
         for (int m = 0; !rc && m < s.n_metrics; m++)
             rc = final_vs_key(ctx, &s, sweep_label, k, m, err);
     }

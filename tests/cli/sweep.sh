@@ -17,7 +17,9 @@ done
 [ "$(ls "$WORK/sw" | grep -c '^[0-9][0-9][0-9]$')" -eq 4 ] && pass "four point directories, 000 to 003" || fail "dirs: $(ls "$WORK/sw")"
 grep -q '^003,0.3,storkey,completed,' "$WORK/sw/summary.csv" && pass "summary.csv maps 003" || fail "summary.csv: $(cat "$WORK/sw/summary.csv")"
 h5dump -d /params/data.load "$WORK/sw/summary.h5" >"$WORK/load" 2>&1
-expect_in "$WORK/load" '(0): "0.05", "0.05", "0.3", "0.3"' "summary.h5 maps the points"
+expect_in "$WORK/load" '(0): 0.05, 0.05, 0.3, 0.3' "summary.h5 maps the points, swept numbers as numbers"
+h5dump -d /params/model.rule "$WORK/sw/summary.h5" >"$WORK/rule" 2>&1
+expect_in "$WORK/rule" '"hebbian", "storkey", "hebbian", "storkey"' "… and swept text as strings"
 expect_in "$WORK/out" "point  data.load  model.rule  status" "the sweep ends with a table of its points"
 grep -q '^003    0.3        storkey     completed' "$WORK/out" && pass "… a row per point" || fail "table: $(cat "$WORK/out")"
 [ "$(tail -n +2 "$WORK/sw/summary.csv" | wc -l)" -eq 4 ] && pass "summary.csv has 4 rows" || fail "summary.csv rows: $(cat "$WORK/sw/summary.csv")"
