@@ -85,14 +85,13 @@ static int diff_labels(const ebm_plot_opts *opts, char **labels, ebm_error *err)
 }
 
 /* A run's images go to OUT when there is one run or --out was given, else
- * to the run's own DIR/plots (never into another run's directory). */
-static int images_into(ebm_plot_ctx *ctx, const char *run_dir, int n_inputs, ebm_error *err) {
-    if (ctx->out_given || n_inputs == 1) {
+ * to the run's own DIR/plots (never into another run's directory), made
+ * when the first image is drawn (plot_images.c). */
+static void images_into(ebm_plot_ctx *ctx, const char *run_dir, int n_inputs) {
+    if (ctx->out_given || n_inputs == 1)
         ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s", ctx->out);
-        return EBM_OK;
-    }
-    ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/plots", run_dir);
-    return ebm_proc_mkdirs(ctx->images_out, err);
+    else
+        ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/plots", run_dir);
 }
 
 static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
@@ -104,8 +103,8 @@ static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
         if (ebm_proc_is_file(path)) return ebm_plot_sweep(ctx, input, name, n_inputs > 1, err);
         ebm_plot_fmt(path, sizeof path, "%s/run.h5", input);
         if (ebm_proc_is_file(path)) {
-            int rc = images_into(ctx, input, n_inputs, err);
-            return rc ? rc : ebm_plot_run(ctx, path, label ? label : name, 1, err);
+            images_into(ctx, input, n_inputs);
+            return ebm_plot_run(ctx, path, label ? label : name, 1, err);
         }
         return ebm_fail(err, EBM_EINVAL,
                         "%s: neither a run directory (run.h5) nor a sweep "
@@ -125,8 +124,8 @@ static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
     }
     char dir[4096];
     parent_dir(input, dir, sizeof dir);
-    int rc = images_into(ctx, dir, n_inputs, err);
-    return rc ? rc : ebm_plot_run(ctx, input, label ? label : name, 1, err);
+    images_into(ctx, dir, n_inputs);
+    return ebm_plot_run(ctx, input, label ? label : name, 1, err);
 }
 
 static void default_out(const char *input, char *out, size_t size) {

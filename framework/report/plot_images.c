@@ -10,9 +10,22 @@
 #include <string.h>
 
 #include "plot_text.h"
+#include "proc.h"
 
 /* At most this many images of a set are drawn (the first ones). */
 #define MAX_IMAGES 144
+
+/* Queues a picture into ctx->images_out, made only now: a run without
+ * images leaves no empty plots/ behind. */
+static int image_job(ebm_plot_ctx *ctx, const char *script, ebm_plot_text *a, const char *png,
+                     ebm_error *err) {
+    int rc = ebm_proc_mkdirs(ctx->images_out, err);
+    if (rc) {
+        free(a->text);
+        return rc;
+    }
+    return ebm_gp_jobs_add(&ctx->jobs, script, a, png, err);
+}
 
 /* Lays out up to MAX_IMAGES images as a grid in one matrix file: a layout
  * of k names gives rows of k consecutive images (pattern|corrupted|recalled),
@@ -98,7 +111,7 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
     if (heat) px_w += 120;   /* the colour bar and the axis labels */
     ebm_plot_text_add(&a, "cols=%zu; rows=%zu; width=%zu; height=%zu; lo=%.9g; hi=%.9g; "
                       "heat=%d", width, height, px_w, px_h, (double)lo, (double)hi, heat);
-    return ebm_gp_jobs_add(&ctx->jobs, "images.gp", &a, png, err);
+    return image_job(ctx, "images.gp", &a, png, err);
 }
 
 /* ---- densities of 2-D models ---- */
@@ -201,7 +214,7 @@ static int export_density(ebm_plot_ctx *ctx, const ebm_image_set *density,
     ebm_plot_text_gp(&a, "outfile", png);
     ebm_plot_text_gp(&a, "plottitle", title);
     ebm_plot_text_add(&a, "xmin=%.9g; xmax=%.9g; ymin=%.9g; ymax=%.9g", box[0], box[1], box[2], box[3]);
-    return ebm_gp_jobs_add(&ctx->jobs, "density.gp", &a, png, err);
+    return image_job(ctx, "density.gp", &a, png, err);
 }
 
 /* Draws every density group's latest image; *drawn says whether there was

@@ -167,7 +167,6 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
         else
             ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s/plots", dir,
                          s.points[p]);
-        if (ebm_proc_mkdirs(ctx->images_out, &point_err) != EBM_OK) continue;
         if (ebm_plot_run(ctx, path, legend, 1, &point_err) == EBM_ENOMEM)
             rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
     }

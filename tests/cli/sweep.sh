@@ -41,4 +41,14 @@ expect_in "$WORK/err" "data.load" "invalid point named"
 
 expect_status 0 "plot the sweep" -- "$EBM" plot "$WORK/sw" --out "$WORK/plots"
 ls "$WORK/plots"/*.png >/dev/null 2>&1 && pass "sweep plots written" || fail "no sweep plots"
+
+# Several runs without images and no --out: the curves go to the first
+# run's plots/, and no run is left an empty plots/ directory.
+G="$SRC/experiments/hopfield-gradient.yaml"
+for s in 1 2; do
+  "$EBM" run "$G" data.dim=60 train.epochs=2 seed=$s --out "$WORK/g$s" --quiet >/dev/null || fail "run g$s"
+done
+expect_status 0 "plot two runs" -- "$EBM" plot "$WORK/g1" "$WORK/g2"
+ls "$WORK/g1/plots"/*.png >/dev/null 2>&1 && pass "the overlays in the first run's plots/" || fail "no overlays"
+[ ! -e "$WORK/g2/plots" ] && pass "no empty plots/ in a run without images" || fail "$WORK/g2/plots made: $(ls -A "$WORK/g2/plots")"
 finish
