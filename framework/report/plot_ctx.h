@@ -13,6 +13,7 @@
  * companion), NULL for those it lacks. */
 typedef struct ebm_plot_curve {
     char *title, *file, *band, *exact;
+    char *experiment;  /* the run's experiment (its config's name), or "" */
     size_t points;     /* the most points any of its series has */
     double shade;      /* a sweep point's value of the numeric key its colour shows */
 } ebm_plot_curve;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "plot_runs.h"
 #include "plot_text.h"
 #include "proc.h"
@@ -35,8 +36,8 @@ static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t siz
 
 /* Final metric against swept key k: one series per combination of the other
  * keys, each sorted by the swept value. */
-static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *sweep_label,
-                        int k, int m, ebm_error *err) {
+static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *experiment,
+                        const char *sweep_label, int k, int m, ebm_error *err) {
     int np = s->n_points;
     xy *pts = malloc((size_t)np * sizeof *pts);
     char (*groups)[400] = malloc((size_t)np * sizeof *groups);
@@ -84,10 +85,14 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *swe
         ebm_plot_text_gp(&a, name, groups[p]);
     }
     if (!rc && n_series > 0) {
-        char ylabel[300], title[600];
+        char ylabel[300], text[1200], title[1200] = "";
+        int width = ebm_plot_title_width(900);
         ebm_plot_fmt(ylabel, sizeof ylabel, "final %s", s->metrics[m]);
-        ebm_plot_fmt(title, sizeof title, "%s: final %s against %s", sweep_label,
-                 s->metrics[m], s->keys[k]);
+        ebm_plot_fmt(text, sizeof text, "%s%sfinal %s against %s", experiment,
+                     *experiment ? ": " : "", s->metrics[m], s->keys[k]);
+        ebm_plot_title_add(title, sizeof title, text, width, 2);
+        ebm_plot_fmt(text, sizeof text, "sweep %s", sweep_label);
+        ebm_plot_title_add(title, sizeof title, text, width, 1);
         ebm_plot_text_add(&a, "n=%d; ", n_series);
         ebm_plot_text_gp(&a, "outfile", png);
         ebm_plot_text_gp(&a, "xlabel", s->keys[k]);
@@ -175,11 +180,16 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
     if (!rc && s.n_keys == 1 && ebm_summary_key_kind(&s, 0) != EBM_KEY_TEXT &&
         s.n_points > GRADIENT_POINTS)
         rc = shade_curves(ctx, &s, prefix_points ? sweep_name : NULL, err);
+    /* the experiment is the name in the sweep's config.yaml */
+    ebm_plot_fmt(path, sizeof path, "%s/config.yaml", dir);
+    ebm_error ignored;
+    ebm_node *cfg = ebm_proc_is_file(path) ? ebm_cfg_parse_file(path, &ignored) : NULL;
     for (int k = 0; !rc && k < s.n_keys; k++) {
         if (ebm_summary_key_kind(&s, k) == EBM_KEY_TEXT) continue;
         for (int m = 0; !rc && m < s.n_metrics; m++)
-            rc = final_vs_key(ctx, &s, sweep_label, k, m, err);
+            rc = final_vs_key(ctx, &s, ebm_cfg_str(cfg, "name", ""), sweep_label, k, m, err);
     }
+    ebm_node_free(cfg);
     ebm_summary_free(&s);
     return rc;
 }
