@@ -43,8 +43,10 @@ typedef struct ebm_plot_ctx {
     int all_points;  /* write every point of a long series (else thinned) */
     int out_given;   /* --out: every picture goes there */
     /* where the run being exported puts its images: its own DIR/plots (or
-     * OUT, or OUT/<point> for a sweep's point under --out) */
+     * OUT, or OUT/<point> for a sweep's point under --out), and whether the
+     * run's file label is added as a folder (several inputs under --out) */
     char images_out[4400];
+    int images_by_label;
 } ebm_plot_ctx;
 
 /* A file label made of label's safe characters and not used before ("run",

@@ -97,7 +97,7 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set, const ebm_
     char group[160], path[4600], png[4600];
     ebm_plot_safe_name(group, sizeof group, set->group);
     ebm_plot_fmt(path, sizeof path, "%s/%s__%s.matrix", ctx->data, file_label, group);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->images_out, file_label, group);
+    ebm_plot_fmt(png, sizeof png, "%s/%s.png", ctx->images_out, group);
     FILE *f = fopen(path, "w");
     if (!f) return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path, strerror(errno));
     /* gnuplot puts the first matrix row at the bottom: write top row last. */
@@ -201,7 +201,7 @@ static int export_density(ebm_plot_ctx *ctx, const ebm_image_set *density,
     char group[160], path[4600], png[4600], data_path[4700] = "", samples_path[4700] = "";
     ebm_plot_safe_name(group, sizeof group, density->group);
     ebm_plot_fmt(path, sizeof path, "%s/%s__%s.grid", ctx->data, file_label, group);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->images_out, file_label, group);
+    ebm_plot_fmt(png, sizeof png, "%s/%s.png", ctx->images_out, group);
     size_t rows = (size_t)density->height, cols = (size_t)density->width;
     double dx = (box[1] - box[0]) / (double)cols, dy = (box[3] - box[2]) / (double)rows;
     FILE *f = fopen(path, "w");

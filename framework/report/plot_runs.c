@@ -187,6 +187,10 @@ int ebm_plot_run(ebm_plot_ctx *ctx, const char *run_path, const char *legend,
     char label[200];
     if (ebm_plot_unique_label(ctx, legend, label, sizeof label))
         return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    if (ctx->images_by_label) {
+        size_t len = strlen(ctx->images_out);
+        ebm_plot_fmt(ctx->images_out + len, sizeof ctx->images_out - len, "/%s", label);
+    }
     ebm_runinfo info;
     int rc = ebm_runfile_read(run_path, &info, err);
     if (rc) return rc;

@@ -37,7 +37,8 @@ static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t siz
 /* Final metric against swept key k: one series per combination of the other
  * keys, each sorted by the swept value. */
 static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *experiment,
-                        const char *sweep_label, int k, int m, ebm_error *err) {
+                        const char *sweep_label, const char *png_dir, int k, int m,
+                        ebm_error *err) {
     int np = s->n_points;
     xy *pts = malloc((size_t)np * sizeof *pts);
     char (*groups)[400] = malloc((size_t)np * sizeof *groups);
@@ -49,7 +50,7 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
     char metric[160], key[160], png[4600];
     ebm_plot_safe_name(metric, sizeof metric, s->metrics[m]);
     ebm_plot_safe_name(key, sizeof key, s->keys[k]);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s_vs_%s.png", ctx->out, sweep_label, metric, key);
+    ebm_plot_fmt(png, sizeof png, "%s/final_%s_vs_%s.png", png_dir, metric, key);
     for (int p = 0; !rc && p < np; p++) {
         if (done[p]) continue;
         int n = 0;
@@ -166,8 +167,13 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
         point_legend(&s, p, prefix_points ? sweep_name : NULL, legend, sizeof legend);
         ebm_error point_err;
         /* An unreadable point (killed mid-write) is left out, not fatal. */
-        /* each point's images in its own plots/ (OUT/<point> under --out) */
-        if (ctx->out_given)
+        /* each point's images in its own plots/ (OUT/<point> under --out,
+         * OUT/<sweep>/<point> when there are other inputs) */
+        ctx->images_by_label = 0;
+        if (ctx->out_given && prefix_points)
+            ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s/%s", ctx->out,
+                         sweep_label, s.points[p]);
+        else if (ctx->out_given)
             ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s", ctx->out, s.points[p]);
         else
             ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s/plots", dir,
@@ -184,10 +190,18 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
     ebm_plot_fmt(path, sizeof path, "%s/config.yaml", dir);
     ebm_error ignored;
     ebm_node *cfg = ebm_proc_is_file(path) ? ebm_cfg_parse_file(path, &ignored) : NULL;
+    /* the sweep's own pictures: OUT, or OUT/<sweep> when there are other inputs */
+    char png_dir[4400];
+    if (prefix_points) ebm_plot_fmt(png_dir, sizeof png_dir, "%s/%s", ctx->out, sweep_label);
+    else ebm_plot_fmt(png_dir, sizeof png_dir, "%s", ctx->out);
+    int any_numeric = 0;
+    for (int k = 0; k < s.n_keys; k++) any_numeric |= ebm_summary_key_kind(&s, k) != EBM_KEY_TEXT;
+    if (!rc && any_numeric && s.n_metrics > 0) rc = ebm_proc_mkdirs(png_dir, err);
     for (int k = 0; !rc && k < s.n_keys; k++) {
         if (ebm_summary_key_kind(&s, k) == EBM_KEY_TEXT) continue;
         for (int m = 0; !rc && m < s.n_metrics; m++)
-            rc = final_vs_key(ctx, &s, ebm_cfg_str(cfg, "name", ""), sweep_label, k, m, err);
+            rc = final_vs_key(ctx, &s, ebm_cfg_str(cfg, "name", ""), sweep_label, png_dir, k,
+                              m, err);
     }
     ebm_node_free(cfg);
     ebm_summary_free(&s);

@@ -3,7 +3,8 @@
  * run and the step, and for samples the sampler and clamp that drew them
  * (from the run's /config, or the attributes `ebm sample` writes). A fake
  * gnuplot on PATH records each picture's -e text and leaves a file where
- * the PNG would be, so the titles are read as gnuplot would get them. */
+ * the PNG would be, so the titles are read as gnuplot would get them; and
+ * the one pattern of PNG names, <what>.png in a folder that says whose. */
 #include <hdf5.h>
 #include <sys/stat.h>
 
@@ -210,13 +211,13 @@ TEST(titles_name_experiment_run_step_and_sampler) {
     ASSERT(strcmp(title, "exp-titles: loss\nrun lr-high") == 0);
     /* samples: the step drawn (the latest), the sample estimator's sampler,
      * nothing clamped */
-    snprintf(png, sizeof png, "%s/plots/lr-high__samples.png", run);
+    snprintf(png, sizeof png, "%s/plots/samples.png", run);
     ASSERT(title_of(log, png, title, sizeof title));
     ASSERT_STR_CONTAINS(title, "exp-titles: samples, epoch 5\nrun lr-high\n");
     ASSERT_STR_CONTAINS(title, "sampler {type: gibbs, sweeps: 7}; clamped: none");
     /* conditional samples: the conditional estimator's default sampler
      * (its burn_in), the label clamped */
-    snprintf(png, sizeof png, "%s/plots/lr-high__images_cond_samples.png", run);
+    snprintf(png, sizeof png, "%s/plots/images_cond_samples.png", run);
     ASSERT(title_of(log, png, title, sizeof title));
     ASSERT_STR_CONTAINS(title, "exp-titles: cond_samples, epoch 5 (label=0,label=1)");
     ASSERT_STR_CONTAINS(title, "sampler {type: gibbs, burn_in: 300, sweeps: 1}");
@@ -232,7 +233,7 @@ TEST(titles_name_experiment_run_step_and_sampler) {
     char *sample_inputs[] = {sample_file};
     log = plot_with_fake(dir, sample_inputs, 1, NULL);
     ASSERT(log != NULL);
-    snprintf(png, sizeof png, "%s/plots/samples__images_label_1.png", run);
+    snprintf(png, sizeof png, "%s/plots/samples/images_label_1.png", run);
     ASSERT(title_of(log, png, title, sizeof title));
     ASSERT_STR_CONTAINS(title, "exp-titles: label_1, drawn by ebm sample");
     ASSERT_STR_CONTAINS(title, "sampler {type: gibbs, burn_in: 200}; clamped: label=1");
@@ -260,10 +261,74 @@ TEST(long_titles_fit) {
         FAIL_("title: %s", title);
     ASSERT(lines_fit(title, ebm_plot_title_width(900), &lines) && lines == 2);
     ASSERT_STR_CONTAINS(title, "...");
-    ASSERT(title_of(log, "__samples.png", title, sizeof title));
+    ASSERT(title_of(log, "/plots/samples.png", title, sizeof title));
     ASSERT_STR_CONTAINS(title, "exp-titles: samples, epoch 5\n");
     ASSERT(lines_fit(title, ebm_plot_title_width(480), &lines) && lines <= 5);
     free(log);
+    remove_tree(dir);
+}
+
+/* Every PNG in written is <folder>/<what>.png with no run label in the
+ * name ("run__samples.png" was the old pattern). */
+static int no_label_in_names(const char *written) {
+    for (const char *line = written; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *slash = line;
+        for (const char *c = line; c < line + len; c++)
+            if (*c == '/') slash = c;
+        for (const char *c = slash; c + 1 < line + len; c++)
+            if (c[0] == '_' && c[1] == '_') return 0;
+        line += len + (end ? 1 : 0);
+    }
+    return 1;
+}
+
+TEST(png_names_one_pattern) {
+    char dir[64], a[128], b[128], out[128], sample_file[256];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    ASSERT_OK(write_run(a));
+    ASSERT_OK(write_run(b));
+    snprintf(sample_file, sizeof sample_file, "%s/samples.h5", a);
+    ASSERT_OK(write_sample_file(sample_file));
+    char *inputs[] = {a, b, sample_file};
+    /* several inputs under --out: overlays in OUT, each input's images in
+     * OUT/<label>/ */
+    char *log = plot_with_fake(dir, inputs, 3, out);
+    ASSERT(log != NULL);
+    const char *expected[] = {"out/loss.png", "out/a/samples.png", "out/a/images_cond_samples.png",
+                              "out/b/samples.png", "out/samples/images_label_1.png"};
+    char path[512];
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, expected[i]);
+        if (!ebm_proc_is_file(path)) FAIL_("%s not written", path);
+    }
+    free(log);
+    /* without --out: each run's own plots/, a sample file's in
+     * plots/<its stem>/ beside the run's */
+    ebm_plot_opts opts = {.inputs = inputs, .n_inputs = 3};
+    char bin[256], search[4200], *written = NULL;
+    snprintf(bin, sizeof bin, "%s/bin", dir);
+    char *saved = strdup(getenv("PATH"));
+    snprintf(search, sizeof search, "%s:%s", bin, saved);
+    setenv("PATH", search, 1);
+    ebm_error err;
+    int rc = ebm_plot(&opts, &written, &err);
+    setenv("PATH", saved, 1);
+    free(saved);
+    ASSERT_OK(rc);
+    const char *own[] = {"a/plots/loss.png", "a/plots/samples.png", "b/plots/samples.png",
+                         "a/plots/samples/images_label_1.png"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, own[i]);
+        ASSERT_STR_CONTAINS(written, path);
+    }
+    ASSERT(no_label_in_names(written));
+    free(written);
     remove_tree(dir);
 }
 
@@ -271,5 +336,6 @@ int main(void) {
     RUN(fit_title);
     RUN(titles_name_experiment_run_step_and_sampler);
     RUN(long_titles_fit);
+    RUN(png_names_one_pattern);
     TEST_MAIN_END();
 }
