@@ -108,8 +108,10 @@ int cli_report(const char *command, int rc, const ebm_error *err, const ebm_diag
 /* ---- progress ---- */
 
 /* On a terminal (ctx points to a nonzero int): redraws "\r<name>  epoch
- * 3/20  2.1 epoch/s  ETA 0:08  [ais]  <headline> 0.93". Elsewhere (a batch
- * job's log, nohup): prints each complete log point as one plain line. */
+ * 3/20  2.1 epoch/s  ETA 0:08  [ais step 2560/29000]  <headline> 0.93" (the
+ * steps while a long estimator reports them, its name alone otherwise).
+ * Elsewhere (a batch job's log, nohup): prints each complete log point as
+ * one plain line. */
 void cli_draw_progress(void *ctx, const ebm_progress_event *ev) {
     int terminal = ctx && *(const int *)ctx;
     if (!terminal) {
@@ -135,8 +137,17 @@ void cli_draw_progress(void *ctx, const ebm_progress_event *ev) {
         }
     } else {
         len += snprintf(line + len, sizeof line - (size_t)len, "  %.1f s", ev->elapsed_s);
+        if (ev->eta_s >= 0) {
+            int eta = (int)(ev->eta_s + 0.5);
+            len += snprintf(line + len, sizeof line - (size_t)len, "  ETA %d:%02d", eta / 60,
+                            eta % 60);
+        }
     }
-    if (ev->phase && strcmp(ev->phase, "train") && strcmp(ev->phase, "start"))
+    if (ev->phase && ev->total > 0)
+        len += snprintf(line + len, sizeof line - (size_t)len, "  [%s step %llu/%llu]",
+                        ev->phase, (unsigned long long)ev->done,
+                        (unsigned long long)ev->total);
+    else if (ev->phase && strcmp(ev->phase, "train") && strcmp(ev->phase, "start"))
         len += snprintf(line + len, sizeof line - (size_t)len, "  [%s]", ev->phase);
     if (ev->metric && len < (int)sizeof line)
         snprintf(line + len, sizeof line - (size_t)len, "  %s %.6g", ev->metric, ev->value);

@@ -69,7 +69,8 @@ static const cli_command commands[] = {
     {"report", cli_report_page, "o",
      "ebm report DIR... [--out DIR]",
      "an HTML page of runs, a sweep or a reproduce directory, with every plot",
-     "  DIR...              run, sweep or `ebm reproduce` directories\n"
+     "  DIR...              run, sweep or `ebm reproduce` directories, or a directory\n"
+     "                      holding runs and sweeps (e.g. runs/NAME)\n"
      "  --out DIR, -o DIR   where the page goes (default: the first DIR's report/);\n"
      "                      open DIR/index.html; links are relative, so the directory\n"
      "                      can be copied or served as it is\n"},

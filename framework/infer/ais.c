@@ -26,6 +26,17 @@ double *ebm_ais_schedule(const ebm_node *cfg, size_t *count) {
     return beta;
 }
 
+int ebm_ais_tick(const ebm_eval *ev, const char *what, size_t k, size_t steps, int pass,
+                 int passes, ebm_error *err) {
+    if (k % 64 != 0) return EBM_OK;
+    if (ev->stop && *ev->stop)
+        return ebm_fail(err, EBM_EINTERRUPT, "%s interrupted at step %zu of %zu", what, k,
+                        steps);
+    if (k % 256 == 0)
+        ebm_eval_progress(ev, (uint64_t)pass * steps + k, (uint64_t)passes * steps);
+    return EBM_OK;
+}
+
 ebm_ais_result ebm_ais_summarise(const double *log_w, size_t n, double base_log_z) {
     double top = -INFINITY;
     for (size_t r = 0; r < n; r++) top = fmax(top, log_w[r]);

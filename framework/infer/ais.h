@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "cfg.h"
+#include "error.h"
+#include "estimator.h"
 
 /* Parameter-table entries both AIS estimators take (runs, schedule, steps). */
 #define EBM_AIS_COMMON_PARAMS                                                   \
@@ -39,6 +41,14 @@
 /* β_0 = 0 < β_1 < … < β_K = 1 from the estimator's config; K + 1 values in
  * *count, NULL when out of memory. */
 double *ebm_ais_schedule(const ebm_node *cfg, size_t *count);
+
+/* Before β step k (1..steps) of pass `pass` (0-based) of `passes` (forward
+ * AIS, then RAISE when the sandwich is on): EBM_EINTERRUPT, naming what was
+ * interrupted (`what`, e.g. "ais: RAISE"), once *ev->stop is set (looked at
+ * every 64 steps); and every 256 steps the steps done of all passes go to
+ * the progress line (ebm_eval_progress), cheap beside a β step. */
+int ebm_ais_tick(const ebm_eval *ev, const char *what, size_t k, size_t steps, int pass,
+                 int passes, ebm_error *err);
 
 typedef struct ebm_ais_result {
     double log_z, log_z_lo, log_z_hi, ess;

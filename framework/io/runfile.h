@@ -102,6 +102,9 @@ typedef struct ebm_image_set {
     size_t n, dim;
     int height, width;
     char *layout;      /* "" when absent */
+    /* what drew samples written by `ebm sample`: the sampler (flow YAML) and
+     * the clamp ("none", "label=3"); "" in run files, which say it in /config */
+    char *sampler, *clamped;
     float *data;       /* n × dim */
 } ebm_image_set;
 

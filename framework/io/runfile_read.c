@@ -388,6 +388,8 @@ static int read_image_set(hid_t group, const char *group_name, const char *name,
                           path, where);
     }
     if (!rc) rc = ebm_h5_read_opt_attr(dset, "layout", &set->layout, path, where, err);
+    if (!rc) rc = ebm_h5_read_opt_attr(dset, "sampler", &set->sampler, path, where, err);
+    if (!rc) rc = ebm_h5_read_opt_attr(dset, "clamped", &set->clamped, path, where, err);
     size_t count = 0;
     if (!rc) rc = check_claim(path, where, dims, rank, sizeof(float), &count, err);
     if (!rc && !(set->data = malloc((count ? count : 1) * sizeof *set->data)))
@@ -483,6 +485,8 @@ void ebm_image_sets_free(ebm_image_set *sets, int n) {
         free(sets[i].path);
         free(sets[i].group);
         free(sets[i].layout);
+        free(sets[i].sampler);
+        free(sets[i].clamped);
         free(sets[i].data);
     }
     free(sets);

@@ -1,5 +1,6 @@
-/* estimator.c — whether an estimator can measure a model: what its ops
- * declare it needs (a model type, capabilities) against what the model has. */
+/* estimator.c — whether an estimator can measure a model (what its ops
+ * declare it needs, a model type and capabilities, against what the model
+ * has), and its progress reports. */
 #include "estimator.h"
 
 #include <stdio.h>
@@ -21,4 +22,8 @@ int ebm_estimator_supports(const ebm_estimator_ops *e, const ebm_model_ops *ops,
     if (used < why_size)
         snprintf(why + used, why_size - used, ", which model %s lacks", ops->info.name);
     return 0;
+}
+
+void ebm_eval_progress(const ebm_eval *ev, uint64_t done, uint64_t total) {
+    if (ev->progress) ev->progress(ev->progress_ctx, done, total);
 }

@@ -26,7 +26,15 @@ typedef struct ebm_eval {
     const volatile sig_atomic_t *stop;  /* nonzero: return EBM_EINTERRUPT soon */
     int64_t step;
     int is_final;                /* the run's last log point */
+    /* Where a long estimator stands (done of total units of work), for the
+     * progress line and the ETA; NULL for none. Called through
+     * ebm_eval_progress, every few hundred steps: the library never prints. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
 } ebm_eval;
+
+/* Reports done of total to ev's progress hook, if it has one. */
+void ebm_eval_progress(const ebm_eval *ev, uint64_t done, uint64_t total);
 
 #define EBM_ESTIMATOR_OPS_VERSION 2
 

@@ -84,15 +84,21 @@ static int diff_labels(const ebm_plot_opts *opts, char **labels, ebm_error *err)
     return rc;
 }
 
-/* A run's images go to OUT when there is one run or --out was given, else
- * to the run's own DIR/plots (never into another run's directory). */
-static int images_into(ebm_plot_ctx *ctx, const char *run_dir, int n_inputs, ebm_error *err) {
-    if (ctx->out_given || n_inputs == 1) {
+/* Where a run's pictures go, each named <what>.png, the folder saying
+ * whose: with --out, OUT for one input and OUT/<label> (the run's file
+ * label, added by plot_runs.c) for several; without, the run's own
+ * DIR/plots (never another run's directory), or DIR/plots/<stem> for a file
+ * other than run.h5 (an `ebm sample` file beside its run). The directory is
+ * made when the first image is drawn (plot_images.c). */
+static void images_into(ebm_plot_ctx *ctx, const char *run_dir, const char *stem,
+                        int n_inputs) {
+    ctx->images_by_label = ctx->out_given && n_inputs > 1;
+    if (ctx->out_given)
         ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s", ctx->out);
-        return EBM_OK;
-    }
-    ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/plots", run_dir);
-    return ebm_proc_mkdirs(ctx->images_out, err);
+    else if (stem)
+        ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/plots/%s", run_dir, stem);
+    else
+        ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/plots", run_dir);
 }
 
 static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
@@ -104,8 +110,8 @@ static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
         if (ebm_proc_is_file(path)) return ebm_plot_sweep(ctx, input, name, n_inputs > 1, err);
         ebm_plot_fmt(path, sizeof path, "%s/run.h5", input);
         if (ebm_proc_is_file(path)) {
-            int rc = images_into(ctx, input, n_inputs, err);
-            return rc ? rc : ebm_plot_run(ctx, path, label ? label : name, 1, err);
+            images_into(ctx, input, NULL, n_inputs);
+            return ebm_plot_run(ctx, path, label ? label : name, 1, err);
         }
         return ebm_fail(err, EBM_EINVAL,
                         "%s: neither a run directory (run.h5) nor a sweep "
@@ -115,18 +121,19 @@ static int export_input(ebm_plot_ctx *ctx, const char *input, int n_inputs,
         return ebm_fail(err, EBM_EINVAL, "%s: no such file or directory", input);
     /* A run.h5 takes its directory's name; any other file its own stem. */
     base_name(input, name, sizeof name);
-    if (strcmp(name, "run.h5") == 0) {
-        char dir[4096];
-        parent_dir(input, dir, sizeof dir);
+    int run_h5 = strcmp(name, "run.h5") == 0;
+    char dir[4096];
+    parent_dir(input, dir, sizeof dir);
+    if (run_h5) {
         base_name(dir, name, sizeof name);
     } else {
         char *dot = strrchr(name, '.');
         if (dot && dot != name) *dot = '\0';
     }
-    char dir[4096];
-    parent_dir(input, dir, sizeof dir);
-    int rc = images_into(ctx, dir, n_inputs, err);
-    return rc ? rc : ebm_plot_run(ctx, input, label ? label : name, 1, err);
+    char stem[160];
+    ebm_plot_safe_name(stem, sizeof stem, name);
+    images_into(ctx, dir, run_h5 ? NULL : stem, n_inputs);
+    return ebm_plot_run(ctx, input, label ? label : name, 1, err);
 }
 
 static void default_out(const char *input, char *out, size_t size) {

@@ -37,6 +37,7 @@ void ebm_plot_ctx_free(ebm_plot_ctx *ctx) {
             free(o->curves[k].file);
             free(o->curves[k].band);
             free(o->curves[k].exact);
+            free(o->curves[k].experiment);
         }
         free(o->curves);
         free(o->ref_source);

@@ -13,6 +13,7 @@
  * companion), NULL for those it lacks. */
 typedef struct ebm_plot_curve {
     char *title, *file, *band, *exact;
+    char *experiment;  /* the run's experiment (its config's name), or "" */
     size_t points;     /* the most points any of its series has */
     double shade;      /* a sweep point's value of the numeric key its colour shows */
 } ebm_plot_curve;
@@ -42,8 +43,10 @@ typedef struct ebm_plot_ctx {
     int all_points;  /* write every point of a long series (else thinned) */
     int out_given;   /* --out: every picture goes there */
     /* where the run being exported puts its images: its own DIR/plots (or
-     * OUT, or OUT/<point> for a sweep's point under --out) */
+     * OUT, or OUT/<point> for a sweep's point under --out), and whether the
+     * run's file label is added as a folder (several inputs under --out) */
     char images_out[4400];
+    int images_by_label;
 } ebm_plot_ctx;
 
 /* A file label made of label's safe characters and not used before ("run",

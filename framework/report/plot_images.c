@@ -10,14 +10,55 @@
 #include <string.h>
 
 #include "plot_text.h"
+#include "proc.h"
+#include "sample_source.h"
 
 /* At most this many images of a set are drawn (the first ones). */
 #define MAX_IMAGES 144
 
+/* Queues a picture into ctx->images_out, made only now: a run without
+ * images leaves no empty plots/ behind. */
+static int image_job(ebm_plot_ctx *ctx, const char *script, ebm_plot_text *a, const char *png,
+                     ebm_error *err) {
+    int rc = ebm_proc_mkdirs(ctx->images_out, err);
+    if (rc) {
+        free(a->text);
+        return rc;
+    }
+    return ebm_gp_jobs_add(&ctx->jobs, script, a, png, err);
+}
+
+/* A picture's title, fitted to px pixels: "<experiment>: <group>, epoch N
+ * (<layout>)<extra>", under it "run <legend>", and under that what drew the
+ * samples (sample_source.c) when they are samples. Sets written by `ebm
+ * sample` are drawn from the trained model, not at an epoch. Returns its
+ * lines. */
+static int image_title(const ebm_node *cfg, const ebm_image_set *set, const char *legend,
+                       const char *extra, int px, char *out, size_t size) {
+    const char *experiment = ebm_cfg_str(cfg, "name", "");
+    const char *group = strncmp(set->group, "images/", 7) == 0 ? set->group + 7 : set->group;
+    char when[64], text[2000];
+    if (set->sampler && *set->sampler) ebm_plot_fmt(when, sizeof when, "drawn by ebm sample");
+    else ebm_plot_fmt(when, sizeof when, "epoch %lld", (long long)set->step);
+    int layout = set->layout && *set->layout, width = ebm_plot_title_width(px);
+    ebm_plot_fmt(text, sizeof text, "%s%s%s, %s%s%s%s%s", experiment, *experiment ? ": " : "",
+                 group, when, layout ? " (" : "", layout ? set->layout : "",
+                 layout ? ")" : "", extra);
+    out[0] = '\0';
+    ebm_plot_title_add(out, size, text, width, 2);
+    ebm_plot_fmt(text, sizeof text, "run %s", legend);
+    ebm_plot_title_add(out, size, text, width, 1);
+    ebm_sample_source(cfg, set, text, sizeof text);
+    ebm_plot_title_add(out, size, text, width, 2);
+    int lines = 1;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    return lines;
+}
+
 /* Lays out up to MAX_IMAGES images as a grid in one matrix file: a layout
  * of k names gives rows of k consecutive images (pattern|corrupted|recalled),
  * otherwise a near-square grid. NaN cells separate the images. */
-static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
+static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set, const ebm_node *cfg,
                          const char *file_label, const char *legend,
                          ebm_error *err) {
     size_t n = set->n < MAX_IMAGES ? set->n : MAX_IMAGES;
@@ -56,7 +97,7 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
     char group[160], path[4600], png[4600];
     ebm_plot_safe_name(group, sizeof group, set->group);
     ebm_plot_fmt(path, sizeof path, "%s/%s__%s.matrix", ctx->data, file_label, group);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->images_out, file_label, group);
+    ebm_plot_fmt(png, sizeof png, "%s/%s.png", ctx->images_out, group);
     FILE *f = fopen(path, "w");
     if (!f) return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path, strerror(errno));
     /* gnuplot puts the first matrix row at the bottom: write top row last. */
@@ -86,19 +127,17 @@ static int export_images(ebm_plot_ctx *ctx, const ebm_image_set *set,
     size_t px_w = width * scale + 40, px_h = height * scale + 70;
     if (px_w < 480) px_w = 480;   /* room for the title */
     if (px_h < 200) px_h = 200;
-    char title[600];
-    ebm_plot_fmt(title, sizeof title, "%s: %s, epoch %lld%s%s", legend, set->group,
-             (long long)set->step, set->layout && *set->layout ? " (" : "",
-             set->layout && *set->layout ? set->layout : "");
-    if (set->layout && *set->layout) strncat(title, ")", sizeof title - strlen(title) - 1);
+    if (heat) px_w += 120;   /* the colour bar and the axis labels */
+    char title[2000];
+    int lines = image_title(cfg, set, legend, "", (int)px_w, title, sizeof title);
+    px_h += 14 * (size_t)(lines - 1);   /* a line of title is 14 pixels */
     ebm_plot_text a = {0};
     ebm_plot_text_gp(&a, "datafile", path);
     ebm_plot_text_gp(&a, "outfile", png);
     ebm_plot_text_gp(&a, "plottitle", title);
-    if (heat) px_w += 120;   /* the colour bar and the axis labels */
     ebm_plot_text_add(&a, "cols=%zu; rows=%zu; width=%zu; height=%zu; lo=%.9g; hi=%.9g; "
                       "heat=%d", width, height, px_w, px_h, (double)lo, (double)hi, heat);
-    return ebm_gp_jobs_add(&ctx->jobs, "images.gp", &a, png, err);
+    return image_job(ctx, "images.gp", &a, png, err);
 }
 
 /* ---- densities of 2-D models ---- */
@@ -157,12 +196,12 @@ static int write_points(const char *path, const ebm_image_set *set, ebm_error *e
  * as gnuplot's `with image` reads it. */
 static int export_density(ebm_plot_ctx *ctx, const ebm_image_set *density,
                           const double box[4], const ebm_image_set *data,
-                          const ebm_image_set *samples, const char *file_label,
-                          const char *legend, ebm_error *err) {
+                          const ebm_image_set *samples, const ebm_node *cfg,
+                          const char *file_label, const char *legend, ebm_error *err) {
     char group[160], path[4600], png[4600], data_path[4700] = "", samples_path[4700] = "";
     ebm_plot_safe_name(group, sizeof group, density->group);
     ebm_plot_fmt(path, sizeof path, "%s/%s__%s.grid", ctx->data, file_label, group);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s.png", ctx->images_out, file_label, group);
+    ebm_plot_fmt(png, sizeof png, "%s/%s.png", ctx->images_out, group);
     size_t rows = (size_t)density->height, cols = (size_t)density->width;
     double dx = (box[1] - box[0]) / (double)cols, dy = (box[3] - box[2]) / (double)rows;
     FILE *f = fopen(path, "w");
@@ -190,10 +229,15 @@ static int export_density(ebm_plot_ctx *ctx, const ebm_image_set *density,
         rc = write_points(samples_path, samples, err);
     }
     if (rc) return rc;
-    char title[600];
-    ebm_plot_fmt(title, sizeof title, "%s: %s, epoch %lld%s", legend, density->group,
-           (long long)density->step,
-           samples ? "; data: blue, samples: black" : data ? "; data: blue" : "");
+    char title[2000];
+    image_title(cfg, density, legend,
+                samples ? "; data: blue, samples: black" : data ? "; data: blue" : "", 820,
+                title, sizeof title);
+    /* and what drew the samples on top */
+    char source[800] = "", text[900];
+    if (samples) ebm_sample_source(cfg, samples, source, sizeof source);
+    ebm_plot_fmt(text, sizeof text, "samples: %s", source);
+    if (*source) ebm_plot_title_add(title, sizeof title, text, ebm_plot_title_width(820), 2);
     ebm_plot_text a = {0};
     ebm_plot_text_gp(&a, "datafile", path);
     ebm_plot_text_gp(&a, "pointsfile", data_path);
@@ -201,14 +245,14 @@ static int export_density(ebm_plot_ctx *ctx, const ebm_image_set *density,
     ebm_plot_text_gp(&a, "outfile", png);
     ebm_plot_text_gp(&a, "plottitle", title);
     ebm_plot_text_add(&a, "xmin=%.9g; xmax=%.9g; ymin=%.9g; ymax=%.9g", box[0], box[1], box[2], box[3]);
-    return ebm_gp_jobs_add(&ctx->jobs, "density.gp", &a, png, err);
+    return image_job(ctx, "density.gp", &a, png, err);
 }
 
 /* Draws every density group's latest image; *drawn says whether there was
  * one, so the caller leaves the overlaid sets out of the plain image grids. */
 static int export_densities(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_sets,
-                            const char *file_label, const char *legend, int *drawn,
-                            ebm_error *err) {
+                            const ebm_node *cfg, const char *file_label,
+                            const char *legend, int *drawn, ebm_error *err) {
     *drawn = 0;
     const ebm_image_set *samples = latest_of(sets, n_sets, "samples");
     if (samples && samples->dim != 2) samples = NULL;
@@ -224,16 +268,18 @@ static int export_densities(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_
                len > 8 ? (int)(len - 8) : 0, sets[i].group);
         const ebm_image_set *data = latest_of(sets, n_sets, data_group);
         if (data && !is_points(data)) data = NULL;
-        rc = export_density(ctx, &sets[i], box, data, samples, file_label, legend, err);
+        rc = export_density(ctx, &sets[i], box, data, samples, cfg, file_label, legend,
+                            err);
         *drawn = 1;
     }
     return rc;
 }
 
 int ebm_plot_images(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_sets,
-                    const char *file_label, const char *legend, ebm_error *err) {
+                    const ebm_node *cfg, const char *file_label, const char *legend,
+                    ebm_error *err) {
     int densities = 0;
-    int rc = export_densities(ctx, sets, n_sets, file_label, legend, &densities, err);
+    int rc = export_densities(ctx, sets, n_sets, cfg, file_label, legend, &densities, err);
     for (int i = 0; !rc && i < n_sets; i++) {
         if (superseded(sets, n_sets, i)) continue;
         double box[4];
@@ -241,7 +287,7 @@ int ebm_plot_images(ebm_plot_ctx *ctx, const ebm_image_set *sets, int n_sets,
         if (density_box(&sets[i], box) || is_points(&sets[i]) ||
             (densities && strcmp(sets[i].group, "samples") == 0 && sets[i].dim == 2))
             continue;
-        rc = export_images(ctx, &sets[i], file_label, legend, err);
+        rc = export_images(ctx, &sets[i], cfg, file_label, legend, err);
     }
     return rc;
 }

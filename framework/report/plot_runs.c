@@ -43,9 +43,10 @@ static ebm_plot_overlay *find_overlay(ebm_plot_ctx *ctx, const char *metric, con
     return o;
 }
 
-/* The curve of the run titled title in o, added when new; NULL when out of
- * memory. */
-static ebm_plot_curve *curve_of(ebm_plot_overlay *o, const char *title) {
+/* The curve of the run titled title (of experiment) in o, added when new;
+ * NULL when out of memory. */
+static ebm_plot_curve *curve_of(ebm_plot_overlay *o, const char *title,
+                                const char *experiment) {
     for (int k = 0; k < o->n; k++)
         if (strcmp(o->curves[k].title, title) == 0) return &o->curves[k];
     ebm_plot_curve *grown = realloc(o->curves, (size_t)(o->n + 1) * sizeof *grown);
@@ -53,7 +54,13 @@ static ebm_plot_curve *curve_of(ebm_plot_overlay *o, const char *title) {
     o->curves = grown;
     ebm_plot_curve *c = &grown[o->n];
     memset(c, 0, sizeof *c);
-    if (!(c->title = strdup(title))) return NULL;
+    c->title = strdup(title);
+    c->experiment = strdup(experiment);
+    if (!c->title || !c->experiment) {
+        free(c->title);
+        free(c->experiment);
+        return NULL;
+    }
     o->n++;
     return c;
 }
@@ -151,10 +158,8 @@ static series_role role_of(const ebm_runinfo *info, const ebm_series *s, char *b
 
 /* The run's expect: entries that name a metric and a value (no crossing,
  * no at): each a reference line on that metric's plot. */
-static int add_references(ebm_plot_ctx *ctx, const ebm_runinfo *info, ebm_error *err) {
-    ebm_error ignored;
-    ebm_node *cfg = ebm_cfg_parse_string(info->config_yaml, strlen(info->config_yaml),
-                                         "config", &ignored);
+static int add_references(ebm_plot_ctx *ctx, const ebm_runinfo *info, const ebm_node *cfg,
+                          ebm_error *err) {
     const ebm_node *expect = cfg ? ebm_node_child(cfg, "expect") : NULL;
     int rc = EBM_OK;
     for (int i = 0; !rc && expect && expect->kind == EBM_NODE_SEQ && i < expect->n; i++) {
@@ -174,7 +179,6 @@ static int add_references(ebm_plot_ctx *ctx, const ebm_runinfo *info, ebm_error 
                 rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
         }
     }
-    ebm_node_free(cfg);
     return rc;
 }
 
@@ -183,9 +187,18 @@ int ebm_plot_run(ebm_plot_ctx *ctx, const char *run_path, const char *legend,
     char label[200];
     if (ebm_plot_unique_label(ctx, legend, label, sizeof label))
         return ebm_fail(err, EBM_ENOMEM, "out of memory");
+    if (ctx->images_by_label) {
+        size_t len = strlen(ctx->images_out);
+        ebm_plot_fmt(ctx->images_out + len, sizeof ctx->images_out - len, "/%s", label);
+    }
     ebm_runinfo info;
     int rc = ebm_runfile_read(run_path, &info, err);
     if (rc) return rc;
+    /* a config that does not parse has no name and no expect: entries */
+    ebm_error ignored;
+    ebm_node *cfg = ebm_cfg_parse_string(info.config_yaml, strlen(info.config_yaml),
+                                         "config", &ignored);
+    const char *experiment = ebm_cfg_str(cfg, "name", "");
     for (int m = 0; !rc && m < info.n_metrics; m++) {
         const ebm_series *s = &info.metrics[m];
         char base[300], metric[160], path[4600], what[400];
@@ -207,23 +220,21 @@ int ebm_plot_run(ebm_plot_ctx *ctx, const char *run_path, const char *legend,
             rc = write_columns(path, what, s->step, columns, 1, s->n, ctx->all_points, err);
         }
         ebm_plot_overlay *o = rc ? NULL : find_overlay(ctx, base, s->axis);
-        ebm_plot_curve *c = o ? curve_of(o, legend) : NULL;
+        ebm_plot_curve *c = o ? curve_of(o, legend, experiment) : NULL;
         char **slot = !c ? NULL : role == BAND_LO ? &c->band : role == EXACT ? &c->exact
                                                                              : &c->file;
         if (!rc && (!slot || !(*slot = strdup(path))))
             rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
         if (!rc && s->n > c->points) c->points = s->n;
     }
-    if (!rc) rc = add_references(ctx, &info, err);
-    ebm_runinfo_free(&info);
-    if (rc || !with_images) return rc;
-
-    ebm_image_set *sets;
-    int n_sets;
-    rc = ebm_runfile_read_images(run_path, &sets, &n_sets, err);
-    if (rc) return rc;
-    rc = ebm_plot_images(ctx, sets, n_sets, label, legend, err);
+    if (!rc) rc = add_references(ctx, &info, cfg, err);
+    ebm_image_set *sets = NULL;
+    int n_sets = 0;
+    if (!rc && with_images) rc = ebm_runfile_read_images(run_path, &sets, &n_sets, err);
+    if (!rc && with_images) rc = ebm_plot_images(ctx, sets, n_sets, cfg, label, legend, err);
     ebm_image_sets_free(sets, n_sets);
+    ebm_node_free(cfg);
+    ebm_runinfo_free(&info);
     return rc;
 }
 
@@ -269,6 +280,33 @@ static int write_single_values(const ebm_plot_ctx *ctx, ebm_error *err) {
     return rc;
 }
 
+/* A metric plot's title: "<experiment(s)>: <metric>" and, under it, the
+ * run's label when it is the only one (else the legend names the runs, and
+ * the title says how many); fitted to metric.gp's 900 pixels, so a long
+ * label is cut, never the metric. */
+static void overlay_title(const ebm_plot_overlay *o, char *out, size_t size) {
+    char names[600] = "";
+    size_t used = 0;
+    for (int k = 0; k < o->n; k++) {
+        const char *e = o->curves[k].experiment;
+        int seen = !*e;
+        for (int j = 0; j < k && !seen; j++) seen = strcmp(o->curves[j].experiment, e) == 0;
+        if (!seen && used < sizeof names)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                     used ? ", " : "", e);
+    }
+    char text[1200];
+    int width = ebm_plot_title_width(900);
+    ebm_plot_fmt(text, sizeof text, "%s%s%s", names, *names ? ": " : "", o->metric);
+    if (o->n > 1) ebm_plot_fmt(text + strlen(text), sizeof text - strlen(text), " (%d runs)", o->n);
+    out[0] = '\0';
+    ebm_plot_title_add(out, size, text, width, 2);
+    if (o->n == 1) {
+        ebm_plot_fmt(text, sizeof text, "run %s", o->curves[0].title);
+        ebm_plot_title_add(out, size, text, width, 1);
+    }
+}
+
 int ebm_plot_overlays(ebm_plot_ctx *ctx, ebm_error *err) {
     int rc = write_single_values(ctx, err);
     for (int i = 0; !rc && i < ctx->n_overlays; i++) {
@@ -290,24 +328,29 @@ int ebm_plot_overlays(ebm_plot_ctx *ctx, ebm_error *err) {
             ebm_plot_text_gp(&a, name, c->band ? c->band : "");
             ebm_plot_fmt(name, sizeof name, "exact%d", k + 1);
             ebm_plot_text_gp(&a, name, c->exact ? c->exact : "");
+            /* a legend line fits below the plot (after the line sample) */
+            char legend[600];
+            ebm_plot_fit_title(legend, sizeof legend, c->title, ebm_plot_title_width(800), 1);
             ebm_plot_fmt(name, sizeof name, "title%d", k + 1);
-            ebm_plot_text_gp(&a, name, c->title);
+            ebm_plot_text_gp(&a, name, legend);
             ebm_plot_text_add(&a, "shade%d=%.17g; ", k + 1, o->shade_key ? c->shade : 0.0);
         }
         ebm_plot_text_add(&a, "gradient=%d; ", o->shade_key != NULL);
         ebm_plot_text_gp(&a, "shadekey", o->shade_key ? o->shade_key : "");
         /* the documented value, its source cut to fit the legend line */
-        char source[120];
-        ebm_plot_fmt(source, sizeof source, "documented %.6g: %s", o->ref_value,
+        char text[1200], source[1200];
+        ebm_plot_fmt(text, sizeof text, "documented %.6g: %s", o->ref_value,
                      o->ref_source ? o->ref_source : "");
-        if (strlen(source) >= sizeof source - 1) strcpy(source + sizeof source - 4, "...");
+        ebm_plot_fit_title(source, sizeof source, text, ebm_plot_title_width(800), 1);
         ebm_plot_text_add(&a, "hasref=%d; refvalue=%.17g; ", o->ref_source != NULL,
                           o->ref_source ? o->ref_value : 0.0);
         ebm_plot_text_gp(&a, "reflabel", source);
         ebm_plot_text_gp(&a, "outfile", png);
         ebm_plot_text_gp(&a, "xlabel", ebm_plot_axis_label(o->axis));
         ebm_plot_text_gp(&a, "ylabel", o->metric);
-        ebm_plot_text_gp(&a, "plottitle", o->metric);
+        char title[1200];
+        overlay_title(o, title, sizeof title);
+        ebm_plot_text_gp(&a, "plottitle", title);
         rc = ebm_gp_jobs_add(&ctx->jobs, "metric.gp", &a, png, err);
     }
     return rc;

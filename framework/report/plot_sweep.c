@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "plot_runs.h"
 #include "plot_text.h"
 #include "proc.h"
@@ -19,17 +20,6 @@ typedef struct xy { double x, y; } xy;
 static int cmp_xy(const void *a, const void *b) {
     double p = ((const xy *)a)->x, q = ((const xy *)b)->x;
     return (p > q) - (p < q);
-}
-
-static int key_is_numeric(const ebm_summary *s, int k) {
-    for (int p = 0; p < s->n_points; p++) {
-        double v;
-        char *end;
-        const char *text = s->params[(size_t)p * s->n_keys + k];
-        v = strtod(text, &end);
-        if (end == text || *end || !isfinite(v)) return 0;
-    }
-    return s->n_points > 0;
 }
 
 /* The other keys' values of point p, "k2=v2,k3=v3" ("all" with no others). */
@@ -46,8 +36,9 @@ static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t siz
 
 /* Final metric against swept key k: one series per combination of the other
  * keys, each sorted by the swept value. */
-static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *sweep_label,
-                        int k, int m, ebm_error *err) {
+static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *experiment,
+                        const char *sweep_label, const char *png_dir, int k, int m,
+                        ebm_error *err) {
     int np = s->n_points;
     xy *pts = malloc((size_t)np * sizeof *pts);
     char (*groups)[400] = malloc((size_t)np * sizeof *groups);
@@ -59,7 +50,7 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *swe
     char metric[160], key[160], png[4600];
     ebm_plot_safe_name(metric, sizeof metric, s->metrics[m]);
     ebm_plot_safe_name(key, sizeof key, s->keys[k]);
-    ebm_plot_fmt(png, sizeof png, "%s/%s__%s_vs_%s.png", ctx->out, sweep_label, metric, key);
+    ebm_plot_fmt(png, sizeof png, "%s/final_%s_vs_%s.png", png_dir, metric, key);
     for (int p = 0; !rc && p < np; p++) {
         if (done[p]) continue;
         int n = 0;
@@ -95,10 +86,14 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *swe
         ebm_plot_text_gp(&a, name, groups[p]);
     }
     if (!rc && n_series > 0) {
-        char ylabel[300], title[600];
+        char ylabel[300], text[1200], title[1200] = "";
+        int width = ebm_plot_title_width(900);
         ebm_plot_fmt(ylabel, sizeof ylabel, "final %s", s->metrics[m]);
-        ebm_plot_fmt(title, sizeof title, "%s: final %s against %s", sweep_label,
-                 s->metrics[m], s->keys[k]);
+        ebm_plot_fmt(text, sizeof text, "%s%sfinal %s against %s", experiment,
+                     *experiment ? ": " : "", s->metrics[m], s->keys[k]);
+        ebm_plot_title_add(title, sizeof title, text, width, 2);
+        ebm_plot_fmt(text, sizeof text, "sweep %s", sweep_label);
+        ebm_plot_title_add(title, sizeof title, text, width, 1);
         ebm_plot_text_add(&a, "n=%d; ", n_series);
         ebm_plot_text_gp(&a, "outfile", png);
         ebm_plot_text_gp(&a, "xlabel", s->keys[k]);
@@ -172,25 +167,43 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
         point_legend(&s, p, prefix_points ? sweep_name : NULL, legend, sizeof legend);
         ebm_error point_err;
         /* An unreadable point (killed mid-write) is left out, not fatal. */
-        /* each point's images in its own plots/ (OUT/<point> under --out) */
-        if (ctx->out_given)
+        /* each point's images in its own plots/ (OUT/<point> under --out,
+         * OUT/<sweep>/<point> when there are other inputs) */
+        ctx->images_by_label = 0;
+        if (ctx->out_given && prefix_points)
+            ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s/%s", ctx->out,
+                         sweep_label, s.points[p]);
+        else if (ctx->out_given)
             ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s", ctx->out, s.points[p]);
         else
             ebm_plot_fmt(ctx->images_out, sizeof ctx->images_out, "%s/%s/plots", dir,
                          s.points[p]);
-        if (ebm_proc_mkdirs(ctx->images_out, &point_err) != EBM_OK) continue;
         if (ebm_plot_run(ctx, path, legend, 1, &point_err) == EBM_ENOMEM)
             rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
     }
     /* One numeric key and more points than a legend reads well: a colour
      * gradient by its value, with a colour bar. */
-    if (!rc && s.n_keys == 1 && key_is_numeric(&s, 0) && s.n_points > GRADIENT_POINTS)
+    if (!rc && s.n_keys == 1 && ebm_summary_key_kind(&s, 0) != EBM_KEY_TEXT &&
+        s.n_points > GRADIENT_POINTS)
         rc = shade_curves(ctx, &s, prefix_points ? sweep_name : NULL, err);
+    /* the experiment is the name in the sweep's config.yaml */
+    ebm_plot_fmt(path, sizeof path, "%s/config.yaml", dir);
+    ebm_error ignored;
+    ebm_node *cfg = ebm_proc_is_file(path) ? ebm_cfg_parse_file(path, &ignored) : NULL;
+    /* the sweep's own pictures: OUT, or OUT/<sweep> when there are other inputs */
+    char png_dir[4400];
+    if (prefix_points) ebm_plot_fmt(png_dir, sizeof png_dir, "%s/%s", ctx->out, sweep_label);
+    else ebm_plot_fmt(png_dir, sizeof png_dir, "%s", ctx->out);
+    int any_numeric = 0;
+    for (int k = 0; k < s.n_keys; k++) any_numeric |= ebm_summary_key_kind(&s, k) != EBM_KEY_TEXT;
+    if (!rc && any_numeric && s.n_metrics > 0) rc = ebm_proc_mkdirs(png_dir, err);
     for (int k = 0; !rc && k < s.n_keys; k++) {
-        if (!key_is_numeric(&s, k)) continue;
+        if (ebm_summary_key_kind(&s, k) == EBM_KEY_TEXT) continue;
         for (int m = 0; !rc && m < s.n_metrics; m++)
-            rc = final_vs_key(ctx, &s, sweep_label, k, m, err);
+            rc = final_vs_key(ctx, &s, ebm_cfg_str(cfg, "name", ""), sweep_label, png_dir, k,
+                              m, err);
     }
+    ebm_node_free(cfg);
     ebm_summary_free(&s);
     return rc;
 }

@@ -193,8 +193,21 @@ static int gather_dir(report *r, const char *dir, int from_reproduce, ebm_error 
         return rc;
     }
     if (from_reproduce) return EBM_OK;
-    return ebm_fail(err, EBM_EINVAL, "%s: not a run (run.h5), a sweep (sweep.yaml) or a "
-                    "reproduce directory (reproduce.csv)", dir);
+    /* A directory of runs and sweeps (runs/<name>/, or any folder of them),
+     * as `ebm show` takes it: each one, oldest first. */
+    ebm_overview ov;
+    ebm_error ignored;
+    if (ebm_overview_read(dir, &ov, &ignored) == EBM_OK) {
+        int rc = EBM_OK;
+        for (int i = ov.n_rows - 1; !rc && i >= 0; i--) {
+            snprintf(path, sizeof path, "%s/%s", dir, ov.rows[i].name);
+            rc = gather_dir(r, path, 0, err);
+        }
+        ebm_overview_free(&ov);
+        return rc;
+    }
+    return ebm_fail(err, EBM_EINVAL, "%s: not a run (run.h5), a sweep (sweep.yaml), a "
+                    "reproduce directory (reproduce.csv) or a directory of runs", dir);
 }
 
 /* ---- writing ---- */

@@ -19,6 +19,7 @@
 #include "footprint.h"
 #include "dataset.h"
 #include "estimator.h"
+#include "eta.h"
 #include "fit.h"
 #include "gemm.h"
 #include "log.h"
@@ -51,9 +52,11 @@ typedef struct run {
     double duration_before;  /* seconds the run took before this resume */
     FILE *log_txt;          /* DIR/log.txt: a line per log point */
     char headline[256];     /* the metric the progress line shows, once known */
-    /* for the ETA: time spent training and evaluating so far */
-    double train_s, eval_s, eval_started_s;
-    int epochs_timed, evals_timed;
+    /* for the ETA: time spent training and in each estimator so far, and
+     * the estimator under way (-1: none) with its start and progress */
+    ebm_eta eta;
+    int current;
+    double current_started_s, current_fraction;
     int epochs;
     char dir[4096];         /* the run directory */
     int lock_fd;            /* DIR/.ebm-lock, held while this process writes DIR */
@@ -190,40 +193,43 @@ static double seconds_since(const struct timespec *t) {
     return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
 }
 
-static int is_log_point(int epoch, int epochs, int every) {
-    return epoch == 0 || epoch == epochs || (every > 0 && epoch % every == 0);
-}
-
-/* Seconds left: the epochs still to train at their mean time, and the log
- * points still to evaluate (the one under way counted by what remains of
- * its mean), so the final evaluation is not hidden behind "ETA 0:00". */
+/* Seconds left (eta.h), from what this phase says is under way. */
 static double eta_seconds(const run *r, int epoch, const char *phase) {
-    if (r->epochs_timed == 0) return -1;
-    double eta = (r->epochs - epoch) * (r->train_s / r->epochs_timed);
-    if (r->evals_timed == 0) return eta;
-    double per_eval = r->eval_s / r->evals_timed;
-    int every = (int)ebm_cfg_int(r->cfg, "log.every.epochs", 1);
-    for (int e = epoch + 1; e <= r->epochs; e++) eta += is_log_point(e, r->epochs, every) * per_eval;
-    if (strcmp(phase, "train") != 0 && strcmp(phase, "logged") != 0) {
-        double in_eval = seconds_since(&r->started) - r->eval_started_s;
-        if (per_eval > in_eval) eta += per_eval - in_eval;
-    }
-    return eta;
+    int logged = strcmp(phase, "logged") == 0;
+    double current_s = r->current >= 0
+        ? seconds_since(&r->started) - r->current_started_s : 0.0;
+    return ebm_eta_left(&r->eta, epoch, r->current, current_s, r->current_fraction, logged);
 }
 
-static void report_line(const run *r, int epoch, const char *phase, const char *line) {
+static void report_progress(const run *r, int epoch, const char *phase, const char *line,
+                            uint64_t done, uint64_t total) {
     if (!r->opts->progress) return;
     ebm_progress_event ev = {
         .name = ebm_cfg_str(r->cfg, "name", "run"), .epoch = epoch,
-        .epochs = r->epochs, .phase = phase, .elapsed_s = seconds_since(&r->started),
-        .eta_s = eta_seconds(r, epoch, phase), .line = line};
+        .epochs = r->epochs, .phase = phase, .done = done, .total = total,
+        .elapsed_s = seconds_since(&r->started), .eta_s = eta_seconds(r, epoch, phase),
+        .line = line};
     if (r->log && r->headline[0] && ebm_log_last(r->log, r->headline, &ev.value))
         ev.metric = r->headline;
     r->opts->progress(r->opts->progress_ctx, &ev);
 }
 
 static void report(const run *r, int epoch, const char *phase) {
-    report_line(r, epoch, phase, NULL);
+    report_progress(r, epoch, phase, NULL, 0, 0);
+}
+
+/* What the current estimator is and where: the progress hook's context. */
+typedef struct estimator_at {
+    run *r;
+    int epoch;
+    const char *type;
+} estimator_at;
+
+/* An estimator's progress (ebm_eval_progress): kept for the ETA and drawn. */
+static void estimator_progress(void *ctx, uint64_t done, uint64_t total) {
+    estimator_at *at = ctx;
+    at->r->current_fraction = total ? (double)done / (double)total : 0.0;
+    report_progress(at->r, at->epoch, at->type, NULL, done, total);
 }
 
 /* The log point just evaluated as one line, "<UTC time>  epoch 3/20  name
@@ -248,7 +254,7 @@ static void log_point_line(run *r, int epoch, unsigned long mark) {
         fprintf(r->log_txt, "%s\n", line);
         fflush(r->log_txt);
     }
-    report_line(r, epoch, "logged", line);
+    report_progress(r, epoch, "logged", line, 0, 0);
 }
 
 /* The data an estimator reads: a split, or its own `test` dataset (loaded
@@ -310,17 +316,13 @@ static void choose_headline(run *r, int first) {
 /* Runs every estimator whose schedule includes this epoch, then flushes. */
 static int evaluate(run *r, int epoch, ebm_error *err) {
     const ebm_node *list = ebm_node_at(r->cfg, "log.estimators");
-    int every = (int)ebm_cfg_int(r->cfg, "log.every.epochs", 1);
     int evaluated = 0;
     unsigned long mark = ebm_log_mark(r->log);
-    r->eval_started_s = seconds_since(&r->started);
     ebm_rng estimators_rng;
     ebm_rng_named(&estimators_rng, &r->root, "estimators");
     for (int i = 0; list && i < list->n; i++) {
         const ebm_node *est_cfg = list->values[i];
-        int own_every = (int)ebm_cfg_int(est_cfg, "every.epochs", every);
-        if (!is_log_point(epoch, r->epochs, own_every)) continue;
-        if (epoch == 0 && r->epochs > 0 && !ebm_cfg_bool(r->cfg, "log.at_start", 1)) continue;
+        if (!ebm_eta_due(&r->eta, i, epoch)) continue;
         evaluated++;
         const char *type = ebm_cfg_str(est_cfg, "type", "");
         const ebm_estimator_ops *ops = (const ebm_estimator_ops *)ebm_registry_find(
@@ -333,14 +335,21 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
         ebm_rng_derive(&est_rng, &estimators_rng, (uint64_t)i);
         ebm_rng_derive(&step_rng, &est_rng, (uint64_t)epoch);
         ebm_log_begin(r->log, epoch, ebm_cfg_str(est_cfg, "name", type), type, split);
+        r->current = i;
+        r->current_fraction = 0;
+        r->current_started_s = seconds_since(&r->started);
         report(r, epoch, type);
         int before = ebm_log_count(r->log);
+        estimator_at at = {.r = r, .epoch = epoch, .type = type};
         ebm_eval ev = {.ops = r->ops, .model = r->model, .data = data,
                        .train = &r->train, .valid = &r->valid,
                        .cfg = est_cfg, .rng = &step_rng, .log = r->log,
                        .stop = r->opts->stop, .step = epoch,
-                       .is_final = epoch == r->epochs};
+                       .is_final = epoch == r->epochs,
+                       .progress = estimator_progress, .progress_ctx = &at};
         rc = ops->xEvaluate(&ev, err);
+        ebm_eta_estimator_took(&r->eta, i, seconds_since(&r->started) - r->current_started_s);
+        r->current = -1;
         if (rc) return ebm_error_prefix(err, "step %d: estimator %s", epoch, type);
         choose_headline(r, before);
         double bad;
@@ -354,8 +363,6 @@ static int evaluate(run *r, int epoch, ebm_error *err) {
         }
     }
     if (!evaluated) return EBM_OK;
-    r->eval_s += seconds_since(&r->started) - r->eval_started_s;
-    r->evals_timed++;
     log_point_line(r, epoch, mark);
     /* Flushing (H5Fflush + fsync) is what makes a log point survive a crash,
      * and it costs a disk sync, so it happens only when something was logged. */
@@ -532,8 +539,7 @@ static int train(run *r, ebm_error *err) {
     for (int epoch = first_epoch; !rc && epoch <= r->epochs; epoch++) {
         double began = seconds_since(&r->started);
         rc = ebm_fit_epoch(&r->fit, &train_rng, epoch, err);
-        r->train_s += seconds_since(&r->started) - began;
-        r->epochs_timed++;
+        ebm_eta_epoch_took(&r->eta, seconds_since(&r->started) - began);
         if (rc == EBM_EINTERRUPT) {
             /* Stopped between minibatches: the state is whole. */
             int saved = write_checkpoint(r, epoch - 1, r->fit.batches_done, err);
@@ -561,6 +567,7 @@ static void run_free(run *r) {
     ebm_dataset_free(&r->train);
     ebm_dataset_free(&r->valid);
     ebm_log_free(r->log);
+    ebm_eta_free(&r->eta);
     ebm_node_free(r->cfg);
     free(r->yaml);
     if (r->log_txt) fclose(r->log_txt);
@@ -689,6 +696,7 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     memset(&r, 0, sizeof r);
     r.opts = opts;
     r.lock_fd = -1;
+    r.current = -1;
     clock_gettime(CLOCK_MONOTONIC, &r.started);
     int rc = load_config(&r, diags, err);
     /* One writer per directory: a resume of a live run is refused at once;
@@ -700,6 +708,11 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
     }
     r.yaml = ebm_cfg_to_yaml(r.cfg);
     r.epochs = (int)ebm_cfg_int(r.cfg, "train.epochs", 0);
+    rc = ebm_eta_init(&r.eta, r.cfg, err);
+    if (rc) {
+        run_free(&r);
+        return rc;
+    }
     ebm_threads_set((int)ebm_cfg_int(r.cfg, "threads", 0));
     ebm_rng_seed(&r.root, (uint64_t)ebm_cfg_int(r.cfg, "seed", 0));
 

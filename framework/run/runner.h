@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cfg.h"
 #include "dataset.h"
@@ -19,6 +20,8 @@ typedef struct ebm_progress_event {
     int epoch, epochs;       /* done so far, in all (0 for one-shot models) */
     const char *phase;       /* "start", "train", the estimator being evaluated,
                               * or "logged" when a log point is complete */
+    uint64_t done, total;    /* the estimator's own progress (AIS: beta steps
+                              * done of all its passes); total 0 when none */
     const char *metric;      /* the headline metric (log.headline, else the first
                               * estimator's first metric) once logged, or NULL */
     double value;
@@ -40,8 +43,9 @@ typedef struct ebm_run_opts {
     /* out_dir may hold an earlier run or sweep: it is moved aside (to
      * out_dir.old-N, never deleted) rather than refused. */
     int force;
-    /* Called at the start, after every epoch, before each estimator and when
-     * a log point is complete, so the CLI can draw a progress line or print
+    /* Called at the start, after every epoch, before each estimator, as a
+     * long estimator progresses (every few hundred AIS steps) and when a log
+     * point is complete, so the CLI can draw a progress line or print
      * the log point; NULL for none. */
     void (*progress)(void *ctx, const struct ebm_progress_event *event);
     void *progress_ctx;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "claim.h"
+#include "csv.h"
 #include "proc.h"
 #include "runfile.h"
 
@@ -37,6 +38,20 @@ int ebm_summary_key(const ebm_summary *s, const char *key) {
     for (int k = 0; k < s->n_keys; k++)
         if (strcmp(s->keys[k], key) == 0) return k;
     return -1;
+}
+
+ebm_key_kind ebm_summary_key_kind(const ebm_summary *s, int k) {
+    ebm_key_kind kind = s->n_points > 0 ? EBM_KEY_INT : EBM_KEY_TEXT;
+    for (int p = 0; p < s->n_points && kind != EBM_KEY_TEXT; p++) {
+        const char *text = s->params[(size_t)p * s->n_keys + k];
+        double value;
+        if (!ebm_csv_number(text, &value) || !isfinite(value)) return EBM_KEY_TEXT;
+        /* an integer is written as one: digits after an optional sign */
+        const char *c = text + (*text == '-' || *text == '+');
+        while (*c >= '0' && *c <= '9') c++;
+        if (*c || fabs(value) > 9007199254740992.0) kind = EBM_KEY_NUMBER;
+    }
+    return kind;
 }
 
 int ebm_summary_metric(const ebm_summary *s, const char *name) {
@@ -415,17 +430,30 @@ static int write_strings(hid_t loc, const char *name, char *const *values,
     return rc ? -1 : 0;
 }
 
-static int write_doubles(hid_t loc, const char *name, const double *values,
-                         int n) {
+/* n numbers as float64, or as int64 when `integers` (every one integral). */
+static int write_numbers(hid_t loc, const char *name, const double *values,
+                         int n, int integers) {
     hsize_t dims[1] = {(hsize_t)n};
     hid_t space = H5Screate_simple(1, dims, NULL);
-    hid_t set = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT,
-                           H5P_DEFAULT, H5P_DEFAULT);
+    hid_t set = H5Dcreate2(loc, name, integers ? H5T_STD_I64LE : H5T_IEEE_F64LE, space,
+                           H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    /* HDF5 converts the doubles to int64 as it writes */
     int rc = set < 0 || (n > 0 && H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL,
                                            H5S_ALL, H5P_DEFAULT, values) < 0);
     if (set >= 0) H5Dclose(set);
     H5Sclose(space);
     return rc ? -1 : 0;
+}
+
+/* A swept key's column: numbers when every point's value is one. */
+static int write_param(hid_t loc, const ebm_summary *s, int k, char **column,
+                       double *numbers) {
+    int np = s->n_points;
+    for (int p = 0; p < np; p++) column[p] = s->params[(size_t)p * s->n_keys + k];
+    ebm_key_kind kind = ebm_summary_key_kind(s, k);
+    if (kind == EBM_KEY_TEXT) return write_strings(loc, s->keys[k], column, np);
+    for (int p = 0; p < np; p++) ebm_csv_number(column[p], &numbers[p]);
+    return write_numbers(loc, s->keys[k], numbers, np, kind == EBM_KEY_INT);
 }
 
 int ebm_summary_write_h5(const ebm_summary *s, const char *path, ebm_error *err) {
@@ -449,13 +477,11 @@ int ebm_summary_write_h5(const ebm_summary *s, const char *path, ebm_error *err)
         hid_t params = H5Gcreate2(file, "params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         hid_t metrics = H5Gcreate2(file, "metrics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         bad |= params < 0 || metrics < 0;
-        for (int k = 0; !bad && k < s->n_keys; k++) {
-            for (int p = 0; p < np; p++) column[p] = s->params[(size_t)p * s->n_keys + k];
-            bad |= write_strings(params, s->keys[k], column, np);
-        }
+        for (int k = 0; !bad && k < s->n_keys; k++)
+            bad |= write_param(params, s, k, column, numbers);
         for (int m = 0; !bad && m < s->n_metrics; m++) {
             for (int p = 0; p < np; p++) numbers[p] = s->final[(size_t)p * s->n_metrics + m];
-            bad |= write_doubles(metrics, s->metrics[m], numbers, np);
+            bad |= write_numbers(metrics, s->metrics[m], numbers, np, 0);
         }
         if (params >= 0) H5Gclose(params);
         if (metrics >= 0) H5Gclose(metrics);

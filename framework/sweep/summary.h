@@ -32,11 +32,18 @@ int ebm_summary_set_status(ebm_summary *s, int point, const char *status);
 int ebm_summary_write_csv(const ebm_summary *s, const char *path, ebm_error *err);
 int ebm_summary_read_csv(const char *path, ebm_summary *out, ebm_error *err);
 
-/* HDF5: /points, /status, /keys (strings), /params/<key> (strings),
- * /metrics/<name> (float64, NaN where missing). */
+/* HDF5: /points, /status, /keys (strings), /params/<key> (a swept key's
+ * values: int64 or float64 when every point's is a number, so h5py can plot
+ * a metric against it; strings otherwise), /metrics/<name> (float64, NaN
+ * where missing). */
 int ebm_summary_write_h5(const ebm_summary *s, const char *path, ebm_error *err);
 
 void ebm_summary_free(ebm_summary *s);
+
+/* What a swept key's values are: integers, numbers (finite, in the sense of
+ * strtod), or text when any point's is not a number. */
+typedef enum { EBM_KEY_TEXT, EBM_KEY_INT, EBM_KEY_NUMBER } ebm_key_kind;
+ebm_key_kind ebm_summary_key_kind(const ebm_summary *s, int k);
 
 /* Helpers for readers of the table: the column of a key or metric, or -1. */
 int ebm_summary_key(const ebm_summary *s, const char *key);

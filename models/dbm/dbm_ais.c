@@ -250,6 +250,14 @@ static ebm_ais_result summarise(const ais_runs *a) {
     return ebm_ais_summarise(a->log_w, a->n, base_log_z(a));
 }
 
+/* 2 when RAISE follows the forward pass (the sandwich is on and there are
+ * rows without labels to start it from), else 1: the passes the progress
+ * line counts. */
+static int with_raise(const ebm_dbm *m, const ebm_eval *ev) {
+    return ev->data && ev->data->n && !m->n_labels && ebm_cfg_bool(ev->cfg, "sandwich", 1)
+        ? 2 : 1;
+}
+
 /* Forward AIS: log Ẑ with its interval and ESS, and the halves' gap. */
 static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, ebm_ais_result *res, double *halves,
                      ebm_error *err) {
@@ -264,11 +272,9 @@ static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, ebm_ais_result *res, double
     }
     sample_base(&a);
     for (size_t k = 1; k < count; k++) {
-        if (k % 64 == 0 && ev->stop && *ev->stop) {
-            rc = ebm_fail(err, EBM_EINTERRUPT, "dbm_ais: interrupted at step %zu of %zu",
-                          k, count - 1);
+        if ((rc = ebm_ais_tick(ev, "dbm_ais: forward", k, count - 1, 0, with_raise(m, ev),
+                               err)))
             break;
-        }
         step(&a, beta[k - 1], beta[k], k == count - 1, 0);
     }
     if (!rc) {
@@ -352,11 +358,8 @@ static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const float *rows_states, 
         step(&a, 1.0, 1.0, 0, 0);
     }
     for (size_t k = count - 1; !rc && k >= 1; k--) {
-        if ((count - k) % 64 == 0 && ev->stop && *ev->stop) {
-            rc = ebm_fail(err, EBM_EINTERRUPT, "dbm_ais: RAISE interrupted at step %zu of "
-                          "%zu", count - k, count - 1);
+        if ((rc = ebm_ais_tick(ev, "dbm_ais: RAISE", count - k, count - 1, 1, 2, err)))
             break;
-        }
         step(&a, beta[k - 1], beta[k], k == 1, 1);
     }
     for (size_t r = 0; !rc && r < n; r++) log_p[r] = ref[r] - base_log_z(&a) - a.log_w[r];
@@ -510,7 +513,7 @@ static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (!rc && ebm_cfg_int(ev->cfg, "exact_max_units", 0) > 0)
         rc = log_exact(ev, m, states, rows, bound - log_z, log_z, err);
     /* RAISE needs the labels clamped through q and the chains: not yet */
-    if (!rc && !m->n_labels && ebm_cfg_bool(ev->cfg, "sandwich", 1))
+    if (!rc && with_raise(m, ev) == 2)
         rc = log_sandwich(ev, m, states, rows, &res, halves, err);
     free(states);
     return rc;

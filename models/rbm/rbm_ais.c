@@ -279,14 +279,6 @@ static int log_results(const ebm_eval *ev, ebm_rbm *m, const ebm_ais_result *res
     return rc;
 }
 
-/* Stops between β steps once *stop is set. */
-static int interrupted(const ebm_eval *ev, const char *what, size_t k, size_t count,
-                       ebm_error *err) {
-    if (k % 64 != 0 || !ev->stop || !*ev->stop) return EBM_OK;
-    return ebm_fail(err, EBM_EINTERRUPT, "ais: %s interrupted at step %zu of %zu", what, k,
-                    count - 1);
-}
-
 /* RAISE: a chain per chosen row runs the forward chains' transitions in
  * reverse order, from the row (β = 1) down to the base (β = 0), and sums
  * the same weight increments Δ_k(x) = log p*_k(x) − log p*_{k−1}(x) at the
@@ -318,7 +310,7 @@ static int raise_rows(const ebm_eval *ev, ebm_rbm *m, const double *beta, size_t
         sample_visible(&a, 1.0);
     }
     for (size_t k = count - 1; !rc && k >= 1; k--) {
-        if ((rc = interrupted(ev, "RAISE", count - k, count, err))) break;
+        if ((rc = ebm_ais_tick(ev, "ais: RAISE", count - k, count - 1, 1, 2, err))) break;
         int last = k == 1;
         weigh_and_sample_hidden(&a, beta[k - 1], beta[k], last, beta[k - 1]);
         if (!last) sample_visible(&a, beta[k - 1]);
@@ -370,8 +362,9 @@ static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
         return rc;
     }
     sample_base(&a);
+    int sandwich = ev->data && ev->data->n && ebm_cfg_bool(ev->cfg, "sandwich", 1);
     for (size_t k = 1; k < count; k++) {
-        if ((rc = interrupted(ev, "forward", k, count, err))) break;
+        if ((rc = ebm_ais_tick(ev, "ais: forward", k, count - 1, 0, 1 + sandwich, err))) break;
         int last = k == count - 1;
         weigh_and_sample_hidden(&a, beta[k - 1], beta[k], last, beta[k]);
         if (!last) sample_visible(&a, beta[k]);
@@ -379,7 +372,7 @@ static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (!rc) {
         ebm_ais_result res = summarise(&a);
         rc = log_results(ev, m, &res, err);
-        if (!rc && ev->data && ev->data->n && ebm_cfg_bool(ev->cfg, "sandwich", 1))
+        if (!rc && sandwich)
             rc = log_sandwich(ev, m, beta, count, &a, &res, err);
     }
     runs_free(&a);

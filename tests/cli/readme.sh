@@ -32,9 +32,9 @@ while IFS= read -r line; do
 done <tour.sh
 [ "$(ls runs/hopfield-recall/*/plots/*.png 2>/dev/null | wc -l)" -ge 2 ] && pass "tour: the recall run is drawn" ||
   fail "tour: no pictures of the recall run"
-[ -f runs/rbm-tour/plots/rbm-tour__images_filters_W.png ] && pass "tour: the filters are drawn" ||
+[ -f runs/rbm-tour/plots/images_filters_W.png ] && pass "tour: the filters are drawn" ||
   fail "tour: no filters picture"
-[ -f runs/rbm-tour/plots/rbm-tour__samples.png ] && pass "tour: the samples are drawn" ||
+[ -f runs/rbm-tour/plots/samples.png ] && pass "tour: the samples are drawn" ||
   fail "tour: no samples picture"
 [ "$(wc -l <runs/capacity/summary.csv)" -ge 5 ] && pass "tour: the sweep's summary has its points" ||
   fail "tour: runs/capacity/summary.csv"

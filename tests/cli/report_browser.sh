@@ -74,6 +74,13 @@ mkdir -p "$WORK/runs" && ln -s "$WORK/run" "$WORK/runs/run"
 check "$WORK/run/report/index.html" "$WORK/run.json" runs-table "a run"
 grep -q '<td class=pass>PASS</td>' "$WORK/run/report/index.html" && pass "the run's expect: entry is a PASS row" || fail "no PASS row"
 
+# a plain directory of runs (not a sweep), as ebm show takes it
+"$EBM" run "$SRC/experiments/hopfield-recall.yaml" seed=3 --out "$WORK/runs/seed3" --quiet >/dev/null || fail "run seed3"
+expect_status 0 "report of a directory of runs" -- "$EBM" report "$WORK/runs"
+"$EBM" show "$WORK/runs" --json >"$WORK/runs.json"
+check "$WORK/runs/report/index.html" "$WORK/runs.json" runs-table "a directory of runs"
+grep -q 'seed=3' "$WORK/runs/report/index.html" && pass "… its runs labelled by what differs" || fail "no seed=3 label"
+
 # a sweep
 "$EBM" sweep "$SRC/experiments/hopfield-capacity.yaml" data.dim=100 "data.load=0.05,0.1,0.15" \
   --out "$WORK/sw" --quiet >/dev/null || fail "sweep"

@@ -17,7 +17,9 @@ done
 [ "$(ls "$WORK/sw" | grep -c '^[0-9][0-9][0-9]$')" -eq 4 ] && pass "four point directories, 000 to 003" || fail "dirs: $(ls "$WORK/sw")"
 grep -q '^003,0.3,storkey,completed,' "$WORK/sw/summary.csv" && pass "summary.csv maps 003" || fail "summary.csv: $(cat "$WORK/sw/summary.csv")"
 h5dump -d /params/data.load "$WORK/sw/summary.h5" >"$WORK/load" 2>&1
-expect_in "$WORK/load" '(0): "0.05", "0.05", "0.3", "0.3"' "summary.h5 maps the points"
+expect_in "$WORK/load" '(0): 0.05, 0.05, 0.3, 0.3' "summary.h5 maps the points, swept numbers as numbers"
+h5dump -d /params/model.rule "$WORK/sw/summary.h5" >"$WORK/rule" 2>&1
+expect_in "$WORK/rule" '"hebbian", "storkey", "hebbian", "storkey"' "… and swept text as strings"
 expect_in "$WORK/out" "point  data.load  model.rule  status" "the sweep ends with a table of its points"
 grep -q '^003    0.3        storkey     completed' "$WORK/out" && pass "… a row per point" || fail "table: $(cat "$WORK/out")"
 [ "$(tail -n +2 "$WORK/sw/summary.csv" | wc -l)" -eq 4 ] && pass "summary.csv has 4 rows" || fail "summary.csv rows: $(cat "$WORK/sw/summary.csv")"
@@ -39,4 +41,14 @@ expect_in "$WORK/err" "data.load" "invalid point named"
 
 expect_status 0 "plot the sweep" -- "$EBM" plot "$WORK/sw" --out "$WORK/plots"
 ls "$WORK/plots"/*.png >/dev/null 2>&1 && pass "sweep plots written" || fail "no sweep plots"
+
+# Several runs without images and no --out: the curves go to the first
+# run's plots/, and no run is left an empty plots/ directory.
+G="$SRC/experiments/hopfield-gradient.yaml"
+for s in 1 2; do
+  "$EBM" run "$G" data.dim=60 train.epochs=2 seed=$s --out "$WORK/g$s" --quiet >/dev/null || fail "run g$s"
+done
+expect_status 0 "plot two runs" -- "$EBM" plot "$WORK/g1" "$WORK/g2"
+ls "$WORK/g1/plots"/*.png >/dev/null 2>&1 && pass "the overlays in the first run's plots/" || fail "no overlays"
+[ ! -e "$WORK/g2/plots" ] && pass "no empty plots/ in a run without images" || fail "$WORK/g2/plots made: $(ls -A "$WORK/g2/plots")"
 finish

@@ -149,7 +149,7 @@ TEST(density_heat_map) {
     char gnuplot[4096];
     if (ebm_proc_find_in_path("gnuplot", gnuplot, sizeof gnuplot) == 0) {
         ASSERT_OK(rc);
-        snprintf(path, sizeof path, "%s/run__images_quadrature_density.png", out);
+        snprintf(path, sizeof path, "%s/images_quadrature_density.png", out);
         ASSERT_STR_CONTAINS(written, path);
         struct stat st;
         ASSERT(stat(path, &st) == 0 && st.st_size > 10000);

@@ -147,9 +147,11 @@ TEST(plot_runs_overlaid) {
         return;
     }
     if (rc) FAIL_("plot: %s", err.msg);
-    const char *pngs[] = {"loss.png", "energy_trace.png", "runA__samples.png",
-                          "runA__images_recall.png", "runB__samples.png",
-                          "runB__images_recall.png"};
+    /* one name pattern, <what>.png, the folder saying whose: several runs
+     * under --out each have OUT/<label>/ */
+    const char *pngs[] = {"loss.png", "energy_trace.png", "runA/samples.png",
+                          "runA/images_recall.png", "runB/samples.png",
+                          "runB/images_recall.png"};
     for (size_t i = 0; i < sizeof pngs / sizeof pngs[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", out, pngs[i]);
         if (!is_png(path)) FAIL_("%s is not a PNG", path);
@@ -162,10 +164,10 @@ TEST(plot_runs_overlaid) {
      * inverted palette or an empty image breaks the ratio). */
     snprintf(path, sizeof path, "%s/loss.png", out);
     ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
-    snprintf(path, sizeof path, "%s/runA__images_recall.png", out);
+    snprintf(path, sizeof path, "%s/runA/images_recall.png", out);
     ASSERT(colour_share(path, GAP) > 0.05);
     ASSERT_NEAR(colour_share(path, BLACK) / colour_share(path, GAP), 20.0 / 16.0, 0.15);
-    snprintf(path, sizeof path, "%s/runA__samples.png", out);
+    snprintf(path, sizeof path, "%s/runA/samples.png", out);
     ASSERT(colour_share(path, GAP) > 0.03);
     ASSERT_NEAR(colour_share(path, BLACK) / colour_share(path, GAP), 17.0 / 13.0, 0.15);
     free(written);
@@ -311,8 +313,8 @@ TEST(plot_sweep) {
         return;
     }
     if (rc) FAIL_("plot: %s", err.msg);
-    const char *pngs[] = {"loss.png", "energy_trace.png", "sw__loss_vs_load.png",
-                          "sw__energy_trace_vs_load.png"};
+    const char *pngs[] = {"loss.png", "energy_trace.png", "final_loss_vs_load.png",
+                          "final_energy_trace_vs_load.png"};
     for (size_t i = 0; i < sizeof pngs / sizeof pngs[0]; i++) {
         snprintf(path, sizeof path, "%s/plots/%s", sweep, pngs[i]);
         if (!is_png(path)) FAIL_("%s is not a PNG", path);
@@ -321,11 +323,11 @@ TEST(plot_sweep) {
     /* rule is not numeric: no plot for it; each point's samples and recall
      * triples in its own plots/ */
     ASSERT_EQ(count_lines(written), 4 + 2 * 4);
-    snprintf(path, sizeof path, "%s/load=0.1,rule=b/plots/load=0.1_rule=b__samples.png", sweep);
+    snprintf(path, sizeof path, "%s/load=0.1,rule=b/plots/samples.png", sweep);
     ASSERT(is_png(path));
     ASSERT_STR_CONTAINS(written, path);
     /* final loss against load: one curve per rule, each in its colour */
-    snprintf(path, sizeof path, "%s/plots/sw__loss_vs_load.png", sweep);
+    snprintf(path, sizeof path, "%s/plots/final_loss_vs_load.png", sweep);
     ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
     free(written);
     remove_tree(dir);

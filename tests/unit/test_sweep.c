@@ -363,10 +363,53 @@ TEST(summary_csv_and_h5) {
     size_t got = dump ? fread(buf, 1, sizeof buf - 1, dump) : 0;
     buf[got] = '\0';
     if (dump) pclose(dump);
-    ASSERT_STR_CONTAINS(buf, "\"0.05\", \"0.06\", \"0.07\"");
+    ASSERT_STR_CONTAINS(buf, "(0): 0.05, 0.06, 0.07");
     ASSERT_STR_CONTAINS(buf, "\"completed\", \"failed\", \"interrupted\"");
     ebm_summary_free(&s);
 
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ASSERT_OK(system(cmd));
+}
+
+/* The HDF5 type class of a summary.h5 dataset and its values as doubles. */
+static H5T_class_t h5_class(const char *path, const char *dataset) {
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t set = H5Dopen2(file, dataset, H5P_DEFAULT);
+    hid_t type = H5Dget_type(set);
+    H5T_class_t c = H5Tget_class(type);
+    H5Tclose(type);
+    H5Dclose(set);
+    H5Fclose(file);
+    return c;
+}
+
+/* Swept numbers are stored as numbers, so a reader (h5py) can plot a final
+ * metric against them; a key with any text stays strings. */
+TEST(summary_h5_keeps_swept_numbers_as_numbers) {
+    char dir[64], path[128];
+    make_tmp(dir, sizeof dir);
+    char *points[] = {"000", "001", "002"};
+    char *keys[] = {"train.optim.lr", "model.hidden", "model.rule", "model.mixed"};
+    char *params[] = {"0.05", "64", "hebb", "1",
+                      "1e-3", "128", "storkey", "x",
+                      "-2", "-7", "hebb", "3"};
+    ebm_summary s;
+    ebm_error err;
+    ASSERT_OK(ebm_summary_collect(dir, 3, points, 4, keys, params, &s, &err));
+    ASSERT_EQ(ebm_summary_key_kind(&s, 0), EBM_KEY_NUMBER);
+    ASSERT_EQ(ebm_summary_key_kind(&s, 1), EBM_KEY_INT);
+    ASSERT_EQ(ebm_summary_key_kind(&s, 2), EBM_KEY_TEXT);
+    ASSERT_EQ(ebm_summary_key_kind(&s, 3), EBM_KEY_TEXT);
+    snprintf(path, sizeof path, "%s/summary.h5", dir);
+    ASSERT_OK(ebm_summary_write_h5(&s, path, &err));
+    ASSERT_EQ(h5_class(path, "/params/train.optim.lr"), H5T_FLOAT);
+    ASSERT_EQ(h5_class(path, "/params/model.hidden"), H5T_INTEGER);
+    ASSERT_EQ(h5_class(path, "/params/model.rule"), H5T_STRING);
+    ASSERT_EQ(h5_class(path, "/params/model.mixed"), H5T_STRING);
+    ASSERT(read_h5_double(path, "/params/train.optim.lr", 1) == 1e-3);
+    ASSERT(read_h5_double(path, "/params/model.hidden", 2) == -7);
+    ebm_summary_free(&s);
+    char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     ASSERT_OK(system(cmd));
 }
@@ -403,6 +446,7 @@ int main(void) {
     RUN(point_names);
     RUN(spawn_and_wait);
     RUN(summary_csv_and_h5);
+    RUN(summary_h5_keeps_swept_numbers_as_numbers);
     RUN(summary_csv_rejects_bad_files);
     TEST_MAIN_END();
 }
