@@ -15,6 +15,7 @@ static const ebm_param pcd_params[] = {
      .help = "Gibbs sweeps (block steps for an RBM) per parameter update"},
     {.name = "chains", .type = EBM_P_INT, .def = "100", .range = "[1, inf)",
      .help = "persistent chains (the model term averages over all of them)"},
+    EBM_SMP_CHAINS_START_PARAM,
     EBM_PARAM_END};
 
 static int cd_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
