@@ -39,7 +39,7 @@ typedef struct ebm_smp_settings {
 /* The `start` of persistent training chains (pcd, pt), read by the trainer
  * (ebm_trainer_start). */
 #define EBM_SMP_CHAINS_START_PARAM                                              \
-    {.name = "start", .type = EBM_P_ENUM, .def = "noise", .choices = "noise|data", \
+    {.name = "start", .type = EBM_P_ENUM, .def = "data", .choices = "noise|data", \
      .help = "where the persistent chains start: uniform random states, or "    \
              "random training rows (hidden units drawn given the row)"}
 

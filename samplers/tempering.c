@@ -47,7 +47,7 @@ static int pt_open(const ebm_sample_ctx *ctx, size_t n, size_t units, void **out
     s->rungs = (int)ebm_cfg_int(ctx->cfg, "temperatures", 10);
     s->n = n;
     s->units = units;
-    s->start_data = strcmp(ebm_cfg_str(ctx->cfg, "start", "noise"), "data") == 0;
+    s->start_data = strcmp(ebm_cfg_str(ctx->cfg, "start", "data"), "data") == 0;
     double beta_min = ebm_cfg_double(ctx->cfg, "beta_min", 0.5);
     s->beta = malloc((size_t)s->rungs * sizeof *s->beta);
     s->replicas = malloc((size_t)(s->rungs - 1) * n * units * sizeof *s->replicas);

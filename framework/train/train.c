@@ -145,7 +145,7 @@ static int any_hidden(const ebm_trainer *t) {
  * exact draw from p(h|v); a DBM's layers approach theirs. */
 int ebm_trainer_start(ebm_trainer *t, const ebm_dataset *data, const ebm_rng *rng,
                       ebm_error *err) {
-    if (!t->persistent || strcmp(ebm_cfg_str(t->sampler_cfg, "start", "noise"), "data"))
+    if (!t->persistent || strcmp(ebm_cfg_str(t->sampler_cfg, "start", "data"), "data"))
         return EBM_OK;
     if (data->n == 0)
         return ebm_fail(err, EBM_ECONFIG, "train.sampler.start: data needs training rows, "
