@@ -16,6 +16,7 @@ static const ebm_param pcd_params[] = {
     {.name = "chains", .type = EBM_P_INT, .def = "100", .range = "[1, inf)",
      .flags = EBM_PF_STATES,
      .help = "persistent chains (the model term averages over all of them)"},
+    EBM_SMP_CHAINS_START_PARAM,
     EBM_PARAM_END};
 
 static int cd_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,

@@ -36,6 +36,13 @@ typedef struct ebm_smp_settings {
      .help = "start from the chains' states as given, or uniform random "       \
              "states (clamped units kept)"}
 
+/* The `start` of persistent training chains (pcd, pt), read by the trainer
+ * (ebm_trainer_start). */
+#define EBM_SMP_CHAINS_START_PARAM                                              \
+    {.name = "start", .type = EBM_P_ENUM, .def = "data", .choices = "noise|data", \
+     .help = "where the persistent chains start: uniform random states, or "    \
+             "random training rows (hidden units drawn given the row)"}
+
 /* Reads the shared settings; `steps` > 0 replaces sweeps (burn-in kept). */
 void ebm_smp_read_settings(const ebm_sample_ctx *ctx, int steps,
                            ebm_smp_settings *out);

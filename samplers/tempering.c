@@ -21,6 +21,7 @@ static const ebm_param pt_params[] = {
     {.name = "beta_min", .type = EBM_P_FLOAT, .def = "0.5", .range = "(0, 1)",
      .help = "inverse temperature of the hottest rung (relative to the model's); "
              "the rungs are equally spaced in beta from 1 down to it"},
+    EBM_SMP_CHAINS_START_PARAM,
     EBM_PARAM_END};
 
 typedef struct pt_state {
@@ -30,6 +31,7 @@ typedef struct pt_state {
     size_t n, units;
     uint64_t calls;        /* so every call draws from fresh streams */
     uint64_t sweeps;       /* even and odd pairs take turns across calls */
+    int start_data;        /* start: data — the replicas begin as their chain */
 } pt_state;
 
 static void pt_close(void *state) {
@@ -47,6 +49,7 @@ static int pt_open(const ebm_sample_ctx *ctx, size_t n, size_t units, void **out
     s->rungs = (int)ebm_cfg_int(ctx->cfg, "temperatures", 10);
     s->n = n;
     s->units = units;
+    s->start_data = strcmp(ebm_cfg_str(ctx->cfg, "start", "data"), "data") == 0;
     double beta_min = ebm_cfg_double(ctx->cfg, "beta_min", 0.5);
     s->beta = malloc((size_t)s->rungs * sizeof *s->beta);
     s->replicas = malloc((size_t)(s->rungs - 1) * n * units * sizeof *s->replicas);
@@ -115,6 +118,12 @@ static int pt_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
     int k = steps > 0 ? steps : (int)ebm_cfg_int(ctx->cfg, "k", 1);
     float *tmp = malloc(s->units * sizeof *tmp);
     if (!tmp) return ebm_fail(err, EBM_ENOMEM, "pt: swap buffer");
+    /* The trainer puts the chains at training rows after xOpen; the replicas
+     * take the same rows at the first call (a checkpoint before it holds the
+     * random replicas and calls = 0, so a resume does the same). */
+    if (s->start_data && s->calls == 0)
+        for (int m = 1; m < s->rungs; m++)
+            memcpy(rung(s, chains, m), chains->x, s->n * s->units * sizeof *chains->x);
     ebm_rng call_rng;
     ebm_rng_derive(&call_rng, ctx->rng, s->calls++);
     ebm_sampler_stats local = {0};

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libyaml-dev libhdf5-dev hdf5-tools
           libopenblas-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist
           openmpi-bin libopenmpi-dev man-db python3-h5py
+          python3-sklearn   # scripts/digits-pll.py, tests/cli/digits_sklearn.sh
           chromium)   # tests/cli/report_browser.sh renders `ebm report` pages
 missing=()
 for p in "${packages[@]}"; do

@@ -7,7 +7,10 @@
  * sweep point; in a sweep without `at`, reduce max|min|mean acts on every
  * point's final value instead, e.g. a mean over seeds) or crossing {metric,
  * level, over, direction below|above}.
- * With neither, the quantity names the metric (reduce final). */
+ * With neither, the quantity names the metric (reduce final).
+ * A sampled log-likelihood (<est>_loglik, reduce final, whose estimator
+ * logged <est>_sandwich_lo/_hi at the same step) passes when the documented
+ * value ± tolerance (or range) meets the sandwich, and the note says so. */
 #ifndef EBM_EXPECT_H
 #define EBM_EXPECT_H
 

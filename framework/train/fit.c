@@ -125,6 +125,11 @@ int ebm_fit_open(ebm_fit *f, const ebm_model_ops *ops, void *model, const ebm_da
         f->trainer = ebm_trainer_new(train, ops, model, data->dim, f->batch_size, &rng, stop,
                                      err);
         if (!f->trainer) return err && err->code ? err->code : EBM_ECONFIG;
+        int rc = ebm_trainer_start(f->trainer, data, &rng, err);
+        if (rc) {
+            ebm_fit_close(f);
+            return rc;
+        }
     }
     f->grads = calloc((size_t)(n_params ? n_params : 1), sizeof *f->grads);
     if (!f->grads) {

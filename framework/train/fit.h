@@ -59,7 +59,8 @@ typedef struct ebm_fit {
  *    (default stop) and `max_abs_param`; `optim` an optim section (optim.h);
  *  - batch is the minibatch size (0 or more than the data: the whole data);
  *  - a model with its own gradient (xGradient) steps by it; any other learns
- *    contrastively, its persistent chains started from chains_rng;
+ *    contrastively, its persistent chains started from chains_rng (at noise
+ *    or at rows of data: the sampler's `start`, ebm_trainer_start);
  *  - params (n_params, the model's xParams) stay the caller's; gradients,
  *    trainer, optimiser and buffers are f's until ebm_fit_close.
  * On failure f holds nothing (closing it is still safe). */

@@ -77,7 +77,8 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
         return NULL;
     }
     /* Persistent chains start at random: from noise (real-valued units) or
-     * uniform over binary units' two values. */
+     * uniform over binary units' two values; ebm_trainer_start may then put
+     * them at training rows. */
     if (!ebm_model_learns_contrastively(ops) ||
         (sampler->training == EBM_CHAINS_PERSISTENT && !ebm_model_has_binary(ops) &&
          !ebm_model_has_noise(ops))) {
@@ -132,15 +133,47 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
     return t;
 }
 
-const ebm_chains *ebm_trainer_chains(const ebm_trainer *t) {
-    return t->persistent ? &t->persistent_chains : NULL;
-}
-
 static int any_hidden(const ebm_trainer *t) {
     if (!t->data_mask) return 0;
     for (size_t i = 0; i < t->units; i++)
         if (!t->data_mask[i]) return 1;
     return 0;
+}
+
+/* The hidden units of a data start come from the same clamped Gibbs sweeps
+ * as the data term's (positive_sweeps of them): for an RBM one sweep is an
+ * exact draw from p(h|v); a DBM's layers approach theirs. */
+int ebm_trainer_start(ebm_trainer *t, const ebm_dataset *data, const ebm_rng *rng,
+                      ebm_error *err) {
+    if (!t->persistent || strcmp(ebm_cfg_str(t->sampler_cfg, "start", "data"), "data"))
+        return EBM_OK;
+    if (data->n == 0)
+        return ebm_fail(err, EBM_ECONFIG, "train.sampler.start: data needs training rows, "
+                        "and the training set is empty");
+    float *row = malloc((data->dim ? data->dim : 1) * sizeof *row);
+    if (!row) return ebm_fail(err, EBM_ENOMEM, "a training row");
+    ebm_rng start_rng, hidden_rng;
+    ebm_rng_named(&start_rng, rng, "start");
+    ebm_rng_named(&hidden_rng, rng, "start-hidden");
+    ebm_chains *chains = &t->persistent_chains;
+    for (size_t c = 0; c < chains->n; c++) {
+        ebm_rng chain_rng;
+        ebm_rng_derive(&chain_rng, &start_rng, c);
+        size_t r = (size_t)ebm_rng_below(&chain_rng, data->n);
+        memcpy(row, data->x + r * data->dim, data->dim * sizeof *row);
+        ebm_dataset_draw_rows(data, row, 1, &chain_rng);
+        ebm_model_encode(t->ops, t->model, row, data->dim, chains->x + c * t->units);
+    }
+    free(row);
+    if (!any_hidden(t)) return EBM_OK;
+    ebm_chains clamped = *chains;
+    clamped.clamped = t->data_mask;
+    return ebm_gibbs_steps(t->ops, t->model, &clamped, t->positive_sweeps, 1.0, &hidden_rng,
+                           t->stop, err);
+}
+
+const ebm_chains *ebm_trainer_chains(const ebm_trainer *t) {
+    return t->persistent ? &t->persistent_chains : NULL;
 }
 
 _Static_assert(sizeof(long) == sizeof(uint64_t), "sampler counters are saved as u64");

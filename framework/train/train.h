@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include "cfg.h"
+#include "dataset.h"
 #include "error.h"
 #include "model.h"
 #include "rng.h"
@@ -25,6 +26,14 @@ ebm_trainer *ebm_trainer_new(const ebm_node *train_cfg, const ebm_model_ops *ops
                              ebm_rng *rng,
                              const volatile sig_atomic_t *stop, ebm_error *err);
 void ebm_trainer_free(ebm_trainer *t);
+
+/* Where the persistent chains start, the sampler's `start`: noise (what
+ * ebm_trainer_new left) or data, each chain a training row drawn uniformly
+ * (stochastic data drawn binary), encoded as a state, its hidden units
+ * drawn with the row clamped. Streams: rng's "start" and "start-hidden". A
+ * no-op for restarted chains. */
+int ebm_trainer_start(ebm_trainer *t, const ebm_dataset *data, const ebm_rng *rng,
+                      ebm_error *err);
 
 /* Zeroes grads and fills them with the gradient for these data rows. */
 int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,

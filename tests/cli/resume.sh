@@ -2,7 +2,8 @@
 # first checkpoints, mid-run, late) and after Ctrl-C gives a run file whose
 # metrics and parameters equal an uninterrupted run's bit for bit: an RBM
 # with PCD chains, Adam moments and a sparsity running mean, one with
-# parallel tempering, and an MLP energy with a replay buffer.
+# parallel tempering (its chains from noise and from data), and an MLP energy
+# with a replay buffer.
 source "$SRC/tests/cli/lib.bash"
 
 # dump RUN_H5: what must match (metrics and parameters), in h5dump's text.
@@ -94,6 +95,45 @@ step=$(checkpoint_step "$WORK/pt-odd")
 dump "$WORK/pt-odd/run.h5" >"$WORK/pt-odd.txt"
 cmp -s "$WORK/pt-odd.txt" "$REF" && pass "pt: killed at an odd sweep, resumed: identical" ||
   fail "pt: killed at an odd sweep, resumed: differs from the uninterrupted run"
+
+# start: data — the chains begin at training rows (set up before the first
+# checkpoint), PT's replicas at their chain's row at the first step: killed
+# right after the set-up checkpoint (random replicas, no step taken) and
+# mid-run, where a resume must not start the replicas again.
+# The set-up checkpoint's chains (16 visible units of the 4x4 bars and
+# stripes, then 8 hidden) are pictures of bars or stripes from data, and
+# not all of them are from noise.
+pictures() {
+  h5dump -y -w 0 -d /checkpoint/state/trainer/chains "$1/checkpoint.h5" |
+    sed -n '/DATA {/,/}/p' | tr -c '0-9.\n-' ' ' | tr -s ' ' '\n' | grep . |
+    awk '{ x[n++] = $1 } END {
+      if (n == 0 || n % 24) exit 1
+      for (c = 0; c < n / 24; c++) {
+        rows = 1; cols = 1
+        for (i = 0; i < 4; i++) for (j = 1; j < 4; j++) {
+          if (x[c*24 + 4*i + j] != x[c*24 + 4*i]) rows = 0
+          if (x[c*24 + 4*j + i] != x[c*24 + i]) cols = 0
+        }
+        if (!rows && !cols) exit 1
+      }
+    }'
+}
+for start in noise data; do
+  { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+      EBM_INTERRUPT_SIGNAL=KILL EBM_INTERRUPT_WHEN=checkpoint EBM_INTERRUPT_AFTER_CHECKPOINTS=1 \
+      LD_PRELOAD="$EBM_INTERRUPT_LIB" "$EBM" run "$RBM" train.sampler.start=$start \
+      --out "$WORK/start-$start" --quiet >/dev/null 2>&1; } 2>/dev/null
+  if pictures "$WORK/start-$start"; then got=rows; else got=other; fi
+  want=other; [ $start = data ] && want=rows
+  [ $got = $want ] && pass "start=$start: the chains at step 0 are $want" ||
+    fail "start=$start: the chains at step 0 are $got, expected $want"
+done
+PTD=("${PT[@]}" train.sampler.start=data)
+"$EBM" run "$RBM" "${PTD[@]}" --out "$WORK/pt-data-ref" --quiet >/dev/null || fail "reference PT run from data"
+dump "$WORK/pt-data-ref/run.h5" >"$WORK/pt-data-ref.txt"
+REF="$WORK/pt-data-ref.txt"
+kill_at pt-data-early "$RBM" 0 97 "${PTD[@]}"
+kill_at pt-data-mid "$RBM" $((RBM_STEPS * 7 / 40)) 97 "${PTD[@]}"
 
 "$EBM" run "$EBMX" train.epochs=$EBM_EPOCHS --out "$WORK/ebm-ref" --quiet >/dev/null || fail "reference energy run"
 dump "$WORK/ebm-ref/run.h5" >"$WORK/ebm-ref.txt"

@@ -97,6 +97,61 @@ TEST(expect_on_a_run) {
     remove_tree(dir);
 }
 
+/* A sampled log-likelihood with its sandwich: the verdict asks whether the
+ * documented value ± tolerance meets [lo, hi], not whether the point
+ * estimate is near it. */
+TEST(expect_on_a_loglik_uses_its_sandwich) {
+    char dir[64], path[128];
+    make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    ebm_error err;
+    ebm_runfile *rf = ebm_runfile_create(path, "name: t\n", 1, &err);
+    ASSERT(rf);
+    /* step 0: an earlier log point; step 5: the final one */
+    static const char *const names[] = {"ais_loglik", "ais_sandwich_lo", "ais_sandwich_hi",
+                                        "exact_loglik"};
+    static const double values[2][4] = {{-200, -210, -190, -150}, {-103, -104, -99.5, -101}};
+    for (int k = 0; k < 2; k++)
+        for (int m = 0; m < 4; m++)
+            ASSERT_OK(ebm_runfile_metric(rf, names[m], 5 * k, values[k][m], NULL, NULL, &err));
+    ASSERT_OK(ebm_runfile_status(rf, "completed", &err));
+    ASSERT_OK(ebm_runfile_close(rf, &err));
+    ebm_node *root = parse(
+        "expect:\n"
+        "  - {quantity: a, metric: ais_loglik, value: -100, tolerance: 1}\n"
+        "  - {quantity: b, metric: ais_loglik, value: -102.5, tolerance: 1}\n"
+        "  - {quantity: c, metric: ais_loglik, value: -98.8, tolerance: 0.8}\n"
+        "  - {quantity: d, metric: ais_loglik, value: -98.8, tolerance: 0.5}\n"
+        "  - {quantity: e, metric: ais_loglik, range: [-106, -104.5]}\n"
+        "  - {quantity: f, metric: exact_loglik, value: -100, tolerance: 0.5}\n"
+        "  - {quantity: g, metric: ais_loglik, reduce: min, value: -200, tolerance: 1}\n");
+    ASSERT(root);
+    ebm_reproduce_row *rows = NULL;
+    int n = 0;
+    ASSERT_OK(ebm_expect_evaluate("exp", ebm_node_child(root, "expect"), dir, 0,
+                                  &rows, &n, &err));
+    ASSERT_EQ(n, 7);
+    /* a: the estimate -103 is 3 from -100, but -100 is inside [-104, -99.5] */
+    ASSERT(rows[0].obtained == -103 && rows[0].pass);
+    ASSERT_STR_CONTAINS(rows[0].note, "sandwich [-104, -99.5]");
+    ASSERT_STR_CONTAINS(rows[0].note, "meets");
+    ASSERT(rows[1].pass);
+    /* c: -98.8 − 0.8 reaches the upper end -99.5 (− 0.5 does not) */
+    ASSERT(rows[2].pass);
+    ASSERT(!rows[3].pass);
+    ASSERT_STR_CONTAINS(rows[3].note, "misses");
+    /* e: a range below the sandwich, though the estimate is not far from it */
+    ASSERT(!rows[4].pass);
+    /* f: an exact log-likelihood has no sandwich: the plain tolerance */
+    ASSERT(!rows[5].pass && rows[5].note[0] == '\0');
+    /* g: a reduced series is not one log point's sandwich: the plain rule */
+    ASSERT(rows[6].obtained == -200 && rows[6].pass && rows[6].note[0] == '\0');
+    ebm_reproduce_rows_free(rows, n);
+    ebm_node_free(root);
+    remove_tree(dir);
+}
+
 /* A sweep over load × seed with final overlap (and err = 1 - overlap):
  *   seed 1: 1.0 0.9 0.5 0.1     seed 2: 1.0 0.7 0.3 0.1
  *   mean:   1.0 0.8 0.4 0.1     at load 0.1 0.2 0.3 0.4
@@ -340,6 +395,7 @@ TEST(reproduce_end_to_end_with_a_stand_in_ebm) {
 
 int main(void) {
     RUN(expect_on_a_run);
+    RUN(expect_on_a_loglik_uses_its_sandwich);
     RUN(expect_on_a_sweep);
     RUN(crossing_of_one_curve);
     RUN(crossing_interpolation);

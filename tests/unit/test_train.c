@@ -2,7 +2,8 @@
  * enough chains its gradient, averaged over calls, equals the exact
  * maximum-likelihood gradient (1/T)(⟨∂E/∂θ⟩_data − ⟨∂E/∂θ⟩_model) computed
  * by enumeration, for persistent and for restarted chains, with a hidden
- * unit and T ≠ 1. */
+ * unit and T ≠ 1; and `start: data` puts the persistent chains at training
+ * rows with their hidden units drawn given the row. */
 #include "test.h"
 
 #include "boltzmann_testutil.h"
@@ -132,11 +133,61 @@ TEST(a_model_without_energy_gradient_is_refused) {
     (void)ebm_model_ising;
 }
 
+/* start: data — every chain's data units are one of the rows, every row is
+ * used, and the hidden unit follows p(h = 1 | v) = σ(−ΔE/T), ΔE the energy
+ * of switching it on (averaged over chains, within four standard errors). */
+TEST(data_started_chains_are_training_rows_with_hidden_units_drawn) {
+    enum { CHAINS = 2000 };
+    void *m = bm_new("{hidden: 1, temperature: 0.8}", VISIBLE);
+    ASSERT(m);
+    bm_randomise(m, 1.5, 0.5, 21);
+    ebm_error err;
+    const char *yaml = "{sampler: {type: pcd, chains: 2000, start: data}}";
+    ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "train", &err);
+    ASSERT(cfg);
+    ebm_dataset data = {.n = ROWS, .dim = VISIBLE, .x = (float *)data_rows};
+    ebm_rng chains_rng;
+    ebm_rng_seed(&chains_rng, 3);
+    ebm_trainer *t = ebm_trainer_new(cfg, &ebm_model_boltzmann, m, VISIBLE, ROWS,
+                                     &chains_rng, NULL, &err);
+    ASSERT(t);
+    ASSERT_OK(ebm_trainer_start(t, &data, &chains_rng, &err));
+    const ebm_chains *chains = ebm_trainer_chains(t);
+    ASSERT(chains && chains->n == CHAINS && chains->units == UNITS);
+    const unsigned char *mask = ebm_model_data_mask(&ebm_model_boltzmann, m);
+    ASSERT(mask);
+    size_t hidden = 0;
+    while (hidden < UNITS && mask[hidden]) hidden++;
+    ASSERT(hidden < UNITS);
+    int used[ROWS] = {0};
+    double excess = 0.0;
+    for (size_t c = 0; c < CHAINS; c++) {
+        float state[UNITS], row[VISIBLE];
+        memcpy(state, chains->x + c * UNITS, sizeof state);
+        ebm_model_boltzmann.xDecode(m, state, row);
+        int found = -1;
+        for (int r = 0; r < ROWS && found < 0; r++)
+            if (!memcmp(row, data_rows + r * VISIBLE, sizeof row)) found = r;
+        ASSERT(found >= 0);
+        used[found] = 1;
+        double on = state[hidden];
+        state[hidden] = 0.0f;
+        double delta = ebm_model_flip_energy(&ebm_model_boltzmann, m, state, hidden);
+        excess += (on - 1.0 / (1.0 + exp(delta / 0.8))) / CHAINS;
+    }
+    for (int r = 0; r < ROWS; r++) ASSERT(used[r]);
+    ASSERT(fabs(excess) < 4 * 0.5 / sqrt(CHAINS));
+    ebm_trainer_free(t);
+    ebm_node_free(cfg);
+    ebm_model_boltzmann.xDestroy(m);
+}
+
 int main(void) {
     RUN(persistent_chains_give_the_exact_gradient);
     RUN(restarted_chains_with_long_runs_give_the_exact_gradient);
     RUN(short_runs_from_noise_give_the_exact_gradient);
     RUN(short_runs_from_the_replay_buffer_give_the_exact_gradient);
     RUN(a_model_without_energy_gradient_is_refused);
+    RUN(data_started_chains_are_training_rows_with_hidden_units_drawn);
     TEST_MAIN_END();
 }
