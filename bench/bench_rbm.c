@@ -75,8 +75,8 @@ static ebm_node *bench_config(const bench_opts *o, ebm_error *err) {
  *                                   (the chains' next h is drawn from p')
  *   negative statistic              v'ᵀ p'                     chains × nv × nh
  * each 2·m·k·n FLOPs: 2·nv·nh·(2·rows + 3·chains) in all, 5 × 2·784·256 =
- * 2,007,040 per sample at sklearn's settings. Work ebm does beyond these
- * (e.g. recomputing v' W for the gradient) counts against it. */
+ * 2,007,040 per sample at sklearn's settings; ebm's step (the RBM's
+ * xChainGrad) makes the same five. Work beyond these counts against it. */
 static double pcd1_step_flops(size_t n_visible, size_t n_hidden, size_t rows,
                               size_t chains) {
     return 2.0 * (double)n_visible * (double)n_hidden *

@@ -1,7 +1,9 @@
 /* cd.c — the training samplers cd (CD-k: model-term chains restarted at the
  * minibatch's data) and pcd (persistent chains kept across updates, Tieleman
  * 2008). Both advance their chains by k Gibbs sweeps of the shared kernel:
- * whole layers at once for layered models, single sites otherwise. */
+ * whole layers at once for layered models, single sites otherwise; in
+ * training pcd lets a model that can (xChainGrad) fuse its sweeps with the
+ * model term. */
 #include "common.h"
 #include "plugins.h"
 
@@ -19,15 +21,42 @@ static const ebm_param pcd_params[] = {
     EBM_SMP_CHAINS_START_PARAM,
     EBM_PARAM_END};
 
+/* Every unit of every chain is updated once per sweep (Gibbs: all accepted). */
+static void count_updates(ebm_sampler_stats *stats, const ebm_chains *chains, int k) {
+    if (!stats) return;
+    long updates = (long)chains->n * (long)chains->units * k;
+    stats->proposed += updates;
+    stats->accepted += updates;
+}
+
+static int sweeps(const ebm_sample_ctx *ctx, int steps) {
+    return steps > 0 ? steps : (int)ebm_cfg_int(ctx->cfg, "k", 1);
+}
+
 static int cd_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                   ebm_sampler_stats *stats, ebm_error *err) {
-    int k = steps > 0 ? steps : (int)ebm_cfg_int(ctx->cfg, "k", 1);
+    int k = sweeps(ctx, steps);
     int rc = ebm_gibbs_steps(ctx->ops, ctx->model, chains, k, 1.0, ctx->rng, ctx->stop, err);
-    if (!rc && stats) {
-        long updates = (long)chains->n * (long)chains->units * k;
-        stats->proposed += updates;
-        stats->accepted += updates;
+    if (!rc) count_updates(stats, chains, k);
+    return rc;
+}
+
+/* pcd's sweeps and model term in one pass where the model fuses them
+ * (xChainGrad: an RBM's step then takes three GEMMs, not four), else the
+ * shared Gibbs kernel and then the model term. */
+static int pcd_run_grad(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
+                        double scale, ebm_tensor *grads, ebm_sampler_stats *stats,
+                        ebm_error *err) {
+    int k = sweeps(ctx, steps), rc;
+    if (ebm_model_has_chain_grad(ctx->ops) && !chains->clamped) {
+        rc = ebm_model_chain_grad(ctx->ops, ctx->model, chains->x, chains->n, k, ctx->rng,
+                                  scale, grads, err);
+    } else {
+        rc = ebm_gibbs_steps(ctx->ops, ctx->model, chains, k, 1.0, ctx->rng, ctx->stop, err);
+        if (!rc) rc = ebm_model_term_grad(ctx->ops, ctx->model, chains->x, chains->n, scale,
+                                          grads, err);
     }
+    if (!rc) count_updates(stats, chains, k);
     return rc;
 }
 
@@ -55,4 +84,5 @@ const ebm_sampler_ops ebm_sampler_pcd = {
     .xRun = cd_run,
     .xSupports = cd_supports,
     .training = EBM_CHAINS_PERSISTENT,
+    .xRunGrad = pcd_run_grad,
 };

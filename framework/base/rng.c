@@ -4,6 +4,7 @@
 #include "rng.h"
 
 #include <math.h>
+#include <string.h>
 
 static uint64_t splitmix64(uint64_t *x) {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -41,8 +42,8 @@ void ebm_rng_named(ebm_rng *child, const ebm_rng *parent, const char *name) {
     ebm_rng_derive(child, parent, h);
 }
 
-uint64_t ebm_rng_u64(ebm_rng *rng) {
-    uint64_t *s = rng->s;
+/* One xoshiro256** step on a state the caller may hold in registers. */
+static inline uint64_t next(uint64_t *s) {
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
     s[2] ^= s[0];
@@ -54,22 +55,28 @@ uint64_t ebm_rng_u64(ebm_rng *rng) {
     return result;
 }
 
+uint64_t ebm_rng_u64(ebm_rng *rng) { return next(rng->s); }
+
 double ebm_rng_uniform(ebm_rng *rng) {
-    return (double)(ebm_rng_u64(rng) >> 11) * 0x1.0p-53;
+    return (double)(next(rng->s) >> 11) * 0x1.0p-53;
 }
 
 float ebm_rng_uniformf(ebm_rng *rng) {
-    return (float)(ebm_rng_u64(rng) >> 40) * 0x1.0p-24f;
+    return (float)(next(rng->s) >> 40) * 0x1.0p-24f;
 }
 
+/* The hot sampling loops' draws: the state copied to a local so the steps
+ * stay in registers (a call per draw was 3% of an RBM step's instructions). */
 void ebm_rng_fill_uniformf(ebm_rng *rng, float *out, size_t n) {
+    uint64_t s[4] = {rng->s[0], rng->s[1], rng->s[2], rng->s[3]};
     size_t i = 0;
     for (; i + 1 < n; i += 2) {
-        uint64_t x = ebm_rng_u64(rng);
+        uint64_t x = next(s);
         out[i] = (float)(x >> 40) * 0x1.0p-24f;
         out[i + 1] = (float)((x >> 16) & 0xffffff) * 0x1.0p-24f;
     }
-    if (i < n) out[i] = ebm_rng_uniformf(rng);
+    if (i < n) out[i] = (float)(next(s) >> 40) * 0x1.0p-24f;
+    memcpy(rng->s, s, sizeof s);
 }
 
 uint64_t ebm_rng_below(ebm_rng *rng, uint64_t n) {

@@ -184,6 +184,23 @@ int ebm_model_positive_grad(const ebm_model_ops *ops, void *model, const float *
     return ops->learning->xPositiveGrad(model, states, n, scale, grads, err);
 }
 
+int ebm_model_term_grad(const ebm_model_ops *ops, void *model, const float *states,
+                        size_t n, double scale, ebm_tensor *grads, ebm_error *err) {
+    if (ebm_model_exact_posterior(ops))
+        return ops->learning->xPositiveGrad(model, states, n, scale, grads, err);
+    return ops->learning->xEnergyGrad(model, states, n, scale, grads, err);
+}
+
+int ebm_model_has_chain_grad(const ebm_model_ops *ops) {
+    return ebm_model_exact_posterior(ops) && ops->learning->xChainGrad;
+}
+
+int ebm_model_chain_grad(const ebm_model_ops *ops, void *model, float *states, size_t n,
+                         int steps, ebm_rng *rng, double scale, ebm_tensor *grads,
+                         ebm_error *err) {
+    return ops->learning->xChainGrad(model, states, n, steps, rng, scale, grads, err);
+}
+
 const unsigned char *ebm_model_data_mask(const ebm_model_ops *ops, void *model) {
     return ops->xDataMask ? ops->xDataMask(model) : NULL;
 }

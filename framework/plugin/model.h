@@ -158,6 +158,18 @@ typedef struct ebm_model_learning {
     int (*xPositiveGrad)(void *model, const float *states, size_t n, double scale,
                          ebm_tensor *grads, ebm_error *err);
     int exact_posterior;
+    /* Optional, with exact_posterior and layers: the model term of n
+     * persistent chains (rows of xUnits floats, nothing clamped) in one pass.
+     * Each state's hidden units were drawn given its visible ones (or at
+     * random); `steps` block-Gibbs steps at the model's temperature, each
+     * drawing the visible layer given the hidden and then the hidden given
+     * the visible, then grads += scale · mean over the chains of
+     * E_{p(h|v)}[∂E/∂θ] at their final visible units. The last p(h|v) serves
+     * both the last hidden draw and the gradient, so it is computed once.
+     * Row r draws only from ebm_rng_derive(rng, r). NULL: the chains move by
+     * the samplers' Gibbs kernel and xPositiveGrad adds the term. */
+    int (*xChainGrad)(void *model, float *states, size_t n, int steps, ebm_rng *rng,
+                      double scale, ebm_tensor *grads, ebm_error *err);
     /* Optional: state besides the parameters that training changes and a
      * resumed run needs (the RBM's running mean of hidden activities for its
      * sparsity target), appended to out. */
@@ -341,6 +353,15 @@ int ebm_model_has_positive_grad(const ebm_model_ops *ops);
 int ebm_model_exact_posterior(const ebm_model_ops *ops);
 int ebm_model_positive_grad(const ebm_model_ops *ops, void *model, const float *states,
                             size_t n, double scale, ebm_tensor *grads, ebm_error *err);
+/* The model term of n chains: grads += scale · mean ∂E/∂θ, through the exact
+ * posterior over the hidden units where the model has one (xPositiveGrad),
+ * else at the chains' sampled hidden units (xEnergyGrad). */
+int ebm_model_term_grad(const ebm_model_ops *ops, void *model, const float *states,
+                        size_t n, double scale, ebm_tensor *grads, ebm_error *err);
+int ebm_model_has_chain_grad(const ebm_model_ops *ops);
+int ebm_model_chain_grad(const ebm_model_ops *ops, void *model, float *states, size_t n,
+                         int steps, ebm_rng *rng, double scale, ebm_tensor *grads,
+                         ebm_error *err);
 const unsigned char *ebm_model_data_mask(const ebm_model_ops *ops, void *model);
 /* Appends the model's training state to out (nothing when it has none). */
 int ebm_model_state(const ebm_model_ops *ops, void *model, ebm_state_list *out,

@@ -56,7 +56,7 @@ typedef enum {
                                 number is the sampler's `chains` */
 } ebm_chain_policy;
 
-#define EBM_SAMPLER_OPS_VERSION 3
+#define EBM_SAMPLER_OPS_VERSION 4
 
 typedef struct ebm_sampler_ops {
     ebm_plugin info;
@@ -80,6 +80,15 @@ typedef struct ebm_sampler_ops {
     /* v3, optional with xOpen: what of the xOpen state a checkpoint must keep
      * (replicas, buffers, call counters), appended to out. */
     int (*xState)(void *state, ebm_state_list *out, ebm_error *err);
+
+    /* v4, optional for training samplers: what xRun does, then the model
+     * term grads += scale · mean over the chains of ∂E/∂θ (as
+     * ebm_model_term_grad gives it), in one call so that the sampler can
+     * share work between the two (pcd: the model's xChainGrad). NULL: the
+     * trainer calls xRun, then ebm_model_term_grad. */
+    int (*xRunGrad)(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
+                    double scale, ebm_tensor *grads, ebm_sampler_stats *stats,
+                    ebm_error *err);
 } ebm_sampler_ops;
 
 /* The Gibbs kernel the samplers and the trainer share (samplers/common.c):

@@ -29,6 +29,9 @@ static const char *missing_op(ebm_kind kind, const ebm_plugin *p) {
             return "learning->xGradient or xEnergyGrad";
         if (m->learning && m->learning->exact_posterior && !m->learning->xPositiveGrad)
             return "learning->xPositiveGrad (exact_posterior is set)";
+        if (m->learning && m->learning->xChainGrad &&
+            (!m->learning->exact_posterior || !m->layered))
+            return "exact_posterior and layers with learning->xChainGrad";
         if (m->dynamics && !m->dynamics->xEvolve) return "dynamics->xEvolve";
         if ((m->xEncode == NULL) != (m->xDecode == NULL)) return "xEncode and xDecode together";
         return NULL;

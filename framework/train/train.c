@@ -240,11 +240,9 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
      * where the chains are whole and a checkpoint can keep them. */
     ebm_sample_ctx ctx = {.ops = t->ops, .model = t->model, .cfg = t->sampler_cfg,
                           .rng = &negative_rng, .state = t->sampler_state};
+    if (t->sampler->xRunGrad)
+        return t->sampler->xRunGrad(&ctx, negative, 0, -inv_t, grads, &t->stats, err);
     rc = t->sampler->xRun(&ctx, negative, 0, &t->stats, err);
-    if (rc) return rc;
-    if (ebm_model_exact_posterior(t->ops))
-        return ebm_model_positive_grad(t->ops, t->model, negative->x, negative->n, -inv_t,
-                                       grads, err);
-    return ebm_model_energy_grad(t->ops, t->model, negative->x, negative->n, -inv_t, grads,
-                                 err);
+    return rc ? rc : ebm_model_term_grad(t->ops, t->model, negative->x, negative->n, -inv_t,
+                                         grads, err);
 }

@@ -308,6 +308,44 @@ static int rbm_block_gibbs(void *model, float *states, size_t n,
     return EBM_OK;
 }
 
+/* The persistent chains' model term (xChainGrad) in three GEMMs a step:
+ * v' ~ p(v|h), then P = p(h|v'), then h' ~ P and grads += scale·mean ∂E/∂θ
+ * at (v', P). Why this is still PCD: each half-step is a Gibbs update of one
+ * layer, so the step leaves p(v,h) invariant, and the model term
+ * E_p[∂E/∂θ] = E_{p(v)} Σ_h p(h|v) ∂E/∂θ is estimated at each chain's v' by
+ * the inner sum exactly (Rao-Blackwellised, as before); h' does not enter the
+ * estimate, and drawing it from the same P is the next step's first half.
+ * The chains' visible states follow the same law as with the order h|v,
+ * v|h and the gradient taken after: only the parameters change, since the
+ * draw h ~ p(h|v') now happens before the update, under the parameters that
+ * gave the gradient, rather than after it (scikit-learn's BernoulliRBM does
+ * the same). The stored h is part of the chain, so checkpoints keep it. */
+static int rbm_chain_grad(void *model, float *states, size_t n, int steps, ebm_rng *rng,
+                          double scale, ebm_tensor *grads, ebm_error *err) {
+    ebm_rbm *m = model;
+    size_t nv = m->n_visible, nh = m->n_hidden, units = nv + nh;
+    if (n == 0) return EBM_OK;
+    size_t width = nv > nh ? nv : nh;
+    float *in = ebm_rbm_scratch(m, n * width);
+    ebm_rng *rngs = malloc(n * sizeof *rngs);
+    if (!in || !rngs) {
+        free(rngs);
+        return ebm_fail(err, EBM_ENOMEM, "rbm: persistent chain buffers for %zu chains", n);
+    }
+    for (size_t r = 0; r < n; r++) ebm_rng_derive(&rngs[r], rng, r);
+    if (steps < 1) ebm_rbm_hidden_input(m, states, units, n, in, width);
+    for (int step = 0; step < steps; step++) {
+        ebm_rbm_visible_input(m, states + nv, units, n, in, width);
+        ebm_rbm_sample_layer(in, width, states, units, n, nv, m->gaussian, 1.0f, rngs, NULL);
+        ebm_rbm_hidden_input(m, states, units, n, in, width);
+        if (step + 1 < steps)
+            ebm_rbm_sample_layer(in, width, states + nv, units, n, nh, 0, 1.0f, rngs, NULL);
+    }
+    ebm_rbm_sigmoid_draw(in, width, states + nv, units, n, nh, rngs);
+    free(rngs);
+    return add_grad(m, states, n, in, width, scale, grads);
+}
+
 static int rbm_free_energy(void *model, const float *states, size_t n, double *out,
                            ebm_error *err) {
     ebm_rbm *m = model;
@@ -346,6 +384,7 @@ static const ebm_model_learning rbm_learning = {
     .xEnergyGrad = rbm_energy_grad,
     .xPositiveGrad = rbm_data_grad,
     .exact_posterior = 1,
+    .xChainGrad = rbm_chain_grad,
     .xState = rbm_state,
 };
 

@@ -67,6 +67,12 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
                           size_t ld_out, size_t n, size_t width, int gaussian,
                           float beta, ebm_rng *rngs, const unsigned char *keep);
 
+/* For n rows of `width` inputs x (row stride ld, at T = 1): x ← σ(x) in
+ * place, and out ← [u < σ(x)], a Bernoulli draw from those probabilities
+ * (row stride ld_out), row r's uniforms from rngs[r]. */
+void ebm_rbm_sigmoid_draw(float *x, size_t ld, float *out, size_t ld_out, size_t n,
+                          size_t width, ebm_rng *rngs);
+
 /* log Σ_h exp(−β E(v,h)) for n visible rows (stride ldv), in double: the
  * negative free energy at β (for a Gaussian RBM, of the unnormalised
  * density in v). Uses m->scratch. Returns EBM_ENOMEM on failure. */

@@ -119,6 +119,21 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
     }
 }
 
+void ebm_rbm_sigmoid_draw(float *x, size_t ld, float *out, size_t ld_out, size_t n,
+                          size_t width, ebm_rng *rngs) {
+    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
+    for (size_t r = 0; r < n; r++) {
+        float *p = x + r * ld, *y = out + r * ld_out;
+        sigmoid_row(p, width, 1.0f);
+        float u[256];
+        for (size_t start = 0; start < width; start += 256) {
+            size_t len = width - start < 256 ? width - start : 256;
+            ebm_rng_fill_uniformf(&rngs[r], u, len);
+            for (size_t i = 0; i < len; i++) y[start + i] = u[i] < p[start + i] ? 1.0f : 0.0f;
+        }
+    }
+}
+
 double ebm_softplus(double x) {
     return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
 }
