@@ -19,9 +19,10 @@
 double bench_now(void);
 
 /* Best GFLOP/s of C = A·B for n × n float matrices over `reps` timed calls,
- * after one untimed call that lets OpenBLAS start its threads, run by
- * OpenBLAS on ebm_threads() threads whatever state an earlier call left it
- * in. -1 and err when out of memory. */
+ * after one untimed call that lets the threads start: the better of
+ * OpenBLAS's own threading and ebm_sgemm's OpenMP blocks, both on
+ * ebm_threads() threads, whatever state an earlier call left OpenBLAS in.
+ * -1 and err when out of memory. */
 double bench_sgemm_gflops(int n, int reps, ebm_error *err);
 
 /* Best rate, in GB/s, of reading the n floats of buf once (a vectorised sum)
