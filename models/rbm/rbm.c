@@ -269,6 +269,23 @@ static int rbm_data_grad(void *model, const float *states, size_t n, double scal
     return rc;
 }
 
+/* What a step over n chains needs: scratch for one layer's inputs (*width
+ * floats a row) and a random stream per chain, chain r's from
+ * ebm_rng_derive(rng, r) so results do not depend on the thread count. The
+ * caller frees *rngs. */
+static int chain_buffers(ebm_rbm *m, size_t n, ebm_rng *rng, float **in, size_t *width,
+                         ebm_rng **rngs, ebm_error *err) {
+    *width = m->n_visible > m->n_hidden ? m->n_visible : m->n_hidden;
+    *in = ebm_rbm_scratch(m, n * *width);
+    *rngs = malloc(n * sizeof **rngs);
+    if (!*in || !*rngs) {
+        free(*rngs);
+        return ebm_fail(err, EBM_ENOMEM, "rbm: buffers for %zu chains", n);
+    }
+    for (size_t r = 0; r < n; r++) ebm_rng_derive(&(*rngs)[r], rng, r);
+    return EBM_OK;
+}
+
 /* One step: h ~ p(h|v), then v ~ p(v|h), each layer for all rows at once.
  * A layer whose units are all clamped is skipped. */
 static int rbm_block_gibbs(void *model, float *states, size_t n,
@@ -277,14 +294,10 @@ static int rbm_block_gibbs(void *model, float *states, size_t n,
     ebm_rbm *m = model;
     size_t nv = m->n_visible, nh = m->n_hidden, units = nv + nh;
     if (n == 0) return EBM_OK;
-    size_t width = nv > nh ? nv : nh;
-    float *in = ebm_rbm_scratch(m, n * width);
-    ebm_rng *rngs = malloc(n * sizeof *rngs);
-    if (!in || !rngs) {
-        free(rngs);
-        return ebm_fail(err, EBM_ENOMEM, "rbm: block Gibbs buffers for %zu chains", n);
-    }
-    for (size_t r = 0; r < n; r++) ebm_rng_derive(&rngs[r], rng, r);
+    float *in;
+    size_t width;
+    ebm_rng *rngs;
+    if (chain_buffers(m, n, rng, &in, &width, &rngs, err)) return EBM_ENOMEM;
     int visible_free = 1, hidden_free = 1;
     if (clamped) {
         visible_free = hidden_free = 0;
@@ -325,14 +338,10 @@ static int rbm_chain_grad(void *model, float *states, size_t n, int steps, ebm_r
     ebm_rbm *m = model;
     size_t nv = m->n_visible, nh = m->n_hidden, units = nv + nh;
     if (n == 0) return EBM_OK;
-    size_t width = nv > nh ? nv : nh;
-    float *in = ebm_rbm_scratch(m, n * width);
-    ebm_rng *rngs = malloc(n * sizeof *rngs);
-    if (!in || !rngs) {
-        free(rngs);
-        return ebm_fail(err, EBM_ENOMEM, "rbm: persistent chain buffers for %zu chains", n);
-    }
-    for (size_t r = 0; r < n; r++) ebm_rng_derive(&rngs[r], rng, r);
+    float *in;
+    size_t width;
+    ebm_rng *rngs;
+    if (chain_buffers(m, n, rng, &in, &width, &rngs, err)) return EBM_ENOMEM;
     if (steps < 1) ebm_rbm_hidden_input(m, states, units, n, in, width);
     for (int step = 0; step < steps; step++) {
         ebm_rbm_visible_input(m, states + nv, units, n, in, width);
