@@ -11,6 +11,20 @@
 
 static int test_failures_;
 
+/* A fresh directory under /tmp for a test's files (dir[0] = '\0' if none
+ * could be made), and its removal with everything in it. */
+static inline void test_make_tmp(char *dir, size_t size) {
+    snprintf(dir, size, "/tmp/ebm-test-XXXXXX");
+    if (!mkdtemp(dir)) dir[0] = '\0';
+}
+
+static inline void test_remove_tree(const char *dir) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
+
 #define TEST(name) static void test_##name(void)
 
 #define RUN(name)                                                    \

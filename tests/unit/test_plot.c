@@ -50,17 +50,6 @@ static char *slurp(const char *path) {
     return ebm_proc_read_file(path, NULL, &err);
 }
 
-static void make_tmp(char *dir, size_t size) {
-    snprintf(dir, size, "/tmp/ebm-test-plot-XXXXXX");
-    if (!mkdtemp(dir)) dir[0] = '\0';
-}
-
-static void remove_tree(const char *dir) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-}
-
 /* A run with metric loss (scaled by `scale`), a trace, samples at steps 1
  * and 5 (3x3 images), and one set of recall triples (2x2 images). */
 static int write_run(const char *dir, double scale) {
@@ -99,7 +88,7 @@ static int count_lines(const char *text) {
 
 TEST(plot_runs_overlaid) {
     char dir[64], run_a[128], run_b[128], out[128], path[512];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(run_a, sizeof run_a, "%s/runA", dir);
     snprintf(run_b, sizeof run_b, "%s/runB", dir);
@@ -143,7 +132,7 @@ TEST(plot_runs_overlaid) {
         printf("skip: gnuplot not on PATH\n");
         ASSERT_EQ(rc, EBM_ENOTSUP);
         free(written);
-        remove_tree(dir);
+        test_remove_tree(dir);
         return;
     }
     if (rc) FAIL_("plot: %s", err.msg);
@@ -171,7 +160,7 @@ TEST(plot_runs_overlaid) {
     ASSERT(colour_share(path, GAP) > 0.03);
     ASSERT_NEAR(colour_share(path, BLACK) / colour_share(path, GAP), 17.0 / 13.0, 0.15);
     free(written);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* A run whose config sets lr, with ll and its interval ll_lo/ll_hi and
@@ -203,7 +192,7 @@ static int write_band_run(const char *dir, const char *lr, double off) {
 
 TEST(plot_labels_bands_single_points_thinning) {
     char dir[64], run_a[128], run_b[128], out[128], path[512];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(run_a, sizeof run_a, "%s/a", dir);
     snprintf(run_b, sizeof run_b, "%s/b", dir);
@@ -261,12 +250,12 @@ TEST(plot_labels_bands_single_points_thinning) {
     ASSERT(text && count_lines(text) == 10001);
     free(text);
     free(written);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 TEST(plot_sweep) {
     char dir[64], sweep[128], path[512];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(sweep, sizeof sweep, "%s/sw", dir);
     char *points[] = {"load=0.2,rule=a", "load=0.1,rule=a", "load=0.1,rule=b",
@@ -309,7 +298,7 @@ TEST(plot_sweep) {
     if (!have_gnuplot()) {
         printf("skip: gnuplot not on PATH\n");
         free(written);
-        remove_tree(dir);
+        test_remove_tree(dir);
         return;
     }
     if (rc) FAIL_("plot: %s", err.msg);
@@ -330,14 +319,14 @@ TEST(plot_sweep) {
     snprintf(path, sizeof path, "%s/plots/final_loss_vs_load.png", sweep);
     ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
     free(written);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* A sweep of 6 points over one numeric key: the curves are coloured along
  * a gradient with a colour bar (its yellow end), not a legend line each. */
 TEST(plot_sweep_gradient) {
     char dir[64], sweep[128], path[512];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(sweep, sizeof sweep, "%s/sw", dir);
     char *points[] = {"000", "001", "002", "003", "004", "005"};
@@ -367,12 +356,12 @@ TEST(plot_sweep_gradient) {
         ASSERT(colour_share(path, CURVE_1) < 1e-5);    /* no legend colours */
     }
     free(written);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 TEST(plot_without_gnuplot) {
     char dir[64], run[128], empty[128];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(run, sizeof run, "%s/r", dir);
     snprintf(empty, sizeof empty, "%s/empty-bin", dir);
@@ -395,12 +384,12 @@ TEST(plot_without_gnuplot) {
     snprintf(path, sizeof path, "%s/plots/data/r__loss.dat", run);
     ASSERT(ebm_proc_is_file(path));
     free(written);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 TEST(plot_bad_inputs) {
     char dir[64];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     char *missing[] = {"/nonexistent/run"};
     ebm_plot_opts opts = {.inputs = missing, .n_inputs = 1, .out_dir = NULL};
@@ -420,7 +409,7 @@ TEST(plot_bad_inputs) {
     ASSERT(ebm_plot(&opts, &written, &err) != 0);
     ASSERT_STR_CONTAINS(err.msg, "other.h5");
     ASSERT(written == NULL);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 int main(void) {

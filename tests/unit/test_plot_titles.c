@@ -65,17 +65,6 @@ TEST(fit_title) {
     free(t.text);
 }
 
-static void make_tmp(char *dir, size_t size) {
-    snprintf(dir, size, "/tmp/ebm-test-titles-XXXXXX");
-    if (!mkdtemp(dir)) dir[0] = '\0';
-}
-
-static void remove_tree(const char *dir) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-}
-
 /* A gnuplot that appends its arguments, one a line, to log and writes a
  * stand-in file at each outfile='...'. */
 static int fake_gnuplot(const char *bin, const char *log) {
@@ -197,7 +186,7 @@ static char *plot_with_fake(const char *dir, char **inputs, int n, const char *o
 
 TEST(titles_name_experiment_run_step_and_sampler) {
     char dir[64], run[128], png[512], title[2000];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(run, sizeof run, "%s/lr-high", dir);
     ASSERT_OK(write_run(run));
@@ -238,14 +227,14 @@ TEST(titles_name_experiment_run_step_and_sampler) {
     ASSERT_STR_CONTAINS(title, "exp-titles: label_1, drawn by ebm sample");
     ASSERT_STR_CONTAINS(title, "sampler {type: gibbs, burn_in: 200}; clamped: label=1");
     free(log);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* A run label longer than a picture: every title line fits, the metric and
  * the step are kept and the label is cut. */
 TEST(long_titles_fit) {
     char dir[64], run[512], png[1024], title[2000];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(run, sizeof run, "%s/name=boltzmann-shifter_description=Boltzmann_machine_with_"
              "hidden_and_label_units_on_the_4-bit_shifter,_exact_likelihood,_conditional_"
@@ -265,7 +254,7 @@ TEST(long_titles_fit) {
     ASSERT_STR_CONTAINS(title, "exp-titles: samples, epoch 5\n");
     ASSERT(lines_fit(title, ebm_plot_title_width(480), &lines) && lines <= 5);
     free(log);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* Every PNG in written is <folder>/<what>.png with no run label in the
@@ -286,7 +275,7 @@ static int no_label_in_names(const char *written) {
 
 TEST(png_names_one_pattern) {
     char dir[64], a[128], b[128], out[128], sample_file[256];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(a, sizeof a, "%s/a", dir);
     snprintf(b, sizeof b, "%s/b", dir);
@@ -329,7 +318,7 @@ TEST(png_names_one_pattern) {
     }
     ASSERT(no_label_in_names(written));
     free(written);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 int main(void) {

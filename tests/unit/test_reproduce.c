@@ -16,17 +16,6 @@
 #include "summary.h"
 #include "test.h"
 
-static void make_tmp(char *dir, size_t size) {
-    snprintf(dir, size, "/tmp/ebm-test-repro-XXXXXX");
-    if (!mkdtemp(dir)) dir[0] = '\0';
-}
-
-static void remove_tree(const char *dir) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-}
-
 /* DIR/run.h5 with one or two metric series. */
 static int write_run(const char *dir, const char *name, const double *values,
                      int n, const char *name2, const double *values2, int n2) {
@@ -55,7 +44,7 @@ static ebm_node *parse(const char *yaml) {
 
 TEST(expect_on_a_run) {
     char dir[64];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     ASSERT_OK(write_run(dir, "recall", (double[]){0.2, 0.9, 0.6}, 3, NULL, NULL, 0));
     ebm_node *root = parse(
@@ -94,7 +83,7 @@ TEST(expect_on_a_run) {
     ASSERT(!rows[7].pass);
     ebm_reproduce_rows_free(rows, n);
     ebm_node_free(root);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* A sampled log-likelihood with its sandwich: the verdict asks whether the
@@ -102,7 +91,7 @@ TEST(expect_on_a_run) {
  * estimate is near it. */
 TEST(expect_on_a_loglik_uses_its_sandwich) {
     char dir[64], path[128];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(path, sizeof path, "%s/run.h5", dir);
     ebm_error err;
@@ -149,7 +138,7 @@ TEST(expect_on_a_loglik_uses_its_sandwich) {
     ASSERT(rows[6].obtained == -200 && rows[6].pass && rows[6].note[0] == '\0');
     ebm_reproduce_rows_free(rows, n);
     ebm_node_free(root);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* A sweep over load × seed with final overlap (and err = 1 - overlap):
@@ -189,7 +178,7 @@ static int write_sweep(const char *dir) {
 
 TEST(expect_on_a_sweep) {
     char dir[64];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     ASSERT_OK(write_sweep(dir));
     ebm_node *root = parse(
@@ -247,14 +236,14 @@ TEST(expect_on_a_sweep) {
     ASSERT_STR_CONTAINS(rows[12].note, "no sweep point logged nothing");
     ebm_reproduce_rows_free(rows, n);
     ebm_node_free(root);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* A crossing with `at` follows one curve of the sweep: seed 1's overlaps
  * (1.0 0.9 0.5 0.1) cross 0.6 at 0.275, seed 2's (1.0 0.7 0.3 0.1) at 0.225. */
 TEST(crossing_of_one_curve) {
     char dir[64];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     ASSERT_OK(write_sweep(dir));
     ebm_node *root = parse(
@@ -279,7 +268,7 @@ TEST(crossing_of_one_curve) {
     ASSERT_STR_CONTAINS(rows[2].note, "seeds is not a swept key");
     ebm_reproduce_rows_free(rows, n);
     ebm_node_free(root);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 TEST(crossing_interpolation) {
@@ -347,7 +336,7 @@ static void write_script(const char *path, const char *body) {
 
 TEST(reproduce_end_to_end_with_a_stand_in_ebm) {
     char dir[64], path[512], fake[256], failing[256], out[256], template_run[256];
-    make_tmp(dir, sizeof dir);
+    test_make_tmp(dir, sizeof dir);
     ASSERT(dir[0]);
     snprintf(template_run, sizeof template_run, "%s/template", dir);
     ASSERT_OK(write_run(template_run, "recall", (double[]){0.1, 0.61}, 2, NULL, NULL, 0));
@@ -390,7 +379,7 @@ TEST(reproduce_end_to_end_with_a_stand_in_ebm) {
     ASSERT(log && strcmp(log, "boom\n") == 0);
     free(log);
     unsetenv("EBM_TEST_TEMPLATE");
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 int main(void) {
