@@ -85,7 +85,10 @@ ebm_sandwich ebm_ais_sandwich(const double *raise_log_p, const double *ref, size
     ebm_sandwich s = {.raise_loglik = mean, .raise_se = se, .lo = mean - 3.0 * se,
                       .hi = hi, .halves_gap = halves_gap};
     s.gap = s.hi - s.lo;
-    s.reliable = s.gap <= ebm_cfg_double(cfg, "reliable_gap", 1.0) &&
+    /* Ends that cross (lo > hi, beyond their 3 s.e.) disagree: RAISE bounds
+     * the annealed model, which sits above the model when the forward
+     * chains end in the data's modes more often than the model does. */
+    s.reliable = s.gap >= 0 && s.gap <= ebm_cfg_double(cfg, "reliable_gap", 1.0) &&
                  halves_gap <= ebm_cfg_double(cfg, "reliable_halves", 0.5) &&
                  forward->ess >= ebm_cfg_double(cfg, "reliable_ess", 0.1) * (double)runs;
     return s;

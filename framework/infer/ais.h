@@ -72,7 +72,8 @@ typedef struct ebm_sandwich {
     double raise_loglik, raise_se;  /* mean RAISE log p̂ over its rows, its s.e. */
     double lo, hi, gap;             /* raise − 3 s.e.; forward's upper end; hi − lo */
     double halves_gap;              /* ebm_ais_halves_gap */
-    int reliable;                   /* 1 when gap, halves and ESS pass cfg's limits */
+    int reliable;                   /* 1 when 0 <= gap and gap, halves and ESS pass
+                                       cfg's limits */
 } ebm_sandwich;
 
 /* The sandwich from RAISE's per-row estimates log p̂(v_r) (n rows), the

@@ -159,7 +159,10 @@ static void print_sandwiches(FILE *to, const ebm_runinfo *run) {
         fprintf(to, "likelihood:  %.*s: log p in [%.6g, %.6g] (RAISE below, forward AIS "
                 "above), gap %.3g nats at epoch %" PRId64 ": %s\n", (int)(len - cut), lo->name,
                 a, b, b - a, lo->step[lo->n - 1],
-                reliable ? "reliable" : "NOT reliable (gap, halves or ESS; see the README)");
+                reliable ? "reliable"
+                : a > b  ? "NOT reliable (the ends cross: RAISE above forward AIS; see the "
+                           "README)"
+                         : "NOT reliable (gap, halves or ESS; see the README)");
     }
 }
 

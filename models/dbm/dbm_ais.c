@@ -30,7 +30,9 @@ static const ebm_param dbm_ais_params[] = {
     {.name = "exact_max_units", .type = EBM_P_INT, .def = "0", .range = "[0, 30]",
      .help = "when > 0 and the DBM is small enough, also the exact log Z and "
              "log-likelihood (enumerating at most 2^this states a sum), the gap "
-             "exact loglik - bound and log_z_error (AIS - exact), to check them"},
+             "exact loglik - bound, log_z_error (AIS - exact), bound_below_exact "
+             "(1 when the bound's interval starts at or below the exact value) "
+             "and whether the sandwich holds it, to check them"},
     EBM_PARAM_END};
 
 /* The annealed distributions p*_β(x) = exp(−(1−β) E_A(x) − β E(x)), E_A =
@@ -251,11 +253,9 @@ static ebm_ais_result summarise(const ais_runs *a) {
 }
 
 /* 2 when RAISE follows the forward pass (the sandwich is on and there are
- * rows without labels to start it from), else 1: the passes the progress
- * line counts. */
-static int with_raise(const ebm_dbm *m, const ebm_eval *ev) {
-    return ev->data && ev->data->n && !m->n_labels && ebm_cfg_bool(ev->cfg, "sandwich", 1)
-        ? 2 : 1;
+ * rows to start it from), else 1: the passes the progress line counts. */
+static int with_raise(const ebm_eval *ev) {
+    return ev->data && ev->data->n && ebm_cfg_bool(ev->cfg, "sandwich", 1) ? 2 : 1;
 }
 
 /* Forward AIS: log Ẑ with its interval and ESS, and the halves' gap. */
@@ -272,7 +272,7 @@ static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, ebm_ais_result *res, double
     }
     sample_base(&a);
     for (size_t k = 1; k < count; k++) {
-        if ((rc = ebm_ais_tick(ev, "dbm_ais: forward", k, count - 1, 0, with_raise(m, ev),
+        if ((rc = ebm_ais_tick(ev, "dbm_ais: forward", k, count - 1, 0, with_raise(ev),
                                err)))
             break;
         step(&a, beta[k - 1], beta[k], k == count - 1, 0);
@@ -286,17 +286,24 @@ static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, ebm_ais_result *res, double
     return rc;
 }
 
-/* log p*(v, odd layers) of each run's state, the even hidden layers summed
- * out: Σ_odd b_lᵀx_l + vᵀ(b_0 + W_1 x_1) + Σ_{even l ≥ 2} Σ_i softplus(in_i). */
+/* log p*(v, y, odd layers) of each run's state, v and the labels y held
+ * at the data and the even hidden layers summed out:
+ *   Σ_odd b_lᵀx_l + vᵀ(b_0 + W_1 x_1) + Σ_{even l ≥ 2} Σ_i softplus(in_i)
+ * plus b_yᵀy when the labels are odd (x_L's input holds yU), or yᵀ(b_y +
+ * U x_L) when they are even. */
 static void joint_log(ais_runs *a, double *out) {
     const ebm_dbm *m = a->m;
-    size_t units = m->units, n = a->n;
+    size_t units = m->units, n = a->n, k = m->n_labels;
+    if (k && !labels_odd(m)) ebm_dbm_label_input(m, a->states, n, a->in, k);
     for (size_t r = 0; r < n; r++) {
         double sum = 0;
         for (int l = 1; l <= m->n_hidden_layers; l += 2) {
             const float *x = a->states + r * units + m->offset[l];
             for (size_t i = 0; i < m->size[l]; i++) sum += (double)m->bias[l][i] * x[i];
         }
+        const float *y = a->states + r * units + m->label_offset;
+        const float *z = labels_odd(m) ? m->label_bias : a->in + r * k;
+        for (size_t c = 0; c < k; c++) sum += (double)z[c] * y[c];
         out[r] = sum;
     }
     for (int l = 0; l <= m->n_hidden_layers; l += 2) {
@@ -312,14 +319,16 @@ static void joint_log(ais_runs *a, double *out) {
     }
 }
 
-/* RAISE (Burda, Grosse & Salakhutdinov 2015) from n rows (states holding v):
- * the odd layers start from the mean-field posterior q(x | v), a product of
- * Bernoullis (its density known, so any q keeps the bound), and the forward
- * transitions then run backwards from β = 1 to the base, summing the same
- * increments Δ_k at the states they leave:
+/* RAISE (Burda, Grosse & Salakhutdinov 2015) from n rows (states holding v,
+ * and y with labels): the odd layers start from the mean-field posterior
+ * q(x | v), a product of Bernoullis (its density known, so any q keeps the
+ * bound), and the forward transitions then run backwards from β = 1 to the
+ * base, summing the same increments Δ_k at the states they leave:
  *   log p̂(v) = log p*(v, x_K) − log q(x_K | v) − log Z_A − Σ_k Δ_k(x_{k−1}),
- * a stochastic lower bound on log p_ann(v). ref receives each row's
- * log p*(v, x_K) − log q(x_K | v), a one-sample estimate of log p*(v). */
+ * a stochastic lower bound on log p_ann(v). With labels v stands for (v, y)
+ * throughout: q and p* hold y at the data, and the first transition (at
+ * β = 1) lets it go. ref receives each row's log p*(v, x_K) − log q(x_K | v),
+ * a one-sample estimate of log p*(v). */
 static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const float *rows_states, size_t n,
                       double *log_p, double *ref, ebm_error *err) {
     size_t count, units = m->units;
@@ -337,10 +346,12 @@ static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const float *rows_states, 
     ais_runs a;
     int rc = runs_init(&a, m, n, &reverse, err);
     int have_runs = rc == EBM_OK;
-    if (!rc) rc = ebm_dbm_infer(m, rows_states, n, &m->mean_field, means, NULL, NULL, err);
+    ebm_dbm_mean_field clamped = m->mean_field;
+    clamped.free_labels = 0;
+    if (!rc) rc = ebm_dbm_infer(m, rows_states, n, &clamped, means, NULL, NULL, err);
     for (size_t r = 0; !rc && r < n; r++) {
         float *x = a.states + r * units;
-        memcpy(x, rows_states + r * units, m->size[0] * sizeof *x);
+        memcpy(x, rows_states + r * units, (m->size[0] + m->n_labels) * sizeof *x);
         double log_q = 0;
         for (int l = 1; l <= m->n_hidden_layers; l += 2)
             for (size_t i = 0; i < m->size[l]; i++) {
@@ -465,9 +476,12 @@ int ebm_dbm_mean_bound(ebm_dbm *m, const float *states, size_t rows, double *mea
     return rc;
 }
 
-/* The exact log Z and mean log-likelihood, when exact_max_units allows. */
+/* The exact log Z and mean log-likelihood, when exact_max_units allows, and
+ * whether the forward-only figure (mean-field bound − log Ẑ, low end
+ * bound − log_z_hi) really lies below the truth: when AIS misses a mode it
+ * does not, however healthy its interval looks. */
 static int log_exact(const ebm_eval *ev, ebm_dbm *m, const float *states, size_t rows,
-                     double bound, double log_z_ais, ebm_error *err) {
+                     double mean_bound, const ebm_ais_result *res, ebm_error *err) {
     int max_bits = (int)ebm_cfg_int(ev->cfg, "exact_max_units", 0);
     double log_z, *free_energy = malloc((rows ? rows : 1) * sizeof *free_energy);
     if (!free_energy) return ebm_fail(err, EBM_ENOMEM, "dbm_ais: %zu free energies", rows);
@@ -480,8 +494,11 @@ static int log_exact(const ebm_eval *ev, ebm_dbm *m, const float *states, size_t
     loglik = loglik / (double)rows - log_z;
     rc = ebm_log_metric(ev->log, "log_z_exact", log_z, err);
     if (!rc) rc = ebm_log_metric(ev->log, "loglik_exact", loglik, err);
-    if (!rc) rc = ebm_log_metric(ev->log, "gap", loglik - bound, err);
-    if (!rc) rc = ebm_log_metric(ev->log, "log_z_error", log_z_ais - log_z, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "gap", loglik - (mean_bound - res->log_z), err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_error", res->log_z - log_z, err);
+    if (!rc)
+        rc = ebm_log_metric(ev->log, "bound_below_exact",
+                            mean_bound - res->log_z_hi <= loglik ? 1.0 : 0.0, err);
     return rc;
 }
 
@@ -511,9 +528,8 @@ static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound_lo", bound - hi, err);
     if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound_hi", bound - lo, err);
     if (!rc && ebm_cfg_int(ev->cfg, "exact_max_units", 0) > 0)
-        rc = log_exact(ev, m, states, rows, bound - log_z, log_z, err);
-    /* RAISE needs the labels clamped through q and the chains: not yet */
-    if (!rc && with_raise(m, ev) == 2)
+        rc = log_exact(ev, m, states, rows, bound, &res, err);
+    if (!rc && with_raise(ev) == 2)
         rc = log_sandwich(ev, m, states, rows, &res, halves, err);
     free(states);
     return rc;

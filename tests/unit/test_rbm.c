@@ -3,7 +3,8 @@
  * sum over h, block conditionals and sampler histograms against enumeration
  * (with wrong kernels that the same checks reject), the conditional
  * gradient against finite differences, the trainer against the exact
- * likelihood gradient, pt's swap counts, and reproducibility of block Gibbs.
+ * likelihood gradient, pcd's fused training step against the exact law of
+ * k steps, pt's swap counts, and reproducibility of block Gibbs.
  *
  * Histogram checks: the total-variation distance between an n-sample
  * histogram and the exact distribution p must stay below BOUND_FACTOR = 4
@@ -599,6 +600,88 @@ TEST(trainer_gives_the_exact_likelihood_gradient) {
     ASSERT(cd1 > 2 * TRAINER_TOLERANCE);
 }
 
+/* The exact law of (v, h) after k persistent steps from (v, h0) in the
+ * fused order (v' ~ p(v | h), then h' ~ p(h | v')): q_1(v) = p(v | h0),
+ * q_{s+1}(v') = Σ_v q_s(v) Σ_h p(h | v) p(v' | h), and the joint
+ * q_k(v) p(h | v), indexed v + 2^G_VIS h. */
+static void fused_law(const rt_params *p, int k, double *joint) {
+    enum { NV = 1 << G_VIS, NH = 1 << G_HID };
+    double p_h[NV][NH], p_v[NH][NV], q[NV], next[NV], v[G_VIS], h[G_HID];
+    for (size_t a = 0; a < NV; a++)
+        for (size_t b = 0; b < NH; b++) {
+            rt_bits(a, G_VIS, v);
+            rt_bits(b, G_HID, h);
+            double ph = 1, pv = 1;
+            for (size_t j = 0; j < G_HID; j++) {
+                double in = p->c[j];
+                for (size_t i = 0; i < G_VIS; i++) in += v[i] * p->W[i * G_HID + j];
+                double on = 1 / (1 + exp(-in));
+                ph *= h[j] > 0 ? on : 1 - on;
+            }
+            for (size_t i = 0; i < G_VIS; i++) {
+                double in = p->b[i];
+                for (size_t j = 0; j < G_HID; j++) in += h[j] * p->W[i * G_HID + j];
+                double on = 1 / (1 + exp(-in));
+                pv *= v[i] > 0 ? on : 1 - on;
+            }
+            p_h[a][b] = ph;
+            p_v[b][a] = pv;
+        }
+    for (size_t a = 0; a < NV; a++) q[a] = p_v[0][a];   /* h0 = 0 */
+    for (int s = 1; s < k; s++) {
+        for (size_t a = 0; a < NV; a++) next[a] = 0;
+        for (size_t a = 0; a < NV; a++)
+            for (size_t b = 0; b < NH; b++)
+                for (size_t c = 0; c < NV; c++) next[c] += q[a] * p_h[a][b] * p_v[b][c];
+        memcpy(q, next, sizeof q);
+    }
+    for (size_t a = 0; a < NV; a++)
+        for (size_t b = 0; b < NH; b++) joint[a + NV * b] = q[a] * p_h[a][b];
+}
+
+/* pcd's training step (xRunGrad; for the RBM the fused xChainGrad) moves its
+ * chains k steps, not one: 40 000 chains from (v, h) = (0, 0), one call with
+ * k = 4, against the exact law after 4 steps. The check has power: the law
+ * after one step is far outside the bound. */
+TEST(pcd_training_step_makes_k_steps) {
+    enum { CHAINS = 40000, K_STEPS = 4, NJ = 1 << G_UNITS };
+    void *m = rt_rbm_new(G_VIS, G_HID, 0, 2.0, 0.5, 72);
+    ASSERT(m);
+    rt_params p;
+    rt_params_of(m, G_VIS, G_HID, 0, &p);
+    double *after_k = malloc(NJ * sizeof *after_k), *after_1 = malloc(NJ * sizeof *after_1),
+           *seen = calloc(NJ, sizeof *seen);
+    fused_law(&p, K_STEPS, after_k);
+    fused_law(&p, 1, after_1);
+    float *x = calloc((size_t)CHAINS * G_UNITS, sizeof *x);
+    ebm_chains chains = {.n = CHAINS, .units = G_UNITS, .x = x};
+    ebm_node *cfg = parse("{k: 4, chains: 40000}");
+    ebm_rng rng;
+    ebm_rng_seed(&rng, 73);
+    ebm_sample_ctx ctx = {.ops = &ebm_model_rbm, .model = m, .cfg = cfg, .rng = &rng};
+    grad_set g;
+    grad_set_init(&g);
+    ebm_error err = {0};
+    ASSERT_OK(ebm_sampler_pcd.xRunGrad(&ctx, &chains, 0, -1.0, g.t, NULL, &err));
+    for (size_t r = 0; r < CHAINS; r++) {
+        size_t code = 0;
+        for (size_t i = 0; i < G_UNITS; i++) code |= (size_t)(x[r * G_UNITS + i] > 0) << i;
+        seen[code] += 1.0 / CHAINS;
+    }
+    double bound = BOUND_FACTOR * st_expected_tv(after_k, NJ, CHAINS);
+    double tv = st_tv(seen, after_k, NJ), tv_one = st_tv(after_1, after_k, NJ);
+    printf("  pcd k = 4, one call: TV %.4f, bound %.4f; the law after one step is %.4f "
+           "away\n", tv, bound, tv_one);
+    ASSERT(tv < bound);
+    ASSERT(tv_one > 3 * bound);
+    free(x);
+    free(after_k);
+    free(after_1);
+    free(seen);
+    ebm_node_free(cfg);
+    ebm_model_rbm.xDestroy(m);
+}
+
 /* -------------------------------------------------------------------- pt */
 
 /* Runs pt once on fresh random chains; swap counts into stats. */
@@ -769,6 +852,7 @@ int main(void) {
     RUN(data_gradient_is_the_free_energy_gradient_bernoulli);
     RUN(data_gradient_is_the_free_energy_gradient_gaussian);
     RUN(trainer_gives_the_exact_likelihood_gradient);
+    RUN(pcd_training_step_makes_k_steps);
     RUN(pt_counts_and_accepts_swaps);
     RUN(pt_refuses_other_chains);
     RUN(block_gibbs_is_reproducible_bernoulli);

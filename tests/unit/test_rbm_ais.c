@@ -59,6 +59,30 @@ TEST(weight_summary_by_hand) {
     ASSERT_NEAR(ebm_ais_halves_gap(log_w, 4, 0.5), log(3.5 / 1.5), 1e-12);
 }
 
+/* The sandwich by hand: RAISE's mean and its standard error (of the chains'
+ * part ref − log p̂), the ends, and a verdict that needs both ends to agree:
+ * a narrow sandwich is reliable, one whose ends cross (RAISE above the
+ * forward end: the annealed model above the model) is not. */
+TEST(sandwich_by_hand) {
+    const double raise_log_p[4] = {-10, -11, -12, -13}, ref[4] = {-9, -11, -11, -13};
+    ebm_ais_result forward = {.log_z = 5, .log_z_lo = 4.9, .log_z_hi = 5.1, .ess = 50};
+    ebm_node *cfg = ebm_cfg_parse_string("{}", 2, "est.yaml", NULL);
+    /* chains' part: {1, 0, 1, 0}, mean 0.5, sd sqrt(1/3), se sqrt(1/12) */
+    ebm_sandwich s = ebm_ais_sandwich(raise_log_p, ref, 4, -7.0, &forward, 0.1, 100, cfg);
+    ASSERT_NEAR(s.raise_loglik, -11.5, 1e-12);
+    ASSERT_NEAR(s.raise_se, sqrt(1.0 / 12.0), 1e-12);
+    ASSERT_NEAR(s.lo, -11.5 - 3 * sqrt(1.0 / 12.0), 1e-12);
+    ASSERT_NEAR(s.hi, -7.0 - 4.9, 1e-12);
+    ASSERT(s.reliable);
+    /* the forward end 1.5 nats lower: the ends cross */
+    s = ebm_ais_sandwich(raise_log_p, ref, 4, -8.5, &forward, 0.1, 100, cfg);
+    ASSERT(s.gap < 0 && !s.reliable);
+    /* no exact free energy: open above, not reliable */
+    s = ebm_ais_sandwich(raise_log_p, ref, 4, NAN, &forward, 0.1, 100, cfg);
+    ASSERT(isinf(s.hi) && !s.reliable);
+    ebm_node_free(cfg);
+}
+
 TEST(default_schedule_matches_exact_log_z) {
     const size_t nv = 12, nh = 8, rows = 200;
     ebm_rbm *m = rbm_random(nv, nh, 0, 1.0, 0.5, 21);
@@ -348,6 +372,7 @@ TEST(supports_only_the_rbm) {
 int main(void) {
     RUN(schedules_end_at_beta_one);
     RUN(weight_summary_by_hand);
+    RUN(sandwich_by_hand);
     RUN(default_schedule_matches_exact_log_z);
     RUN(gaussian_visible_units_match_exact_log_z);
     RUN(short_schedule_underestimates_on_average);
