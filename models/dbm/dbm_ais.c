@@ -27,6 +27,12 @@ static const ebm_param dbm_ais_params[] = {
     EBM_AIS_COMMON_PARAMS,
     {.name = "rows", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "the bound over the first this many rows of the split (0 = all)"},
+    {.name = "start", .type = EBM_P_ENUM, .def = "noise", .choices = "noise|data",
+     .help = "the base model's hidden units, where the forward runs start: fair "
+             "coins (noise), or each unit on with its mean-field activation "
+             "averaged over training rows (data), so the runs start near the "
+             "states the data use; the visible units take the data's base rates "
+             "either way"},
     {.name = "exact_max_units", .type = EBM_P_INT, .def = "0", .range = "[0, 30]",
      .help = "when > 0 and the DBM is small enough, also the exact log Z and "
              "log-likelihood (enumerating at most 2^this states a sum), the gap "
@@ -36,11 +42,12 @@ static const ebm_param dbm_ais_params[] = {
     EBM_PARAM_END};
 
 /* The annealed distributions p*_β(x) = exp(−(1−β) E_A(x) − β E(x)), E_A =
- * −b_Aᵀv (the base: v at the data's base rates, every hidden unit a fair
- * coin). With the even layers summed out, an even layer's units see the
- * input z = a + β d (a = b_A for v, 0 for a hidden layer; d = its DBM input
- * minus a), so
- *   log p*_β(odd) = β Σ_{odd l} b_lᵀx_l + Σ_{even l} Σ_i softplus(a_i + β d_i),
+ * −Σ_l a_lᵀx_l (the base: independent units, v at the data's base rates,
+ * the hidden units fair coins (a_l = 0) or, with start: data, at their mean
+ * activations over training rows). With the even layers summed out, an even
+ * layer's units see the input z = a + β d (d = its DBM input minus a), so
+ *   log p*_β(odd) = Σ_{odd l} (a_l + β (b_l − a_l))ᵀx_l
+ *                 + Σ_{even l} Σ_i softplus(a_i + β d_i),
  * plus β b_yᵀy for odd labels or log Σ_c exp(β z_c) for even ones. */
 typedef struct ais_runs {
     ebm_dbm *m;
@@ -49,7 +56,8 @@ typedef struct ais_runs {
     float *in;          /* n × widest: one layer's inputs */
     float *gain;        /* n × widest: per-unit factors of the weight update */
     float *delta;       /* n × widest: each unit's input step δ = Δβ d */
-    float *b_base;      /* size[0] */
+    float *base[EBM_DBM_MAX_HIDDEN + 1];   /* a_l: v's base rates, then each
+                                              hidden layer's (NULL: fair coins) */
     double *log_w;
     ebm_rng *rngs;
 } ais_runs;
@@ -59,9 +67,42 @@ static void runs_free(ais_runs *a) {
     free(a->in);
     free(a->gain);
     free(a->delta);
-    free(a->b_base);
+    for (int l = 0; l <= EBM_DBM_MAX_HIDDEN; l++) free(a->base[l]);
     free(a->log_w);
     free(a->rngs);
+}
+
+/* start: data — each hidden unit's base rate is its mean-field activation
+ * averaged over (up to 10,000) training rows, kept in [1e-3, 1 − 1e-3]. */
+static int hidden_base_from_data(ais_runs *a, const ebm_dataset *d, ebm_error *err) {
+    enum { MAX_ROWS = 10000, BLOCK = 500 };
+    ebm_dbm *m = a->m;
+    size_t rows = d->n < MAX_ROWS ? d->n : MAX_ROWS, units = m->units;
+    double *sum = calloc(units, sizeof *sum);
+    float *states = calloc(BLOCK * units, sizeof *states), *means = malloc(BLOCK * units * sizeof *means);
+    int rc = sum && states && means ? EBM_OK
+                                    : ebm_fail(err, EBM_ENOMEM, "dbm_ais: start: data buffers");
+    for (int l = 1; !rc && l <= m->n_hidden_layers; l++)
+        if (!(a->base[l] = malloc(m->size[l] * sizeof *a->base[l])))
+            rc = ebm_fail(err, EBM_ENOMEM, "dbm_ais: base rates of layer %d", l);
+    for (size_t first = 0; !rc && first < rows; first += BLOCK) {
+        size_t n = rows - first < BLOCK ? rows - first : BLOCK;
+        for (size_t r = 0; r < n; r++)
+            memcpy(states + r * units, d->x + (first + r) * d->dim,
+                   (m->size[0] + m->n_labels) * sizeof *states);
+        rc = ebm_dbm_infer(m, states, n, &m->mean_field, means, NULL, NULL, err);
+        for (size_t r = 0; !rc && r < n; r++)
+            for (size_t u = 0; u < units; u++) sum[u] += means[r * units + u];
+    }
+    for (int l = 1; !rc && l <= m->n_hidden_layers; l++)
+        for (size_t i = 0; i < m->size[l]; i++) {
+            double p = fmin(fmax(sum[m->offset[l] + i] / (double)rows, 1e-3), 1 - 1e-3);
+            a->base[l][i] = (float)log(p / (1 - p));
+        }
+    free(sum);
+    free(states);
+    free(means);
+    return rc;
 }
 
 static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
@@ -76,10 +117,10 @@ static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
     a->in = malloc(n * a->widest * sizeof *a->in);
     a->gain = malloc(n * a->widest * sizeof *a->gain);
     a->delta = malloc(n * a->widest * sizeof *a->delta);
-    a->b_base = malloc(m->size[0] * sizeof *a->b_base);
+    a->base[0] = malloc(m->size[0] * sizeof *a->base[0]);
     a->log_w = calloc(n, sizeof *a->log_w);
     a->rngs = malloc(n * sizeof *a->rngs);
-    if (!a->states || !a->in || !a->gain || !a->delta || !a->b_base || !a->log_w || !a->rngs) {
+    if (!a->states || !a->in || !a->gain || !a->delta || !a->base[0] || !a->log_w || !a->rngs) {
         runs_free(a);
         return ebm_fail(err, EBM_ENOMEM, "dbm_ais: buffers for %zu runs of %zu units", n,
                         m->units);
@@ -93,9 +134,16 @@ static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
         for (size_t r = 0; usable && r < d->n; r++) sum += d->x[r * d->dim + i];
         double p = usable ? sum / (double)d->n : 0.5;
         p = fmin(fmax(p, 1e-3), 1 - 1e-3);
-        a->b_base[i] = (float)log(p / (1 - p));
+        a->base[0][i] = (float)log(p / (1 - p));
     }
     for (size_t r = 0; r < n; r++) ebm_rng_derive(&a->rngs[r], ev->rng, r);
+    if (usable && strcmp(ebm_cfg_str(ev->cfg, "start", "noise"), "data") == 0) {
+        int rc = hidden_base_from_data(a, d, err);
+        if (rc) {
+            runs_free(a);
+            return rc;
+        }
+    }
     return EBM_OK;
 }
 
@@ -104,24 +152,30 @@ static int labels_odd(const ebm_dbm *m) {
     return m->n_labels && m->n_hidden_layers % 2 == 0;
 }
 
-/* log Z_A: v at the base rates, every hidden unit a fair coin, the label
+/* log Z_A: Σ_l Σ_i softplus(a_l,i) (log 2 for a fair coin), the label
  * uniform over its K classes. */
 static double base_log_z(const ais_runs *a) {
     const ebm_dbm *m = a->m;
-    double log_z = (double)(m->units - m->size[0] - m->n_labels) * log(2.0);
-    if (m->n_labels) log_z += log((double)m->n_labels);
-    for (size_t i = 0; i < m->size[0]; i++) log_z += ebm_softplus(a->b_base[i]);
+    double log_z = m->n_labels ? log((double)m->n_labels) : 0.0;
+    for (int l = 0; l <= m->n_hidden_layers; l++)
+        for (size_t i = 0; i < m->size[l]; i++)
+            log_z += a->base[l] ? ebm_softplus(a->base[l][i]) : log(2.0);
     return log_z;
 }
 
-/* The exact sample of the base's odd layers: fair coins. */
+/* The exact sample of the base's odd layers: each unit on with σ(a_l,i)
+ * (a fair coin, one bit of the stream, without base rates). */
 static void sample_base(ais_runs *a) {
     const ebm_dbm *m = a->m;
     for (size_t r = 0; r < a->n; r++)
         for (int l = 1; l <= m->n_hidden_layers; l += 2) {
             float *x = a->states + r * m->units + m->offset[l];
-            for (size_t i = 0; i < m->size[l]; i++)
-                x[i] = (ebm_rng_u64(&a->rngs[r]) >> 63) ? 1.0f : 0.0f;
+            const float *rate = a->base[l];
+            for (size_t i = 0; i < m->size[l]; i++) {
+                int on = rate ? ebm_rng_uniform(&a->rngs[r]) < 1 / (1 + exp(-rate[i]))
+                              : (int)(ebm_rng_u64(&a->rngs[r]) >> 63);
+                x[i] = on ? 1.0f : 0.0f;
+            }
         }
     if (!labels_odd(m)) return;
     for (size_t r = 0; r < a->n; r++) {
@@ -207,8 +261,9 @@ static void step(ais_runs *a, double beta_prev, double beta, int last, int back_
     for (size_t r = 0; r < n; r++) {
         double odd_bias = 0;
         for (int l = 1; l <= L; l += 2) {
-            const float *x = a->states + r * units + m->offset[l];
-            for (size_t i = 0; i < m->size[l]; i++) odd_bias += (double)m->bias[l][i] * x[i];
+            const float *x = a->states + r * units + m->offset[l], *base = a->base[l];
+            for (size_t i = 0; i < m->size[l]; i++)
+                odd_bias += ((double)m->bias[l][i] - (base ? base[i] : 0.0)) * x[i];
         }
         if (labels_odd(m)) {
             const float *y = a->states + r * units + m->label_offset;
@@ -218,7 +273,7 @@ static void step(ais_runs *a, double beta_prev, double beta, int last, int back_
     }
     for (int l = 0; l <= L; l += 2) {
         size_t width = m->size[l];
-        const float *base = l == 0 ? a->b_base : NULL;
+        const float *base = a->base[l];
         ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
         #pragma omp parallel for schedule(static) if (n * width > 16384)
         for (size_t r = 0; r < n; r++) {
@@ -241,9 +296,17 @@ static void step(ais_runs *a, double beta_prev, double beta, int last, int back_
     if (last) return;
     for (int l = 1; l <= L; l += 2) {
         size_t width = m->size[l];
+        const float *base = a->base[l];
         ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
+        if (base) {   /* the input a + β (in − a), drawn at β = 1 */
+            #pragma omp parallel for schedule(static) if (n * width > 16384)
+            for (size_t r = 0; r < n; r++) {
+                float *in = a->in + r * width;
+                for (size_t i = 0; i < width; i++) in[i] = base[i] + draw * (in[i] - base[i]);
+            }
+        }
         ebm_rbm_sample_layer(a->in, width, a->states + m->offset[l], units, n, width, 0,
-                             draw, a->rngs, NULL);
+                             base ? 1.0f : draw, a->rngs, NULL);
     }
     if (labels_odd(m)) ebm_dbm_sample_labels(m, a->states, n, draw, a->rngs, a->in);
 }

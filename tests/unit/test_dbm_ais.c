@@ -4,8 +4,10 @@
  * dbm_ais's interval around the exact log Z of small DBMs (random weights
  * of scale 1 with two and three hidden layers, and a pretrained one), the
  * variational bound below the exact log-likelihood, and RAISE below it with
- * the sandwich around it, for DBMs with and without label units, and for a
- * Fashion-MNIST DBM where forward AIS misses a mode. */
+ * the sandwich around it, for DBMs with and without label units and with
+ * the base's hidden units as fair coins or at the data's activations
+ * (start: data), and for a Fashion-MNIST DBM where forward AIS misses a
+ * mode. */
 #include "test.h"
 
 #include <math.h>
@@ -206,6 +208,7 @@ TEST(ais_contains_exact_log_z_random) {
     ASSERT(m != NULL);
     randomise(m, 1.0, 0.5, 42);
     check_ais(m, &d, "{runs: 200, exact_max_units: 20}", 2, 0.1);
+    check_ais(m, &d, "{runs: 200, exact_max_units: 20, start: data}", 2, 0.1);
     ebm_model_dbm.xDestroy(m);
     ebm_dataset_free(&d);
 }
@@ -228,6 +231,8 @@ TEST(sandwich_of_labelled_dbms) {
         ASSERT(m->n_labels == K);
         randomise(m, 1.0, 0.5, 50 + (uint64_t)s);
         check_ais(m, &d, "{runs: 200, exact_max_units: 20}", 5 + (uint64_t)s, 0.1);
+        check_ais(m, &d, "{runs: 200, exact_max_units: 20, start: data}", 5 + (uint64_t)s,
+                  0.1);
         ebm_model_dbm.xDestroy(m);
     }
     ebm_dataset_free(&d);
@@ -254,6 +259,8 @@ TEST(ais_contains_exact_log_z_trained) {
     ebm_error err = {0};
     ASSERT_OK(ebm_model_dbm.xFit(m, &d, &fit_rng, NULL, &err));
     check_ais(m, &d, "{runs: 200, exact_max_units: 20}", 3, 0.1);
+    /* the base's hidden units at the data's mean activations */
+    check_ais(m, &d, "{runs: 200, exact_max_units: 20, start: data}", 3, 0.1);
     /* a linear schedule of few steps: noisier, but the interval still holds */
     check_ais(m, &d, "{runs: 400, schedule: linear, steps: 2000, exact_max_units: 20}", 4, 0.5);
     ebm_model_dbm.xDestroy(m);
