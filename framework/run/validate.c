@@ -482,6 +482,28 @@ static void check_combinations(checker *c) {
     }
 }
 
+/* Every estimator writes its metrics as <name>_<metric>, name defaulting to
+ * its type: two with one name would interleave their values in one series,
+ * so the second is refused. */
+static void check_estimator_names(checker *c) {
+    const ebm_node *ests = ebm_node_at(c->root, "log.estimators");
+    for (int i = 0; ests && ests->kind == EBM_NODE_SEQ && i < ests->n; i++) {
+        const char *name = ebm_cfg_str(ests->values[i], "name",
+                                       ebm_cfg_str(ests->values[i], "type", NULL));
+        for (int j = 0; name && j < i; j++) {
+            const char *earlier = ebm_cfg_str(ests->values[j], "name",
+                                              ebm_cfg_str(ests->values[j], "type", NULL));
+            if (!earlier || strcmp(name, earlier) != 0) continue;
+            char path[PATH_SIZE];
+            snprintf(path, sizeof path, "log.estimators[%d]", i);
+            problem(c, ests->values[i]->mark, path, "writes its metrics as '%s_...', as "
+                    "log.estimators[%d] does, so their values would mix in one series; "
+                    "give one of them its own name: (e.g. name: %s_%d)", name, j, name, i);
+            break;
+        }
+    }
+}
+
 /* The name becomes a directory, runs/<name>/, so it must be one: not empty,
  * no '/', not "." or "..", no control characters. */
 static void check_name(checker *c) {
@@ -522,6 +544,7 @@ int ebm_cfg_validate(ebm_node *root, ebm_diags *diags) {
     check_name(&c);
     check_sweep_block(&c);
     if (ebm_diags_total(diags) == before) check_combinations(&c);
+    if (ebm_diags_total(diags) == before) check_estimator_names(&c);
     return (int)(ebm_diags_total(diags) - before);
 }
 
