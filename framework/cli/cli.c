@@ -127,9 +127,9 @@ void cli_draw_progress(void *ctx, const ebm_progress_event *ev) {
     if (ev->epochs > 0) {
         len += snprintf(line + len, sizeof line - (size_t)len, "  epoch %d/%d", ev->epoch,
                         ev->epochs);
-        if (ev->epoch > 0 && ev->elapsed_s > 0)
+        if (ev->epochs_per_s > 0)
             len += snprintf(line + len, sizeof line - (size_t)len, "  %.3g epoch/s",
-                            ev->epoch / ev->elapsed_s);
+                            ev->epochs_per_s);
         if (ev->eta_s >= 0) {
             int eta = (int)(ev->eta_s + 0.5);
             len += snprintf(line + len, sizeof line - (size_t)len, "  ETA %d:%02d", eta / 60,

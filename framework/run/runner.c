@@ -208,6 +208,7 @@ static void report_progress(const run *r, int epoch, const char *phase, const ch
         .name = ebm_cfg_str(r->cfg, "name", "run"), .epoch = epoch,
         .epochs = r->epochs, .phase = phase, .done = done, .total = total,
         .elapsed_s = seconds_since(&r->started), .eta_s = eta_seconds(r, epoch, phase),
+        .epochs_per_s = r->eta.train_s > 0 ? r->eta.epochs_timed / r->eta.train_s : 0.0,
         .line = line};
     if (r->log && r->headline[0] && ebm_log_last(r->log, r->headline, &ev.value))
         ev.metric = r->headline;

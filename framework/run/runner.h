@@ -26,6 +26,8 @@ typedef struct ebm_progress_event {
                               * estimator's first metric) once logged, or NULL */
     double value;
     double elapsed_s;        /* since the run started */
+    double epochs_per_s;     /* training speed: epochs per second of training
+                              * alone (log points excluded), 0 until timed */
     double eta_s;            /* training and evaluation left, estimated; < 0 unknown */
     const char *line;        /* "logged": the log point as one plain line (time,
                               * epoch, every metric logged), as in DIR/log.txt */

@@ -18,6 +18,10 @@ expect_in "$WORK/rbm" "[ais step 256/1200]" "ais: forward steps counted"
 expect_in "$WORK/rbm" "[ais step 856/1200]" "ais: RAISE steps follow the forward ones"
 grep -q "epoch 1/1 .*ETA [0-9]*:[0-9]*  \[ais step" "$WORK/rbm" \
   && pass "ais: an ETA while the final AIS runs" || fail "no ETA beside the AIS steps"
+# the training speed (epochs per second of training, the log point's AIS
+# not counted) once the epoch is timed
+grep -q "epoch 1/1  [0-9.e+]* epoch/s  ETA" "$WORK/rbm" \
+  && pass "the training speed beside the epoch" || fail "no epoch/s once the epoch is timed"
 
 dbm="{type: dbm_ais, split: valid, runs: 16, schedule: linear, steps: 600, raise_rows: 8}"
 on_tty "$WORK/dbm" -- "$EBM" run "$SRC/tests/fixtures/dbm-threads.yaml" \
