@@ -14,10 +14,11 @@
 
 static const ebm_param mh_params[] = {
     EBM_SMP_COMMON_PARAMS,
-    {.name = "kernel", .type = EBM_P_ENUM, .def = "flip", .choices = "flip|gaussian",
+    {.name = "kernel", .type = EBM_P_ENUM, .def = "auto", .choices = "auto|flip|gaussian",
      .help = "proposal: flip = flip between 1 and `flips` distinct random free "
              "binary units; gaussian = x' = x + step*N(0, I) on every free "
-             "real-valued unit, one proposal per sweep (both symmetric)"},
+             "real-valued unit, one proposal per sweep (both symmetric); auto = "
+             "flip for a model of binary units, else gaussian"},
     {.name = "flips", .type = EBM_P_INT, .def = "1", .range = "[1, inf)",
      .help = "kernel flip: at most this many units per proposal (1: the unit "
              "comes from the scan order; k > 1: m ~ U{1..k} random distinct "
@@ -159,7 +160,12 @@ static void run_chain(mh_chain *ch, const mh_kernel *kernel, ebm_chains *chains,
 
 static int mh_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
                   ebm_sampler_stats *stats, ebm_error *err) {
-    const char *kernel_name = ebm_cfg_str(ctx->cfg, "kernel", "flip");
+    const char *kernel_name = ebm_cfg_str(ctx->cfg, "kernel", "auto");
+    if (strcmp(kernel_name, "auto") == 0) {
+        ebm_error ignored = {0};
+        kernel_name = ebm_smp_require_binary("mh", ctx->ops, ctx->model, &ignored) == EBM_OK
+                          ? "flip" : "gaussian";
+    }
     const mh_kernel *kernel = find_kernel(kernel_name);
     if (!kernel)
         return ebm_fail(err, EBM_ECONFIG, "mh: unknown kernel '%s'", kernel_name);

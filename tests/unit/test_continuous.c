@@ -249,6 +249,10 @@ TEST(mh_gaussian_reproduces_a_correlated_gaussian) {
     ASSERT(z.mean_z < Z_BOUND);
     ASSERT(z.cov_z < Z_BOUND);
     ASSERT(z.ess_min > 2000);   /* the bound is tight enough to mean something */
+    /* the default kernel (auto) on real-valued states is the same walk */
+    zscores by_default = gauss_check(&ebm_sampler_mh, "{step: 0.5, burn_in: 2000, "
+                                     "sweeps: 20000, start: random}", &g, g.sigma, 1);
+    ASSERT(by_default.mean_z == z.mean_z && by_default.cov_z == z.cov_z);
 }
 
 TEST(mala_reproduces_a_correlated_gaussian) {
