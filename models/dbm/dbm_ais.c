@@ -156,10 +156,14 @@ static int labels_odd(const ebm_dbm *m) {
  * uniform over its K classes. */
 static double base_log_z(const ais_runs *a) {
     const ebm_dbm *m = a->m;
-    double log_z = m->n_labels ? log((double)m->n_labels) : 0.0;
+    size_t coins = 0;
+    for (int l = 1; l <= m->n_hidden_layers; l++)
+        if (!a->base[l]) coins += m->size[l];
+    double log_z = (double)coins * log(2.0);
+    if (m->n_labels) log_z += log((double)m->n_labels);
     for (int l = 0; l <= m->n_hidden_layers; l++)
-        for (size_t i = 0; i < m->size[l]; i++)
-            log_z += a->base[l] ? ebm_softplus(a->base[l][i]) : log(2.0);
+        for (size_t i = 0; a->base[l] && i < m->size[l]; i++)
+            log_z += ebm_softplus(a->base[l][i]);
     return log_z;
 }
 
