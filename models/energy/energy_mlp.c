@@ -20,8 +20,9 @@
 typedef enum { ACT_SOFTPLUS, ACT_SWISH, ACT_TANH, ACT_RELU } activation;
 static const char *const activation_names[] = {"softplus", "swish", "tanh", "relu"};
 
-/* The buffers of one pass over n rows: every layer's pre-activations z and
- * activations a (n × width each, one after the other), two δ blocks. */
+/* The buffers of one pass over n rows: every layer's pre-activations z
+ * (after activate, swish's σ(z)) and activations a (n × width each, one
+ * after the other), two δ blocks. */
 typedef struct mlp_work {
     float *z, *a, *delta, *back;
     size_t rows_cap;
@@ -54,15 +55,21 @@ static inline EBM_VECTORISE float sigmoid(float z) {
     return 1.0f / (1.0f + ebm_fast_expf(-z));
 }
 
-/* One loop per activation, so each vectorises. */
-static EBM_VECTORISE void activate(activation act, const float *z, float *a, size_t count) {
+/* One loop per activation, so each vectorises. Swish keeps σ(z) in place
+ * of z (its derivative needs only σ and a), so the backward pass takes no
+ * second exponential. */
+static EBM_VECTORISE void activate(activation act, float *z, float *a, size_t count) {
     switch (act) {
     case ACT_SOFTPLUS:
         for (size_t i = 0; i < count; i++)
             a[i] = z[i] > 0 ? z[i] + log1pf(expf(-z[i])) : log1pf(expf(z[i]));
         break;
     case ACT_SWISH:
-        for (size_t i = 0; i < count; i++) a[i] = z[i] * sigmoid(z[i]);
+        for (size_t i = 0; i < count; i++) {
+            float s = sigmoid(z[i]);
+            a[i] = z[i] * s;
+            z[i] = s;
+        }
         break;
     case ACT_TANH:
         for (size_t i = 0; i < count; i++) a[i] = tanhf(z[i]);
@@ -73,7 +80,9 @@ static EBM_VECTORISE void activate(activation act, const float *z, float *a, siz
     }
 }
 
-/* g ⊙= f'(z) (a = f(z) saves tanh a second evaluation). */
+/* g ⊙= f'(z) from what activate left: z (swish: σ(z)) and a = f(z), which
+ * saves tanh and swish a second evaluation. Swish: f' = σ + zσ(1 − σ) =
+ * σ + a(1 − σ), the same floats as computing σ again. */
 static EBM_VECTORISE void times_derivative(activation act, const float *z, const float *a,
                                            float *g, size_t count) {
     switch (act) {
@@ -81,10 +90,7 @@ static EBM_VECTORISE void times_derivative(activation act, const float *z, const
         for (size_t i = 0; i < count; i++) g[i] *= sigmoid(z[i]);
         break;
     case ACT_SWISH:
-        for (size_t i = 0; i < count; i++) {
-            float s = sigmoid(z[i]);
-            g[i] *= s + z[i] * s * (1.0f - s);
-        }
+        for (size_t i = 0; i < count; i++) g[i] *= z[i] + a[i] * (1.0f - z[i]);
         break;
     case ACT_TANH:
         for (size_t i = 0; i < count; i++) g[i] *= 1.0f - a[i] * a[i];
