@@ -271,7 +271,6 @@ TEST(ais_contains_exact_log_z_trained) {
 
 enum { E_V = 3, E_H1 = 2, E_H2 = 2 };
 
-static double softplus(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
 static double sigmoid(double x) { return 1 / (1 + exp(-x)); }
 static double bern(double p, int on) { return on ? p : 1 - p; }
 
@@ -301,8 +300,8 @@ static void unpack(int code, int n, int *bits) {
 static double log_f(const ebm_dbm *m, const double *a, double beta, const int *h1) {
     double sum = 0;
     for (int j = 0; j < E_H1; j++) sum += beta * m->bias[1][j] * h1[j];
-    for (int i = 0; i < E_V; i++) sum += softplus(a[i] + beta * (in_v(m, i, h1) - a[i]));
-    for (int k = 0; k < E_H2; k++) sum += softplus(beta * in_h2(m, k, h1));
+    for (int i = 0; i < E_V; i++) sum += ebm_softplus(a[i] + beta * (in_v(m, i, h1) - a[i]));
+    for (int k = 0; k < E_H2; k++) sum += ebm_softplus(beta * in_h2(m, k, h1));
     return sum;
 }
 
@@ -349,7 +348,7 @@ TEST(raise_mean_matches_its_enumerated_expectation) {
         for (int i = 0; i < E_V; i++) {
             double p = fmin(fmax((double)v[i], 1e-3), 1 - 1e-3);
             a[i] = (float)log(p / (1 - p));
-            log_z_base += softplus(a[i]);
+            log_z_base += ebm_softplus(a[i]);
         }
         float state[E_V + E_H1 + E_H2] = {0}, means[E_V + E_H1 + E_H2];
         for (int i = 0; i < E_V; i++) state[i] = (float)v[i];
@@ -366,7 +365,7 @@ TEST(raise_mean_matches_its_enumerated_expectation) {
                 log_joint += m->bias[1][j] * h1[j];
             }
             for (int i = 0; i < E_V; i++) log_joint += v[i] * in_v(m, i, h1);
-            for (int k = 0; k < E_H2; k++) log_joint += softplus(in_h2(m, k, h1));
+            for (int k = 0; k < E_H2; k++) log_joint += ebm_softplus(in_h2(m, k, h1));
             double e = log_joint - log(q) - log_z_base;
             for (int ca = 0; ca < 1 << E_H1; ca++) {
                 unpack(ca, E_H1, xa);
