@@ -15,6 +15,19 @@
 #define EBM_VECTORISE
 #endif
 
+/* The hot loops themselves (sampling, activations, AIS terms) are compiled
+ * three times, for AVX-512, AVX2 and baseline x86-64, and the loader picks
+ * the one the CPU runs: the baseline's 4-wide SSE computes a Bernoulli
+ * layer's exponentials about 4x slower than AVX-512. The build turns FMA
+ * contraction off (-ffp-contract=off), so every clone rounds exactly as the
+ * baseline does and a run gives the same bits on every x86-64 CPU. Helpers
+ * they call stay EBM_VECTORISE alone, so that they inline into each clone. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define EBM_HOT_LOOP EBM_VECTORISE __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define EBM_HOT_LOOP EBM_VECTORISE
+#endif
+
 /* e^x for x clamped to [−80, 80] (NaN stays NaN), relative error ~2e-7, written without
  * calls or branches so that the loops below vectorise (libm's expf does not
  * without -ffast-math, and the sampling loops run over every unit of every

@@ -7,6 +7,7 @@
 #include <omp.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Wide enough that the repacking of op(A) for every block costs little
  * against the block's arithmetic, narrow enough that 784 or 500 columns give
@@ -25,9 +26,13 @@ void ebm_threads_set(int n) {
 
 int ebm_threads(void) { return omp_get_max_threads(); }
 
-void ebm_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
-               float alpha, const float *a, size_t lda, const float *b,
-               size_t ldb, float beta, float *c, size_t ldc) {
+/* ebm_sgemm and ebm_sgemm_bias: with a bias, each block first fills its own
+ * part of C with the bias row, so the fill runs on the block's thread and
+ * leaves that part in its cache for the product. */
+static void blocked_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                          float alpha, const float *a, size_t lda, const float *b,
+                          size_t ldb, const float *bias, float beta, float *c,
+                          size_t ldc) {
     pthread_once(&blas_once, hold_blas_to_one_thread);
     if (m == 0 || n == 0) return;
     enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
@@ -44,18 +49,33 @@ void ebm_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
         size_t start = blk * step;
         if (start >= extent) continue;
         size_t width = extent - start < step ? extent - start : step;
-        if (by_columns) {
-            /* Columns start.. of C need columns start.. of op(B). */
-            const float *b_part = trans_b ? b + start * ldb : b + start;
-            cblas_sgemm(CblasRowMajor, ta, tb, (int)m, (int)width, (int)k, alpha, a,
-                        (int)lda, b_part, (int)ldb, beta, c + start, (int)ldc);
-        } else {
-            /* Rows start.. of C need rows start.. of op(A). */
-            const float *a_part = trans_a ? a + start : a + start * lda;
-            cblas_sgemm(CblasRowMajor, ta, tb, (int)width, (int)n, (int)k, alpha, a_part,
-                        (int)lda, b, (int)ldb, beta, c + start * ldc, (int)ldc);
+        size_t rows = by_columns ? m : width, cols = by_columns ? width : n;
+        float *c_part = by_columns ? c + start : c + start * ldc;
+        if (bias) {
+            const float *bias_part = by_columns ? bias + start : bias;
+            for (size_t r = 0; r < rows; r++)
+                memcpy(c_part + r * ldc, bias_part, cols * sizeof *c_part);
         }
+        if (k == 0 && bias) continue;
+        /* Columns start.. of C need columns start.. of op(B); rows start..
+         * of C need rows start.. of op(A). */
+        const float *a_part = by_columns ? a : trans_a ? a + start : a + start * lda;
+        const float *b_part = !by_columns ? b : trans_b ? b + start * ldb : b + start;
+        cblas_sgemm(CblasRowMajor, ta, tb, (int)rows, (int)cols, (int)k, alpha, a_part,
+                    (int)lda, b_part, (int)ldb, beta, c_part, (int)ldc);
     }
+}
+
+void ebm_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+               float alpha, const float *a, size_t lda, const float *b,
+               size_t ldb, float beta, float *c, size_t ldc) {
+    blocked_sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, NULL, beta, c, ldc);
+}
+
+void ebm_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                    float alpha, const float *a, size_t lda, const float *b,
+                    size_t ldb, const float *bias, float *c, size_t ldc) {
+    blocked_sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, bias, 1.0f, c, ldc);
 }
 
 float *ebm_scratch_grow(float **buf, size_t *size, size_t floats) {

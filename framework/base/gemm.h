@@ -18,6 +18,13 @@ void ebm_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
                float alpha, const float *a, size_t lda, const float *b,
                size_t ldb, float beta, float *c, size_t ldc);
 
+/* C rows ← bias (n floats), then C ← C + alpha · op(A) · op(B): an affine
+ * map of m rows, the same bits as filling C and calling ebm_sgemm with
+ * beta = 1, with the fill shared among the threads. k may be 0. */
+void ebm_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                    float alpha, const float *a, size_t lda, const float *b,
+                    size_t ldb, const float *bias, float *c, size_t ldc);
+
 /* Threads for ebm_sgemm and the parallel loops of the models: n > 0, or 0
  * for OMP_NUM_THREADS (else every core). Also holds OpenBLAS to one thread. */
 void ebm_threads_set(int n);

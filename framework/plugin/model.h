@@ -238,7 +238,9 @@ typedef struct ebm_model_ops {
      * skips it. EBM_EINTERRUPT once *stop (may be NULL) turns nonzero. */
     int (*xFit)(void *model, const ebm_dataset *train, ebm_rng *rng,
                 const volatile sig_atomic_t *stop, ebm_error *err);
-    /* Data row ({0,1} floats) to model state; a copy when NULL. */
+    /* Data row ({0,1} floats) to model state; a copy when NULL. Touches
+     * nothing but the row and the state: the trainer encodes a minibatch's
+     * rows on several threads at once. */
     void (*xEncode)(void *model, const float *row, float *state);
     /* Model state back to a data row; a copy when NULL. */
     void (*xDecode)(void *model, const float *state, float *row);

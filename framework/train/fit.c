@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Below this many floats a pass over memory runs on one thread: waking the
+ * others would cost more than it saves. */
+#define PARALLEL_MIN 65536
+
 /* Run after every epoch: a NaN or infinite parameter, or one past
  * train.max_abs_param (lr=1e30 gives finite nonsense long before inf), ends
  * the run. skip_batch cannot help here: the damage is in the parameters,
@@ -36,6 +40,7 @@ static int params_in_bounds(const ebm_fit *f, int epoch, ebm_error *err) {
  * per step (a float sum would be a serial chain of adds). */
 static int any_nonfinite(const float *x, size_t n) {
     uint32_t bad = 0;
+    #pragma omp parallel for simd schedule(static) reduction(|:bad) if (n > PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) {
         uint32_t bits;
         memcpy(&bits, &x[i], sizeof bits);
@@ -72,6 +77,7 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
         if (f->stop && *f->stop) return EBM_EINTERRUPT;
         size_t start = b * batch_size;
         size_t rows = n - start < batch_size ? n - start : batch_size;
+        #pragma omp parallel for schedule(static) if (rows * dim > PARALLEL_MIN)
         for (size_t k = 0; k < rows; k++)
             memcpy(f->batch + k * dim, f->data->x + f->order[start + k] * dim,
                    dim * sizeof *f->batch);

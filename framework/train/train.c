@@ -206,8 +206,12 @@ void ebm_trainer_take_stats(ebm_trainer *t, ebm_sampler_stats *stats) {
 int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
                          ebm_tensor *grads, int n_grads, ebm_rng *rng,
                          ebm_error *err) {
-    for (int g = 0; g < n_grads; g++)
-        memset(grads[g].data, 0, ebm_tensor_size(&grads[g]) * sizeof(float));
+    for (int g = 0; g < n_grads; g++) {
+        float *grad = grads[g].data;
+        size_t size = ebm_tensor_size(&grads[g]);
+        #pragma omp parallel for simd schedule(static) if (size > 65536)
+        for (size_t i = 0; i < size; i++) grad[i] = 0.0f;
+    }
     size_t units = t->units;
     double inv_t = 1.0 / (ebm_model_temperature(t->ops, t->model));
     ebm_rng positive_rng, negative_rng;
@@ -215,6 +219,7 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     ebm_rng_named(&negative_rng, rng, "negative");
 
     /* Data term: the rows as states, hidden units sampled with the data clamped. */
+    #pragma omp parallel for schedule(static) if (n * units > 65536)
     for (size_t r = 0; r < n; r++) {
         float *state = t->positive + r * units;
         ebm_model_encode(t->ops, t->model, rows + r * t->data_dim, units, state);

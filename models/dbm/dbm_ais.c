@@ -215,7 +215,7 @@ static void even_labels_delta(ais_runs *a, double beta_prev, double dbeta) {
  * exact identities whose factors are ≥ 1, so float keeps the digits of a
  * difference that Δβ = 1e-5 makes tiny. gain receives each factor − 1 and
  * delta each δ; in becomes the new input z0 + δ, which the draw needs. */
-static EBM_VECTORISE void even_terms(float *restrict in, const float *restrict base,
+static EBM_HOT_LOOP void even_terms(float *restrict in, const float *restrict base,
                                      size_t width, float beta_prev, float dbeta,
                                      float *restrict gain, float *restrict delta_out) {
     for (size_t i = 0; i < width; i++) {

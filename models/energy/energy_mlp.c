@@ -58,7 +58,7 @@ static inline EBM_VECTORISE float sigmoid(float z) {
 /* One loop per activation, so each vectorises. Swish keeps σ(z) in place
  * of z (its derivative needs only σ and a), so the backward pass takes no
  * second exponential. */
-static EBM_VECTORISE void activate(activation act, float *z, float *a, size_t count) {
+static EBM_HOT_LOOP void activate(activation act, float *z, float *a, size_t count) {
     switch (act) {
     case ACT_SOFTPLUS:
         for (size_t i = 0; i < count; i++)
@@ -83,7 +83,7 @@ static EBM_VECTORISE void activate(activation act, float *z, float *a, size_t co
 /* g ⊙= f'(z) from what activate left: z (swish: σ(z)) and a = f(z), which
  * saves tanh and swish a second evaluation. Swish: f' = σ + zσ(1 − σ) =
  * σ + a(1 − σ), the same floats as computing σ again. */
-static EBM_VECTORISE void times_derivative(activation act, const float *z, const float *a,
+static EBM_HOT_LOOP void times_derivative(activation act, const float *z, const float *a,
                                            float *g, size_t count) {
     switch (act) {
     case ACT_SOFTPLUS:

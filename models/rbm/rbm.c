@@ -202,11 +202,8 @@ static int add_grad(ebm_rbm *m, const float *states, size_t n, const float *H,
     float *gW = grads[0].data, *gb = grads[1].data, *gc = grads[2].data;
     float s = (float)(-scale / (double)n);
     ebm_sgemm(1, 0, nv, nh, n, s, states, units, H, ldh, 1.0f, gW, nh);
-    for (size_t r = 0; r < n; r++) {
-        const float *v = states + r * units, *h = H + r * ldh;
-        for (size_t i = 0; i < nv; i++) gb[i] += s * (m->gaussian ? v[i] - m->b[i] : v[i]);
-        for (size_t j = 0; j < nh; j++) gc[j] += s * h[j];
-    }
+    ebm_rbm_add_column_sums(gb, states, units, n, nv, s, m->gaussian ? m->b : NULL);
+    ebm_rbm_add_column_sums(gc, H, ldh, n, nh, s, NULL);
     return EBM_OK;
 }
 

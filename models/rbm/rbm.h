@@ -67,6 +67,11 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
                           size_t ld_out, size_t n, size_t width, int gaussian,
                           float beta, ebm_rng *rngs, const unsigned char *keep);
 
+/* sums[i] += scale · Σ_r (x[r][i] − offset[i]) over n rows of `width`
+ * (row stride ld); offset NULL counts as zeros. */
+void ebm_rbm_add_column_sums(float *sums, const float *x, size_t ld, size_t n,
+                             size_t width, float scale, const float *offset);
+
 /* For n rows of `width` inputs x (row stride ld, at T = 1): x ← σ(x) in
  * place, and out ← [u < σ(x)], a Bernoulli draw from those probabilities
  * (row stride ld_out), row r's uniforms from rngs[r]. */

@@ -141,7 +141,7 @@ static void sample_base(ais_runs *a) {
 
 /* One row's hidden units at β (input x, step Δβ): p = σ(βx) and
  * gain = q (e^{|Δβ x|} − 1) with q = σ(−|βx|), see weigh_and_sample_hidden. */
-static EBM_VECTORISE void hidden_terms(const float *restrict x, size_t nh, float beta,
+static EBM_HOT_LOOP void hidden_terms(const float *restrict x, size_t nh, float beta,
                                    float dbeta, float *restrict p,
                                    float *restrict gain) {
     for (size_t j = 0; j < nh; j++) {
@@ -154,7 +154,7 @@ static EBM_VECTORISE void hidden_terms(const float *restrict x, size_t nh, float
 
 /* One row of Bernoulli visible units from their input z:
  * u < σ(z) ⇔ u (1 + e^{−z}) < 1. */
-static EBM_VECTORISE void bernoulli_draws(const float *restrict in,
+static EBM_HOT_LOOP void bernoulli_draws(const float *restrict in,
                                       const float *restrict b_base, size_t nv,
                                       float beta, const float *restrict u,
                                       float *restrict v) {

@@ -47,16 +47,13 @@ float *ebm_rbm_scratch(ebm_rbm *m, size_t floats) {
     return ebm_scratch_grow(&m->scratch, &m->scratch_size, floats);
 }
 
-/* out rows ← bias, then out += scale · x · op(W): the bias row copied first so
- * one GEMM with beta = 1 adds the product. */
+/* out rows ← bias + scale · x · op(W). */
 static void affine(const float *x, size_t ldx, size_t n, const float *W,
                    int transpose, size_t in_width, size_t out_width, float scale,
                    const float *bias, float *out, size_t ldo) {
-    for (size_t r = 0; r < n; r++) memcpy(out + r * ldo, bias, out_width * sizeof *out);
-    if (n == 0 || in_width == 0 || out_width == 0) return;
     /* W is n_visible × n_hidden: x·W when x is visible, x·Wᵀ when hidden. */
-    ebm_sgemm(0, transpose, n, out_width, in_width, scale, x, ldx, W,
-              transpose ? in_width : out_width, 1.0f, out, ldo);
+    ebm_sgemm_bias(0, transpose, n, out_width, in_width, scale, x, ldx, W,
+                   transpose ? in_width : out_width, bias, out, ldo);
 }
 
 void ebm_rbm_hidden_input(const ebm_rbm *m, const float *v, size_t ldv,
@@ -71,12 +68,12 @@ void ebm_rbm_visible_input(const ebm_rbm *m, const float *h, size_t ldh,
            out, ldo);
 }
 
-static EBM_VECTORISE void sigmoid_row(float *restrict row, size_t width, float beta) {
+static EBM_HOT_LOOP void sigmoid_row(float *restrict row, size_t width, float beta) {
     for (size_t i = 0; i < width; i++) row[i] = 1.0f / (1.0f + ebm_fast_expf(-beta * row[i]));
 }
 
 /* u < σ(βx)  ⇔  u (1 + e^{−βx}) < 1: one exp and no division. */
-static EBM_VECTORISE void bernoulli_draws(const float *restrict x, const float *restrict u,
+static EBM_HOT_LOOP void bernoulli_draws(const float *restrict x, const float *restrict u,
                                           float *restrict y, size_t len, float beta) {
     for (size_t i = 0; i < len; i++)
         y[i] = u[i] * (1.0f + ebm_fast_expf(-beta * x[i])) < 1.0f ? 1.0f : 0.0f;
@@ -130,6 +127,25 @@ void ebm_rbm_sigmoid_draw(float *x, size_t ld, float *out, size_t ld_out, size_t
             size_t len = width - start < 256 ? width - start : 256;
             ebm_rng_fill_uniformf(&rngs[r], u, len);
             for (size_t i = 0; i < len; i++) y[start + i] = u[i] < p[start + i] ? 1.0f : 0.0f;
+        }
+    }
+}
+
+/* Columns in chunks: each thread sums a band of columns down all the rows,
+ * so every sum adds its rows in order, as one thread would. */
+void ebm_rbm_add_column_sums(float *sums, const float *x, size_t ld, size_t n,
+                             size_t width, float scale, const float *offset) {
+    enum { BAND = 64 };
+    size_t bands = (width + BAND - 1) / BAND;
+    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
+    for (size_t band = 0; band < bands; band++) {
+        size_t lo = band * BAND, hi = lo + BAND < width ? lo + BAND : width;
+        for (size_t r = 0; r < n; r++) {
+            const float *row = x + r * ld;
+            if (offset)
+                for (size_t i = lo; i < hi; i++) sums[i] += scale * (row[i] - offset[i]);
+            else
+                for (size_t i = lo; i < hi; i++) sums[i] += scale * row[i];
         }
     }
 }
