@@ -35,25 +35,11 @@ static int params_in_bounds(const ebm_fit *f, int epoch, ebm_error *err) {
     return EBM_OK;
 }
 
-/* 1 when some entry is NaN or infinite: all its exponent bits are set. An
- * integer OR the compiler vectorises, so the check costs a pass over memory
- * per step (a float sum would be a serial chain of adds). */
-static int any_nonfinite(const float *x, size_t n) {
-    uint32_t bad = 0;
-    #pragma omp parallel for simd schedule(static) reduction(|:bad) if (n > PARALLEL_MIN)
-    for (size_t i = 0; i < n; i++) {
-        uint32_t bits;
-        memcpy(&bits, &x[i], sizeof bits);
-        bad |= (~bits & 0x7f800000u) == 0;
-    }
-    return bad != 0;
-}
-
-/* The first non-finite gradient entry: its tensor (or -1) and index. */
+/* The first non-finite gradient entry: its tensor (or -1) and index. Only
+ * for the message once the optimiser has refused a step. */
 static int first_nonfinite(const ebm_fit *f, size_t *index) {
     for (int t = 0; t < f->n_params; t++) {
         size_t size = ebm_tensor_size(&f->grads[t]);
-        if (!any_nonfinite(f->grads[t].data, size)) continue;
         for (size_t i = 0; i < size; i++)
             if (!isfinite(f->grads[t].data[i])) {
                 *index = i;
@@ -90,17 +76,18 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
                             : ebm_model_gradient(f->ops, f->model, f->batch, rows, f->grads,
                                                 &batch_rng, err);
         if (rc) return ebm_error_prefix(err, "epoch %d: gradient", epoch);
-        size_t at;
-        int bad = first_nonfinite(f, &at);
-        if (bad >= 0 && !f->skip_nonfinite)
-            return ebm_fail(err, EBM_ENUMERIC,
-                            "epoch %d, minibatch %zu (step %lld): the gradient of %s[%zu] "
-                            "is %s; lower train.optim.lr, or set train.on_divergence: "
-                            "skip_batch", epoch, b + 1, (long long)f->steps + 1,
-                            f->grads[bad].name, at,
-                            isnan(f->grads[bad].data[at]) ? "NaN" : "infinite");
-        if (bad >= 0) f->skipped++;
-        else ebm_optim_step(f->optim, f->params, f->grads, epoch);
+        if (!ebm_optim_step(f->optim, f->params, f->grads, epoch)) {
+            size_t at = 0;
+            int bad = first_nonfinite(f, &at);
+            if (!f->skip_nonfinite && bad >= 0)
+                return ebm_fail(err, EBM_ENUMERIC,
+                                "epoch %d, minibatch %zu (step %lld): the gradient of "
+                                "%s[%zu] is %s; lower train.optim.lr, or set "
+                                "train.on_divergence: skip_batch", epoch, b + 1,
+                                (long long)f->steps + 1, f->grads[bad].name, at,
+                                isnan(f->grads[bad].data[at]) ? "NaN" : "infinite");
+            f->skipped++;
+        }
         f->steps++;
         f->batches_done = b + 1;
         if (f->after_step && b + 1 < n_batches &&

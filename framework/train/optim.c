@@ -2,6 +2,9 @@
  * tensors. */
 #include "optim.h"
 
+#include <omp.h>
+#include <stdint.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,47 +73,89 @@ int ebm_optim_init(ebm_optim *o, const ebm_node *optim_cfg,
     return EBM_OK;
 }
 
-/* The bias corrections are computed in double once per step, so β2ᵗ does
- * not lose its digits in float over long runs. */
-static void adam_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads) {
-    o->steps++;
-    double t = (double)o->steps;
-    float beta1 = (float)o->beta1, beta2 = (float)o->beta2, eps = (float)o->eps;
-    float step1 = (float)(o->lr / (1.0 - pow(o->beta1, t)));
-    float correct2 = (float)(1.0 / (1.0 - pow(o->beta2, t)));
-    for (int k = 0; k < o->n; k++) {
-        float decay = params[k].rank >= 2 ? (float)o->weight_decay : 0.0f;
-        float *theta = params[k].data, *m = o->velocity[k], *v = o->second[k];
-        const float *g = grads[k].data;
-        #pragma omp parallel for simd schedule(static) if (o->size[k] > 65536)
-        for (size_t i = 0; i < o->size[k]; i++) {
-            float gi = g[i] + decay * theta[i];
-            m[i] = beta1 * m[i] + (1.0f - beta1) * gi;
-            v[i] = beta2 * v[i] + (1.0f - beta2) * gi * gi;
-            theta[i] -= step1 * m[i] / (sqrtf(v[i] * correct2) + eps);
+/* 1 when x holds a NaN or an infinity: all its exponent bits are set. An
+ * integer OR the compiler vectorises. */
+static uint32_t nonfinite_bits(const float *x, size_t lo, size_t hi) {
+    uint32_t bad = 0;
+    for (size_t i = lo; i < hi; i++) {
+        uint32_t bits;
+        memcpy(&bits, &x[i], sizeof bits);
+        bad |= (~bits & 0x7f800000u) == 0;
+    }
+    return bad;
+}
+
+/* What one step does to entries [lo, hi) of tensor k. The bias corrections
+ * of Adam are computed in double once per step (ebm_optim_step), so β2ᵗ
+ * does not lose its digits in float over long runs. */
+typedef struct step_rule {
+    float lr, momentum;                  /* sgd */
+    float beta1, beta2, eps, step1, correct2;   /* adam */
+} step_rule;
+
+static void update(const ebm_optim *o, const step_rule *rule, ebm_tensor *param,
+                   const float *g, int k, size_t lo, size_t hi) {
+    float decay = param->rank >= 2 ? (float)o->weight_decay : 0.0f;
+    float *theta = param->data, *v = o->velocity[k];
+    if (o->type == EBM_OPTIM_SGD) {
+        for (size_t i = lo; i < hi; i++) {
+            v[i] = rule->momentum * v[i] - rule->lr * (g[i] + decay * theta[i]);
+            theta[i] += v[i];
         }
+        return;
+    }
+    float *second = o->second[k];
+    for (size_t i = lo; i < hi; i++) {
+        float gi = g[i] + decay * theta[i];
+        v[i] = rule->beta1 * v[i] + (1.0f - rule->beta1) * gi;
+        second[i] = rule->beta2 * second[i] + (1.0f - rule->beta2) * gi * gi;
+        theta[i] -= rule->step1 * v[i] / (sqrtf(second[i] * rule->correct2) + rule->eps);
     }
 }
 
-void ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
-                    int epoch) {
+/* Below this many entries in all the tensors a step runs on one thread. */
+#define PARALLEL_MIN 65536
+
+/* The check and the update share one parallel region and one static split
+ * of every tensor, so each thread updates the part of the gradient its own
+ * check has just brought into its cache. */
+int ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
+                   int epoch) {
+    step_rule rule = {.lr = (float)o->lr,
+                      .momentum = (float)(epoch <= o->momentum_switch ? o->momentum_initial
+                                                                      : o->momentum_final)};
     if (o->type == EBM_OPTIM_ADAM) {
-        adam_step(o, params, grads);
-        return;
+        double t = (double)(o->steps + 1);
+        rule.beta1 = (float)o->beta1;
+        rule.beta2 = (float)o->beta2;
+        rule.eps = (float)o->eps;
+        rule.step1 = (float)(o->lr / (1.0 - pow(o->beta1, t)));
+        rule.correct2 = (float)(1.0 / (1.0 - pow(o->beta2, t)));
     }
-    float momentum = (float)(epoch <= o->momentum_switch ? o->momentum_initial
-                                                         : o->momentum_final);
-    float lr = (float)o->lr;
-    for (int t = 0; t < o->n; t++) {
-        float decay = params[t].rank >= 2 ? (float)o->weight_decay : 0.0f;
-        float *theta = params[t].data, *v = o->velocity[t];
-        const float *g = grads[t].data;
-        #pragma omp parallel for simd schedule(static) if (o->size[t] > 65536)
-        for (size_t i = 0; i < o->size[t]; i++) {
-            v[i] = momentum * v[i] - lr * (g[i] + decay * theta[i]);
-            theta[i] += v[i];
+    size_t total = 0;
+    for (int k = 0; k < o->n; k++) total += o->size[k];
+    uint32_t bad = 0;
+    #pragma omp parallel if (total > PARALLEL_MIN)
+    {
+        int threads = omp_get_num_threads(), me = omp_get_thread_num();
+        uint32_t mine = 0;
+        for (int k = 0; k < o->n; k++) {
+            size_t lo = o->size[k] * (size_t)me / (size_t)threads;
+            size_t hi = o->size[k] * (size_t)(me + 1) / (size_t)threads;
+            mine |= nonfinite_bits(grads[k].data, lo, hi);
+        }
+        #pragma omp atomic
+        bad |= mine;
+        #pragma omp barrier
+        for (int k = 0; !bad && k < o->n; k++) {
+            size_t lo = o->size[k] * (size_t)me / (size_t)threads;
+            size_t hi = o->size[k] * (size_t)(me + 1) / (size_t)threads;
+            update(o, &rule, &params[k], grads[k].data, k, lo, hi);
         }
     }
+    if (bad) return 0;
+    if (o->type == EBM_OPTIM_ADAM) o->steps++;
+    return 1;
 }
 
 void ebm_optim_end_epoch(ebm_optim *o) { o->lr *= o->lr_decay; }

@@ -2,8 +2,10 @@
  * momentum switching, weight decay on weights only and learning-rate decay;
  * Adam's first steps against the closed-form bias-corrected values, its
  * coupled weight decay on weights only, convergence on an ill-conditioned
- * quadratic; and SGD bit for bit as before the Adam keys. */
+ * quadratic; SGD bit for bit as before the Adam keys; and a step refused,
+ * nothing changed, when any gradient entry is NaN or infinite. */
 #include "cfg.h"
+#include "gemm.h"
 #include "optim.h"
 #include "test.h"
 
@@ -181,6 +183,64 @@ TEST(sgd_is_unchanged) {
     ebm_node_free(typed);
 }
 
+/* A weight matrix large enough for the threaded path, so the bad entry sits
+ * in the second thread's part while the first thread's part is clean; the
+ * refused step must leave parameters, velocities and Adam's step count as
+ * they were, whichever tensor holds the bad entry. */
+TEST(a_nonfinite_gradient_changes_nothing) {
+    enum { N = 300 * 300 };
+    ebm_threads_set(2);
+    const char *configs[] = {"{lr: 0.1, momentum: 0.5, weight_decay: 0.01}",
+                             "{type: adam, lr: 0.1, weight_decay: 0.01}"};
+    float *w = malloc(N * sizeof *w), *gw = malloc(N * sizeof *gw);
+    float *w_before = malloc(N * sizeof *w), *v_before = malloc(N * sizeof *w);
+    ASSERT(w && gw && w_before && v_before);
+    for (int c = 0; c < 2; c++) {
+        ebm_node *cfg = optim_cfg(configs[c]);
+        ASSERT(cfg);
+        float b[2] = {0.5f, -0.5f}, gb[2] = {0.1f, 0.2f};
+        for (int i = 0; i < N; i++) {
+            w[i] = 0.001f * (float)(i % 97);
+            gw[i] = 0.01f * (float)(i % 13) - 0.05f;
+        }
+        ebm_tensor params[2] = {{.name = "W", .data = w, .rank = 2, .shape = {300, 300}},
+                                {.name = "b", .data = b, .rank = 1, .shape = {2}}};
+        ebm_tensor grads[2] = {params[0], params[1]};
+        grads[0].data = gw;
+        grads[1].data = gb;
+        ebm_optim o;
+        ebm_error err;
+        ASSERT_OK(ebm_optim_init(&o, cfg, params, 2, &err));
+        ASSERT_EQ(ebm_optim_step(&o, params, grads, 1), 1);   /* velocities now nonzero */
+        const float bad_values[] = {NAN, INFINITY, -INFINITY};
+        for (int where = 0; where < 2; where++) {
+            for (int k = 0; k < 3; k++) {
+                float b_before[2] = {b[0], b[1]};
+                memcpy(w_before, w, N * sizeof *w);
+                memcpy(v_before, o.velocity[0], N * sizeof *w);
+                uint64_t steps = o.steps;
+                float *bad = where == 0 ? &gw[N - 1] : &gb[1];
+                float saved = *bad;
+                *bad = bad_values[k];
+                ASSERT_EQ(ebm_optim_step(&o, params, grads, 1), 0);
+                *bad = saved;
+                ASSERT(memcmp(w, w_before, N * sizeof *w) == 0);
+                ASSERT(memcmp(o.velocity[0], v_before, N * sizeof *w) == 0);
+                ASSERT(memcmp(b, b_before, sizeof b) == 0);
+                ASSERT_EQ(o.steps, steps);
+            }
+        }
+        ASSERT_EQ(ebm_optim_step(&o, params, grads, 1), 1);
+        ASSERT(memcmp(w, w_before, N * sizeof *w) != 0);
+        ebm_optim_free(&o);
+        ebm_node_free(cfg);
+    }
+    free(w);
+    free(gw);
+    free(w_before);
+    free(v_before);
+}
+
 int main(void) {
     RUN(plain_sgd_and_weight_decay_on_weights_only);
     RUN(momentum_switches_and_lr_decays);
@@ -188,5 +248,6 @@ int main(void) {
     RUN(weight_decay_is_coupled_and_on_weights_only);
     RUN(minimises_an_ill_conditioned_quadratic);
     RUN(sgd_is_unchanged);
+    RUN(a_nonfinite_gradient_changes_nothing);
     TEST_MAIN_END();
 }
