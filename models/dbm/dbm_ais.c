@@ -56,8 +56,7 @@ typedef struct ais_runs {
     float *in;          /* n × widest: one layer's inputs */
     float *gain;        /* n × widest: per-unit factors of the weight update */
     float *delta;       /* n × widest: each unit's input step δ = Δβ d */
-    float *base[EBM_DBM_MAX_HIDDEN + 1];   /* a_l: v's base rates, then each
-                                              hidden layer's (NULL: fair coins) */
+    float *base[EBM_DBM_MAX_HIDDEN + 1];   /* a_l, borrowed from an ais_base */
     double *log_w;
     ebm_rng *rngs;
 } ais_runs;
@@ -67,23 +66,35 @@ static void runs_free(ais_runs *a) {
     free(a->in);
     free(a->gain);
     free(a->delta);
-    for (int l = 0; l <= EBM_DBM_MAX_HIDDEN; l++) free(a->base[l]);
     free(a->log_w);
     free(a->rngs);
 }
 
+/* The base's log-odds a_l, computed once per evaluation and shared by the
+ * forward runs and RAISE: v's from the training data's base rates, each
+ * hidden layer's NULL (fair coins) or, with start: data, from its mean
+ * activation over training rows. */
+typedef struct ais_base {
+    float *rates[EBM_DBM_MAX_HIDDEN + 1];
+} ais_base;
+
+static void base_free(ais_base *b) {
+    for (int l = 0; l <= EBM_DBM_MAX_HIDDEN; l++) free(b->rates[l]);
+    memset(b, 0, sizeof *b);
+}
+
 /* start: data — each hidden unit's base rate is its mean-field activation
  * averaged over (up to 10,000) training rows, kept in [1e-3, 1 − 1e-3]. */
-static int hidden_base_from_data(ais_runs *a, const ebm_dataset *d, ebm_error *err) {
+static int hidden_base_from_data(ais_base *b, ebm_dbm *m, const ebm_dataset *d,
+                                 ebm_error *err) {
     enum { MAX_ROWS = 10000, BLOCK = 500 };
-    ebm_dbm *m = a->m;
     size_t rows = d->n < MAX_ROWS ? d->n : MAX_ROWS, units = m->units;
     double *sum = calloc(units, sizeof *sum);
     float *states = calloc(BLOCK * units, sizeof *states), *means = malloc(BLOCK * units * sizeof *means);
     int rc = sum && states && means ? EBM_OK
                                     : ebm_fail(err, EBM_ENOMEM, "dbm_ais: start: data buffers");
     for (int l = 1; !rc && l <= m->n_hidden_layers; l++)
-        if (!(a->base[l] = malloc(m->size[l] * sizeof *a->base[l])))
+        if (!(b->rates[l] = malloc(m->size[l] * sizeof *b->rates[l])))
             rc = ebm_fail(err, EBM_ENOMEM, "dbm_ais: base rates of layer %d", l);
     for (size_t first = 0; !rc && first < rows; first += BLOCK) {
         size_t n = rows - first < BLOCK ? rows - first : BLOCK;
@@ -97,7 +108,7 @@ static int hidden_base_from_data(ais_runs *a, const ebm_dataset *d, ebm_error *e
     for (int l = 1; !rc && l <= m->n_hidden_layers; l++)
         for (size_t i = 0; i < m->size[l]; i++) {
             double p = fmin(fmax(sum[m->offset[l] + i] / (double)rows, 1e-3), 1 - 1e-3);
-            a->base[l][i] = (float)log(p / (1 - p));
+            b->rates[l][i] = (float)log(p / (1 - p));
         }
     free(sum);
     free(states);
@@ -105,8 +116,31 @@ static int hidden_base_from_data(ais_runs *a, const ebm_dataset *d, ebm_error *e
     return rc;
 }
 
-static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
-                     ebm_error *err) {
+static int base_init(ais_base *b, ebm_dbm *m, const ebm_eval *ev, ebm_error *err) {
+    memset(b, 0, sizeof *b);
+    if (!(b->rates[0] = malloc(m->size[0] * sizeof *b->rates[0])))
+        return ebm_fail(err, EBM_ENOMEM, "dbm_ais: base rates of %zu visible units",
+                        m->size[0]);
+    /* Base rates from the training data (an evaluation given only its own
+     * split uses that), as the RBM's AIS does; p kept in [1e-3, 1 − 1e-3]. */
+    const ebm_dataset *d = ev->train && ev->train->n ? ev->train : ev->data;
+    int usable = d && d->n && d->dim == m->size[0] + m->n_labels;
+    for (size_t i = 0; i < m->size[0]; i++) {
+        double sum = 0;
+        for (size_t r = 0; usable && r < d->n; r++) sum += d->x[r * d->dim + i];
+        double p = usable ? sum / (double)d->n : 0.5;
+        p = fmin(fmax(p, 1e-3), 1 - 1e-3);
+        b->rates[0][i] = (float)log(p / (1 - p));
+    }
+    int rc = EBM_OK;
+    if (usable && strcmp(ebm_cfg_str(ev->cfg, "start", "noise"), "data") == 0)
+        rc = hidden_base_from_data(b, m, d, err);
+    if (rc) base_free(b);
+    return rc;
+}
+
+static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ais_base *base,
+                     const ebm_eval *ev, ebm_error *err) {
     memset(a, 0, sizeof *a);
     a->m = m;
     a->n = n;
@@ -117,33 +151,15 @@ static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ebm_eval *ev,
     a->in = malloc(n * a->widest * sizeof *a->in);
     a->gain = malloc(n * a->widest * sizeof *a->gain);
     a->delta = malloc(n * a->widest * sizeof *a->delta);
-    a->base[0] = malloc(m->size[0] * sizeof *a->base[0]);
     a->log_w = calloc(n, sizeof *a->log_w);
     a->rngs = malloc(n * sizeof *a->rngs);
-    if (!a->states || !a->in || !a->gain || !a->delta || !a->base[0] || !a->log_w || !a->rngs) {
+    if (!a->states || !a->in || !a->gain || !a->delta || !a->log_w || !a->rngs) {
         runs_free(a);
         return ebm_fail(err, EBM_ENOMEM, "dbm_ais: buffers for %zu runs of %zu units", n,
                         m->units);
     }
-    /* Base rates from the training data (an evaluation given only its own
-     * split uses that), as the RBM's AIS does; p kept in [1e-3, 1 − 1e-3]. */
-    const ebm_dataset *d = ev->train && ev->train->n ? ev->train : ev->data;
-    int usable = d && d->n && d->dim == m->size[0] + m->n_labels;
-    for (size_t i = 0; i < m->size[0]; i++) {
-        double sum = 0;
-        for (size_t r = 0; usable && r < d->n; r++) sum += d->x[r * d->dim + i];
-        double p = usable ? sum / (double)d->n : 0.5;
-        p = fmin(fmax(p, 1e-3), 1 - 1e-3);
-        a->base[0][i] = (float)log(p / (1 - p));
-    }
+    memcpy(a->base, base->rates, sizeof a->base);
     for (size_t r = 0; r < n; r++) ebm_rng_derive(&a->rngs[r], ev->rng, r);
-    if (usable && strcmp(ebm_cfg_str(ev->cfg, "start", "noise"), "data") == 0) {
-        int rc = hidden_base_from_data(a, d, err);
-        if (rc) {
-            runs_free(a);
-            return rc;
-        }
-    }
     return EBM_OK;
 }
 
@@ -326,13 +342,13 @@ static int with_raise(const ebm_eval *ev) {
 }
 
 /* Forward AIS: log Ẑ with its interval and ESS, and the halves' gap. */
-static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, ebm_ais_result *res, double *halves,
-                     ebm_error *err) {
+static int ais_log_z(ebm_dbm *m, const ebm_eval *ev, const ais_base *base,
+                     ebm_ais_result *res, double *halves, ebm_error *err) {
     size_t count;
     double *beta = ebm_ais_schedule(ev->cfg, &count);
     if (!beta) return ebm_fail(err, EBM_ENOMEM, "dbm_ais: schedule");
     ais_runs a;
-    int rc = runs_init(&a, m, (size_t)ebm_cfg_int(ev->cfg, "runs", 100), ev, err);
+    int rc = runs_init(&a, m, (size_t)ebm_cfg_int(ev->cfg, "runs", 100), base, ev, err);
     if (rc) {
         free(beta);
         return rc;
@@ -396,8 +412,9 @@ static void joint_log(ais_runs *a, double *out) {
  * throughout: q and p* hold y at the data, and the first transition (at
  * β = 1) lets it go. ref receives each row's log p*(v, x_K) − log q(x_K | v),
  * a one-sample estimate of log p*(v). */
-static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const float *rows_states, size_t n,
-                      double *log_p, double *ref, ebm_error *err) {
+static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const ais_base *base,
+                      const float *rows_states, size_t n, double *log_p, double *ref,
+                      ebm_error *err) {
     size_t count, units = m->units;
     double *beta = ebm_ais_schedule(ev->cfg, &count);
     float *means = malloc(n * units * sizeof *means);
@@ -411,7 +428,7 @@ static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const float *rows_states, 
     ebm_eval reverse = *ev;
     reverse.rng = &raise_rng;
     ais_runs a;
-    int rc = runs_init(&a, m, n, &reverse, err);
+    int rc = runs_init(&a, m, n, base, &reverse, err);
     int have_runs = rc == EBM_OK;
     ebm_dbm_mean_field clamped = m->mean_field;
     clamped.free_labels = 0;
@@ -451,8 +468,9 @@ static int raise_rows(const ebm_eval *ev, ebm_dbm *m, const float *rows_states, 
  * upper end needs log p*(v), known only when exact_max_units lets the free
  * energy be summed; otherwise it stays open (+∞): the mean-field bound
  * minus log Ẑ errs in both directions and bounds nothing. */
-static int log_sandwich(const ebm_eval *ev, ebm_dbm *m, const float *states, size_t rows,
-                        const ebm_ais_result *res, double halves, ebm_error *err) {
+static int log_sandwich(const ebm_eval *ev, ebm_dbm *m, const ais_base *base,
+                        const float *states, size_t rows, const ebm_ais_result *res,
+                        double halves, ebm_error *err) {
     size_t units = m->units, n = (size_t)ebm_cfg_int(ev->cfg, "raise_rows", 100);
     if (n > rows) n = rows;
     float *chosen = malloc(n * units * sizeof *chosen);
@@ -466,7 +484,7 @@ static int log_sandwich(const ebm_eval *ev, ebm_dbm *m, const float *states, siz
     for (size_t r = 0; r < n; r++)
         memcpy(chosen + r * units, states + ebm_raise_row(r, n, rows) * units,
                units * sizeof *chosen);
-    int rc = raise_rows(ev, m, chosen, n, log_p, ref, err);
+    int rc = raise_rows(ev, m, base, chosen, n, log_p, ref, err);
     double neg_f_mean = NAN;
     int max_bits = (int)ebm_cfg_int(ev->cfg, "exact_max_units", 0);
     if (!rc && max_bits > 0) {
@@ -569,17 +587,12 @@ static int log_exact(const ebm_eval *ev, ebm_dbm *m, const float *states, size_t
     return rc;
 }
 
-static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
-    ebm_dbm *m = ev->model;
-    ebm_ais_result res = {0};
-    double halves = 0;
-    int rc = ais_log_z(m, ev, &res, &halves, err);
-    double log_z = res.log_z, lo = res.log_z_lo, hi = res.log_z_hi;
-    if (!rc) rc = ebm_log_metric(ev->log, "log_z", log_z, err);
-    if (!rc) rc = ebm_log_metric(ev->log, "log_z_lo", lo, err);
-    if (!rc) rc = ebm_log_metric(ev->log, "log_z_hi", hi, err);
-    if (!rc) rc = ebm_log_metric(ev->log, "ess", res.ess, err);
-    if (rc || !ev->data || ev->data->n == 0) return rc;
+/* What dbm_ais_evaluate logs about the data rows once log Z is known: the
+ * mean-field bound, the exact value when the model is small enough, and
+ * RAISE's sandwich. */
+static int log_likelihoods(const ebm_eval *ev, ebm_dbm *m, const ais_base *base,
+                           const ebm_ais_result *res, double halves, ebm_error *err) {
+    double log_z = res->log_z, lo = res->log_z_lo, hi = res->log_z_hi;
     const ebm_dataset *d = ev->data;
     if (d->dim != m->size[0] + m->n_labels)
         return ebm_fail(err, EBM_EDATA, "dbm_ais: data rows have %zu values, the dbm %zu "
@@ -589,16 +602,34 @@ static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
     float *states = split_states(ev, m, rows, err);
     if (!states) return err ? err->code : EBM_ENOMEM;
     double bound = 0;
-    rc = ebm_dbm_mean_bound(m, states, rows, &bound, err);
+    int rc = ebm_dbm_mean_bound(m, states, rows, &bound, err);
     /* A low log Z means a high bound: the interval's ends swap. */
     if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound", bound - log_z, err);
     if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound_lo", bound - hi, err);
     if (!rc) rc = ebm_log_metric(ev->log, "loglik_bound_hi", bound - lo, err);
     if (!rc && ebm_cfg_int(ev->cfg, "exact_max_units", 0) > 0)
-        rc = log_exact(ev, m, states, rows, bound, &res, err);
+        rc = log_exact(ev, m, states, rows, bound, res, err);
     if (!rc && with_raise(ev) == 2)
-        rc = log_sandwich(ev, m, states, rows, &res, halves, err);
+        rc = log_sandwich(ev, m, base, states, rows, res, halves, err);
     free(states);
+    return rc;
+}
+
+static int dbm_ais_evaluate(const ebm_eval *ev, ebm_error *err) {
+    ebm_dbm *m = ev->model;
+    ebm_ais_result res = {0};
+    double halves = 0;
+    ais_base base;
+    int rc = base_init(&base, m, ev, err);
+    if (rc) return rc;
+    rc = ais_log_z(m, ev, &base, &res, &halves, err);
+    double log_z = res.log_z, lo = res.log_z_lo, hi = res.log_z_hi;
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z", log_z, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_lo", lo, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "log_z_hi", hi, err);
+    if (!rc) rc = ebm_log_metric(ev->log, "ess", res.ess, err);
+    if (!rc && ev->data && ev->data->n) rc = log_likelihoods(ev, m, &base, &res, halves, err);
+    base_free(&base);
     return rc;
 }
 
