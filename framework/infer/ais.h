@@ -27,8 +27,9 @@
      .help = "also run RAISE (reverse AIS from data rows, the same schedule and "\
              "transitions) and log sandwich_lo/_hi/_gap and the verdict reliable"},\
     {.name = "raise_rows", .type = EBM_P_INT, .def = "100", .range = "[2, inf)", \
-     .help = "RAISE chains, one per row, spread evenly over the rows used; the " \
-             "sandwich is the mean log-likelihood of these rows"},              \
+     .help = "RAISE chains, one per row, spread evenly over the rows used (as " \
+             "many as there are rows or more: all of them, the forward figure's " \
+             "rows); the sandwich is the mean log-likelihood of these rows"},    \
     {.name = "reliable_gap", .type = EBM_P_FLOAT, .def = "1", .range = "(0, inf)",\
      .help = "verdict: the largest sandwich_hi - sandwich_lo (nats) trusted"},  \
     {.name = "reliable_halves", .type = EBM_P_FLOAT, .def = "0.5",              \
