@@ -57,6 +57,7 @@ static int mean_loglik(const ebm_eval *ev, const ebm_enum *e, double log_z,
         double log_p;
         rc = ebm_enum_log_p_data(e, state, log_z, &log_p, err);
         total += log_p;
+        if ((r + 1) % 64 == 0) ebm_eval_progress(ev, r + 1, rows);
     }
     free(state);
     if (rc) return rc;
@@ -101,6 +102,7 @@ static int mean_loglik_free_energy(const ebm_eval *ev, double log_z, double *mea
             ebm_exact_encode(ev, d->x + (start + r) * d->dim, states + r * units);
         rc = ebm_model_free_energy(ev->ops, ev->model, states, n, free_energy, err);
         for (size_t r = 0; !rc && r < n; r++) total += -free_energy[r] - log_z;
+        ebm_eval_progress(ev, start + n, rows);
     }
     free(states);
     free(free_energy);

@@ -1,7 +1,8 @@
 # The progress line on a terminal (a pseudo-terminal from script(1)) shows
 # where AIS stands inside a log point, β steps done of all its passes
 # (forward, then RAISE), for the RBM's ais and the DBM's dbm_ais, with an
-# ETA while it runs; off a terminal nothing but the log-point lines.
+# ETA while it runs, and exact's rows; off a terminal nothing but the
+# log-point lines.
 source "$SRC/tests/cli/lib.bash"
 command -v script >/dev/null || { echo "script(1) (util-linux) is missing"; exit 1; }
 
@@ -28,6 +29,12 @@ on_tty "$WORK/dbm" -- "$EBM" run "$SRC/tests/fixtures/dbm-threads.yaml" \
   "log.estimators=[$dbm]" data.count=200 train.epochs=1 --out "$WORK/d"
 expect_in "$WORK/dbm" "[dbm_ais step 512/1200]" "dbm_ais: forward steps counted"
 expect_in "$WORK/dbm" "[dbm_ais step 1112/1200]" "dbm_ais: RAISE steps follow"
+
+# exact counts the rows whose log-likelihood it has summed.
+exact="{type: exact, split: valid}"
+on_tty "$WORK/exact" -- "$EBM" run "$SRC/tests/fixtures/rbm-ais-threads.yaml" \
+  "log.estimators=[$exact]" model.hidden=8 data.count=700 data.valid=600 --out "$WORK/e"
+expect_in "$WORK/exact" "[exact step 256/" "exact: rows counted"
 
 # Off a terminal the steps are not printed: only the log-point lines.
 "$EBM" run "$SRC/tests/fixtures/rbm-ais-threads.yaml" "log.estimators=[$ais]" \
