@@ -11,6 +11,7 @@
 #include "cfg.h"
 #include "dataset.h"
 #include "fit.h"
+#include "gemm.h"
 #include "model.h"
 #include "optim.h"
 #include "rng.h"
@@ -33,6 +34,9 @@ static void usage(FILE *to) {
             "scikit-learn's BernoulliRBM does, and times cblas_sgemm on N x N x N.\n"
             "Defaults: 1 epoch, 256 hidden, batch 100, /usr/share/datasets/fashion-mnist,\n"
             "sgemm 2048, 3 repetitions before and 3 after training (best kept).\n"
+            "Then one more epoch in windows of 50 steps, each followed by one sgemm:\n"
+            "ebm_fraction_of_sgemm_paired is the median of the windows' ratios (and\n"
+            "_min, _max), for machines whose speed changes during a run.\n"
             "OpenBLAS threads: set OPENBLAS_NUM_THREADS.\n");
 }
 
@@ -157,6 +161,68 @@ static int bench_epoch(bench_run *b, int epoch, double *flops, ebm_error *err) {
     return EBM_OK;
 }
 
+/* The ratio paired in time. This machine's speed can change within a run
+ * (other tenants of the host), and the step, which moves more memory, feels
+ * it more than sgemm; a long training average over a best-of sgemm then
+ * mixes slow and fast moments. So one more epoch is timed in windows of
+ * WINDOW steps, each followed at once by one sgemm on ebm's threads, and
+ * each window's rate is divided by the sgemm after it: the median of those
+ * ratios is ebm_fraction_of_sgemm_paired. */
+enum { WINDOW = 50, MAX_WINDOWS = 64 };
+typedef struct paired {
+    size_t steps, n, sgemm_n;
+    double window_start, flops_per_step;
+    double ratio[MAX_WINDOWS];
+    float *a, *b, *c;
+} paired;
+
+static int after_step(void *ctx, int epoch, size_t batches_done, ebm_error *err) {
+    (void)epoch, (void)batches_done, (void)err;
+    paired *p = ctx;
+    double now = bench_now();
+    if (++p->steps < WINDOW || p->n == MAX_WINDOWS) return EBM_OK;
+    double step_rate = (double)p->steps * p->flops_per_step / (now - p->window_start);
+    size_t n = p->sgemm_n;
+    double start = bench_now();
+    ebm_sgemm(0, 0, n, n, n, 1.0f, p->a, n, p->b, n, 0.0f, p->c, n);
+    double sgemm_rate = 2.0 * (double)n * (double)n * (double)n / (bench_now() - start);
+    p->ratio[p->n++] = step_rate / sgemm_rate;
+    p->steps = 0;
+    p->window_start = bench_now();
+    return EBM_OK;
+}
+
+static int by_value(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* One more epoch in paired windows; the ratios sorted in p->ratio. */
+static int paired_epoch(bench_run *b, int epoch, size_t sgemm_n, double flops_per_step,
+                        paired *p, ebm_error *err) {
+    size_t size = sgemm_n * sgemm_n;
+    *p = (paired){.sgemm_n = sgemm_n, .flops_per_step = flops_per_step,
+                  .a = malloc(size * sizeof(float)), .b = malloc(size * sizeof(float)),
+                  .c = malloc(size * sizeof(float))};
+    int rc = p->a && p->b && p->c ? EBM_OK : ebm_fail(err, EBM_ENOMEM, "paired sgemm buffers");
+    for (size_t i = 0; !rc && i < size; i++) {
+        p->a[i] = (float)(i % 7) * 0.1f;
+        p->b[i] = (float)(i % 5) * 0.1f;
+        p->c[i] = 0.0f;   /* touched now, so no sgemm pays its page faults */
+    }
+    double unused = 0;
+    b->t.fit.after_step = after_step;
+    b->t.fit.after_step_ctx = p;
+    p->window_start = bench_now();
+    if (!rc) rc = bench_epoch(b, epoch, &unused, err);
+    b->t.fit.after_step = NULL;
+    free(p->a);
+    free(p->b);
+    free(p->c);
+    qsort(p->ratio, p->n, sizeof *p->ratio, by_value);
+    return rc;
+}
+
 static int fail(const ebm_error *err) {
     fprintf(stderr, "bench_rbm: %s\n", err->msg);
     return 1;
@@ -201,6 +267,12 @@ int main(int argc, char **argv) {
             return fail(&err);
         }
     double train_s = bench_now() - train_start;
+    paired pairs;
+    if (paired_epoch(&b, (int)o.epochs + 1, (size_t)o.sgemm_n,
+                     pcd1_step_flops(nv, nh, b.t.fit.batch_size, b.chains), &pairs, &err)) {
+        bench_free(&b);
+        return fail(&err);
+    }
     double sgemm_after = bench_sgemm_gflops((int)o.sgemm_n, (int)o.sgemm_reps, &err);
     if (sgemm_after > sgemm) sgemm = sgemm_after;
     double shapes = step_shapes_gflops(nv, nh, b.t.fit.batch_size, 100, 3, &err);
@@ -221,6 +293,12 @@ int main(int argc, char **argv) {
     printf("sgemm_n=%ld\n", o.sgemm_n);
     printf("sgemm_gflops=%.2f\n", sgemm);
     printf("sgemm_step_shapes_gflops=%.2f\n", shapes);
+    if (pairs.n) {
+        printf("paired_windows=%zu\n", pairs.n);
+        printf("ebm_fraction_of_sgemm_paired_min=%.3f\n", pairs.ratio[0]);
+        printf("ebm_fraction_of_sgemm_paired_max=%.3f\n", pairs.ratio[pairs.n - 1]);
+        printf("ebm_fraction_of_sgemm_paired=%.3f\n", pairs.ratio[pairs.n / 2]);
+    }
     printf("ebm_fraction_of_sgemm=%.3f\n", ebm_gflops / sgemm);
     bench_free(&b);
     return 0;
