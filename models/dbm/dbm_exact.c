@@ -47,6 +47,11 @@ typedef struct exact_buffers {
     double *input;                       /* rows × widest summed-out layer */
     double *label_input;                 /* rows × K */
     double *terms;                       /* rows */
+    /* With v given and the odd layers summed (parity 0), what v alone
+     * contributes, the same for every enumerated state: h1's input b_1 +
+     * W_1ᵀv, and v's term b_0ᵀv. NULL / unused otherwise. */
+    double *v_input;                     /* size[1] */
+    double v_term;
 } exact_buffers;
 
 /* How the labels enter a sum: held in the states (the data's, or the
@@ -60,6 +65,7 @@ static void free_buffers(exact_buffers *b) {
     free(b->states);
     free(b->input);
     free(b->terms);
+    free(b->v_input);
 }
 
 /* log Σ over the summed layers of exp(−E), for every enumerated state of a
@@ -98,14 +104,20 @@ static void block_terms(const ebm_dbm *m, int parity, int v_fixed, int labels,
     }
     for (int l = parity; l <= L; l += 2)
         for (size_t r = 0; r < rows; r++) {
+            if (l == 0 && b->v_input) {
+                b->terms[r] += b->v_term;
+                continue;
+            }
             const double *x = b->states + r * units + m->offset[l];
             for (size_t i = 0; i < m->size[l]; i++) b->terms[r] += m->bias[l][i] * x[i];
         }
     for (int l = 1 - parity; l <= L; l += 2) {
         size_t width = m->size[l];
+        int v_given = l == 1 && b->v_input;
         for (size_t r = 0; r < rows; r++)
-            for (size_t i = 0; i < width; i++) b->input[r * width + i] = m->bias[l][i];
-        if (l > 0)
+            for (size_t i = 0; i < width; i++)
+                b->input[r * width + i] = v_given ? b->v_input[i] : m->bias[l][i];
+        if (l > 0 && !v_given)
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)width,
                         (int)m->size[l - 1], 1.0, b->states + m->offset[l - 1], (int)units,
                         b->W[l], (int)width, 1.0, b->input, (int)width);
@@ -169,7 +181,7 @@ static int labels_mode(const ebm_dbm *m, int parity, int v_given) {
  * parity, v excepted when v is given: then every state holds v and y), and
  * of the K classes when the labels are enumerated: code = bits·K + class. */
 static double log_sum_codes(const ebm_dbm *m, int parity, const float *v, size_t n_enum,
-                            const exact_buffers *b, size_t block) {
+                            exact_buffers *b, size_t block) {
     int labels = labels_mode(m, parity, v != NULL);
     uint64_t classes = labels == LABELS_IN_STATES && !v ? m->n_labels : 1;
     uint64_t total = ((uint64_t)1 << n_enum) * classes;
@@ -177,6 +189,16 @@ static double log_sum_codes(const ebm_dbm *m, int parity, const float *v, size_t
     if (v)
         for (size_t r = 0; r < block; r++)
             for (size_t i = 0; i < data; i++) b->states[r * m->units + i] = v[i];
+    if (b->v_input) {
+        /* the states' first row holds v: its contributions once, not per state */
+        size_t width = m->size[1];
+        for (size_t i = 0; i < width; i++) b->v_input[i] = m->bias[1][i];
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, (int)width,
+                    (int)m->size[0], 1.0, b->states, (int)m->units, b->W[1], (int)width, 1.0,
+                    b->v_input, (int)width);
+        b->v_term = 0;
+        for (size_t i = 0; i < m->size[0]; i++) b->v_term += m->bias[0][i] * b->states[i];
+    }
     /* kept relative to the largest term seen so far */
     double top = -INFINITY, sum = 0;
     for (uint64_t first = 0; first < total; first += block) {
@@ -259,6 +281,10 @@ int ebm_dbm_free_energy(ebm_dbm *m, const float *states, size_t n, int max_bits,
     exact_buffers b;
     int rc = alloc_buffers(m, parity, block, &b, err);
     if (rc) return rc;
+    if (parity == 0 && !(b.v_input = malloc(m->size[1] * sizeof *b.v_input))) {
+        free_buffers(&b);
+        return ebm_fail(err, EBM_ENOMEM, "dbm: exact sum buffers (%zu)", m->size[1]);
+    }
     for (size_t r = 0; r < n; r++)
         free_energy[r] = -log_sum_codes(m, parity, states + r * m->units, n_enum, &b, block);
     free_buffers(&b);
