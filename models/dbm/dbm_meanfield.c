@@ -11,6 +11,9 @@
 
 #include "gemm.h"
 
+/* Below this many floats a loop runs on one thread. */
+#define PARALLEL_MIN 16384
+
 static size_t widest_hidden(const ebm_dbm *m) {
     size_t width = m->n_labels;
     for (int l = 1; l <= m->n_hidden_layers; l++)
@@ -83,6 +86,9 @@ static double update_layer(const ebm_dbm *m, int l, float *means, size_t n, floa
     ebm_rbm_sigmoid(in, n, width, width, 1.0f);
     float keep = (float)damping, take = (float)(1.0 - damping);
     double residual = 0;
+    /* rows on the threads; a maximum is the same in any order */
+    #pragma omp parallel for schedule(static) reduction(max:residual) \
+        if (n * width > PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) {
         float *mu = means + r * m->units + m->offset[l];
         const float *target = in + r * width;
