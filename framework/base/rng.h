@@ -27,6 +27,12 @@ float    ebm_rng_uniformf(ebm_rng *rng);        /* [0, 1), 24 bits */
 /* n floats in [0, 1), 24 bits each, two from every 64-bit draw (for the hot
  * sampling loops; a different sequence from n calls of ebm_rng_uniformf). */
 void     ebm_rng_fill_uniformf(ebm_rng *rng, float *out, size_t n);
+/* ebm_rng_fill_uniformf for `lanes` (at most EBM_RNG_LANES) streams at once,
+ * stream l's n floats at out + l·ld: the same floats, several times faster,
+ * the streams stepped side by side in vector registers. */
+#define EBM_RNG_LANES 8
+void     ebm_rng_fill_uniformf_lanes(ebm_rng *rngs, size_t lanes, float *out, size_t ld,
+                                     size_t n);
 uint64_t ebm_rng_below(ebm_rng *rng, uint64_t n);  /* uniform in [0, n), unbiased */
 double   ebm_rng_normal(ebm_rng *rng);          /* N(0, 1) */
 int      ebm_rng_bernoulli(ebm_rng *rng, double p);

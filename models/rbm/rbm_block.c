@@ -8,6 +8,7 @@
 #include "gemm.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,49 +85,80 @@ void ebm_rbm_sigmoid(float *x, size_t n, size_t width, size_t ld, float beta) {
     for (size_t r = 0; r < n; r++) sigmoid_row(x + r * ld, width, beta);
 }
 
+/* Rows [lo, hi) split among the threads in contiguous ranges, as
+ * schedule(static) splits them: the range of thread t of T. */
+static void my_rows(size_t n, size_t *lo, size_t *hi) {
+    size_t threads = (size_t)omp_get_num_threads(), me = (size_t)omp_get_thread_num();
+    *lo = n * me / threads;
+    *hi = n * (me + 1) / threads;
+}
+
+/* Rows r0 .. r0 + lanes − 1 of a Bernoulli layer: their uniforms drawn side
+ * by side (ebm_rng_fill_uniformf_lanes), chunk by chunk, then each row's
+ * draws. */
+static void bernoulli_rows(const float *in, size_t ld_in, float *out, size_t ld_out,
+                           size_t r0, size_t lanes, size_t width, float beta,
+                           ebm_rng *rngs, const unsigned char *keep) {
+    enum { CHUNK = 256 };
+    float u[EBM_RNG_LANES][CHUNK];
+    for (size_t start = 0; start < width; start += CHUNK) {
+        size_t len = width - start < CHUNK ? width - start : CHUNK;
+        ebm_rng_fill_uniformf_lanes(&rngs[r0], lanes, u[0], CHUNK, len);
+        for (size_t l = 0; l < lanes; l++) {
+            const float *xs = in + (r0 + l) * ld_in + start;
+            float *ys = out + (r0 + l) * ld_out + start;
+            if (!keep) {
+                bernoulli_draws(xs, u[l], ys, len, beta);
+                continue;
+            }
+            const unsigned char *ks = keep + start;
+            for (size_t i = 0; i < len; i++)
+                if (!ks[i]) ys[i] = u[l][i] * (1.0f + expf(-beta * xs[i])) < 1.0f ? 1.0f : 0.0f;
+        }
+    }
+}
+
 void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
                           size_t ld_out, size_t n, size_t width, int gaussian,
                           float beta, ebm_rng *rngs, const unsigned char *keep) {
     float sd = gaussian ? 1.0f / sqrtf(beta) : 0.0f;
-    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
-    for (size_t r = 0; r < n; r++) {
-        const float *x = in + r * ld_in;
-        float *y = out + r * ld_out;
-        ebm_rng *rng = &rngs[r];
-        if (gaussian) {
+    #pragma omp parallel if (n * width > PARALLEL_MIN)
+    {
+        size_t lo, hi;
+        my_rows(n, &lo, &hi);
+        for (size_t r = lo; gaussian && r < hi; r++) {
+            const float *x = in + r * ld_in;
+            float *y = out + r * ld_out;
             for (size_t i = 0; i < width; i++)
-                if (!keep || !keep[i]) y[i] = x[i] + sd * (float)ebm_rng_normal(rng);
-            continue;
+                if (!keep || !keep[i]) y[i] = x[i] + sd * (float)ebm_rng_normal(&rngs[r]);
         }
-        /* Uniforms drawn ahead in chunks, so the draws vectorise. */
-        float u[256];
-        for (size_t start = 0; start < width; start += 256) {
-            size_t len = width - start < 256 ? width - start : 256;
-            ebm_rng_fill_uniformf(rng, u, len);
-            const float *xs = x + start;
-            float *ys = y + start;
-            const unsigned char *ks = keep ? keep + start : NULL;
-            if (!ks) {
-                bernoulli_draws(xs, u, ys, len, beta);
-            } else {
-                for (size_t i = 0; i < len; i++)
-                    if (!ks[i]) ys[i] = u[i] * (1.0f + expf(-beta * xs[i])) < 1.0f ? 1.0f : 0.0f;
-            }
+        for (size_t r = lo; !gaussian && r < hi; r += EBM_RNG_LANES) {
+            size_t lanes = hi - r < EBM_RNG_LANES ? hi - r : EBM_RNG_LANES;
+            bernoulli_rows(in, ld_in, out, ld_out, r, lanes, width, beta, rngs, keep);
         }
     }
 }
 
 void ebm_rbm_sigmoid_draw(float *x, size_t ld, float *out, size_t ld_out, size_t n,
                           size_t width, ebm_rng *rngs) {
-    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
-    for (size_t r = 0; r < n; r++) {
-        float *p = x + r * ld, *y = out + r * ld_out;
-        sigmoid_row(p, width, 1.0f);
-        float u[256];
-        for (size_t start = 0; start < width; start += 256) {
-            size_t len = width - start < 256 ? width - start : 256;
-            ebm_rng_fill_uniformf(&rngs[r], u, len);
-            for (size_t i = 0; i < len; i++) y[start + i] = u[i] < p[start + i] ? 1.0f : 0.0f;
+    enum { CHUNK = 256 };
+    #pragma omp parallel if (n * width > PARALLEL_MIN)
+    {
+        size_t lo, hi;
+        my_rows(n, &lo, &hi);
+        for (size_t r0 = lo; r0 < hi; r0 += EBM_RNG_LANES) {
+            size_t lanes = hi - r0 < EBM_RNG_LANES ? hi - r0 : EBM_RNG_LANES;
+            for (size_t l = 0; l < lanes; l++) sigmoid_row(x + (r0 + l) * ld, width, 1.0f);
+            float u[EBM_RNG_LANES][CHUNK];
+            for (size_t start = 0; start < width; start += CHUNK) {
+                size_t len = width - start < CHUNK ? width - start : CHUNK;
+                ebm_rng_fill_uniformf_lanes(&rngs[r0], lanes, u[0], CHUNK, len);
+                for (size_t l = 0; l < lanes; l++) {
+                    const float *p = x + (r0 + l) * ld + start;
+                    float *y = out + (r0 + l) * ld_out + start;
+                    for (size_t i = 0; i < len; i++) y[i] = u[l][i] < p[i] ? 1.0f : 0.0f;
+                }
+            }
         }
     }
 }

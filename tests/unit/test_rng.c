@@ -1,6 +1,7 @@
 /* test_rng.c — the RNG streams: determinism, independence of derived streams
- * from creation order, and the distributions (chi-square and moment checks
- * with bounds a correct generator fails with probability < 1e-6). */
+ * from creation order, the distributions (chi-square and moment checks
+ * with bounds a correct generator fails with probability < 1e-6), and the
+ * side-by-side uniforms equal to the one-stream ones. */
 #include "rng.h"
 #include "test.h"
 
@@ -100,6 +101,36 @@ TEST(shuffle_is_a_permutation_and_uniform) {
     ASSERT(chi2 < 37.0);   /* 5 dof: P(chi2 > 37) ~ 6e-7 */
 }
 
+/* Every lane count, odd and even lengths, a row stride wider than the row,
+ * and two calls in a row (the states written back): the same floats, the
+ * same states, as each stream filled on its own; the stride's gap untouched. */
+TEST(lanes_give_the_one_stream_floats) {
+    enum { LD = 40 };
+    ebm_rng parent;
+    ebm_rng_seed(&parent, 11);
+    for (size_t lanes = 1; lanes <= EBM_RNG_LANES; lanes++)
+        for (size_t n = 1; n <= 33; n += 4) {
+            ebm_rng alone[EBM_RNG_LANES], together[EBM_RNG_LANES];
+            for (size_t l = 0; l < lanes; l++) {
+                ebm_rng_derive(&alone[l], &parent, 100 * lanes + l);
+                together[l] = alone[l];
+            }
+            for (int call = 0; call < 2; call++) {
+                float want[EBM_RNG_LANES][LD], got[EBM_RNG_LANES][LD];
+                for (size_t l = 0; l < EBM_RNG_LANES; l++)
+                    for (size_t i = 0; i < LD; i++) got[l][i] = -1.0f;
+                for (size_t l = 0; l < lanes; l++) ebm_rng_fill_uniformf(&alone[l], want[l], n);
+                ebm_rng_fill_uniformf_lanes(together, lanes, got[0], LD, n);
+                for (size_t l = 0; l < lanes; l++) {
+                    ASSERT(memcmp(want[l], got[l], n * sizeof(float)) == 0);
+                    for (size_t i = n; i < LD; i++) ASSERT(got[l][i] == -1.0f);
+                    ASSERT(memcmp(alone[l].s, together[l].s, sizeof alone[l].s) == 0);
+                }
+                for (size_t l = lanes; l < EBM_RNG_LANES; l++) ASSERT(got[l][0] == -1.0f);
+            }
+        }
+}
+
 int main(void) {
     RUN(same_seed_same_numbers);
     RUN(derived_streams_ignore_order_and_parent_use);
@@ -107,5 +138,6 @@ int main(void) {
     RUN(below_is_unbiased);
     RUN(normal_moments);
     RUN(shuffle_is_a_permutation_and_uniform);
+    RUN(lanes_give_the_one_stream_floats);
     TEST_MAIN_END();
 }
