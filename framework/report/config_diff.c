@@ -172,8 +172,16 @@ static const char *short_key(const ebm_config_diff *d, int k) {
 void ebm_config_diff_label(const ebm_config_diff *d, int i, char *out, size_t size) {
     size_t len = 0;
     out[0] = '\0';
+    /* Runs of different experiments: their names say which is which, and
+     * the rest of what differs would fill the legend. */
+    for (int k = 0; k < d->n_keys; k++)
+        if (strcmp(d->keys[k], "name") == 0) {
+            snprintf(out, size, "%s", d->values[(size_t)i * d->n_keys + k]);
+            return;
+        }
     for (int k = 0; k < d->n_keys && len < size; k++) {
-        int n = snprintf(out + len, size - len, "%s%s=%s", k ? " " : "", short_key(d, k),
+        if (strcmp(d->keys[k], "description") == 0) continue;   /* prose */
+        int n = snprintf(out + len, size - len, "%s%s=%s", len ? " " : "", short_key(d, k),
                          d->values[(size_t)i * d->n_keys + k]);
         if (n < 0) break;
         len += (size_t)n;

@@ -23,7 +23,8 @@ void ebm_config_diff_free(ebm_config_diff *d);
 
 /* Run i's label: "key=value key=value" over the differing keys, each key
  * shortened to its last component ("lr=0.05", "type=pt") unless that would
- * be ambiguous; "" when nothing differs. */
+ * be ambiguous, `description` left out; the run's name alone when the
+ * names differ (runs of different experiments); "" when nothing differs. */
 void ebm_config_diff_label(const ebm_config_diff *d, int i, char *out, size_t size);
 
 #endif
