@@ -95,10 +95,11 @@ static void my_rows(size_t n, size_t *lo, size_t *hi) {
 
 /* Rows r0 .. r0 + lanes − 1 of a Bernoulli layer: their uniforms drawn side
  * by side (ebm_rng_fill_uniformf_lanes), chunk by chunk, then each row's
- * draws. */
+ * draws: from inputs at inverse temperature beta (units with keep[i] left
+ * alone), or, with `probabilities`, y = [u < x] from probabilities x. */
 static void bernoulli_rows(const float *in, size_t ld_in, float *out, size_t ld_out,
                            size_t r0, size_t lanes, size_t width, float beta,
-                           ebm_rng *rngs, const unsigned char *keep) {
+                           ebm_rng *rngs, const unsigned char *keep, int probabilities) {
     enum { CHUNK = 256 };
     float u[EBM_RNG_LANES][CHUNK];
     for (size_t start = 0; start < width; start += CHUNK) {
@@ -107,13 +108,16 @@ static void bernoulli_rows(const float *in, size_t ld_in, float *out, size_t ld_
         for (size_t l = 0; l < lanes; l++) {
             const float *xs = in + (r0 + l) * ld_in + start;
             float *ys = out + (r0 + l) * ld_out + start;
-            if (!keep) {
+            if (probabilities) {
+                for (size_t i = 0; i < len; i++) ys[i] = u[l][i] < xs[i] ? 1.0f : 0.0f;
+            } else if (!keep) {
                 bernoulli_draws(xs, u[l], ys, len, beta);
-                continue;
+            } else {
+                const unsigned char *ks = keep + start;
+                for (size_t i = 0; i < len; i++)
+                    if (!ks[i])
+                        ys[i] = u[l][i] * (1.0f + expf(-beta * xs[i])) < 1.0f ? 1.0f : 0.0f;
             }
-            const unsigned char *ks = keep + start;
-            for (size_t i = 0; i < len; i++)
-                if (!ks[i]) ys[i] = u[l][i] * (1.0f + expf(-beta * xs[i])) < 1.0f ? 1.0f : 0.0f;
         }
     }
 }
@@ -134,14 +138,13 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
         }
         for (size_t r = lo; !gaussian && r < hi; r += EBM_RNG_LANES) {
             size_t lanes = hi - r < EBM_RNG_LANES ? hi - r : EBM_RNG_LANES;
-            bernoulli_rows(in, ld_in, out, ld_out, r, lanes, width, beta, rngs, keep);
+            bernoulli_rows(in, ld_in, out, ld_out, r, lanes, width, beta, rngs, keep, 0);
         }
     }
 }
 
 void ebm_rbm_sigmoid_draw(float *x, size_t ld, float *out, size_t ld_out, size_t n,
                           size_t width, ebm_rng *rngs) {
-    enum { CHUNK = 256 };
     #pragma omp parallel if (n * width > PARALLEL_MIN)
     {
         size_t lo, hi;
@@ -149,16 +152,7 @@ void ebm_rbm_sigmoid_draw(float *x, size_t ld, float *out, size_t ld_out, size_t
         for (size_t r0 = lo; r0 < hi; r0 += EBM_RNG_LANES) {
             size_t lanes = hi - r0 < EBM_RNG_LANES ? hi - r0 : EBM_RNG_LANES;
             for (size_t l = 0; l < lanes; l++) sigmoid_row(x + (r0 + l) * ld, width, 1.0f);
-            float u[EBM_RNG_LANES][CHUNK];
-            for (size_t start = 0; start < width; start += CHUNK) {
-                size_t len = width - start < CHUNK ? width - start : CHUNK;
-                ebm_rng_fill_uniformf_lanes(&rngs[r0], lanes, u[0], CHUNK, len);
-                for (size_t l = 0; l < lanes; l++) {
-                    const float *p = x + (r0 + l) * ld + start;
-                    float *y = out + (r0 + l) * ld_out + start;
-                    for (size_t i = 0; i < len; i++) y[i] = u[l][i] < p[i] ? 1.0f : 0.0f;
-                }
-            }
+            bernoulli_rows(x, ld, out, ld_out, r0, lanes, width, 1.0f, rngs, NULL, 1);
         }
     }
 }
