@@ -2,10 +2,9 @@
  * tensors. */
 #include "optim.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdint.h>
-
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
