@@ -138,6 +138,7 @@ static int kde_evaluate(const ebm_eval *ev, ebm_error *err) {
         for (size_t r = start; r < end; r++)
             log_p[r] = log_density(data->x + r * d, train, n_train,
                                    same ? r : (size_t)-1, inv_h, log_norm);
+        ebm_eval_progress(ev, end, rows);
     }
     int rc = EBM_OK;
     if (stopped) {

@@ -113,6 +113,7 @@ static int grid_neg_energy(const ebm_eval *ev, const double box[4], size_t grid,
         }
         rc = energies(ev, states, n, neg_energy + start, err);
         for (size_t i = 0; !rc && i < n; i++) neg_energy[start + i] = -neg_energy[start + i];
+        ebm_eval_progress(ev, start + n, cells);
     }
     free(states);
     return rc;

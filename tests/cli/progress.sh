@@ -1,8 +1,8 @@
 # The progress line on a terminal (a pseudo-terminal from script(1)) shows
 # where AIS stands inside a log point, β steps done of all its passes
 # (forward, then RAISE), for the RBM's ais and the DBM's dbm_ais, with an
-# ETA while it runs, and exact's rows; off a terminal nothing but the
-# log-point lines.
+# ETA while it runs, and exact's, kde's and quadrature's rows or cells; off
+# a terminal nothing but the log-point lines.
 source "$SRC/tests/cli/lib.bash"
 command -v script >/dev/null || { echo "script(1) (util-linux) is missing"; exit 1; }
 
@@ -35,6 +35,13 @@ exact="{type: exact, split: valid}"
 on_tty "$WORK/exact" -- "$EBM" run "$SRC/tests/fixtures/rbm-ais-threads.yaml" \
   "log.estimators=[$exact]" model.hidden=8 data.count=700 data.valid=600 --out "$WORK/e"
 expect_in "$WORK/exact" "[exact step 256/" "exact: rows counted"
+
+# kde counts the rows it has scored, quadrature the grid cells it has summed.
+on_tty "$WORK/density" -- "$EBM" run "$SRC/experiments/ebm-2d.yaml" train.epochs=1 \
+  data.n=1200 data.valid=600 "log.estimators=[{type: kde, split: valid}, {type: quadrature, split: valid, grid: 100}]" \
+  --out "$WORK/k"
+expect_in "$WORK/density" "[kde step 256/" "kde: rows counted"
+expect_in "$WORK/density" "[quadrature step " "quadrature: grid cells counted"
 
 # Off a terminal the steps are not printed: only the log-point lines.
 "$EBM" run "$SRC/tests/fixtures/rbm-ais-threads.yaml" "log.estimators=[$ais]" \
