@@ -83,8 +83,9 @@ static const ebm_param log_params[] = {
     {.name = "every", .type = EBM_P_TABLE, .sub = log_every_params,
      .help = "how often the log points come"},
     {.name = "at_start", .type = EBM_P_BOOL, .def = "true",
-     .help = "a log point at step 0, before training (false: skip it, e.g. when "
-             "an estimator is expensive and the start is known)"},
+     .help = "a log point at step 0, before training, where every estimator runs "
+             "(0 is a multiple of any `every`; false: skip it, e.g. when an "
+             "estimator is expensive and the start is known)"},
     {.name = "estimators", .type = EBM_P_PLUGINS, .def = "[]",
      .kind = EBM_KIND_ESTIMATOR, .sub = estimator_common,
      .help = "what to measure at each log point"},
