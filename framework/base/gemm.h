@@ -25,6 +25,11 @@ void ebm_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k,
                     float alpha, const float *a, size_t lda, const float *b,
                     size_t ldb, const float *bias, float *c, size_t ldc);
 
+/* Below this many floats (or units times rows) a loop over memory runs on
+ * one thread: waking the others would cost more than the loop. Shared by
+ * every threaded loop of the library, so one number decides. */
+#define EBM_PARALLEL_MIN 16384
+
 /* Threads for ebm_sgemm and the parallel loops of the models: n > 0, or 0
  * for OMP_NUM_THREADS (else every core). Also holds OpenBLAS to one thread. */
 void ebm_threads_set(int n);

@@ -2,15 +2,12 @@
  * (fit.h): the training loop the runner, the DBM's layer-wise pretraining and
  * the benchmark share. */
 #include "fit.h"
+#include "gemm.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Below this many floats a pass over memory runs on one thread: waking the
- * others would cost more than it saves. */
-#define PARALLEL_MIN 65536
 
 /* Run after every epoch: a NaN or infinite parameter, or one past
  * train.max_abs_param (lr=1e30 gives finite nonsense long before inf), ends
@@ -63,7 +60,7 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
         if (f->stop && *f->stop) return EBM_EINTERRUPT;
         size_t start = b * batch_size;
         size_t rows = n - start < batch_size ? n - start : batch_size;
-        #pragma omp parallel for schedule(static) if (rows * dim > PARALLEL_MIN)
+        #pragma omp parallel for schedule(static) if (rows * dim > EBM_PARALLEL_MIN)
         for (size_t k = 0; k < rows; k++)
             memcpy(f->batch + k * dim, f->data->x + f->order[start + k] * dim,
                    dim * sizeof *f->batch);

@@ -2,6 +2,8 @@
  * tensors. */
 #include "optim.h"
 
+#include "gemm.h"
+
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
@@ -112,9 +114,6 @@ static void update(const ebm_optim *o, const step_rule *rule, ebm_tensor *param,
     }
 }
 
-/* Below this many entries in all the tensors a step runs on one thread. */
-#define PARALLEL_MIN 65536
-
 /* The check and the update share one parallel region and one static split
  * of every tensor, so each thread updates the part of the gradient its own
  * check has just brought into its cache. */
@@ -134,7 +133,7 @@ int ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
     size_t total = 0;
     for (int k = 0; k < o->n; k++) total += o->size[k];
     uint32_t bad = 0;
-    #pragma omp parallel if (total > PARALLEL_MIN)
+    #pragma omp parallel if (total > EBM_PARALLEL_MIN)
     {
         int threads = omp_get_num_threads(), me = omp_get_thread_num();
         uint32_t mine = 0;

@@ -4,6 +4,7 @@
  * sampler's chains (restarted at the data or persistent). */
 #include "train.h"
 #include "catalog.h"
+#include "gemm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -209,7 +210,7 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     for (int g = 0; g < n_grads; g++) {
         float *grad = grads[g].data;
         size_t size = ebm_tensor_size(&grads[g]);
-        #pragma omp parallel for simd schedule(static) if (size > 65536)
+        #pragma omp parallel for simd schedule(static) if (size > EBM_PARALLEL_MIN)
         for (size_t i = 0; i < size; i++) grad[i] = 0.0f;
     }
     size_t units = t->units;
@@ -219,7 +220,7 @@ int ebm_trainer_gradient(ebm_trainer *t, const float *rows, size_t n,
     ebm_rng_named(&negative_rng, rng, "negative");
 
     /* Data term: the rows as states, hidden units sampled with the data clamped. */
-    #pragma omp parallel for schedule(static) if (n * units > 65536)
+    #pragma omp parallel for schedule(static) if (n * units > EBM_PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) {
         float *state = t->positive + r * units;
         ebm_model_encode(t->ops, t->model, rows + r * t->data_dim, units, state);

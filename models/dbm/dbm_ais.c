@@ -19,6 +19,7 @@
 #include "ais.h"
 #include "estimator.h"
 #include "fastmath.h"
+#include "gemm.h"
 #include "plugins.h"
 
 extern const ebm_model_ops ebm_model_dbm;
@@ -277,7 +278,7 @@ static void step(ais_runs *a, double beta_prev, double beta, int last, int back_
     size_t units = m->units, n = a->n;
     int L = m->n_hidden_layers;
     double dbeta = beta - beta_prev;
-    #pragma omp parallel for schedule(static) if (n * units > 16384)
+    #pragma omp parallel for schedule(static) if (n * units > EBM_PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) {
         double odd_bias = 0;
         for (int l = 1; l <= L; l += 2) {
@@ -295,7 +296,7 @@ static void step(ais_runs *a, double beta_prev, double beta, int last, int back_
         size_t width = m->size[l];
         const float *base = a->base[l];
         ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
-        #pragma omp parallel for schedule(static) if (n * width > 16384)
+        #pragma omp parallel for schedule(static) if (n * width > EBM_PARALLEL_MIN)
         for (size_t r = 0; r < n; r++) {
             float *in = a->in + r * width, *gain = a->gain + r * width,
                   *delta = a->delta + r * width;
@@ -319,7 +320,7 @@ static void step(ais_runs *a, double beta_prev, double beta, int last, int back_
         const float *base = a->base[l];
         ebm_dbm_layer_input(m, l, a->states, n, a->in, width);
         if (base) {   /* the input a + β (in − a), drawn at β = 1 */
-            #pragma omp parallel for schedule(static) if (n * width > 16384)
+            #pragma omp parallel for schedule(static) if (n * width > EBM_PARALLEL_MIN)
             for (size_t r = 0; r < n; r++) {
                 float *in = a->in + r * width;
                 for (size_t i = 0; i < width; i++) in[i] = base[i] + draw * (in[i] - base[i]);

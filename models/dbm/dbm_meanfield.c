@@ -11,9 +11,6 @@
 
 #include "gemm.h"
 
-/* Below this many floats a loop runs on one thread. */
-#define PARALLEL_MIN 16384
-
 static size_t widest_hidden(const ebm_dbm *m) {
     size_t width = m->n_labels;
     for (int l = 1; l <= m->n_hidden_layers; l++)
@@ -88,7 +85,7 @@ static double update_layer(const ebm_dbm *m, int l, float *means, size_t n, floa
     double residual = 0;
     /* rows on the threads; a maximum is the same in any order */
     #pragma omp parallel for schedule(static) reduction(max:residual) \
-        if (n * width > PARALLEL_MIN)
+        if (n * width > EBM_PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) {
         float *mu = means + r * m->units + m->offset[l];
         const float *target = in + r * width;

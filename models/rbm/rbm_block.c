@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Below this many elements a loop runs on one thread: waking the others
- * would cost more than the loop. */
-#define PARALLEL_MIN 16384
-
 int ebm_rbm_init(ebm_rbm *m, size_t n_visible, size_t n_hidden, int gaussian,
                  ebm_error *err) {
     memset(m, 0, sizeof *m);
@@ -81,7 +77,7 @@ static EBM_HOT_LOOP void bernoulli_draws(const float *restrict x, const float *r
 }
 
 void ebm_rbm_sigmoid(float *x, size_t n, size_t width, size_t ld, float beta) {
-    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
+    #pragma omp parallel for schedule(static) if (n * width > EBM_PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) sigmoid_row(x + r * ld, width, beta);
 }
 
@@ -126,7 +122,7 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
                           size_t ld_out, size_t n, size_t width, int gaussian,
                           float beta, ebm_rng *rngs, const unsigned char *keep) {
     float sd = gaussian ? 1.0f / sqrtf(beta) : 0.0f;
-    #pragma omp parallel if (n * width > PARALLEL_MIN)
+    #pragma omp parallel if (n * width > EBM_PARALLEL_MIN)
     {
         size_t lo, hi;
         my_rows(n, &lo, &hi);
@@ -145,7 +141,7 @@ void ebm_rbm_sample_layer(const float *in, size_t ld_in, float *out,
 
 void ebm_rbm_sigmoid_draw(float *x, size_t ld, float *out, size_t ld_out, size_t n,
                           size_t width, ebm_rng *rngs) {
-    #pragma omp parallel if (n * width > PARALLEL_MIN)
+    #pragma omp parallel if (n * width > EBM_PARALLEL_MIN)
     {
         size_t lo, hi;
         my_rows(n, &lo, &hi);
@@ -163,7 +159,7 @@ void ebm_rbm_add_column_sums(float *sums, const float *x, size_t ld, size_t n,
                              size_t width, float scale, const float *offset) {
     enum { BAND = 64 };
     size_t bands = (width + BAND - 1) / BAND;
-    #pragma omp parallel for schedule(static) if (n * width > PARALLEL_MIN)
+    #pragma omp parallel for schedule(static) if (n * width > EBM_PARALLEL_MIN)
     for (size_t band = 0; band < bands; band++) {
         size_t lo = band * BAND, hi = lo + BAND < width ? lo + BAND : width;
         for (size_t r = 0; r < n; r++) {
@@ -190,7 +186,7 @@ int ebm_rbm_log_unnormalized(ebm_rbm *m, const float *v, size_t ldv, size_t n,
     for (size_t start = 0; start < n; start += BLOCK) {
         size_t rows = n - start < BLOCK ? n - start : BLOCK;
         ebm_rbm_hidden_input(m, v + start * ldv, ldv, rows, in, nh);
-        #pragma omp parallel for schedule(static) if (rows * nh > PARALLEL_MIN)
+        #pragma omp parallel for schedule(static) if (rows * nh > EBM_PARALLEL_MIN)
         for (size_t r = 0; r < rows; r++) {
             const float *x = v + (start + r) * ldv;
             double visible = 0;
