@@ -198,6 +198,16 @@ int ebm_smp_stopped(const ebm_sample_ctx *ctx) {
     return ctx->stop && *ctx->stop;
 }
 
+int ebm_smp_begin_chain(const ebm_sample_ctx *ctx, const ebm_smp_settings *st,
+                        ebm_chains *chains, size_t c, const char *sampler, ebm_rng *rng,
+                        ebm_error *err) {
+    if (ebm_smp_stopped(ctx)) return ebm_fail(err, EBM_EINTERRUPT, "%s: interrupted", sampler);
+    ebm_rng_derive(rng, ctx->rng, c);
+    if (!st->random_start) return EBM_OK;
+    return ebm_smp_random_state(ctx->ops, ctx->model, chains->x + c * chains->units,
+                                chains->units, chains->clamped, rng, err);
+}
+
 int ebm_gibbs_supports(const char *sampler, const ebm_model_ops *model,
                        char *why, size_t why_size) {
     if (ebm_model_has_layers(model)) return 1;

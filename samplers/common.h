@@ -131,4 +131,12 @@ int ebm_smp_is_collect_sweep(const ebm_smp_settings *st, int s, size_t *k);
 
 int ebm_smp_stopped(const ebm_sample_ctx *ctx);
 
+/* The start of chain c where chains run one after another (gibbs's
+ * single-site path, mh): EBM_EINTERRUPT once the run is stopping, else the
+ * chain's own stream ebm_rng_derive(ctx->rng, c) in *rng and, when the
+ * settings ask for it, a uniform random state drawn from that stream. */
+int ebm_smp_begin_chain(const ebm_sample_ctx *ctx, const ebm_smp_settings *st,
+                        ebm_chains *chains, size_t c, const char *sampler, ebm_rng *rng,
+                        ebm_error *err);
+
 #endif

@@ -96,15 +96,8 @@ static int gibbs_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
     }
     size_t base = chains->n_collected, n_free = sites.n_free;
     for (size_t c = 0; c < chains->n && !rc; c++) {
-        if (ebm_smp_stopped(ctx)) {
-            rc = ebm_fail(err, EBM_EINTERRUPT, "gibbs: interrupted");
-            break;
-        }
         ebm_rng rng;
-        ebm_rng_derive(&rng, ctx->rng, c);
-        if (st.random_start)
-            rc = ebm_smp_random_state(ctx->ops, ctx->model, chains->x + c * chains->units,
-                                      chains->units, chains->clamped, &rng, err);
+        rc = ebm_smp_begin_chain(ctx, &st, chains, c, "gibbs", &rng, err);
         if (!rc) run_chain(chains, c, &st, &sites, &sweeper, base, &rng);
     }
     ebm_smp_sweeper_close(&sweeper);

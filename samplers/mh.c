@@ -193,15 +193,8 @@ static int mh_run(const ebm_sample_ctx *ctx, ebm_chains *chains, int steps,
     }
     size_t base = chains->n_collected;
     for (size_t c = 0; c < chains->n && !rc; c++) {
-        if (ebm_smp_stopped(ctx)) {
-            rc = ebm_fail(err, EBM_EINTERRUPT, "mh: interrupted");
-            break;
-        }
         ebm_rng rng;
-        ebm_rng_derive(&rng, ctx->rng, c);
-        if (st.random_start)
-            rc = ebm_smp_random_state(ctx->ops, ctx->model, chains->x + c * chains->units,
-                                      chains->units, chains->clamped, &rng, err);
+        rc = ebm_smp_begin_chain(ctx, &st, chains, c, "mh", &rng, err);
         memcpy(ch.pool, sites.free_units, ch.n_free * sizeof *ch.pool);
         if (!rc) run_chain(&ch, kernel, chains, c, &st, &sites, base, &rng);
     }
