@@ -161,6 +161,7 @@ static int recall_evaluate(const ebm_eval *ev, ebm_error *err) {
             error += e / (double)n;
             if (p < n_images) memcpy(shown + (3 * p + 2) * n, row, n * sizeof *row);
         }
+        ebm_eval_progress(ev, first + rows, tested);
     }
     if ((rc = ebm_log_metric(ev->log, "correct", correct / (double)tested, err)) ||
         (rc = ebm_log_metric(ev->log, "error", error / (double)tested, err)))

@@ -1,8 +1,8 @@
 # The progress line on a terminal (a pseudo-terminal from script(1)) shows
 # where AIS stands inside a log point, β steps done of all its passes
 # (forward, then RAISE), for the RBM's ais and the DBM's dbm_ais, with an
-# ETA while it runs, and exact's, kde's and quadrature's rows or cells; off
-# a terminal nothing but the log-point lines.
+# ETA while it runs, and exact's, kde's and quadrature's rows or cells and
+# recall's queries; off a terminal nothing but the log-point lines.
 source "$SRC/tests/cli/lib.bash"
 command -v script >/dev/null || { echo "script(1) (util-linux) is missing"; exit 1; }
 
@@ -42,6 +42,19 @@ on_tty "$WORK/density" -- "$EBM" run "$SRC/experiments/ebm-2d.yaml" train.epochs
   --out "$WORK/k"
 expect_in "$WORK/density" "[kde step 256/" "kde: rows counted"
 expect_in "$WORK/density" "[quadrature step " "quadrature: grid cells counted"
+
+# recall counts the queries it has updated and compared, a block at a time.
+cat >"$WORK/recall.yaml" <<'YAML'
+name: recall-progress
+seed: 1
+data: {type: random_patterns, dim: 64, count: 700}
+model: {type: hopfield}
+log:
+  estimators:
+    - {type: recall, query: flip, flip: 0.05, patterns: 0}
+YAML
+on_tty "$WORK/recall" -- "$EBM" run "$WORK/recall.yaml" --out "$WORK/rc"
+expect_in "$WORK/recall" "[recall step 256/700]" "recall: queries counted"
 
 # Off a terminal the steps are not printed: only the log-point lines.
 "$EBM" run "$SRC/tests/fixtures/rbm-ais-threads.yaml" "log.estimators=[$ais]" \
