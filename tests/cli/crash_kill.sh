@@ -49,10 +49,14 @@ for delay in $delays; do
   what="kill $i (+${delay}s)"
   if ! h5dump -H "$dir/run.h5" >/dev/null 2>&1; then
     unreadable=$((unreadable + 1))
-    if ! "$EBM" show "$dir" >"$WORK/show$i" 2>&1; then
-      fail "$what: run.h5 unreadable and ebm show fails"; sed 's/^/  | /' "$WORK/show$i" >&2; continue
+    # Killed in the flush before the set-up checkpoint, nothing had been
+    # logged, and --resume starts over: only the resume is checked then.
+    if [ -e "$dir/checkpoint.h5" ]; then
+      if ! "$EBM" show "$dir" >"$WORK/show$i" 2>&1; then
+        fail "$what: run.h5 unreadable and ebm show fails"; sed 's/^/  | /' "$WORK/show$i" >&2; continue
+      fi
+      expect_in "$WORK/show$i" "shown as of the checkpoint" "$what: run.h5 unreadable, ebm show reads the checkpoint"
     fi
-    expect_in "$WORK/show$i" "shown as of the checkpoint" "$what: run.h5 unreadable, ebm show reads the checkpoint"
     if ! "$EBM" run --resume "$dir" --quiet >/dev/null 2>"$WORK/resume$i.err"; then
       fail "$what: run.h5 unreadable and --resume fails"; sed 's/^/  | /' "$WORK/resume$i.err" >&2; continue
     fi
