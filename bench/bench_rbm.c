@@ -247,9 +247,9 @@ int main(int argc, char **argv) {
 
     printf("# ebm RBM benchmark: binarised Fashion-MNIST (%s, threshold 0.5), %zu x %zu,\n"
            "# %zu hidden, PCD-1 with %zu persistent chains, batch %zu, lr 0.05, no momentum,\n"
-           "# no weight decay; %s, %d threads\n",
-           o.data_dir, b.t.train.n, nv, nh, b.chains, b.t.fit.batch_size, openblas_get_config(),
-           openblas_get_num_threads());
+           "# no weight decay; %d threads\n",
+           o.data_dir, b.t.train.n, nv, nh, b.chains, b.t.fit.batch_size, ebm_threads());
+    bench_print_blas();
     printf("# FLOPs counted: the 5 GEMMs of a PCD-1 step, 2*nv*nh*(2*rows + 3*chains) per\n"
            "# step (= 5 x 2*%zu*%zu per sample when chains = batch)\n", nv, nh);
 

@@ -63,6 +63,16 @@ double bench_sgemm_gflops(int n, int reps, ebm_error *err) {
     return 2.0 * (double)n * (double)n * (double)n / best / 1e9;
 }
 
+void bench_print_blas(void) {
+    printf("blas=%s\n", openblas_get_config());
+    printf("blas_core=%s\n", openblas_get_corename());
+    const char *forced = getenv("OPENBLAS_CORETYPE");
+    if (forced)
+        printf("# OPENBLAS_CORETYPE=%s chose these kernels, not OpenBLAS's look at the CPU;\n"
+               "# unset, it may pick others (on AVX-512 CPUs, faster ones) and every ratio\n"
+               "# to sgemm below changes with them\n", forced);
+}
+
 /* The sum is returned through a volatile so the compiler cannot drop the
  * reads; the OpenMP simd reduction lets it keep several partial sums. */
 double bench_read_gbytes(const float *buf, size_t n, int reps) {

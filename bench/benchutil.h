@@ -25,6 +25,12 @@ double bench_now(void);
  * -1 and err when out of memory. */
 double bench_sgemm_gflops(int n, int reps, ebm_error *err);
 
+/* Prints which OpenBLAS runs the products (blas=, its configuration) and
+ * whose kernels (blas_core=): a ratio to sgemm holds for those kernels
+ * only. When OPENBLAS_CORETYPE chose them rather than OpenBLAS's look at
+ * the CPU, a comment line says so. */
+void bench_print_blas(void);
+
 /* Best rate, in GB/s, of reading the n floats of buf once (a vectorised sum)
  * over `reps` passes after one untimed pass: the memory-bandwidth ceiling of
  * anything that must stream those bytes, at their size (a buffer that fits
