@@ -98,6 +98,12 @@ static void update(const ebm_optim *o, const step_rule *rule, ebm_tensor *param,
                    const float *g, int k, size_t lo, size_t hi) {
     float decay = param->rank >= 2 ? (float)o->weight_decay : 0.0f;
     float *theta = param->data, *v = o->velocity[k];
+    if (o->type == EBM_OPTIM_SGD && o->momentum_initial == 0 && o->momentum_final == 0) {
+        /* No step ever reads the velocity, so it is not kept (it stays 0):
+         * a third less memory to move, and θ − x rounds as θ + (0·v − x). */
+        for (size_t i = lo; i < hi; i++) theta[i] -= rule->lr * (g[i] + decay * theta[i]);
+        return;
+    }
     if (o->type == EBM_OPTIM_SGD) {
         for (size_t i = lo; i < hi; i++) {
             v[i] = rule->momentum * v[i] - rule->lr * (g[i] + decay * theta[i]);

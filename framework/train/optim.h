@@ -42,7 +42,8 @@ int ebm_optim_init(ebm_optim *o, const ebm_node *optim_cfg,
  * decoupled decay); m = β1 m + (1−β1) g, v = β2 v + (1−β2) g²,
  * params -= lr · (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + eps), t counting steps
  * from 1; momentum is unused. Either way weight decay applies to tensors of
- * rank >= 2 only (weights, not biases). `epoch` is 1-based. Returns 1, or 0
+ * rank >= 2 only (weights, not biases); SGD without momentum at any epoch
+ * leaves the velocities at 0. `epoch` is 1-based. Returns 1, or 0
  * without changing anything when some gradient entry is NaN or infinite. */
 int ebm_optim_step(ebm_optim *o, ebm_tensor *params, const ebm_tensor *grads,
                    int epoch);
