@@ -215,6 +215,41 @@ TEST(raise_is_exact_when_annealing_changes_nothing) {
     rbm_destroy(m);
 }
 
+/* With no weights the hidden units do not see v, and one step from β = 0
+ * to 1 gives every run the same weight, Σ_j softplus(c_j) − n_h log 2, so
+ * the estimate is exactly log Z = Σ softplus(b) + Σ softplus(c). 9003
+ * hidden units whose biases reach ±55 and beyond ±60 take every path of
+ * the weight's hidden part: the eight-lane chunks and the leftover units,
+ * lanes of over 1,100 factors near 2 whose products pass 1e200 (folded into
+ * the log sum), and units past |Δβ x| = 60 summed apart. */
+TEST(one_step_is_exact_when_hidden_units_ignore_v) {
+    const size_t nv = 8, nh = 9003, rows = 40;
+    ebm_rbm *m = rbm_random(nv, nh, 0, 0.0, 0.0, 5);
+    float *x = random_rows(rows, nv, 0.3, 6);
+    ASSERT(m && x);
+    ebm_dataset data = {.n = rows, .dim = nv, .x = x};
+    float base[8];
+    ebm_rbm_base_rates(m, x, rows, nv, base);
+    memcpy(m->b, base, nv * sizeof *base);
+    double exact = 0;
+    for (size_t j = 0; j < nh; j++) {
+        static const float bias[] = {55.0f, -54.5f, 3.0f, 57.25f, -58.0f, 61.0f, -75.0f};
+        m->c[j] = bias[j % 7];
+        exact += ebm_softplus(m->c[j]);
+    }
+    for (size_t i = 0; i < nv; i++) exact += ebm_softplus(m->b[i]);
+    ebm_error err = {0};
+    ebm_log *log = ebm_log_new(NULL);
+    int rc = rbm_evaluate(&ebm_estimator_ais, "{runs: 10, schedule: linear, steps: 1}", m,
+                          &data, &data, NULL, 3, log, &err);
+    if (rc) FAIL_("ais: %s", err.msg);
+    printf("  one-step log Z %.6f, exact %.6f\n", metric(log, "ais_log_z"), exact);
+    ASSERT_NEAR(metric(log, "ais_log_z"), exact, 1e-3);
+    ebm_log_free(log);
+    free(x);
+    rbm_destroy(m);
+}
+
 /* RAISE bounds log p from below in expectation: on three RBMs small enough
  * to enumerate (weights of scale 1, 2 and 3: the last strongly multimodal),
  * its mean over 100 rows lies below the exact mean log-likelihood (within
@@ -378,6 +413,7 @@ int main(void) {
     RUN(short_schedule_underestimates_on_average);
     RUN(same_seed_same_estimate);
     RUN(raise_is_exact_when_annealing_changes_nothing);
+    RUN(one_step_is_exact_when_hidden_units_ignore_v);
     RUN(raise_is_below_the_exact_loglik_and_the_sandwich_holds_it);
     RUN(raise_mean_matches_its_enumerated_expectation);
     RUN(supports_only_the_rbm);
