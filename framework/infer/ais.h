@@ -55,6 +55,21 @@ typedef struct ebm_ais_result {
     double log_z, log_z_lo, log_z_hi, ess;
 } ebm_ais_result;
 
+/* A weight's increment over one layer of independent units, each giving a
+ * factor 1 + gain_i ≥ 1 and a step s_i = scale · x_i: over the units with
+ * |s_i| < 60, *log_product = Σ log(1 + gain_i), *positive = Σ_{s_i > 0} s_i
+ * and *negative = Σ_{s_i < 0} s_i. The factors are multiplied in double in
+ * eight fixed lanes (unit i in lane i mod 8, lanes combined in order: the
+ * same bits on every CPU) and folded into a log once a lane passes 1e200,
+ * before a factor below e^60 could overflow it. Returns 1 when some unit
+ * has |s_i| ≥ 60: its factor would overflow float, and the caller takes
+ * those units apart. */
+int ebm_ais_factor_sums(const float *gain, const float *x, float scale, size_t n,
+                        double *log_product, double *positive, double *negative);
+
+/* Σ_i w_i x_i in double, in eight fixed lanes as above. */
+double ebm_ais_dot(const double *w, const float *x, size_t n);
+
 /* log Ẑ = log Z_A + log mean w, and log(mean w ± 3 sd(w)/√M), the weights
  * scaled by their largest so nothing overflows; the lower end is −∞ when the
  * interval reaches 0 (the runs then cannot bound log Z from below). ESS is

@@ -58,6 +58,7 @@ typedef struct ais_runs {
     float *gain;        /* n × widest: per-unit factors of the weight update */
     float *delta;       /* n × widest: each unit's input step δ = Δβ d */
     float *base[EBM_DBM_MAX_HIDDEN + 1];   /* a_l, borrowed from an ais_base */
+    double *odd_diff;   /* units: b_l − a_l of the odd layers, at their offsets */
     double *log_w;
     ebm_rng *rngs;
 } ais_runs;
@@ -67,6 +68,7 @@ static void runs_free(ais_runs *a) {
     free(a->in);
     free(a->gain);
     free(a->delta);
+    free(a->odd_diff);
     free(a->log_w);
     free(a->rngs);
 }
@@ -152,14 +154,20 @@ static int runs_init(ais_runs *a, ebm_dbm *m, size_t n, const ais_base *base,
     a->in = malloc(n * a->widest * sizeof *a->in);
     a->gain = malloc(n * a->widest * sizeof *a->gain);
     a->delta = malloc(n * a->widest * sizeof *a->delta);
+    a->odd_diff = calloc(m->units, sizeof *a->odd_diff);
     a->log_w = calloc(n, sizeof *a->log_w);
     a->rngs = malloc(n * sizeof *a->rngs);
-    if (!a->states || !a->in || !a->gain || !a->delta || !a->log_w || !a->rngs) {
+    if (!a->states || !a->in || !a->gain || !a->delta || !a->odd_diff || !a->log_w ||
+        !a->rngs) {
         runs_free(a);
         return ebm_fail(err, EBM_ENOMEM, "dbm_ais: buffers for %zu runs of %zu units", n,
                         m->units);
     }
     memcpy(a->base, base->rates, sizeof a->base);
+    for (int l = 1; l <= m->n_hidden_layers; l += 2)
+        for (size_t i = 0; i < m->size[l]; i++)
+            a->odd_diff[m->offset[l] + i] =
+                (double)m->bias[l][i] - (a->base[l] ? a->base[l][i] : 0.0);
     for (size_t r = 0; r < n; r++) ebm_rng_derive(&a->rngs[r], ev->rng, r);
     return EBM_OK;
 }
@@ -247,26 +255,21 @@ static EBM_HOT_LOOP void even_terms(float *restrict in, const float *restrict ba
 }
 
 /* Σ_i [softplus(z0_i + δ_i) − softplus(z0_i)] of one row from even_terms'
- * factors, multiplied in double and one log taken (rescaled so the product
- * never overflows); a step too large for the factors (|δ| ≥ 60, coarse
- * linear schedules) is taken in double from the new input z1 directly. */
+ * factors, multiplied in double and one log taken (ebm_ais_factor_sums); a
+ * step too large for the factors (|δ| ≥ 60, coarse linear schedules) is
+ * taken in double from the new input z1 directly. */
 static double row_delta(const float *z1, const float *gain, const float *delta,
                         size_t width) {
-    double linear = 0, product = 1, log_sum = 0;
-    for (size_t i = 0; i < width; i++) {
+    double log_product, positive, negative;
+    int large = ebm_ais_factor_sums(gain, delta, 1.0f, width, &log_product, &positive,
+                                    &negative);
+    double sum = negative + log_product;
+    for (size_t i = 0; large && i < width; i++) {
         double d = delta[i];
-        if (fabs(d) >= 60.0) {
-            log_sum += ebm_softplus(z1[i]) - ebm_softplus((double)z1[i] - d);
-            continue;
-        }
-        if (d < 0) linear += d;
-        product *= 1.0 + (double)gain[i];
-        if (product > 1e250) {
-            log_sum += log(product);
-            product = 1;
-        }
+        if (fabsf(delta[i]) >= 60.0f)
+            sum += ebm_softplus(z1[i]) - ebm_softplus((double)z1[i] - d);
     }
-    return linear + log_sum + log(product);
+    return sum;
 }
 
 /* One annealing step β_prev → β: every even layer's input from the odd
@@ -281,11 +284,9 @@ static void step(ais_runs *a, double beta_prev, double beta, int last, int back_
     #pragma omp parallel for schedule(static) if (n * units > EBM_PARALLEL_MIN)
     for (size_t r = 0; r < n; r++) {
         double odd_bias = 0;
-        for (int l = 1; l <= L; l += 2) {
-            const float *x = a->states + r * units + m->offset[l], *base = a->base[l];
-            for (size_t i = 0; i < m->size[l]; i++)
-                odd_bias += ((double)m->bias[l][i] - (base ? base[i] : 0.0)) * x[i];
-        }
+        for (int l = 1; l <= L; l += 2)
+            odd_bias += ebm_ais_dot(a->odd_diff + m->offset[l],
+                                    a->states + r * units + m->offset[l], m->size[l]);
         if (labels_odd(m)) {
             const float *y = a->states + r * units + m->label_offset;
             for (size_t c = 0; c < m->n_labels; c++) odd_bias += (double)m->label_bias[c] * y[c];

@@ -171,93 +171,17 @@ static EBM_HOT_LOOP void bernoulli_draws(const float *restrict in,
     }
 }
 
-/* Row sums in eight fixed lanes: element i goes to lane i mod 8 and the
- * lanes are added in order at the end. The association is written out (GCC's
- * vector types, eight lanes whatever the registers), so every clone
- * (AVX-512, AVX2, baseline) gives the same bits; what it buys is that eight
- * chains of additions or multiplications run side by side, not one long one. */
-enum { LANES = 8 };
-typedef double f64x8 __attribute__((vector_size(64)));
-typedef float f32x8 __attribute__((vector_size(32)));
-typedef int32_t i32x8 __attribute__((vector_size(32)));
-typedef int64_t i64x8 __attribute__((vector_size(64)));
-
-/* Σ_i b_diff[i] v[i] in double. */
-static EBM_HOT_LOOP double visible_term(const double *restrict b_diff,
-                                        const float *restrict v, size_t nv) {
-    f64x8 lane = {0};
-    size_t i = 0;
-    for (; i + LANES <= nv; i += LANES) {
-        f64x8 b;
-        f32x8 vs;
-        memcpy(&b, b_diff + i, sizeof b);
-        memcpy(&vs, v + i, sizeof vs);
-        lane += b * __builtin_convertvector(vs, f64x8);
-    }
-    for (int l = 0; i < nv; i++, l++) lane[l] += b_diff[i] * (double)v[i];
+/* The units ebm_ais_factor_sums leaves out, |y| ≥ 60 (a huge step): y if
+ * positive, minus log(1 + q(e^{|y|} − 1)) ≈ softplus(|y| + log q). */
+static double large_steps(const float *x, size_t nh, float beta, float dbeta) {
     double sum = 0;
-    for (int l = 0; l < LANES; l++) sum += lane[l];
-    return sum;
-}
-
-/* The hidden part of the log weight's increment (see weigh_and_sample_hidden):
- * Σ_{y_j > 0} y_j − Σ_j log(1 + gain_j), y = Δβ·x. The factors 1 + gain_j are
- * multiplied in double, eight lanes at a time. A factor is below 2 (|y| ≤
- * |z|, so gain ≤ σ(−|z|)(e^{|z|} − 1) < 1), and the lanes are folded into
- * the log sum once one passes 1e200 (past 664 factors, over 5,300 units),
- * long before one could overflow. A unit with |y| ≥ 60 (a huge step) contributes factor 1
- * here and softplus(|y| + log q) in a second pass, taken only when one is
- * present. Adding 0 or multiplying by 1 leaves a lane as it was. */
-static EBM_HOT_LOOP double hidden_term(const float *restrict x, const float *restrict gain,
-                                       size_t nh, float beta, float dbeta) {
-    f64x8 linear = {0}, product = {1, 1, 1, 1, 1, 1, 1, 1};
-    i32x8 large = {0};
-    double log_sum = 0;
-    size_t j = 0;
-    for (; j + LANES <= nh; j += LANES) {
-        f32x8 xs, gs;
-        memcpy(&xs, x + j, sizeof xs);
-        memcpy(&gs, gain + j, sizeof gs);
-        f32x8 y = dbeta * xs;
-        i32x8 small = (i32x8)((i32x8)y & 0x7fffffff) < 0x42700000;   /* |y| < 60 */
-        large |= ~small;
-        f32x8 positive = (f32x8)((i32x8)y & (y > 0.0f));
-        f32x8 g = (f32x8)((i32x8)gs & small);
-        linear += __builtin_convertvector(positive, f64x8);
-        product *= 1.0 + __builtin_convertvector(g, f64x8);
-        i64x8 over = product > 1e200;
-        int fold = 0;
-        for (int l = 0; l < LANES; l++) fold |= over[l] != 0;
-        if (fold)
-            for (int l = 0; l < LANES; l++) {
-                log_sum += log(product[l]);
-                product[l] = 1;
-            }
-    }
-    int any_large = 0;
-    for (int l = 0; l < LANES; l++) any_large |= large[l] != 0;
-    for (int l = 0; j < nh; j++, l++) {
+    for (size_t j = 0; j < nh; j++) {
         float y = dbeta * x[j];
-        int small = fabsf(y) < 60.0f;
-        any_large |= !small;
-        linear[l] += y > 0 ? (double)y : 0.0;
-        product[l] *= small ? 1.0 + (double)gain[j] : 1.0;
+        if (fabsf(y) < 60.0f) continue;
+        sum += (y > 0 ? (double)y : 0.0) -
+               ebm_softplus(fabs((double)y) - ebm_softplus(fabs((double)beta * x[j])));
     }
-    double total_linear = 0, total_product = 1;
-    for (int l = 0; l < LANES; l++) {
-        total_linear += linear[l];
-        total_product *= product[l];
-        if (total_product > 1e100) {
-            log_sum += log(total_product);
-            total_product = 1;
-        }
-    }
-    for (size_t k = 0; any_large && k < nh; k++) {
-        float y = dbeta * x[k];
-        if (!(fabsf(y) < 60.0f))
-            log_sum += ebm_softplus(fabs((double)y) - ebm_softplus(fabs((double)beta * x[k])));
-    }
-    return total_linear - (log_sum + log(total_product));
+    return sum;
 }
 
 /* log p*_β(v) − log p*_{β_prev}(v), hidden part: Σ_j softplus(z_j) −
@@ -265,7 +189,8 @@ static EBM_HOT_LOOP double hidden_term(const float *restrict x, const float *res
  *   z ≤ 0:  −log(1 + q (e^{−y} − 1)),     z > 0:  y − log(1 + q (e^{y} − 1)),
  * exact identities whose factors are ≥ 1 (y has the sign of z) and keep
  * float's digits when Δβ = 1e-5 makes the difference tiny; the factors are
- * multiplied in double and one log taken per row (hidden_term). q also gives
+ * multiplied in double and one log taken per row (ebm_ais_factor_sums; a
+ * factor is below 2, as |y| ≤ |z|). q also gives
  * σ(z), the probability the hidden draw needs. Hidden input x = c + vW, one
  * GEMM, serves both. Unless last, h ~ p(h | v) at draw_beta: β going
  * forward, β_prev going back (RAISE). Rows are independent (each its own
@@ -282,8 +207,14 @@ static void weigh_and_sample_hidden(ais_runs *a, double beta_prev, double beta,
         float *h = a->h + r * nh, *p = a->p + r * width, *gain = a->gain + r * width,
               *u = a->u + r * width;
         hidden_terms(x, nh, b, db, p, gain);
-        double visible = a->visible_const + visible_term(a->b_diff, v, nv);
-        a->log_w[r] += (beta - beta_prev) * visible + hidden_term(x, gain, nh, b, db);
+        double log_product, positive, negative;
+        double hidden = ebm_ais_factor_sums(gain, x, db, nh, &log_product, &positive,
+                                            &negative)
+                            ? large_steps(x, nh, b, db)
+                            : 0.0;
+        hidden += positive - log_product;
+        double visible = a->visible_const + ebm_ais_dot(a->b_diff, v, nv);
+        a->log_w[r] += (beta - beta_prev) * visible + hidden;
         if (last) continue;
         if (draw_beta != beta) probabilities_at(x, nh, (float)draw_beta, p);
         ebm_rng_fill_uniformf(&a->rngs[r], u, nh);
