@@ -264,11 +264,9 @@ static double row_delta(const float *z1, const float *gain, const float *delta,
     int large = ebm_ais_factor_sums(gain, delta, 1.0f, width, &log_product, &positive,
                                     &negative);
     double sum = negative + log_product;
-    for (size_t i = 0; large && i < width; i++) {
-        double d = delta[i];
+    for (size_t i = 0; large && i < width; i++)
         if (fabsf(delta[i]) >= 60.0f)
-            sum += ebm_softplus(z1[i]) - ebm_softplus((double)z1[i] - d);
-    }
+            sum += ebm_softplus(z1[i]) - ebm_softplus((double)z1[i] - delta[i]);
     return sum;
 }
 

@@ -190,11 +190,11 @@ static double large_steps(const float *x, size_t nh, float beta, float dbeta) {
  * exact identities whose factors are ≥ 1 (y has the sign of z) and keep
  * float's digits when Δβ = 1e-5 makes the difference tiny; the factors are
  * multiplied in double and one log taken per row (ebm_ais_factor_sums; a
- * factor is below 2, as |y| ≤ |z|). q also gives
- * σ(z), the probability the hidden draw needs. Hidden input x = c + vW, one
- * GEMM, serves both. Unless last, h ~ p(h | v) at draw_beta: β going
- * forward, β_prev going back (RAISE). Rows are independent (each its own
- * stream), so they are shared among threads. */
+ * factor is below 2, as |y| ≤ |z|). q also gives σ(z), the probability the
+ * hidden draw needs. Hidden input x = c + vW, one GEMM, serves both. Unless
+ * last, h ~ p(h | v) at draw_beta: β going forward, β_prev going back
+ * (RAISE). Rows are independent (each its own stream), so they are shared
+ * among threads. */
 static void weigh_and_sample_hidden(ais_runs *a, double beta_prev, double beta,
                                     int last, double draw_beta) {
     ebm_rbm *m = a->m;
@@ -208,11 +208,8 @@ static void weigh_and_sample_hidden(ais_runs *a, double beta_prev, double beta,
               *u = a->u + r * width;
         hidden_terms(x, nh, b, db, p, gain);
         double log_product, positive, negative;
-        double hidden = ebm_ais_factor_sums(gain, x, db, nh, &log_product, &positive,
-                                            &negative)
-                            ? large_steps(x, nh, b, db)
-                            : 0.0;
-        hidden += positive - log_product;
+        int large = ebm_ais_factor_sums(gain, x, db, nh, &log_product, &positive, &negative);
+        double hidden = positive - log_product + (large ? large_steps(x, nh, b, db) : 0.0);
         double visible = a->visible_const + ebm_ais_dot(a->b_diff, v, nv);
         a->log_w[r] += (beta - beta_prev) * visible + hidden;
         if (last) continue;
