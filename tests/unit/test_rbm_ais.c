@@ -191,19 +191,31 @@ static double exact_loglik(ebm_rbm *m, const float *x, size_t rows) {
     return total / (double)rows - log_z;
 }
 
+/* An RBM with no weights and no hidden biases whose visible biases are the
+ * base rates of *x (rows × nv, Bernoulli(0.3), made here): the base model's
+ * visible part, so AIS's visible term is 0. */
+static ebm_rbm *rbm_at_base_rates(size_t nv, size_t nh, size_t rows, float **x) {
+    ebm_rbm *m = rbm_random(nv, nh, 0, 0.0, 0.0, 5);
+    *x = random_rows(rows, nv, 0.3, 6);
+    float *base = malloc(nv * sizeof *base);
+    if (m && *x && base) {
+        ebm_rbm_base_rates(m, *x, rows, nv, base);
+        memcpy(m->b, base, nv * sizeof *base);
+    }
+    free(base);
+    return m;
+}
+
 /* RAISE's annealed model is the model itself when every intermediate
  * distribution is the same: visible biases at the base rates, no weights,
  * no hidden biases. Then every increment is 0 and log p̂(v) = log p(v)
  * exactly, which pins base log Z, −F(v) and the signs. */
 TEST(raise_is_exact_when_annealing_changes_nothing) {
     const size_t nv = 8, nh = 5, rows = 40;
-    ebm_rbm *m = rbm_random(nv, nh, 0, 0.0, 0.0, 5);
-    float *x = random_rows(rows, nv, 0.3, 6);
+    float *x = NULL;
+    ebm_rbm *m = rbm_at_base_rates(nv, nh, rows, &x);
     ASSERT(m && x);
     ebm_dataset data = {.n = rows, .dim = nv, .x = x};
-    float base[64];
-    ebm_rbm_base_rates(m, x, rows, nv, base);
-    memcpy(m->b, base, nv * sizeof *base);
     ebm_error err = {0};
     ebm_log *log = ebm_log_new(NULL);
     int rc = rbm_evaluate(&ebm_estimator_ais, "{runs: 10, schedule: linear, steps: 20, "
@@ -224,13 +236,10 @@ TEST(raise_is_exact_when_annealing_changes_nothing) {
  * the log sum), and units past |Δβ x| = 60 summed apart. */
 TEST(one_step_is_exact_when_hidden_units_ignore_v) {
     const size_t nv = 8, nh = 9003, rows = 40;
-    ebm_rbm *m = rbm_random(nv, nh, 0, 0.0, 0.0, 5);
-    float *x = random_rows(rows, nv, 0.3, 6);
+    float *x = NULL;
+    ebm_rbm *m = rbm_at_base_rates(nv, nh, rows, &x);
     ASSERT(m && x);
     ebm_dataset data = {.n = rows, .dim = nv, .x = x};
-    float base[8];
-    ebm_rbm_base_rates(m, x, rows, nv, base);
-    memcpy(m->b, base, nv * sizeof *base);
     double exact = 0;
     for (size_t j = 0; j < nh; j++) {
         static const float bias[] = {55.0f, -54.5f, 3.0f, 57.25f, -58.0f, 61.0f, -75.0f};
