@@ -36,9 +36,10 @@ int ebm_eta_due(const ebm_eta *eta, int i, int epoch) {
     return epoch == 0 || epoch == eta->epochs || (every > 0 && epoch % every == 0);
 }
 
-void ebm_eta_epoch_took(ebm_eta *eta, double seconds) {
+void ebm_eta_epoch_took(ebm_eta *eta, double seconds, double fraction) {
+    if (fraction <= 0) return;
     eta->train_s += seconds;
-    eta->epochs_timed++;
+    eta->epochs_timed += fraction;
 }
 
 void ebm_eta_estimator_took(ebm_eta *eta, int i, double seconds) {
@@ -53,8 +54,8 @@ static double mean_of(const ebm_eta *eta, int i) {
 
 double ebm_eta_left(const ebm_eta *eta, int epoch, int current, double current_s,
                     double fraction, int logged) {
-    if (eta->epochs > 0 && eta->epochs_timed == 0) return -1;
-    double left = eta->epochs_timed
+    if (eta->epochs > 0 && eta->epochs_timed <= 0) return -1;
+    double left = eta->epochs_timed > 0
         ? (eta->epochs - epoch) * (eta->train_s / eta->epochs_timed) : 0.0;
     for (int i = 0; i < eta->n; i++) {
         double mean = mean_of(eta, i);

@@ -17,7 +17,7 @@ typedef struct ebm_eta {
     double *spent;           /* seconds each has taken, over `timed` evaluations */
     int *timed;
     double train_s;          /* seconds of training over epochs_timed epochs */
-    int epochs_timed;
+    double epochs_timed;     /* a resumed epoch counts as the part it trained */
 } ebm_eta;
 
 /* From a validated config: the epochs, the log schedule and each estimator's. */
@@ -27,7 +27,9 @@ void ebm_eta_free(ebm_eta *eta);
 /* Whether estimator i is evaluated at the log point of this epoch. */
 int ebm_eta_due(const ebm_eta *eta, int i, int epoch);
 
-void ebm_eta_epoch_took(ebm_eta *eta, double seconds);
+/* `seconds` trained `fraction` of an epoch: 1 for a whole one, less for
+ * the epoch a resume picks up part way (or one a signal stopped). */
+void ebm_eta_epoch_took(ebm_eta *eta, double seconds, double fraction);
 void ebm_eta_estimator_took(ebm_eta *eta, int i, double seconds);
 
 /* Seconds left, < 0 while unknown (no epoch timed yet in a training run).

@@ -539,8 +539,10 @@ static int train(run *r, ebm_error *err) {
     ebm_rng_named(&train_rng, &r->root, "train");
     for (int epoch = first_epoch; !rc && epoch <= r->epochs; epoch++) {
         double began = seconds_since(&r->started);
+        size_t first_batch = r->fit.first_batch;
         rc = ebm_fit_epoch(&r->fit, &train_rng, epoch, err);
-        ebm_eta_epoch_took(&r->eta, seconds_since(&r->started) - began);
+        ebm_eta_epoch_took(&r->eta, seconds_since(&r->started) - began,
+                           ebm_fit_epoch_fraction(&r->fit, first_batch));
         if (rc == EBM_EINTERRUPT) {
             /* Stopped between minibatches: the state is whole. */
             int saved = write_checkpoint(r, epoch - 1, r->fit.batches_done, err);

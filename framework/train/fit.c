@@ -95,6 +95,12 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
     return params_in_bounds(f, epoch, err);
 }
 
+double ebm_fit_epoch_fraction(const ebm_fit *f, size_t first_batch) {
+    size_t n_batches = (f->data->n + f->batch_size - 1) / f->batch_size;
+    if (n_batches == 0 || f->batches_done <= first_batch) return 0.0;
+    return (double)(f->batches_done - first_batch) / (double)n_batches;
+}
+
 int ebm_fit_open(ebm_fit *f, const ebm_model_ops *ops, void *model, const ebm_dataset *data,
                  ebm_tensor *params, int n_params, const ebm_node *train,
                  const ebm_node *optim, size_t batch, const ebm_rng *chains_rng,

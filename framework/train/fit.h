@@ -80,4 +80,9 @@ void ebm_fit_close(ebm_fit *f);
  * so the state is whole and can be checkpointed. */
 int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *err);
 
+/* The part of an epoch the last ebm_fit_epoch trained, when it started at
+ * minibatch first_batch: 1 for a whole epoch, less for one a resume picked
+ * up part way or a signal stopped. */
+double ebm_fit_epoch_fraction(const ebm_fit *f, size_t first_batch);
+
 #endif

@@ -152,8 +152,11 @@ TEST(first_batch_resumes_mid_epoch) {
     ASSERT_OK(ebm_fit_epoch(&s.fit, &rng, 1, &err));
     ASSERT_EQ(s.fit.steps, 2);
     ASSERT_NEAR(s.model.w, -1.0, 1e-6);
+    /* the run's ETA counts this epoch as the two fifths it trained */
+    ASSERT_NEAR(ebm_fit_epoch_fraction(&s.fit, 3), 0.4, 1e-12);
     ASSERT_OK(ebm_fit_epoch(&s.fit, &rng, 2, &err));
     ASSERT_EQ(s.fit.steps, 7);
+    ASSERT_NEAR(ebm_fit_epoch_fraction(&s.fit, 0), 1.0, 1e-12);
     ebm_optim_free(&s.optim);
 }
 
@@ -171,6 +174,7 @@ TEST(stop_flag_between_minibatches) {
     ASSERT_EQ(ebm_fit_epoch(&s.fit, &rng, 1, &err), EBM_EINTERRUPT);
     ASSERT_EQ(s.fit.batches_done, 2);
     ASSERT_EQ(s.fit.steps, 0);
+    ASSERT_NEAR(ebm_fit_epoch_fraction(&s.fit, 2), 0.0, 0);
     ebm_optim_free(&s.optim);
 }
 
