@@ -46,9 +46,13 @@ static int first_nonfinite(const ebm_fit *f, size_t *index) {
     return -1;
 }
 
+static size_t batches_per_epoch(const ebm_fit *f) {
+    return (f->data->n + f->batch_size - 1) / f->batch_size;
+}
+
 int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *err) {
     size_t n = f->data->n, dim = f->data->dim, batch_size = f->batch_size;
-    size_t n_batches = (n + batch_size - 1) / batch_size;
+    size_t n_batches = batches_per_epoch(f);
     ebm_rng epoch_rng;
     ebm_rng_derive(&epoch_rng, train_rng, (uint64_t)epoch);
     for (size_t i = 0; i < n; i++) f->order[i] = i;
@@ -96,7 +100,7 @@ int ebm_fit_epoch(ebm_fit *f, const ebm_rng *train_rng, int epoch, ebm_error *er
 }
 
 double ebm_fit_epoch_fraction(const ebm_fit *f, size_t first_batch) {
-    size_t n_batches = (f->data->n + f->batch_size - 1) / f->batch_size;
+    size_t n_batches = batches_per_epoch(f);
     if (n_batches == 0 || f->batches_done <= first_batch) return 0.0;
     return (double)(f->batches_done - first_batch) / (double)n_batches;
 }
