@@ -151,6 +151,19 @@ static int shuffle_rows(ebm_dataset *d, ebm_rng *rng, ebm_error *err) {
     return EBM_OK;
 }
 
+/* The label is the component where the shape has components. */
+static int classes_of(shape_kind shape) {
+    return shape == EIGHT ? 8 : shape == MOONS ? 2 : shape == RINGS ? 4 : 0;
+}
+
+static int toy2d_shape(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err) {
+    (void)err;
+    *out = (ebm_data_shape){
+        .n = (size_t)ebm_cfg_int(cfg, "n", 2000), .dim = 2,
+        .n_classes = classes_of(shape_of(ebm_cfg_str(cfg, "shape", "eight_gaussians")))};
+    return EBM_OK;
+}
+
 static int toy2d_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                       ebm_error *err) {
     ebm_rng fixed;
@@ -162,7 +175,7 @@ static int toy2d_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
     size_t n = (size_t)ebm_cfg_int(cfg, "n", 2000);
     double noise = ebm_cfg_double(cfg, "noise", -1.0);
     if (noise < 0) noise = default_noise(shape);
-    int n_classes = shape == EIGHT ? 8 : shape == MOONS ? 2 : shape == RINGS ? 4 : 0;
+    int n_classes = classes_of(shape);
 
     memset(out, 0, sizeof *out);
     out->x = malloc(2 * n * sizeof *out->x);
@@ -197,4 +210,5 @@ const ebm_dataset_ops ebm_dataset_toy2d = {
                      "component where natural",
              .params = toy2d_params},
     .xLoad = toy2d_load,
+    .xShape = toy2d_shape,
 };

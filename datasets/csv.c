@@ -322,14 +322,25 @@ static int check_image(const ebm_node *cfg, const reader *r, size_t dim,
     return EBM_OK;
 }
 
-static int read_csv(const ebm_node *cfg, reader *r, ebm_dataset *out, ebm_error *err) {
+/* The first line read and the label column found: the feature columns per
+ * row, checked against data.image when given (its shape goes into out). */
+static int read_columns(const ebm_node *cfg, reader *r, size_t *dim, ebm_dataset *out,
+                        ebm_error *err) {
     int rc = read_first_line(r, ebm_cfg_str(cfg, "header", "auto"), err);
     if (!rc) rc = find_label_column(r, ebm_cfg_str(cfg, "label_column", NULL), err);
     if (rc) return rc;
-    size_t dim = (size_t)r->n_columns - (r->label_index >= 0);
-    if (dim == 0)
+    *dim = (size_t)r->n_columns - (r->label_index >= 0);
+    if (*dim == 0)
         return ebm_fail(err, EBM_EDATA, "%s: no feature columns (only the label column)",
                         r->path);
+    memset(out, 0, sizeof *out);
+    return check_image(cfg, r, *dim, out, err);
+}
+
+static int read_csv(const ebm_node *cfg, reader *r, ebm_dataset *out, ebm_error *err) {
+    size_t dim;
+    int rc = read_columns(cfg, r, &dim, out, err);
+    if (rc) return rc;
     if (!r->names && (rc = read_row(r, dim, err))) return rc;
     int got, nul_column = 0;
     while ((got = next_line(r, &nul_column)) == 1)
@@ -337,8 +348,6 @@ static int read_csv(const ebm_node *cfg, reader *r, ebm_dataset *out, ebm_error 
     if (got < 0) return line_failed(r, got, nul_column, err);
     if (r->n == 0)
         return ebm_fail(err, EBM_EDATA, "%s: a header line but no rows of data", r->path);
-    memset(out, 0, sizeof *out);
-    if ((rc = check_image(cfg, r, dim, out, err))) return rc;
     out->n = r->n;
     out->dim = dim;
     out->x = r->x;
@@ -352,10 +361,11 @@ static int read_csv(const ebm_node *cfg, reader *r, ebm_dataset *out, ebm_error 
     return EBM_OK;
 }
 
-static int csv_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
-                    ebm_error *err) {
-    (void)rng;
-    memset(out, 0, sizeof *out);
+/* A reader of data.path, opened, with the section's delimiter and
+ * binarisation; *resolved holds the path as opened. */
+static int open_reader(const ebm_node *cfg, reader *r, char *resolved, size_t size,
+                       ebm_error *err) {
+    *r = (reader){.label_index = -1};   /* reader_free's to take, whatever fails */
     const char *delimiter = ebm_cfg_str(cfg, "delimiter", ",");
     /* '\t' in single quotes or plain YAML is two characters; take it as meant */
     if (strcmp(delimiter, "\\t") == 0 || strcmp(delimiter, "tab") == 0) delimiter = "\t";
@@ -365,18 +375,41 @@ static int csv_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                         "data.delimiter: expected one character other than a quote or a "
                         "line break, got \"%s\"", delimiter);
     const char *binarize = ebm_cfg_str(cfg, "binarize", "none");
-    reader r = {.delimiter = delimiter[0],
-                .label_index = -1,
-                .threshold = (float)ebm_cfg_double(cfg, "threshold", 0.5),
-                .binarize = strcmp(binarize, "threshold") == 0    ? BINARIZE_THRESHOLD
-                            : strcmp(binarize, "stochastic") == 0 ? BINARIZE_STOCHASTIC
-                                                                  : BINARIZE_NONE};
-    char resolved[4096];
+    *r = (reader){.delimiter = delimiter[0],
+                  .label_index = -1,
+                  .threshold = (float)ebm_cfg_double(cfg, "threshold", 0.5),
+                  .binarize = strcmp(binarize, "threshold") == 0    ? BINARIZE_THRESHOLD
+                              : strcmp(binarize, "stochastic") == 0 ? BINARIZE_STOCHASTIC
+                                                                    : BINARIZE_NONE};
     const char *path = ebm_cfg_str(cfg, "path", "");
-    int rc = open_file(ebm_node_at(cfg, "path"), path, &r, resolved, sizeof resolved, err);
-    r.path = resolved;
+    int rc = open_file(ebm_node_at(cfg, "path"), path, r, resolved, size, err);
+    r->path = resolved;
+    return rc;
+}
+
+static int csv_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
+                    ebm_error *err) {
+    (void)rng;
+    memset(out, 0, sizeof *out);
+    char resolved[4096];
+    reader r;
+    int rc = open_reader(cfg, &r, resolved, sizeof resolved, err);
     if (!rc) rc = read_csv(cfg, &r, out, err);
     reader_free(&r);
+    return rc;
+}
+
+/* The first line only: the row length is known, the number of rows and of
+ * classes would take reading the whole file, so they stay unknown (0). */
+static int csv_shape(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err) {
+    char resolved[4096];
+    reader r;
+    ebm_dataset image;
+    size_t dim = 0;
+    int rc = open_reader(cfg, &r, resolved, sizeof resolved, err);
+    if (!rc) rc = read_columns(cfg, &r, &dim, &image, err);
+    reader_free(&r);
+    if (!rc) *out = (ebm_data_shape){.dim = dim};
     return rc;
 }
 
@@ -387,4 +420,5 @@ const ebm_dataset_ops ebm_dataset_csv = {
                      "binarisation, image shape)",
              .params = csv_params},
     .xLoad = csv_load,
+    .xShape = csv_shape,
 };

@@ -56,47 +56,56 @@ static size_t select_rows(const ebm_node *cfg, const int *labels, size_t n,
     return kept;
 }
 
-static int fashion_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
-                        ebm_error *err) {
-    (void)rng;
+/* The split's two files under data.path. */
+static void file_paths(const ebm_node *cfg, char *images, char *labels, size_t size) {
     const char *dir = ebm_cfg_str(cfg, "path", "/usr/share/datasets/fashion-mnist");
     const char *prefix = strcmp(ebm_cfg_str(cfg, "split", "train"), "test") == 0
                              ? "t10k" : "train";
-    char images_path[4096], labels_path[4096];
-    snprintf(images_path, sizeof images_path, "%s/%s-images-idx3-ubyte.gz", dir, prefix);
-    snprintf(labels_path, sizeof labels_path, "%s/%s-labels-idx1-ubyte.gz", dir, prefix);
+    snprintf(images, size, "%s/%s-images-idx3-ubyte.gz", dir, prefix);
+    snprintf(labels, size, "%s/%s-labels-idx1-ubyte.gz", dir, prefix);
+}
 
+/* The file's labels and which of its n_images rows the filters keep (*keep,
+ * malloc'd, *n of them): what both the load and the shape need, since the
+ * class filters decide how many rows there are. */
+static int selected_rows(const ebm_node *cfg, const char *images_path,
+                         const char *labels_path, size_t n_images, int **labels,
+                         size_t **keep, size_t *n, ebm_error *err) {
+    size_t n_labels = 0;
+    *keep = NULL;
+    int rc = ebm_idx_read_labels(labels_path, 0, labels, &n_labels, err);
+    if (rc) return rc;
+    if (n_labels != n_images)
+        rc = ebm_fail(err, EBM_EDATA, "%s has %zu labels but %s has %zu images",
+                      labels_path, n_labels, images_path, n_images);
+    else if (!(*keep = malloc((n_images ? n_images : 1) * sizeof **keep)))
+        rc = ebm_fail(err, EBM_ENOMEM, "selecting Fashion-MNIST rows");
+    else if ((*n = select_rows(cfg, *labels, n_images, *keep)) == 0)
+        rc = ebm_fail(err, EBM_ECONFIG, "data: the filters (first, count, classes, "
+                      "per_class) leave no Fashion-MNIST image");
+    if (rc) {
+        free(*labels);
+        free(*keep);
+        *labels = NULL;
+        *keep = NULL;
+    }
+    return rc;
+}
+
+static int fashion_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
+                        ebm_error *err) {
+    (void)rng;
+    char images_path[4096], labels_path[4096];
+    file_paths(cfg, images_path, labels_path, sizeof images_path);
     ebm_dataset all;
     int *labels = NULL;
-    size_t n_labels = 0;
+    size_t *keep = NULL, n = 0;
     int rc = ebm_idx_read_images(images_path, 0, &all, err);
     if (rc) return rc;
-    rc = ebm_idx_read_labels(labels_path, 0, &labels, &n_labels, err);
+    rc = selected_rows(cfg, images_path, labels_path, all.n, &labels, &keep, &n, err);
     if (rc) {
         ebm_dataset_free(&all);
         return rc;
-    }
-    if (n_labels != all.n) {
-        size_t n_images = all.n;
-        ebm_dataset_free(&all);
-        free(labels);
-        return ebm_fail(err, EBM_EDATA, "%s has %zu labels but %s has %zu images",
-                        labels_path, n_labels, images_path, n_images);
-    }
-
-    size_t *keep = malloc((all.n ? all.n : 1) * sizeof *keep);
-    if (!keep) {
-        ebm_dataset_free(&all);
-        free(labels);
-        return ebm_fail(err, EBM_ENOMEM, "selecting Fashion-MNIST rows");
-    }
-    size_t n = select_rows(cfg, labels, all.n, keep);
-    if (n == 0) {
-        free(keep);
-        ebm_dataset_free(&all);
-        free(labels);
-        return ebm_fail(err, EBM_ECONFIG, "data: the filters (first, count, classes, "
-                        "per_class) leave no Fashion-MNIST image");
     }
 
     int threshold = strcmp(ebm_cfg_str(cfg, "binarize", "threshold"), "threshold") == 0;
@@ -131,10 +140,28 @@ static int fashion_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
     return EBM_OK;
 }
 
+/* The images file's header and the labels file (10 KB to 60 KB unpacked):
+ * the pixels are never read. */
+static int fashion_shape(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err) {
+    char images_path[4096], labels_path[4096];
+    file_paths(cfg, images_path, labels_path, sizeof images_path);
+    size_t n_images = 0, *keep = NULL, n = 0;
+    int height = 0, width = 0, *labels = NULL;
+    int rc = ebm_idx_image_shape(images_path, &n_images, &height, &width, err);
+    if (!rc) rc = selected_rows(cfg, images_path, labels_path, n_images, &labels, &keep, &n,
+                                err);
+    free(keep);
+    free(labels);
+    if (!rc) *out = (ebm_data_shape){.n = n, .dim = (size_t)height * (size_t)width,
+                                     .n_classes = 10};
+    return rc;
+}
+
 const ebm_dataset_ops ebm_dataset_fashion_mnist = {
     .info = {.version = EBM_DATASET_OPS_VERSION,
              .name = "fashion_mnist",
              .help = "Fashion-MNIST 28x28 images (Debian package dataset-fashion-mnist)",
              .params = fashion_params},
     .xLoad = fashion_load,
+    .xShape = fashion_shape,
 };

@@ -135,18 +135,37 @@ fail:
     return NULL;
 }
 
+/* An images file opened past its header, which must describe images. */
+static gzFile open_images(const char *path, idx_header *h, ebm_error *err) {
+    gzFile f = open_idx(path, 3, h, err);
+    if (f && (h->dims[0] == 0 || h->dims[1] == 0 || h->dims[2] == 0 ||
+              h->dims[1] > 4096 || h->dims[2] > 4096)) {
+        gzclose(f);
+        ebm_fail(err, EBM_EDATA, "%s: implausible image shape %u x %u x %u", path,
+                 h->dims[0], h->dims[1], h->dims[2]);
+        return NULL;
+    }
+    return f;
+}
+
+int ebm_idx_image_shape(const char *path, size_t *n, int *height, int *width,
+                        ebm_error *err) {
+    idx_header h;
+    gzFile f = open_images(path, &h, err);
+    if (!f) return err ? err->code : EBM_EDATA;
+    gzclose(f);
+    *n = h.dims[0];
+    *height = (int)h.dims[1];
+    *width = (int)h.dims[2];
+    return EBM_OK;
+}
+
 int ebm_idx_read_images(const char *path, size_t limit, ebm_dataset *out,
                         ebm_error *err) {
     memset(out, 0, sizeof *out);
     idx_header h;
-    gzFile f = open_idx(path, 3, &h, err);
+    gzFile f = open_images(path, &h, err);
     if (!f) return err ? err->code : EBM_EDATA;
-    if (h.dims[0] == 0 || h.dims[1] == 0 || h.dims[2] == 0 ||
-        h.dims[1] > 4096 || h.dims[2] > 4096) {
-        gzclose(f);
-        return ebm_fail(err, EBM_EDATA, "%s: implausible image shape %u x %u x %u",
-                        path, h.dims[0], h.dims[1], h.dims[2]);
-    }
     size_t n = h.dims[0];
     if (limit && limit < n) n = limit;
     size_t dim = (size_t)h.dims[1] * h.dims[2];

@@ -18,6 +18,13 @@ static int none_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
     return EBM_OK;
 }
 
+static int none_shape(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err) {
+    (void)cfg;
+    (void)err;
+    *out = (ebm_data_shape){.n = 1, .dim = 1};
+    return EBM_OK;
+}
+
 const ebm_dataset_ops ebm_dataset_none = {
     .info = {.version = EBM_DATASET_OPS_VERSION,
              .name = "none",
@@ -25,4 +32,5 @@ const ebm_dataset_ops ebm_dataset_none = {
                      "fixed parameters (ising)",
              .params = none_params},
     .xLoad = none_load,
+    .xShape = none_shape,
 };

@@ -19,8 +19,9 @@ static const ebm_param patterns_params[] = {
      .help = "probability that a unit of a pattern is 1"},
     EBM_PARAM_END};
 
-static int patterns_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
-                         ebm_error *err) {
+/* How many patterns of how many units: the checks of the load, shared with
+ * the shape. */
+static int patterns_shape(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err) {
     int has_count = ebm_node_at(cfg, "count") != NULL;
     int has_load = ebm_node_at(cfg, "load") != NULL;
     if (has_count == has_load)
@@ -45,7 +46,16 @@ static int patterns_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
         return ebm_fail(err, EBM_ELIMIT,
                         "data: %.0f patterns of %lld units are too many",
                         count_real, (long long)dim);
-    size_t n = (size_t)count_real, d = (size_t)dim;
+    *out = (ebm_data_shape){.n = (size_t)count_real, .dim = (size_t)dim};
+    return EBM_OK;
+}
+
+static int patterns_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
+                         ebm_error *err) {
+    ebm_data_shape shape;
+    int rc = patterns_shape(cfg, &shape, err);
+    if (rc) return rc;
+    size_t n = shape.n, d = shape.dim;
     double p = ebm_cfg_double(cfg, "p", 0.5);
     float *x = malloc(n * d * sizeof *x);
     if (!x)
@@ -63,4 +73,5 @@ const ebm_dataset_ops ebm_dataset_random_patterns = {
                      "probability p), by count or by load = count / dim",
              .params = patterns_params},
     .xLoad = patterns_load,
+    .xShape = patterns_shape,
 };

@@ -34,6 +34,16 @@ static const ebm_param bars_params[] = {
              "(2*2^side images, the convention of Shark and Fischer & Igel)"},
     EBM_PARAM_END};
 
+/* The rows bars_load makes, from the settings alone. */
+static int bars_shape(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err) {
+    (void)err;
+    int side = (int)ebm_cfg_int(cfg, "side", 3);
+    size_t distinct = 2 * ((size_t)1 << side) - (ebm_cfg_bool(cfg, "duplicates", 0) ? 0 : 2);
+    *out = (ebm_data_shape){.n = distinct * (size_t)ebm_cfg_int(cfg, "repeat", 1),
+                            .dim = (size_t)side * side, .n_classes = 2};
+    return EBM_OK;
+}
+
 /* Every pattern whose rows are each all on or all off (stripes, label 1), or
  * whose columns are (bars, label 0): 2·2^side − 2 distinct images, the blank
  * and the full one listed once, as bars (twice with `duplicates`). */
@@ -41,11 +51,12 @@ static int bars_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                      ebm_error *err) {
     (void)rng;
     int side = (int)ebm_cfg_int(cfg, "side", 3);
-    size_t repeat = (size_t)ebm_cfg_int(cfg, "repeat", 1);
     int duplicates = ebm_cfg_bool(cfg, "duplicates", 0);
-    size_t distinct = 2 * ((size_t)1 << side) - (duplicates ? 0 : 2);
-    size_t dim = (size_t)side * side;
-    int rc = alloc_rows(out, distinct * repeat, dim, 2, err);
+    ebm_data_shape shape;
+    bars_shape(cfg, &shape, err);
+    size_t dim = shape.dim, repeat = (size_t)ebm_cfg_int(cfg, "repeat", 1);
+    size_t distinct = shape.n / repeat;
+    int rc = alloc_rows(out, shape.n, dim, shape.n_classes, err);
     if (rc) return rc;
     size_t row = 0;
     for (int kind = 0; kind < 2; kind++) {
@@ -73,6 +84,7 @@ const ebm_dataset_ops ebm_dataset_bars_stripes = {
              .help = "every bars-and-stripes image of side x side pixels (label 0 bars, 1 stripes)",
              .params = bars_params},
     .xLoad = bars_load,
+    .xShape = bars_shape,
 };
 
 /* ---- shifter ---- */
@@ -84,15 +96,26 @@ static const ebm_param shifter_params[] = {
      .help = "how many copies of the pattern list the data hold"},
     EBM_PARAM_END};
 
+/* The rows shifter_load makes, from the settings alone. */
+static int shifter_shape(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err) {
+    (void)err;
+    int bits = (int)ebm_cfg_int(cfg, "bits", 4);
+    *out = (ebm_data_shape){.n = 3 * ((size_t)1 << bits) * (size_t)ebm_cfg_int(cfg, "repeat", 1),
+                            .dim = 2 * (size_t)bits, .n_classes = 3};
+    return EBM_OK;
+}
+
 /* Every input v of `bits` bits with its copy shifted cyclically left (label
  * 0), not at all (1) or right (2): 3·2^bits rows of 2·bits columns. */
 static int shifter_load(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                         ebm_error *err) {
     (void)rng;
     int bits = (int)ebm_cfg_int(cfg, "bits", 4);
-    size_t repeat = (size_t)ebm_cfg_int(cfg, "repeat", 1);
-    size_t distinct = 3 * ((size_t)1 << bits), dim = 2 * (size_t)bits;
-    int rc = alloc_rows(out, distinct * repeat, dim, 3, err);
+    ebm_data_shape shape;
+    shifter_shape(cfg, &shape, err);
+    size_t dim = shape.dim, repeat = (size_t)ebm_cfg_int(cfg, "repeat", 1);
+    size_t distinct = shape.n / repeat;
+    int rc = alloc_rows(out, shape.n, dim, shape.n_classes, err);
     if (rc) return rc;
     size_t row = 0;
     for (int shift = -1; shift <= 1; shift++) {
@@ -119,4 +142,5 @@ const ebm_dataset_ops ebm_dataset_shifter = {
              .help = "shifter ensemble: a bit vector and its copy shifted left, not or right (labels 0, 1, 2)",
              .params = shifter_params},
     .xLoad = shifter_load,
+    .xShape = shifter_shape,
 };

@@ -17,6 +17,8 @@ static const cli_command commands[] = {
      "ebm validate FILE [key=value ...]",
      "the resolved config (defaults filled), or every error with its position",
      "  key=value     overrides: a.b=v sets, +a.b=v adds, ~a.b deletes\n"
+     "  Also checks that the data files open and that the model fits in memory\n"
+     "  (from the files' headers, without reading the rows).\n"
      "  Exits 2 on bad input; writes nothing.\n"},
     {"run", cli_run, "oqrF",
      "ebm run FILE [key=value ...] [--out DIR [--force]] [--quiet]\n"

@@ -58,7 +58,15 @@ void ebm_dataset_draw_rows(const ebm_dataset *d, float *rows, size_t n,
 int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
                             ebm_error *err);
 
-#define EBM_DATASET_OPS_VERSION 1
+/* What xLoad would return, told without reading the rows: enough for
+ * `ebm validate` to check that an experiment fits in memory. */
+typedef struct ebm_data_shape {
+    size_t n;        /* rows; 0 when only reading them all could tell */
+    size_t dim;      /* values per row */
+    int n_classes;   /* label classes; 0 when none or not known */
+} ebm_data_shape;
+
+#define EBM_DATASET_OPS_VERSION 2   /* 2: xShape */
 
 typedef struct ebm_dataset_ops {
     ebm_plugin info;
@@ -66,6 +74,12 @@ typedef struct ebm_dataset_ops {
      * "data" stream (for generated or shuffled data). */
     int (*xLoad)(const ebm_node *cfg, ebm_rng *rng, ebm_dataset *out,
                  ebm_error *err);
+    /* v2, optional: the shape xLoad would give for cfg, from a file's header
+     * or the generator's settings, never from the rows themselves; errors
+     * are those xLoad would report first (a missing file). NULL: validation
+     * cannot check memory for this dataset, and the run checks it after
+     * loading. */
+    int (*xShape)(const ebm_node *cfg, ebm_data_shape *out, ebm_error *err);
 } ebm_dataset_ops;
 
 /* IDX files (LeCun's format, as in MNIST and Fashion-MNIST), plain or
@@ -76,5 +90,9 @@ int ebm_idx_read_images(const char *path, size_t limit, ebm_dataset *out,
                         ebm_error *err);
 int ebm_idx_read_labels(const char *path, size_t limit, int **labels,
                         size_t *n, ebm_error *err);
+/* The header of an images file alone: how many images, of how many pixels
+ * (height × width), with ebm_idx_read_images's checks of the header. */
+int ebm_idx_image_shape(const char *path, size_t *n, int *height, int *width,
+                        ebm_error *err);
 
 #endif

@@ -77,7 +77,14 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
     ebm_node *cfg = ebm_cfg_compose(experiment, overrides, n_overrides, diags);
     if (!cfg) return NULL;
     char *yaml = NULL;
-    if (ebm_cfg_validate(cfg, diags) == 0) yaml = ebm_cfg_to_yaml(cfg);
+    ebm_error err;
+    ebm_error_clear(&err);
+    if (ebm_cfg_validate(cfg, diags) == 0) {
+        if (ebm_footprint_check_config(cfg, 0, &err))
+            ebm_diags_add(diags, "%s: %s", experiment, err.msg);
+        else
+            yaml = ebm_cfg_to_yaml(cfg);
+    }
     ebm_node_free(cfg);
     return yaml;
 }

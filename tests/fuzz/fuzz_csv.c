@@ -154,6 +154,17 @@ int ebm_fuzz_csv(const uint8_t *data, size_t size) {
     } else if (d.x || d.labels || d.n) {
         bad = fuzz_broken("csv", "failed but left %zu rows", d.n);
     }
+    if (rc == EBM_OK && !bad) {
+        /* what `ebm validate` reads: the first line alone gives the same rows */
+        ebm_data_shape shape;
+        ebm_error shape_err = {0};
+        int shape_rc = ebm_dataset_csv.xShape(cfg, &shape, &shape_err);
+        if (shape_rc != EBM_OK)
+            bad = fuzz_broken("csv", "loads, but its shape fails: %s", shape_err.msg);
+        else if (shape.dim != d.dim || shape.n != 0 || shape.n_classes != 0)
+            bad = fuzz_broken("csv", "shape %zu x %zu (%d classes), loaded %zu x %zu",
+                              shape.n, shape.dim, shape.n_classes, d.n, d.dim);
+    }
     fuzz_csv_accepted = rc == EBM_OK && !bad;
     if (rc == EBM_OK || !bad) ebm_dataset_free(&d);
     ebm_node_free(cfg);
