@@ -12,6 +12,8 @@ void ebm_dataset_free(ebm_dataset *d) {
     if (!d) return;
     free(d->x);
     free(d->labels);
+    free(d->standard_shift);
+    free(d->standard_scale);
     memset(d, 0, sizeof *d);
 }
 
@@ -27,6 +29,7 @@ int ebm_dataset_split(ebm_dataset *d, size_t count, ebm_dataset *valid,
     size_t keep = d->n - count;
     *valid = *d;
     valid->n = count;
+    valid->standard_shift = valid->standard_scale = NULL;   /* d's to own */
     valid->x = malloc(count * d->dim * sizeof *valid->x);
     valid->labels = d->labels ? malloc(count * sizeof *valid->labels) : NULL;
     if (!valid->x || (d->labels && !valid->labels)) {
@@ -88,6 +91,17 @@ void ebm_dataset_draw_rows(const ebm_dataset *d, float *rows, size_t n,
     }
 }
 
+/* d's rows ← (x − shift)·scale with train's statistics. */
+static void standardize_rows(const ebm_dataset *train, ebm_dataset *d) {
+    size_t dim = d->dim;
+    const double *mean = train->standard_shift, *scale = train->standard_scale;
+    for (size_t r = 0; r < d->n; r++)
+        for (size_t j = 0; j < dim; j++) {
+            float *x = d->x + r * dim + j;
+            *x = (float)((*x - mean[j]) * scale[j]);
+        }
+}
+
 int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
                             ebm_error *err) {
     if (train->stochastic)
@@ -134,16 +148,31 @@ int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
         if (constant) mean[j] = first;
         scale[j] = constant ? 1.0 : 1.0 / sqrt(scale[j] / (double)n);
     }
-    for (int split = 0; split < 2; split++) {
-        ebm_dataset *d = split == 0 ? train : valid;
-        if (!d) continue;
-        for (size_t r = 0; r < d->n; r++)
-            for (size_t j = 0; j < dim; j++) {
-                float *x = d->x + r * dim + j;
-                *x = (float)((*x - mean[j]) * scale[j]);
-            }
+    free(train->standard_shift);
+    free(train->standard_scale);
+    train->standard_shift = mean;
+    train->standard_scale = scale;
+    standardize_rows(train, train);
+    if (valid) standardize_rows(train, valid);
+    return EBM_OK;
+}
+
+int ebm_dataset_prepare_like(const ebm_dataset *train, ebm_dataset *other,
+                             ebm_error *err) {
+    if (train->label_columns) {
+        if (!other->labels || other->n_classes <= 0)
+            return ebm_fail(err, EBM_EDATA, "these rows have no labels, and the training "
+                            "rows have their labels appended (data.append_labels)");
+        if ((size_t)other->n_classes > train->label_columns)
+            return ebm_fail(err, EBM_EDATA, "labels up to %d, and the training rows have "
+                            "%zu classes", other->n_classes - 1, train->label_columns);
+        other->n_classes = (int)train->label_columns;
+        int rc = ebm_dataset_append_labels(other, err);
+        if (rc) return rc;
     }
-    free(mean);
-    free(scale);
+    if (other->dim != train->dim)
+        return ebm_fail(err, EBM_EDATA, "rows have %zu columns, the training data %zu",
+                        other->dim - other->label_columns, train->dim - train->label_columns);
+    if (train->standard_shift) standardize_rows(train, other);
     return EBM_OK;
 }

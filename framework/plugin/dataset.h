@@ -26,6 +26,10 @@ typedef struct ebm_dataset {
      * ebm_dataset_append_labels (0 if none). They are never drawn nor
      * standardised. */
     size_t label_columns;
+    /* After ebm_dataset_standardize, on the training rows: each column's
+     * shift and scale, x ← (x − shift)·scale, kept so that rows loaded later
+     * (a test set) are standardised alike. NULL otherwise. */
+    double *standard_shift, *standard_scale;
 } ebm_dataset;
 
 void ebm_dataset_free(ebm_dataset *d);
@@ -57,6 +61,14 @@ void ebm_dataset_draw_rows(const ebm_dataset *d, float *rows, size_t n,
  *       rc = ebm_dataset_standardize(train, valid, err); */
 int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
                             ebm_error *err);
+
+/* Rows loaded apart from the training data (an estimator's test set) made
+ * like the training rows: labels appended as as many one-hot columns as the
+ * training rows have (a label beyond their classes is an error), and
+ * standardised with the training rows' statistics. An error when the rows
+ * then differ in length from the training rows. */
+int ebm_dataset_prepare_like(const ebm_dataset *train, ebm_dataset *other,
+                             ebm_error *err);
 
 /* What xLoad would return, told without reading the rows: enough for
  * `ebm validate` to check that an experiment fits in memory. */

@@ -125,17 +125,3 @@ int ebm_footprint_check(const ebm_node *cfg, const ebm_dataset *train, double me
                     t.largest.what, in_bytes(t.largest.bytes, part, sizeof part),
                     t.largest.lower);
 }
-
-int ebm_footprint_check_config(const ebm_node *cfg, double memory_bytes, ebm_error *err) {
-    const ebm_node *data_cfg = ebm_node_child(cfg, "data");
-    const ebm_dataset_ops *ops = (const ebm_dataset_ops *)ebm_registry_find(
-        EBM_KIND_DATASET, ebm_cfg_str(data_cfg, "type", ""));
-    if (!ops || !ops->xShape) return EBM_OK;
-    ebm_data_shape shape = {0};
-    if (ops->xShape(data_cfg, &shape, err))
-        return ebm_error_prefix(err, "data (%s)", ops->info.name);
-    size_t valid = (size_t)ebm_cfg_int(data_cfg, "valid", 0);
-    ebm_dataset train = {.n = shape.n > valid ? shape.n - valid : 0, .dim = shape.dim};
-    if (ebm_cfg_bool(data_cfg, "append_labels", 0)) train.dim += (size_t)shape.n_classes;
-    return ebm_footprint_check(cfg, &train, memory_bytes, err);
-}

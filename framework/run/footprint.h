@@ -15,12 +15,4 @@
 int ebm_footprint_check(const ebm_node *cfg, const ebm_dataset *train, double memory_bytes,
                         ebm_error *err);
 
-/* The same check before any row is read (`ebm validate`): the training rows
- * and row length come from the dataset's xShape, with data.append_labels and
- * data.valid applied as the run applies them. What the shape leaves unknown
- * (a CSV file's rows) is left out of the count, so a refusal is still never
- * wrong. EBM_OK without a check when the dataset has no xShape; its errors
- * (a missing file) are returned as the run would report them. */
-int ebm_footprint_check_config(const ebm_node *cfg, double memory_bytes, ebm_error *err);
-
 #endif

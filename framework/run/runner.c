@@ -17,6 +17,7 @@
 #include "checkpoint.h"
 #include "claim.h"
 #include "footprint.h"
+#include "precheck.h"
 #include "dataset.h"
 #include "estimator.h"
 #include "eta.h"
@@ -80,7 +81,7 @@ char *ebm_resolve(const char *experiment, char *const *overrides,
     ebm_error err;
     ebm_error_clear(&err);
     if (ebm_cfg_validate(cfg, diags) == 0) {
-        if (ebm_footprint_check_config(cfg, 0, &err))
+        if (ebm_precheck(cfg, 0, &err))
             ebm_diags_add(diags, "%s: %s", experiment, err.msg);
         else
             yaml = ebm_cfg_to_yaml(cfg);
@@ -293,9 +294,7 @@ static int estimator_data(run *r, int i, const ebm_node *est_cfg, const char *ty
             ebm_rng_named(&data_rng, &r->root, "data");
             ebm_rng_derive(&test_rng, &data_rng, 1 + (uint64_t)i);
             int rc = ops->xLoad(test_cfg, &test_rng, test, err);
-            if (!rc && test->dim != r->train.dim)
-                rc = ebm_fail(err, EBM_EDATA, "rows have %zu columns, the training "
-                              "data %zu", test->dim, r->train.dim);
+            if (!rc) rc = ebm_dataset_prepare_like(&r->train, test, err);
             if (rc)
                 return ebm_error_prefix(err, "log.estimators[%d] (%s): test data (%s)", i,
                                         type, ops->info.name);

@@ -73,9 +73,8 @@ int ebm_run(const ebm_run_opts *opts, ebm_diags *diags, char *out_dir_used,
             size_t out_dir_size, ebm_error *err);
 
 /* Composes and validates only (ebm validate): the resolved YAML (malloc'd) or
- * NULL with every problem in diags. A valid config is also held to the
- * memory check the run makes, from the data's shape (file headers, not the
- * rows): a dataset file that cannot be opened is one of its problems. */
+ * NULL with every problem in diags. A valid config is also held to
+ * ebm_precheck: its datasets must open, and the run must fit in memory. */
 char *ebm_resolve(const char *experiment, char *const *overrides,
                   int n_overrides, ebm_diags *diags);
 

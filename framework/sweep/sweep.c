@@ -12,7 +12,7 @@
 
 #include "cfg.h"
 #include "claim.h"
-#include "footprint.h"
+#include "precheck.h"
 #include "sweep_dir.h"
 #include "sweep_grid.h"
 #include "sweep_pool.h"
@@ -31,7 +31,7 @@ static int fail_with_diags(ebm_error *err, const char *what, ebm_diags *diags) {
 
 /* Composes and validates one point as the child will, so a bad value is
  * reported before anything runs, as `ebm validate` would report it (the
- * memory check included). Returns the resolved tree or NULL. */
+ * data and memory checks included). Returns the resolved tree or NULL. */
 static ebm_node *resolve_point(const char *experiment, const ebm_sweep_grid *grid,
                                int point, ebm_error *err) {
     int n = grid->n_plain + (point >= 0 ? grid->n_axes : 0);
@@ -46,11 +46,11 @@ static ebm_node *resolve_point(const char *experiment, const ebm_sweep_grid *gri
     ebm_diags diags = {0};
     ebm_node *root = ebm_cfg_compose(experiment, overrides, n, &diags);
     free(overrides);
-    ebm_error memory;
-    ebm_error_clear(&memory);
+    ebm_error data_err;
+    ebm_error_clear(&data_err);
     if (root && (ebm_cfg_validate(root, &diags) != 0 ||
-                 ebm_footprint_check_config(root, 0, &memory) != EBM_OK)) {
-        if (memory.msg[0]) ebm_diags_add(&diags, "%s", memory.msg);
+                 ebm_precheck(root, 0, &data_err) != EBM_OK)) {
+        if (data_err.msg[0]) ebm_diags_add(&diags, "%s", data_err.msg);
         ebm_node_free(root);
         root = NULL;
     }

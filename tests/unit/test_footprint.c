@@ -9,7 +9,6 @@
 #include "cfg.h"
 #include "footprint.h"
 #include "registry.h"
-#include "runner.h"
 #include "test.h"
 
 static ebm_node *experiment(const char *text) {
@@ -92,46 +91,10 @@ TEST(dbm_layers_are_summed) {
     ebm_node_free(cfg);
 }
 
-/* Before the data are read, the shape stands in for them: the check from
- * the config alone must say what the check on the loaded, labelled and
- * split data says, to the byte (a limit of 1 byte makes both print the
- * whole count). */
-TEST(config_check_counts_as_the_loaded_data) {
-    static const char *const experiments[] = {
-        rbm_pt,
-        /* labels appended (2 classes) and 6 rows held out: 28 rows of 18 */
-        "name: t\ndata: {type: bars_stripes, side: 4, append_labels: true, valid: 6}\n"
-        "model: {type: rbm, hidden: 300}\n"
-        "train: {epochs: 1, batch: 100, sampler: {type: pcd, chains: 7}}\n",
-        "name: t\ndata: {type: shifter, bits: 5, valid: 90}\n"
-        "model: {type: dbm, layers: [30, 20], pretrain: {epochs: 0}}\n"
-        "train: {epochs: 2, batch: 20}\n"
-        "log: {estimators: [{type: dbm_ais, runs: 40}]}\n",
-    };
-    for (size_t i = 0; i < sizeof experiments / sizeof *experiments; i++) {
-        ebm_node *cfg = experiment(experiments[i]);
-        ASSERT(cfg);
-        ebm_rng root;
-        ebm_rng_seed(&root, 1);
-        ebm_dataset train, valid;
-        ebm_error err = {0}, loaded = {0}, from_config = {0};
-        ASSERT_OK(ebm_setup_data(cfg, &root, &train, &valid, &err));
-        ASSERT_EQ(ebm_footprint_check(cfg, &train, 1, &loaded), EBM_ECONFIG);
-        ASSERT_EQ(ebm_footprint_check_config(cfg, 1, &from_config), EBM_ECONFIG);
-        if (strcmp(loaded.msg, from_config.msg) != 0)
-            FAIL_("experiment %zu:\n  loaded      %s\n  from config %s", i, loaded.msg,
-                  from_config.msg);
-        ebm_dataset_free(&train);
-        ebm_dataset_free(&valid);
-        ebm_node_free(cfg);
-    }
-}
-
 int main(void) {
     RUN(counts_every_buffer_it_names);
     RUN(names_the_model_key_when_parameters_dominate);
     RUN(a_shipped_size_passes_on_a_small_machine);
     RUN(dbm_layers_are_summed);
-    RUN(config_check_counts_as_the_loaded_data);
     TEST_MAIN_END();
 }
