@@ -5,20 +5,12 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "config_testutil.h"
 #include "dataset.h"
 #include "registry.h"
 #include "test.h"
 
 static char dir[] = "/tmp/ebm-test-csv-XXXXXX";
-
-static void write_file(const char *name, const char *text) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
 
 /* Loads dir/name through the plugin with the extra flow-map keys in `keys`
  * (e.g. "label_column: 1"); returns the plugin's code. */
@@ -43,7 +35,7 @@ static int floats_equal(const float *got, const float *want, size_t n) {
 
 TEST(header_label_name_crlf_spaces) {
     /* CRLF endings, spaces around fields, blank trailing lines */
-    write_file("named.csv", "a, b ,label\r\n1, 2.5, 0\r\n -3e-1 ,4,2\r\n\r\n  \n");
+    ct_write_file(dir, "named.csv", "a, b ,label\r\n1, 2.5, 0\r\n -3e-1 ,4,2\r\n\r\n  \n");
     ebm_dataset d;
     ebm_error err = {0};
     ASSERT_OK(load("named.csv", "label_column: label", &d, &err));
@@ -61,7 +53,7 @@ TEST(header_label_name_crlf_spaces) {
 }
 
 TEST(no_header_when_all_numbers_and_no_final_newline) {
-    write_file("plain.csv", "1,2\n\n3,4");   /* a blank line inside is skipped too */
+    ct_write_file(dir, "plain.csv", "1,2\n\n3,4");   /* a blank line inside is skipped too */
     ebm_dataset d;
     ebm_error err = {0};
     ASSERT_OK(load("plain.csv", "", &d, &err));
@@ -79,13 +71,13 @@ TEST(no_header_when_all_numbers_and_no_final_newline) {
     ebm_dataset_free(&d);
 
     /* header: false reads a line of names as data, and says where */
-    write_file("names.csv", "x,y\n1,2\n");
+    ct_write_file(dir, "names.csv", "x,y\n1,2\n");
     ASSERT_EQ(load("names.csv", "header: false", &d, &err), EBM_EDATA);
     ASSERT_STR_CONTAINS(err.msg, "names.csv:1:1: field 1 of 2: 'x' is not a number");
 }
 
 TEST(label_column_by_index) {
-    write_file("index.csv", "0.5,1,0.25\n0.75,0,1\n");
+    ct_write_file(dir, "index.csv", "0.5,1,0.25\n0.75,0,1\n");
     ebm_dataset d;
     ebm_error err = {0};
     ASSERT_OK(load("index.csv", "label_column: 1", &d, &err));
@@ -99,7 +91,7 @@ TEST(label_column_by_index) {
     ebm_dataset_free(&d);
 
     /* an index also works with a header; "2" is no column name there */
-    write_file("index_header.csv", "x,y,class\n5,6,4\n");
+    ct_write_file(dir, "index_header.csv", "x,y,class\n5,6,4\n");
     ASSERT_OK(load("index_header.csv", "label_column: 2", &d, &err));
     ASSERT_EQ(d.dim, 2);
     ASSERT_EQ(d.labels[0], 4);
@@ -108,7 +100,7 @@ TEST(label_column_by_index) {
 }
 
 TEST(binarize_and_image_shape) {
-    write_file("grey.csv", "0,0.25,0.5,0.75\n1,0.6,0.4,0.5\n");
+    ct_write_file(dir, "grey.csv", "0,0.25,0.5,0.75\n1,0.6,0.4,0.5\n");
     ebm_dataset d;
     ebm_error err = {0};
     ASSERT_OK(load("grey.csv", "binarize: threshold, threshold: 0.5, image: [2, 2]", &d, &err));
@@ -127,7 +119,7 @@ TEST(binarize_and_image_shape) {
 }
 
 TEST(tabs_quotes_and_byte_order_mark) {
-    write_file("tabs.tsv", "\xEF\xBB\xBF\"a\"\t\"b, \"\"c\"\"\"\n1\t\"2\"\n");
+    ct_write_file(dir, "tabs.tsv", "\xEF\xBB\xBF\"a\"\t\"b, \"\"c\"\"\"\n1\t\"2\"\n");
     ebm_dataset d;
     ebm_error err = {0};
     ASSERT_OK(load("tabs.tsv", "delimiter: tab, label_column: 'b, \"c\"'", &d, &err));
@@ -137,7 +129,7 @@ TEST(tabs_quotes_and_byte_order_mark) {
     ASSERT_EQ(d.labels[0], 2);
     ebm_dataset_free(&d);
 
-    write_file("semi.csv", "1;2\n3;4\n");
+    ct_write_file(dir, "semi.csv", "1;2\n3;4\n");
     ASSERT_OK(load("semi.csv", "delimiter: ';'", &d, &err));
     ASSERT_EQ(d.dim, 2);
     ebm_dataset_free(&d);
@@ -154,7 +146,7 @@ TEST(long_lines) {
         text[len++] = '\n';
     }
     text[len] = '\0';
-    write_file("wide.csv", text);
+    ct_write_file(dir, "wide.csv", text);
     free(text);
     ebm_dataset d;
     ebm_error err = {0};
@@ -167,8 +159,8 @@ TEST(long_lines) {
 }
 
 TEST(relative_path_beside_the_yaml_file) {
-    write_file("beside.csv", "1,2\n");
-    write_file("exp.yaml", "path: beside.csv\n");
+    ct_write_file(dir, "beside.csv", "1,2\n");
+    ct_write_file(dir, "exp.yaml", "path: beside.csv\n");
     char yaml_path[512];
     snprintf(yaml_path, sizeof yaml_path, "%s/exp.yaml", dir);
     ebm_error err = {0};
@@ -275,7 +267,7 @@ static const bad_case bad_cases[] = {
 TEST(bad_files) {
     for (size_t i = 0; i < sizeof bad_cases / sizeof *bad_cases; i++) {
         const bad_case *c = &bad_cases[i];
-        write_file(c->name, c->text);
+        ct_write_file(dir, c->name, c->text);
         ebm_dataset d = {0};
         ebm_error err = {0};
         int rc = load(c->name, c->keys, &d, &err);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "config_testutil.h"
 #include "dataset.h"
 #include "registry.h"
 #include "test.h"
@@ -52,15 +53,6 @@ static const shape_case refusals[] = {
                       "path: " FASHION "}", 0},
     {"fashion_mnist", "{path: DIR}", 0},
 };
-
-static void write_file(const char *name, const char *text) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
 
 /* The case's section with DIR replaced by the temporary directory. */
 static ebm_node *section(const shape_case *c) {
@@ -148,8 +140,8 @@ TEST(shape_refuses_what_load_refuses) {
 
 int main(void) {
     if (!mkdtemp(dir)) return 1;
-    write_file("labelled.csv", "a,b,label,c\n1,2,0,3\n4,5,2,6\n7,8,1,9\n");
-    write_file("plain.csv", "0.1,0.2,0.3,0.4\n0.5,0.6,0.7,0.8\n");
+    ct_write_file(dir, "labelled.csv", "a,b,label,c\n1,2,0,3\n4,5,2,6\n7,8,1,9\n");
+    ct_write_file(dir, "plain.csv", "0.1,0.2,0.3,0.4\n0.5,0.6,0.7,0.8\n");
     RUN(every_shipped_dataset_tells_its_shape);
     RUN(shape_matches_load);
     RUN(shape_refuses_what_load_refuses);

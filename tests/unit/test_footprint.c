@@ -7,22 +7,10 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "config_testutil.h"
 #include "footprint.h"
 #include "registry.h"
 #include "test.h"
-
-static ebm_node *experiment(const char *text) {
-    ebm_error err = {0};
-    ebm_diags diags = {0};
-    ebm_node *root = ebm_cfg_parse_string(text, strlen(text), "t.yaml", &err);
-    if (root && ebm_cfg_validate(root, &diags)) {
-        for (int i = 0; i < diags.n; i++) fprintf(stderr, "  diag: %s\n", diags.items[i]);
-        ebm_node_free(root);
-        root = NULL;
-    }
-    ebm_diags_free(&diags);
-    return root;
-}
 
 /* Rows of 16 values, 32 of them: only the sizes are read. */
 static const ebm_dataset rows16 = {.n = 32, .dim = 16};
@@ -39,7 +27,7 @@ static const char rbm_pt[] =
     "log: {estimators: [{type: ais, runs: 50}]}\n";
 
 TEST(counts_every_buffer_it_names) {
-    ebm_node *cfg = experiment(rbm_pt);
+    ebm_node *cfg = ct_experiment(rbm_pt);
     ASSERT(cfg);
     ebm_error err = {0};
     ASSERT_EQ(ebm_footprint_check(cfg, &rows16, 1704832, &err), EBM_OK);
@@ -52,7 +40,7 @@ TEST(counts_every_buffer_it_names) {
 }
 
 TEST(names_the_model_key_when_parameters_dominate) {
-    ebm_node *cfg = experiment("name: t\ndata: {type: bars_stripes, side: 4}\n"
+    ebm_node *cfg = ct_experiment("name: t\ndata: {type: bars_stripes, side: 4}\n"
                                "model: {type: rbm, hidden: 1e12}\n"
                                "train: {epochs: 0}\n");
     ASSERT(cfg);
@@ -65,7 +53,7 @@ TEST(names_the_model_key_when_parameters_dominate) {
 
 TEST(a_shipped_size_passes_on_a_small_machine) {
     /* 784-500 with PCD: a few MB; 1 GB of memory is plenty. */
-    ebm_node *cfg = experiment("name: t\ndata: {type: bars_stripes, side: 4}\n"
+    ebm_node *cfg = ct_experiment("name: t\ndata: {type: bars_stripes, side: 4}\n"
                                "model: {type: rbm, hidden: 500}\n"
                                "train: {epochs: 5, batch: 100, sampler: {type: pcd}}\n"
                                "log: {estimators: [{type: ais}]}\n");
@@ -79,7 +67,7 @@ TEST(a_shipped_size_passes_on_a_small_machine) {
 TEST(dbm_layers_are_summed) {
     /* 16-8-4 with 2 labels: 16*8 + 8 + 8*4 + 4 + 2*4 + 16 = 196 floats, no
      * training: 784 bytes; no chains. */
-    ebm_node *cfg = experiment("name: t\ndata: {type: bars_stripes, side: 4}\n"
+    ebm_node *cfg = ct_experiment("name: t\ndata: {type: bars_stripes, side: 4}\n"
                                "model: {type: dbm, layers: [8, 4], labels: 2, "
                                "pretrain: {epochs: 0}}\n"
                                "train: {epochs: 0}\n");

@@ -5,12 +5,13 @@
  * cannot be read, or whose rows are not the training rows' length, must be
  * refused at validation with the message the run would give; and a test
  * set must be labelled and standardised as the training rows were. */
-#include <stdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg.h"
+#include "config_testutil.h"
 #include "dataset.h"
 #include "footprint.h"
 #include "precheck.h"
@@ -18,28 +19,6 @@
 #include "test.h"
 
 static char dir[] = "/tmp/ebm-test-precheck-XXXXXX";
-
-static ebm_node *experiment(const char *text) {
-    ebm_error err = {0};
-    ebm_diags diags = {0};
-    ebm_node *root = ebm_cfg_parse_string(text, strlen(text), "t.yaml", &err);
-    if (root && ebm_cfg_validate(root, &diags)) {
-        for (int i = 0; i < diags.n; i++) fprintf(stderr, "  diag: %s\n", diags.items[i]);
-        ebm_node_free(root);
-        root = NULL;
-    }
-    ebm_diags_free(&diags);
-    return root;
-}
-
-static void write_file(const char *name, const char *text) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
 
 /* Before the data are read, the shape stands in for them: the check from
  * the config alone must say what the check on the loaded, labelled and
@@ -61,7 +40,7 @@ TEST(config_check_counts_as_the_loaded_data) {
         "log: {estimators: [{type: dbm_ais, runs: 40}]}\n",
     };
     for (size_t i = 0; i < sizeof experiments / sizeof *experiments; i++) {
-        ebm_node *cfg = experiment(experiments[i]);
+        ebm_node *cfg = ct_experiment(experiments[i]);
         ASSERT(cfg);
         ebm_rng root;
         ebm_rng_seed(&root, 1);
@@ -88,7 +67,7 @@ static ebm_node *with_test_set(const char *test) {
              "model: {type: rbm, hidden: 2}\n"
              "log: {estimators: [{type: reconstruction, split: test, test: %s}]}\n",
              dir, test);
-    return experiment(yaml);
+    return ct_experiment(yaml);
 }
 
 TEST(a_test_set_must_open_and_match_the_rows) {
@@ -170,9 +149,9 @@ TEST(a_test_set_gets_the_training_label_columns) {
 
 int main(void) {
     if (!mkdtemp(dir)) return 1;
-    write_file("train.csv", "1,2,3\n4,5,6\n");
-    write_file("test.csv", "7,8,9\n");
-    write_file("wide.csv", "1,2,3,4\n");
+    ct_write_file(dir, "train.csv", "1,2,3\n4,5,6\n");
+    ct_write_file(dir, "test.csv", "7,8,9\n");
+    ct_write_file(dir, "wide.csv", "1,2,3,4\n");
     RUN(config_check_counts_as_the_loaded_data);
     RUN(a_test_set_must_open_and_match_the_rows);
     RUN(a_test_set_is_standardised_by_the_training_statistics);
