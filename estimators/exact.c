@@ -45,21 +45,28 @@ static int mean_loglik(const ebm_eval *ev, const ebm_enum *e, double log_z,
     if (rc) return rc;
     size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
     if (rows == 0 || rows > ev->data->n) rows = ev->data->n;
+    ebm_dataset copy;
+    const ebm_dataset *d = ebm_eval_binary_rows(ev, rows, &copy, err);
+    if (!d) return EBM_ENOMEM;
     float *state = calloc(e->units ? e->units : 1, sizeof *state);
-    if (!state) return ebm_fail(err, EBM_ENOMEM, "exact: out of memory");
+    if (!state) {
+        ebm_dataset_free(&copy);
+        return ebm_fail(err, EBM_ENOMEM, "exact: out of memory");
+    }
     double total = 0.0;
     for (size_t r = 0; r < rows && rc == EBM_OK; r++) {
         if (ev->stop && *ev->stop) {
             rc = ebm_fail(err, EBM_EINTERRUPT, "exact: interrupted");
             break;
         }
-        ebm_exact_encode(ev, ev->data->x + r * ev->data->dim, state);
+        ebm_exact_encode(ev, d->x + r * d->dim, state);
         double log_p;
         rc = ebm_enum_log_p_data(e, state, log_z, &log_p, err);
         total += log_p;
         if ((r + 1) % 64 == 0) ebm_eval_progress(ev, r + 1, rows);
     }
     free(state);
+    ebm_dataset_free(&copy);
     if (rc) return rc;
     *mean = total / (double)rows;
     return EBM_OK;
@@ -87,6 +94,8 @@ static int mean_loglik_free_energy(const ebm_eval *ev, double log_z, double *mea
                         d->dim, data_units(ev));
     size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 0);
     if (rows == 0 || rows > d->n) rows = d->n;
+    ebm_dataset copy;
+    if (!(d = ebm_eval_binary_rows(ev, rows, &copy, err))) return EBM_ENOMEM;
     float *states = calloc(ROWS_PER_BLOCK * units, sizeof *states);
     double *free_energy = malloc(ROWS_PER_BLOCK * sizeof *free_energy);
     int rc = states && free_energy ? EBM_OK
@@ -106,6 +115,7 @@ static int mean_loglik_free_energy(const ebm_eval *ev, double log_z, double *mea
     }
     free(states);
     free(free_energy);
+    ebm_dataset_free(&copy);
     if (rc) return rc;
     *mean = total / (double)rows;
     return EBM_OK;

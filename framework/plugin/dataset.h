@@ -20,7 +20,8 @@ typedef struct ebm_dataset {
      * [0, 1] read as probabilities, and each minibatch is drawn binary afresh
      * by ebm_dataset_draw_rows. Whoever reads x directly (estimators, model
      * initialisation from data marginals) sees the grey levels: an estimator
-     * that needs binary data must threshold or draw them itself. */
+     * that needs binary data must threshold or draw them itself (a
+     * likelihood: ebm_eval_binary_rows). */
     int stochastic;
     /* How many trailing columns of x are one-hot labels appended by
      * ebm_dataset_append_labels (0 if none). They are never drawn nor

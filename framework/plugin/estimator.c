@@ -1,9 +1,10 @@
 /* estimator.c — whether an estimator can measure a model (what its ops
  * declare it needs, a model type and capabilities, against what the model
- * has), and its progress reports. */
+ * has), its progress reports, and the rows a likelihood is measured on. */
 #include "estimator.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int ebm_estimator_supports(const ebm_estimator_ops *e, const ebm_model_ops *ops, char *why,
@@ -26,4 +27,28 @@ int ebm_estimator_supports(const ebm_estimator_ops *e, const ebm_model_ops *ops,
 
 void ebm_eval_progress(const ebm_eval *ev, uint64_t done, uint64_t total) {
     if (ev->progress) ev->progress(ev->progress_ctx, done, total);
+}
+
+const ebm_dataset *ebm_eval_binary_rows(const ebm_eval *ev, size_t rows, ebm_dataset *copy,
+                                        ebm_error *err) {
+    const ebm_dataset *d = ev->data;
+    memset(copy, 0, sizeof *copy);
+    if (!d->stochastic) return d;
+    if (rows == 0 || rows > d->n) rows = d->n;
+    *copy = *d;
+    copy->n = rows;
+    copy->labels = NULL;   /* the likelihood reads the rows; labels stay d's */
+    copy->standard_shift = copy->standard_scale = NULL;
+    copy->stochastic = 0;
+    copy->x = malloc((rows ? rows : 1) * d->dim * sizeof *copy->x);
+    if (!copy->x) {
+        memset(copy, 0, sizeof *copy);
+        ebm_fail(err, EBM_ENOMEM, "%zu rows drawn binary", rows);
+        return NULL;
+    }
+    memcpy(copy->x, d->x, rows * d->dim * sizeof *copy->x);
+    ebm_rng draw;
+    ebm_rng_named(&draw, ev->rng, "binarize");
+    ebm_dataset_draw_rows(d, copy->x, rows, &draw);
+    return copy;
 }

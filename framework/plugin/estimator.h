@@ -36,6 +36,16 @@ typedef struct ebm_eval {
 /* Reports done of total to ev's progress hook, if it has one. */
 void ebm_eval_progress(const ebm_eval *ev, uint64_t done, uint64_t total);
 
+/* The split's first `rows` rows as a likelihood is measured on them. A
+ * stochastically binarised split holds grey levels, and a binary model
+ * gives no probability to a grey row (an RBM's −F at the grey levels lies
+ * below the mean of −F over the rows' draws, −F being convex), so its rows
+ * are drawn binary once, in order, from ev->rng's "binarize" stream, into *copy
+ * (the caller frees it with ebm_dataset_free). Any other split is returned
+ * as it is, *copy left empty. NULL when out of memory. */
+const ebm_dataset *ebm_eval_binary_rows(const ebm_eval *ev, size_t rows, ebm_dataset *copy,
+                                        ebm_error *err);
+
 #define EBM_ESTIMATOR_OPS_VERSION 2
 
 typedef struct ebm_estimator_ops {

@@ -514,27 +514,18 @@ static int log_sandwich(const ebm_eval *ev, ebm_dbm *m, const ais_base *base,
     return rc;
 }
 
-/* The split's first `rows` rows as DBM states (v, hidden 0), binary: a
- * stochastically binarised split is drawn once from the estimator's stream. */
+/* The split's first `rows` rows as DBM states (v, hidden 0), binary
+ * (ebm_eval_binary_rows). */
 static float *split_states(const ebm_eval *ev, const ebm_dbm *m, size_t rows,
                            ebm_error *err) {
-    const ebm_dataset *d = ev->data;
-    float *states = calloc(rows * m->units, sizeof *states);
-    float *row = malloc(d->dim * sizeof *row);
-    if (!states || !row) {
-        free(states);
-        free(row);
-        ebm_fail(err, EBM_ENOMEM, "dbm: %zu states of %zu units", rows, m->units);
-        return NULL;
-    }
-    ebm_rng draw;
-    ebm_rng_named(&draw, ev->rng, "binarize");
-    for (size_t r = 0; r < rows; r++) {
-        memcpy(row, d->x + r * d->dim, d->dim * sizeof *row);
-        ebm_dataset_draw_rows(d, row, 1, &draw);
-        memcpy(states + r * m->units, row, (m->size[0] + m->n_labels) * sizeof *row);
-    }
-    free(row);
+    ebm_dataset copy;
+    const ebm_dataset *d = ebm_eval_binary_rows(ev, rows, &copy, err);
+    float *states = d ? calloc(rows * m->units, sizeof *states) : NULL;
+    if (d && !states) ebm_fail(err, EBM_ENOMEM, "dbm: %zu states of %zu units", rows, m->units);
+    for (size_t r = 0; states && r < rows; r++)
+        memcpy(states + r * m->units, d->x + r * d->dim,
+               (m->size[0] + m->n_labels) * sizeof *states);
+    ebm_dataset_free(&copy);
     return states;
 }
 

@@ -372,12 +372,20 @@ static int ais_evaluate(const ebm_eval *ev, ebm_error *err) {
         weigh_and_sample_hidden(&a, beta[k - 1], beta[k], last, beta[k]);
         if (!last) sample_visible(&a, beta[k]);
     }
+    /* The likelihoods are of binary rows, the same ones forward and back. */
+    ebm_eval scored = *ev;
+    ebm_dataset drawn = {0};
+    if (!rc && ev->data && ev->data->n &&
+        !(scored.data = ebm_eval_binary_rows(ev, (size_t)ebm_cfg_int(ev->cfg, "rows", 0),
+                                             &drawn, err)))
+        rc = EBM_ENOMEM;
     if (!rc) {
         ebm_ais_result res = summarise(&a);
-        rc = log_results(ev, m, &res, err);
+        rc = log_results(&scored, m, &res, err);
         if (!rc && sandwich)
-            rc = log_sandwich(ev, m, beta, count, &a, &res, err);
+            rc = log_sandwich(&scored, m, beta, count, &a, &res, err);
     }
+    ebm_dataset_free(&drawn);
     runs_free(&a);
     free(beta);
     return rc;

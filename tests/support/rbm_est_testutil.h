@@ -101,6 +101,31 @@ static inline int rbm_evaluate(const ebm_estimator_ops *est, const char *yaml, e
     return rc;
 }
 
+/* A split whose likelihood differs at its grey levels and at their draws:
+ * `rows` rows of 10 grey levels 0.5 (binarize: stochastic), for an RBM with
+ * one hidden unit, W = 5 and c = −25, so −F(v) = softplus(5k − 25), k the
+ * number of units on: 0.69 at the grey levels, 3.25 on average over
+ * binary draws (−F is convex). Fills m's parameters, x and *data, and the
+ * mean of −F over the draws with its standard error for `rows` rows. */
+#define GREY_UNITS 10
+static inline void grey_split(ebm_rbm *m, float *x, size_t rows, ebm_dataset *data,
+                              double *mean, double *se) {
+    for (size_t i = 0; i < GREY_UNITS; i++) m->W[i] = 5.0f, m->b[i] = 0.0f;
+    m->c[0] = -25.0f;
+    for (size_t k = 0; k < rows * GREY_UNITS; k++) x[k] = 0.5f;
+    *data = (ebm_dataset){.n = rows, .dim = GREY_UNITS, .x = x, .stochastic = 1};
+    double m1 = 0, m2 = 0, choose = 1;
+    for (int k = 0; k <= GREY_UNITS; k++) {
+        double p = choose / 1024.0, t = 5.0 * k - 25.0;
+        double f = t > 0 ? t + log1p(exp(-t)) : log1p(exp(t));
+        m1 += p * f;
+        m2 += p * f * f;
+        choose = choose * (GREY_UNITS - k) / (k + 1);
+    }
+    *mean = m1;
+    *se = sqrt((m2 - m1 * m1) / (double)rows);
+}
+
 static inline double metric(const ebm_log *log, const char *name) {
     double v = NAN;
     if (!ebm_log_last(log, name, &v)) return NAN;

@@ -163,6 +163,28 @@ TEST(exact_estimator_likelihoods_normalise) {
     rbm_destroy(m);
 }
 
+/* A stochastically binarised split is scored as binary rows drawn from it,
+ * not at its grey levels, which no binary model gives a probability. */
+TEST(exact_estimator_scores_stochastic_rows_drawn) {
+    ebm_rbm *m = rbm_random(GREY_UNITS, 1, 0, 0, 0, 1);
+    ASSERT(m);
+    static float x[4000 * GREY_UNITS];
+    ebm_dataset data;
+    double want, se;
+    grey_split(m, x, 4000, &data, &want, &se);
+    ebm_error err = {0};
+    ebm_log *log = ebm_log_new(NULL);
+    if (rbm_evaluate(&ebm_estimator_exact, "{marginals: false}", m, &data, &data, NULL, 1,
+                     log, &err))
+        FAIL_("exact: %s", err.msg);
+    double neg_f = metric(log, "exact_loglik") + metric(log, "exact_log_z");
+    if (fabs(neg_f - want) > 5 * se)
+        FAIL_("mean -F %.4f, over binary draws %.4f +- %.4f (at the grey levels %.4f)", neg_f,
+              want, se, M_LN2);
+    ebm_log_free(log);
+    rbm_destroy(m);
+}
+
 int main(void) {
     RUN(log_z_matches_naive_sum_over_both_layers);
     RUN(gaussian_log_z_matches_quadrature);
@@ -170,5 +192,6 @@ int main(void) {
     RUN(refuses_beyond_the_limit_naming_the_layers);
     RUN(exact_estimator_uses_the_rbm_log_partition);
     RUN(exact_estimator_likelihoods_normalise);
+    RUN(exact_estimator_scores_stochastic_rows_drawn);
     TEST_MAIN_END();
 }
