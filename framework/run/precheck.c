@@ -3,8 +3,6 @@
  * the run directory was made. */
 #include "precheck.h"
 
-#include <stdio.h>
-
 #include "dataset.h"
 #include "footprint.h"
 #include "registry.h"
