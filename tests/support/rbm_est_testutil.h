@@ -105,11 +105,14 @@ static inline int rbm_evaluate(const ebm_estimator_ops *est, const char *yaml, e
  * `rows` rows of 10 grey levels 0.5 (binarize: stochastic), for an RBM with
  * one hidden unit, W = 5 and c = −25, so −F(v) = softplus(5k − 25), k the
  * number of units on: 0.69 at the grey levels, 3.25 on average over
- * binary draws (−F is convex). Fills m's parameters, x and *data, and the
- * mean of −F over the draws with its standard error for `rows` rows. */
+ * binary draws (−F is convex). Returns that RBM (NULL when out of memory)
+ * and fills x, *data, and the mean of −F over the draws with its standard
+ * error for `rows` rows. */
 #define GREY_UNITS 10
-static inline void grey_split(ebm_rbm *m, float *x, size_t rows, ebm_dataset *data,
-                              double *mean, double *se) {
+static inline ebm_rbm *grey_split(float *x, size_t rows, ebm_dataset *data, double *mean,
+                                   double *se) {
+    ebm_rbm *m = rbm_random(GREY_UNITS, 1, 0, 0, 0, 1);
+    if (!m) return NULL;
     for (size_t i = 0; i < GREY_UNITS; i++) m->W[i] = 5.0f, m->b[i] = 0.0f;
     m->c[0] = -25.0f;
     for (size_t k = 0; k < rows * GREY_UNITS; k++) x[k] = 0.5f;
@@ -124,6 +127,7 @@ static inline void grey_split(ebm_rbm *m, float *x, size_t rows, ebm_dataset *da
     }
     *mean = m1;
     *se = sqrt((m2 - m1 * m1) / (double)rows);
+    return m;
 }
 
 static inline double metric(const ebm_log *log, const char *name) {
