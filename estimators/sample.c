@@ -65,6 +65,12 @@ static double spin(const sample_run *r, size_t i, float v) {
     return span != 0 ? 2.0 * (v - r->low[i]) / span - 1.0 : 0.0;
 }
 
+/* Samples are shown in the data's units: rows of a model of standardised
+ * data (data.standardize) are mapped back with the training rows' statistics. */
+static void in_data_units(const ebm_eval *ev, float *rows, size_t n, size_t dim) {
+    if (ev->train && ev->train->dim == dim) ebm_dataset_unstandardize(ev->train, rows, n);
+}
+
 static int log_images(const ebm_eval *ev, const sample_run *r, size_t n,
                       size_t units, ebm_error *err) {
     const ebm_dataset *d = ev->data;
@@ -75,6 +81,7 @@ static int log_images(const ebm_eval *ev, const sample_run *r, size_t n,
         for (size_t k = 0; k < n; k++)
             ebm_model_decode(ev->ops, ev->model, r->x + k * units, d->dim,
                              r->image + k * d->dim);
+        in_data_units(ev, r->image, n, d->dim);
         if (pixels == 0 || pixels > d->dim) pixels = d->dim;
         for (size_t k = 1; k < n && pixels < d->dim; k++)
             memmove(r->image + k * pixels, r->image + k * d->dim, pixels * sizeof *r->image);
@@ -91,6 +98,7 @@ static int log_images(const ebm_eval *ev, const sample_run *r, size_t n,
     for (size_t k = 0; k < n * units; k++)
         r->image[k] = r->low ? (float)(0.5 * (spin(r, k % units, r->x[k]) + 1.0))
                              : r->x[k];
+    if (!r->low) in_data_units(ev, r->image, n, units);
     return ebm_log_images(ev->log, NULL, r->image, n, units, height, width, NULL, err);
 }
 

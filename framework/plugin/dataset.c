@@ -102,6 +102,17 @@ static void standardize_rows(const ebm_dataset *train, ebm_dataset *d) {
         }
 }
 
+void ebm_dataset_unstandardize(const ebm_dataset *train, float *rows, size_t n) {
+    const double *shift = train->standard_shift, *scale = train->standard_scale;
+    if (!shift) return;
+    size_t dim = train->dim;
+    for (size_t r = 0; r < n; r++)
+        for (size_t j = 0; j < dim; j++) {
+            float *x = rows + r * dim + j;
+            *x = (float)(*x / scale[j] + shift[j]);
+        }
+}
+
 int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
                             ebm_error *err) {
     if (train->stochastic)

@@ -63,6 +63,12 @@ void ebm_dataset_draw_rows(const ebm_dataset *d, float *rows, size_t n,
 int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
                             ebm_error *err);
 
+/* The inverse of ebm_dataset_standardize for n rows of train's length
+ * (row r at rows + r·train->dim): x ← x/scale + shift, so a model's samples
+ * of standardised rows come out in the data's own units. Nothing when train
+ * was not standardised. */
+void ebm_dataset_unstandardize(const ebm_dataset *train, float *rows, size_t n);
+
 /* Rows loaded apart from the training data (an estimator's test set) made
  * like the training rows: labels appended as as many one-hot columns as the
  * training rows have (a label beyond their classes is an error), and

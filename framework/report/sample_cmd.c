@@ -95,6 +95,24 @@ static int parse_clamp(const char *clamp, int *label, ebm_error *err) {
  * one validation checks the stored config and the sampler settings (ranges,
  * misspelt keys) and fills the sampler's defaults. Overrides are applied to
  * the entry: "sampler.burn_in=500" sets its sampler.burn_in. */
+/* A name for the appended entry that no estimator of the run already writes
+ * its metrics under (an unnamed `sample` estimator writes them as "sample"),
+ * so the run's config stays valid with the entry added. */
+static void unused_name(const ebm_node *cfg, char *name, size_t size) {
+    const ebm_node *estimators = ebm_node_at(cfg, "log.estimators");
+    for (int k = 1;; k++) {
+        if (k == 1) snprintf(name, size, "ebm_sample");
+        else snprintf(name, size, "ebm_sample_%d", k);
+        int taken = 0;
+        for (int i = 0; estimators && estimators->kind == EBM_NODE_SEQ &&
+                           i < estimators->n && !taken; i++) {
+            const ebm_node *e = estimators->values[i];
+            taken = strcmp(ebm_cfg_str(e, "name", ebm_cfg_str(e, "type", "")), name) == 0;
+        }
+        if (!taken) return;
+    }
+}
+
 static int add_sampler(sample_job *j, const ebm_sample_opts *opts, ebm_diags *diags,
                        int *index, ebm_error *err) {
     const char *type = "gibbs";
@@ -106,12 +124,14 @@ static int add_sampler(sample_job *j, const ebm_sample_opts *opts, ebm_diags *di
         if (strncmp(o, "sampler.type=", 13) == 0) type = o + 13;
     }
     const ebm_plugin *sampler = ebm_registry_find(EBM_KIND_SAMPLER, type);
-    char yaml[256];
+    char name[64], yaml[256];
+    unused_name(j->cfg, name, sizeof name);
     if (sampler && ebm_param_find(sampler->params, "burn_in"))
-        snprintf(yaml, sizeof yaml, "{type: sample, sampler: {type: gibbs, burn_in: %d}}",
+        snprintf(yaml, sizeof yaml,
+                 "{type: sample, name: %s, sampler: {type: gibbs, burn_in: %d}}", name,
                  DEFAULT_BURN_IN);
     else
-        snprintf(yaml, sizeof yaml, "{type: sample, sampler: {type: gibbs}}");
+        snprintf(yaml, sizeof yaml, "{type: sample, name: %s, sampler: {type: gibbs}}", name);
     ebm_node *entry = ebm_cfg_parse_string(yaml, strlen(yaml), "<ebm sample>", err);
     if (!entry) return err->code;
     int bad = 0;
@@ -383,6 +403,8 @@ static int draw_groups(sample_job *j, const ebm_sample_opts *opts, int clamp,
         s->n_visible = n_visible;
         s->matches = ebm_cond_count_matches(&j->train, j->n_labels, label, rows, n,
                                             n_visible);
+        /* Written in the data's units, as the run's own samples are. */
+        if (n_visible == j->train.dim) ebm_dataset_unstandardize(&j->train, rows, n);
         rc = ebm_runfile_images(rf, group, 0, rows, n, n_visible, height, width, NULL, err);
     }
     if (!rc) rc = ebm_runfile_status(rf, "completed", err);
