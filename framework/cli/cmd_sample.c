@@ -45,9 +45,12 @@ int cli_sample(const cli_args *args) {
     if (rc) fprintf(stderr, "ebm sample: %s\n", err.msg);
     for (int g = 0; g < n_groups; g++) {
         const ebm_sample_group *s = &groups[g];
-        printf("%s:%s  %zu samples of %zu values  clamped %s  %zu equal a training "
-               "row%s\n", out, s->path, s->n, s->n_visible, s->clamped, s->matches,
-               strcmp(s->clamped, "none") ? " of that class" : "");
+        printf("%s:%s  %zu samples of %zu values  clamped %s", out, s->path, s->n,
+               s->n_visible, s->clamped);
+        if (s->binary)
+            printf("  %zu equal a training row%s", s->matches,
+                   strcmp(s->clamped, "none") ? " of that class" : "");
+        printf("\n");
     }
     free(groups);
     ebm_diags_free(&diags);

@@ -31,6 +31,15 @@ static void label_template(const ebm_cond_draw *how, draw_work *w, float *state)
 
 static int start_chains(const ebm_cond_draw *how, draw_work *w, size_t units,
                         ebm_rng *rng) {
+    if (!ebm_model_has_binary(how->ops)) {
+        /* Continuous states: the training rows are the states to move from,
+         * as the sample estimator starts them. */
+        const ebm_dataset *d = how->start_rows;
+        for (size_t c = 0; c < how->n; c++)
+            ebm_model_encode(how->ops, how->model, d->x + (c % d->n) * d->dim, units,
+                             w->states + c * units);
+        return EBM_OK;
+    }
     size_t first = how->n_data - how->n_labels;
     ebm_rng start;
     ebm_rng_named(&start, rng, "start");
@@ -52,9 +61,12 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
                     ebm_error *err) {
     const ebm_model_ops *ops = how->ops;
     size_t units = ops->xUnits(how->model);
-    if (!ebm_model_has_binary(ops))
+    const ebm_dataset *rows_in = how->start_rows;
+    if (!ebm_model_has_binary(ops) &&
+        (!rows_in || rows_in->n == 0 || rows_in->dim != units || how->label >= 0))
         return ebm_fail(err, EBM_ENOTSUP, "model %s has no binary unit values "
-                        "(xUnitValues), so chains have no random start", ops->info.name);
+                        "(xUnitValues) and its states are not data rows to start from, "
+                        "so chains have no start", ops->info.name);
     if (how->n_data > units || how->n_labels > how->n_data)
         return ebm_fail(err, EBM_EINVAL, "%zu data units with %zu labels, but the "
                         "model has %zu units", how->n_data, how->n_labels, units);
@@ -76,7 +88,7 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
         draw_work_free(&w);
         return ebm_fail(err, EBM_ENOMEM, "out of memory for %zu chains", how->n);
     }
-    ebm_model_unit_values(ops, how->model, w.low, w.high);
+    if (ebm_model_has_binary(ops)) ebm_model_unit_values(ops, how->model, w.low, w.high);
     if (how->label >= 0)
         memset(w.clamped + (how->n_data - how->n_labels), 1, how->n_labels);
     int rc = start_chains(how, &w, units, rng);

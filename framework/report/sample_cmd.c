@@ -370,7 +370,8 @@ static int draw_groups(sample_job *j, const ebm_sample_opts *opts, int clamp,
     char why[512];
     if (!sampler) return ebm_fail(err, EBM_ECONFIG, "sample: unknown sampler");
     if (sampler->xSupports && !sampler->xSupports(j->ops, why, sizeof why))
-        return ebm_fail(err, EBM_ENOTSUP, "sample: %s", why);
+        return ebm_fail(err, EBM_ENOTSUP, "sample: %s; choose another sampler with "
+                        "sampler.type=NAME (ebm list samplers)", why);
     float *rows = malloc(n * (n_visible ? n_visible : 1) * sizeof *rows);
     if (!rows) return ebm_fail(err, EBM_ENOMEM, "sample: out of memory for %zu samples", n);
     ebm_runfile *rf = ebm_runfile_create(out, j->info.config_yaml, j->info.seed, err);
@@ -385,7 +386,7 @@ static int draw_groups(sample_job *j, const ebm_sample_opts *opts, int clamp,
         ebm_cond_draw how = {.ops = j->ops, .model = j->model, .sampler = sampler,
                              .sampler_cfg = j->sampler_cfg, .n_data = j->n_data,
                              .n_labels = j->n_labels, .label = label, .n = n,
-                             .stop = opts->stop};
+                             .stop = opts->stop, .start_rows = &j->train};
         ebm_rng group_rng;
         ebm_rng_derive(&group_rng, &stream, (uint64_t)(label + 1));
         rc = ebm_cond_sample(&how, &group_rng, rows, err);
@@ -401,8 +402,10 @@ static int draw_groups(sample_job *j, const ebm_sample_opts *opts, int clamp,
         else snprintf(s->clamped, sizeof s->clamped, "label=%d", label);
         s->n = n;
         s->n_visible = n_visible;
-        s->matches = ebm_cond_count_matches(&j->train, j->n_labels, label, rows, n,
-                                            n_visible);
+        s->binary = ebm_model_has_binary(j->ops);
+        s->matches = s->binary ? ebm_cond_count_matches(&j->train, j->n_labels, label, rows,
+                                                        n, n_visible)
+                               : 0;
         /* Written in the data's units, as the run's own samples are. */
         if (n_visible == j->train.dim) ebm_dataset_unstandardize(&j->train, rows, n);
         rc = ebm_runfile_images(rf, group, 0, rows, n, n_visible, height, width, NULL, err);

@@ -26,6 +26,7 @@ typedef struct ebm_sample_group {
     char clamped[64];     /* "none" or "label=3" */
     size_t n, n_visible;  /* samples, values each */
     size_t matches;       /* how many equal a training row (of the class) */
+    int binary;           /* 0: real-valued samples, where matches means nothing */
 } ebm_sample_group;
 
 /* Draws and writes. The output file's path goes to out_path; *groups

@@ -25,6 +25,22 @@ expect_status 0 "ebm plot draws the run" -- "$EBM" plot "$WORK/ok" --out "$WORK/
 ls "$WORK/plots" >"$WORK/pngs"
 expect_in "$WORK/pngs" "density" "a density picture comes out"
 
+# ebm sample on a real-valued model: chains start from training rows (there
+# are no binary values to draw a start from), and no count of samples equal
+# to a training row is printed, as it means nothing for real values.
+expect_status 0 "ebm sample draws from the energy model with mala" -- \
+  "$EBM" sample "$WORK/ok" --n 20 --out "$WORK/drawn.h5" sampler.type=mala sampler.burn_in=20
+expect_in "$WORK/out" "/samples/0000000000  20 samples of 2 values  clamped none" \
+  "… 20 samples of 2 values"
+grep -q "equal a training row" "$WORK/out" && fail "a match count for real-valued samples" ||
+  pass "… with no match count"
+n_finite=$(h5dump -A 0 -d /samples/0000000000 -y -w 0 -m %.9g "$WORK/drawn.h5" |
+  sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -s ' ,' '\n' | grep -cE '^-?[0-9]')
+[ "$n_finite" -eq 40 ] && pass "… 40 finite values" || fail "$n_finite finite sample values of 40"
+expect_status 1 "gibbs, the default, cannot move real-valued units" -- \
+  "$EBM" sample "$WORK/ok" --n 5 --out "$WORK/gibbs.h5"
+expect_in "$WORK/err" "choose another sampler with sampler.type=NAME" "… and the message says what to do"
+
 expect_status 1 "SGD with lr 1000 diverges and stops" -- "$EBM" run "$EXP" "${SMALL[@]}" \
   train.optim.type=sgd train.optim.lr=1000 'log.estimators=[{type: quadrature, split: valid, grid: 60}]' \
   --out "$WORK/nan" --quiet

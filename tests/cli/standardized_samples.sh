@@ -23,7 +23,7 @@ YAML
 
 # column_means FILE DATASET: the mean of each of the two columns.
 column_means() {
-  h5dump -d "$2" -y -w 0 -m %.9g "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' |
+  h5dump -A 0 -d "$2" -y -w 0 -m %.9g "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' |
     tr -s ' ,' '\n' | grep -v '^$' |
     awk '{ s[(NR - 1) % 2] += $1; n++ } END { if (n) printf "%.4f %.4f\n", 2 * s[0] / n, 2 * s[1] / n }'
 }
