@@ -75,7 +75,8 @@ static int log_images(const ebm_eval *ev, const sample_run *r, size_t n,
                       size_t units, ebm_error *err) {
     const ebm_dataset *d = ev->data;
     size_t pixels = (size_t)d->height * (size_t)d->width;
-    if (ebm_model_has_coding(ev->ops) && d->dim <= units) {
+    if (ebm_model_has_coding(ev->ops) &&
+        ebm_model_row_length(ev->ops, ev->model, d->dim) == d->dim) {
         /* Layered models: the visible part as a data row, drawn in the data's
          * shape (label columns, if any, left out). */
         for (size_t k = 0; k < n; k++)

@@ -49,6 +49,13 @@ void ebm_model_decode(const ebm_model_ops *ops, void *model, const float *state,
 
 int ebm_model_has_coding(const ebm_model_ops *ops) { return ops->xEncode && ops->xDecode; }
 
+size_t ebm_model_row_length(const ebm_model_ops *ops, void *model, size_t data_dim) {
+    size_t units = ops->xUnits(model);
+    if (data_dim == units || (data_dim < units && ebm_model_data_mask(ops, model)))
+        return data_dim;
+    return units;
+}
+
 ebm_model_feature ebm_model_find_feature(const ebm_model_ops *ops, const char *name) {
     return ops->xFeature ? ops->xFeature(name) : NULL;
 }

@@ -303,6 +303,11 @@ void ebm_model_decode(const ebm_model_ops *ops, void *model, const float *state,
 /* Has its own coding of data rows (xEncode and xDecode), e.g. ±1 units or
  * hidden units after the data's. */
 int ebm_model_has_coding(const ebm_model_ops *ops);
+/* The length of the row a state decodes to: data_dim when the states hold
+ * data rows (the model marks its data units, or a state is exactly a row
+ * long), else every unit (a model that ignores its data, such as the Ising
+ * lattice over data: none, whose samples are whole states). */
+size_t ebm_model_row_length(const ebm_model_ops *ops, void *model, size_t data_dim);
 ebm_model_feature ebm_model_find_feature(const ebm_model_ops *ops, const char *name);
 
 /* binary */

@@ -319,7 +319,7 @@ static int setup(sample_job *j, ebm_error *err) {
     if (!rc) rc = ebm_footprint_check(j->cfg, &j->train, 0, err);
     if (!rc) rc = ebm_setup_model(j->cfg, &root, &j->train, 0, NULL, &j->ops, &j->model, err);
     if (rc) return rc;
-    j->n_data = j->train.dim;
+    j->n_data = ebm_model_row_length(j->ops, j->model, j->train.dim);
     int64_t labels = ebm_cfg_int(j->cfg, "model.labels", 0);
     j->n_labels = labels > 0 ? (size_t)labels : 0;
     if (j->n_labels >= j->n_data || j->n_data > j->ops->xUnits(j->model))
@@ -402,7 +402,7 @@ static int draw_groups(sample_job *j, const ebm_sample_opts *opts, int clamp,
         else snprintf(s->clamped, sizeof s->clamped, "label=%d", label);
         s->n = n;
         s->n_visible = n_visible;
-        s->binary = ebm_model_has_binary(j->ops);
+        s->binary = ebm_model_has_binary(j->ops) && j->n_data == j->train.dim;
         s->matches = s->binary ? ebm_cond_count_matches(&j->train, j->n_labels, label, rows,
                                                         n, n_visible)
                                : 0;

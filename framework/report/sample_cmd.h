@@ -26,7 +26,8 @@ typedef struct ebm_sample_group {
     char clamped[64];     /* "none" or "label=3" */
     size_t n, n_visible;  /* samples, values each */
     size_t matches;       /* how many equal a training row (of the class) */
-    int binary;           /* 0: real-valued samples, where matches means nothing */
+    int binary;           /* 0: real-valued samples, or whole states of a model
+                             that ignores its data: matches means nothing */
 } ebm_sample_group;
 
 /* Draws and writes. The output file's path goes to out_path; *groups

@@ -62,4 +62,18 @@ for want in 0:200 1:150; do
     fail "label $c clamped: ${hits:-no count} of 400 samples are its rows (expected >= $least)"
 done
 
+# A model that ignores its data (the 32x32 Ising lattice over data: none, a
+# row of one value) has whole lattices as samples: the run's /samples are
+# 32x32 images, and ebm sample draws 1024 spins a sample (it once wrote
+# 1024 spins into a one-value row and crashed; the run kept one spin each).
+expect_status 0 "an Ising lattice run" -- "$EBM" run "$SRC/experiments/ising-2d.yaml" '~sweep' '~expect' \
+  'log.estimators[0].sampler.sweeps=50' --out "$WORK/ising" --quiet
+h5dump -H -A 0 "$WORK/ising/run.h5" >"$WORK/ising.txt" 2>&1
+expect_in "$WORK/ising.txt" "SIMPLE { ( 4, 32, 32 ) / ( 4, 32, 32 ) }" "… logs 4 samples as 32x32 lattices"
+expect_status 0 "ebm sample draws lattices" -- "$EBM" sample "$WORK/ising" --n 3 --out "$WORK/lattices.h5" \
+  sampler.burn_in=20
+expect_in "$WORK/out" "/samples/0000000000  3 samples of 1024 values  clamped none" "… of 1024 spins each"
+grep -q "equal a training row" "$WORK/out" && fail "a match count for samples that are not data rows" ||
+  pass "… with no match count against the one-value data row"
+
 finish
