@@ -29,20 +29,32 @@ static void label_template(const ebm_cond_draw *how, draw_work *w, float *state)
     ebm_model_encode(how->ops, how->model, w->row, how->n_data, state);
 }
 
+/* Whether the start rows are states of the model, one row a chain. */
+static int rows_fit(const ebm_cond_draw *how, size_t units) {
+    const ebm_dataset *d = how->start_rows;
+    return d && d->n > 0 && d->dim == units;
+}
+
 static int start_chains(const ebm_cond_draw *how, draw_work *w, size_t units,
                         ebm_rng *rng) {
+    ebm_rng start;
+    ebm_rng_named(&start, rng, "start");
     if (!ebm_model_has_binary(how->ops)) {
         /* Continuous states: the training rows are the states to move from,
-         * as the sample estimator starts them. */
+         * as the sample estimator starts them, or else the model's own noise. */
         const ebm_dataset *d = how->start_rows;
-        for (size_t c = 0; c < how->n; c++)
-            ebm_model_encode(how->ops, how->model, d->x + (c % d->n) * d->dim, units,
-                             w->states + c * units);
+        for (size_t c = 0; c < how->n; c++) {
+            float *x = w->states + c * units;
+            ebm_rng chain;
+            ebm_rng_derive(&chain, &start, c);
+            if (rows_fit(how, units))
+                ebm_model_encode(how->ops, how->model, d->x + (c % d->n) * d->dim, units, x);
+            else
+                ebm_model_noise(how->ops, how->model, x, 1, &chain);
+        }
         return EBM_OK;
     }
     size_t first = how->n_data - how->n_labels;
-    ebm_rng start;
-    ebm_rng_named(&start, rng, "start");
     for (size_t c = 0; c < how->n; c++) {
         float *x = w->states + c * units;
         if (how->label >= 0) label_template(how, w, x);
@@ -61,12 +73,12 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
                     ebm_error *err) {
     const ebm_model_ops *ops = how->ops;
     size_t units = ops->xUnits(how->model);
-    const ebm_dataset *rows_in = how->start_rows;
     if (!ebm_model_has_binary(ops) &&
-        (!rows_in || rows_in->n == 0 || rows_in->dim != units || how->label >= 0))
+        ((!rows_fit(how, units) && !ebm_model_has_noise(ops)) || how->label >= 0))
         return ebm_fail(err, EBM_ENOTSUP, "model %s has no binary unit values "
-                        "(xUnitValues) and its states are not data rows to start from, "
-                        "so chains have no start", ops->info.name);
+                        "(xUnitValues), no noise distribution (xNoise) and its states "
+                        "are not data rows to start from, so chains have no start",
+                        ops->info.name);
     if (how->n_data > units || how->n_labels > how->n_data)
         return ebm_fail(err, EBM_EINVAL, "%zu data units with %zu labels, but the "
                         "model has %zu units", how->n_data, how->n_labels, units);

@@ -24,14 +24,16 @@ typedef struct ebm_cond_draw {
     size_t n;                      /* chains, one sample each */
     const volatile sig_atomic_t *stop;
     /* Where chains of a model without binary unit values (a continuous
-     * energy) start: row c mod n of these, encoded; NULL refuses such models. */
+     * energy) start: row c mod n of these, encoded, when they are states of
+     * the model; otherwise the model's noise distribution (xNoise). */
     const ebm_dataset *start_rows;
 } ebm_cond_draw;
 
 /* Starts every chain from a uniform random state (label units one-hot at
  * `label`, kept clamped), or, for a model with no binary unit values, from
- * a row of start_rows; runs the sampler as its config says, and writes each
- * chain's final state, decoded to a data row, without the label columns:
+ * a row of start_rows (or the model's noise); runs the sampler as its config
+ * says, and writes each chain's final state, decoded to a data row, without
+ * the label columns:
  * rows is n × (n_data − n_labels) values (in {0, 1} for binary models).
  * Chain c draws from ebm_rng_derive(rng, c) only. */
 int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,

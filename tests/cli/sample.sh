@@ -76,4 +76,24 @@ expect_in "$WORK/out" "/samples/0000000000  3 samples of 1024 values  clamped no
 grep -q "equal a training row" "$WORK/out" && fail "a match count for samples that are not data rows" ||
   pass "… with no match count against the one-value data row"
 
+# A real-valued model with no data rows to start from (a correlated 2-D
+# Gaussian energy over data: none) starts its chains from its own noise:
+# 2000 independent MALA chains end as draws from N(0, [[1, .9], [.9, 1]]).
+# Bounds: 5 standard errors (mean 0.11, variance 0.16, covariance 0.15).
+expect_status 0 "a Gaussian energy run" -- "$EBM" run "$SRC/experiments/mh-gaussian.yaml" '~sweep' \
+  '~expect' 'log.estimators=[]' --out "$WORK/gauss" --quiet
+expect_status 0 "ebm sample draws from it from noise starts" -- "$EBM" sample "$WORK/gauss" --n 2000 \
+  --out "$WORK/gauss.h5" sampler.type=mala sampler.burn_in=500
+moments=$(h5dump -A 0 -d /samples/0000000000 -y -w 0 -m %.9g "$WORK/gauss.h5" |
+  sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -s ' ,' '\n' | grep -v '^$' | paste - - |
+  awk '{ a += $1; b += $2; aa += $1 * $1; bb += $2 * $2; ab += $1 * $2; n++ }
+       END { printf "%d %.4f %.4f %.4f %.4f %.4f\n", n, a / n, b / n, aa / n - (a / n)^2,
+             bb / n - (b / n)^2, ab / n - (a / n) * (b / n) }')
+read -r n ma mb va vb cab <<<"$moments"
+awk -v n="$n" -v ma="$ma" -v mb="$mb" -v va="$va" -v vb="$vb" -v c="$cab" 'BEGIN {
+  exit !(n == 2000 && ma > -0.11 && ma < 0.11 && mb > -0.11 && mb < 0.11 &&
+         va > 0.84 && va < 1.16 && vb > 0.84 && vb < 1.16 && c > 0.75 && c < 1.05) }' &&
+  pass "… N(0, [[1, .9], [.9, 1]]): means $ma $mb, variances $va $vb, covariance $cab" ||
+  fail "2000 samples of N(0, [[1, .9], [.9, 1]]): n $n, means $ma $mb, variances $va $vb, covariance $cab"
+
 finish
