@@ -14,6 +14,7 @@ void ebm_dataset_free(ebm_dataset *d) {
     free(d->labels);
     free(d->standard_shift);
     free(d->standard_scale);
+    free(d->standard_spread);
     memset(d, 0, sizeof *d);
 }
 
@@ -29,7 +30,7 @@ int ebm_dataset_split(ebm_dataset *d, size_t count, ebm_dataset *valid,
     size_t keep = d->n - count;
     *valid = *d;
     valid->n = count;
-    valid->standard_shift = valid->standard_scale = NULL;   /* d's to own */
+    valid->standard_shift = valid->standard_scale = valid->standard_spread = NULL;   /* d's */
     valid->x = malloc(count * d->dim * sizeof *valid->x);
     valid->labels = d->labels ? malloc(count * sizeof *valid->labels) : NULL;
     if (!valid->x || (d->labels && !valid->labels)) {
@@ -103,13 +104,13 @@ static void standardize_rows(const ebm_dataset *train, ebm_dataset *d) {
 }
 
 void ebm_dataset_unstandardize(const ebm_dataset *train, float *rows, size_t n) {
-    const double *shift = train->standard_shift, *scale = train->standard_scale;
-    if (!shift) return;
+    const double *shift = train->standard_shift, *spread = train->standard_spread;
+    if (!shift || !spread) return;
     size_t dim = train->dim;
     for (size_t r = 0; r < n; r++)
         for (size_t j = 0; j < dim; j++) {
             float *x = rows + r * dim + j;
-            *x = (float)(*x / scale[j] + shift[j]);
+            *x = (float)(shift[j] + *x * spread[j]);
         }
 }
 
@@ -133,9 +134,11 @@ int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
     size_t n = train->n, dim = train->dim;
     double *mean = calloc(dim ? dim : 1, sizeof *mean);
     double *scale = calloc(dim ? dim : 1, sizeof *scale);   /* 1 / std */
-    if (!mean || !scale) {
+    double *spread = calloc(dim ? dim : 1, sizeof *spread); /* std, 0 if constant */
+    if (!mean || !scale || !spread) {
         free(mean);
         free(scale);
+        free(spread);
         return ebm_fail(err, EBM_ENOMEM, "data.standardize: statistics of %zu columns", dim);
     }
     for (size_t r = 0; r < n; r++)
@@ -157,12 +160,15 @@ int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
         for (size_t r = 1; r < n && constant; r++)
             constant = train->x[r * dim + j] == first;
         if (constant) mean[j] = first;
+        spread[j] = constant ? 0.0 : sqrt(scale[j] / (double)n);
         scale[j] = constant ? 1.0 : 1.0 / sqrt(scale[j] / (double)n);
     }
     free(train->standard_shift);
     free(train->standard_scale);
+    free(train->standard_spread);
     train->standard_shift = mean;
     train->standard_scale = scale;
+    train->standard_spread = spread;
     standardize_rows(train, train);
     if (valid) standardize_rows(train, valid);
     return EBM_OK;

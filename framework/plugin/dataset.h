@@ -29,8 +29,10 @@ typedef struct ebm_dataset {
     size_t label_columns;
     /* After ebm_dataset_standardize, on the training rows: each column's
      * shift and scale, x ← (x − shift)·scale, kept so that rows loaded later
-     * (a test set) are standardised alike. NULL otherwise. */
-    double *standard_shift, *standard_scale;
+     * (a test set) are standardised alike, and its standard deviation on the
+     * training rows (0 for a constant column, whose scale is 1), which maps
+     * samples back. NULL otherwise. */
+    double *standard_shift, *standard_scale, *standard_spread;
 } ebm_dataset;
 
 void ebm_dataset_free(ebm_dataset *d);
@@ -64,9 +66,10 @@ int ebm_dataset_standardize(ebm_dataset *train, ebm_dataset *valid,
                             ebm_error *err);
 
 /* The inverse of ebm_dataset_standardize for n rows of train's length
- * (row r at rows + r·train->dim): x ← x/scale + shift, so a model's samples
- * of standardised rows come out in the data's own units. Nothing when train
- * was not standardised. */
+ * (row r at rows + r·train->dim): x ← shift + x·(standard deviation), so a
+ * model's samples of standardised rows come out in the data's own units (a
+ * column constant on the training rows comes out as that constant). Nothing
+ * when train was not standardised. */
 void ebm_dataset_unstandardize(const ebm_dataset *train, float *rows, size_t n);
 
 /* Rows loaded apart from the training data (an estimator's test set) made

@@ -38,7 +38,7 @@ const ebm_dataset *ebm_eval_binary_rows(const ebm_eval *ev, size_t rows, ebm_dat
     *copy = *d;
     copy->n = rows;
     copy->labels = NULL;   /* the likelihood reads the rows; labels stay d's */
-    copy->standard_shift = copy->standard_scale = NULL;
+    copy->standard_shift = copy->standard_scale = copy->standard_spread = NULL;
     copy->stochastic = 0;
     copy->x = malloc((rows ? rows : 1) * d->dim * sizeof *copy->x);
     if (!copy->x) {

@@ -6,9 +6,10 @@
 # adds to the config once collided with ("writes its metrics as 'sample_...'").
 source "$SRC/tests/cli/lib.bash"
 
-# Column 1 uniform on 100 ± 10 (sd 5.8), column 2 on −40 ± 2 (sd 1.2).
+# Column 1 uniform on 100 ± 10 (sd 5.8), column 2 on −40 ± 2 (sd 1.2),
+# column 3 always 7: a constant has no spread to sample, so its samples are 7.
 awk 'BEGIN { srand(3); for (r = 0; r < 400; r++)
-  printf "%.4f,%.4f\n", 100 + 20 * (rand() - 0.5), -40 + 4 * (rand() - 0.5) }' >"$WORK/far.csv"
+  printf "%.4f,%.4f,7\n", 100 + 20 * (rand() - 0.5), -40 + 4 * (rand() - 0.5) }' >"$WORK/far.csv"
 
 cat >"$WORK/far.yaml" <<YAML
 name: far
@@ -21,23 +22,28 @@ log:
     - {type: sample, chains: 400, images: 400, sampler: {type: gibbs, burn_in: 200, sweeps: 1}}
 YAML
 
-# column_means FILE DATASET: the mean of each of the two columns.
+# column_means FILE DATASET: the means of the first two columns, and how
+# many values of the third are not exactly 7.
 column_means() {
   h5dump -A 0 -d "$2" -y -w 0 -m %.9g "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' |
     tr -s ' ,' '\n' | grep -v '^$' |
-    awk '{ s[(NR - 1) % 2] += $1; n++ } END { if (n) printf "%.4f %.4f\n", 2 * s[0] / n, 2 * s[1] / n }'
+    awk '{ c = (NR - 1) % 3; s[c] += $1; if (c == 2 && $1 != 7) off++; n++ }
+         END { if (n) printf "%.4f %.4f %d\n", 3 * s[0] / n, 3 * s[1] / n, off }'
 }
 
 # near_data WHAT MEANS: each mean within three of its column's data sds of
-# the column's mean (z-scores would be near 0, 17 and 35 sds away).
+# the column's mean (z-scores would be near 0, 17 and 35 sds away), and the
+# constant column 7 throughout.
 near_data() {
-  local a b
-  read -r a b <<<"$2"
+  local a b off
+  read -r a b off <<<"$2"
   if [ -n "$a" ] && awk -v a="$a" -v b="$b" 'BEGIN { exit !(a > 82.7 && a < 117.3 && b > -43.5 && b < -36.5) }'; then
     pass "$1: samples in the data's units (column means $a, $b)"
   else
     fail "$1: column means '$a' '$b', the data's are 100 and -40"
   fi
+  [ "$off" = 0 ] && pass "$1: the constant column is 7 in every sample" ||
+    fail "$1: ${off:-?} samples of the constant column are not 7"
 }
 
 expect_status 0 "a Gaussian RBM on standardised rows runs" -- \
