@@ -155,13 +155,16 @@ static int sample_evaluate(const ebm_eval *ev, ebm_error *err) {
     }
 
     if (!rc) {
+        /* A magnetisation needs every unit to be a spin: not a Gaussian
+         * RBM's real-valued visible units. */
+        int spins = r.low && ebm_model_all_binary(ev->ops, ev->model);
         double energy_sum = 0.0, best = INFINITY, magnet_sum = 0.0;
         for (size_t c = 0; c < n; c++) {
             const float *x = r.x + c * units;
             double e = ev->ops->xEnergy(ev->model, x) / (double)units;
             energy_sum += e;
             if (e < best) best = e;
-            if (r.low) {
+            if (spins) {
                 double m = 0.0;
                 for (size_t i = 0; i < units; i++) m += spin(&r, i, x[i]);
                 magnet_sum += fabs(m) / (double)units;
@@ -169,7 +172,7 @@ static int sample_evaluate(const ebm_eval *ev, ebm_error *err) {
         }
         rc = ebm_log_metric(ev->log, "energy", energy_sum / (double)n, err);
         if (!rc) rc = ebm_log_metric(ev->log, "best_energy", best, err);
-        if (!rc && r.low)
+        if (!rc && spins)
             rc = ebm_log_metric(ev->log, "magnetisation", magnet_sum / (double)n, err);
         if (!rc && stats.proposed > 0)
             rc = ebm_log_metric(ev->log, "acceptance",

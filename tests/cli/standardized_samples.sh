@@ -48,6 +48,9 @@ near_data() {
 
 expect_status 0 "a Gaussian RBM on standardised rows runs" -- \
   "$EBM" run "$WORK/far.yaml" --out "$WORK/far" --quiet
+h5ls "$WORK/far/run.h5/metrics" >"$WORK/metrics" 2>&1
+grep -q "sample_magnetisation" "$WORK/metrics" &&
+  fail "a magnetisation of real-valued visible units" || pass "… and logs no magnetisation of real values"
 last=$(h5ls "$WORK/far/run.h5/samples" 2>/dev/null | awk '{ print $1 }' | sort | tail -1)
 [ -n "$last" ] || fail "the run wrote no /samples"
 near_data "the run's /samples" "$(column_means "$WORK/far/run.h5" "/samples/$last")"
