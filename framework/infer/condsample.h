@@ -33,9 +33,8 @@ typedef struct ebm_cond_draw {
  * `label`, kept clamped), or, for a model with no binary unit values, from
  * a row of start_rows (or the model's noise); runs the sampler as its config
  * says, and writes each chain's final state, decoded to a data row, without
- * the label columns:
- * rows is n × (n_data − n_labels) values (in {0, 1} for binary models).
- * Chain c draws from ebm_rng_derive(rng, c) only. */
+ * the label columns: rows is n × (n_data − n_labels) values (in {0, 1} for
+ * binary models). Chain c draws from ebm_rng_derive(rng, c) only. */
 int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
                     ebm_error *err);
 

@@ -30,7 +30,8 @@ int ebm_dataset_split(ebm_dataset *d, size_t count, ebm_dataset *valid,
     size_t keep = d->n - count;
     *valid = *d;
     valid->n = count;
-    valid->standard_shift = valid->standard_scale = valid->standard_spread = NULL;   /* d's */
+    /* the statistics are d's to own */
+    valid->standard_shift = valid->standard_scale = valid->standard_spread = NULL;
     valid->x = malloc(count * d->dim * sizeof *valid->x);
     valid->labels = d->labels ? malloc(count * sizeof *valid->labels) : NULL;
     if (!valid->x || (d->labels && !valid->labels)) {
