@@ -60,7 +60,8 @@ static const cli_command commands[] = {
      "  --out FILE, -o FILE the samples file (default RUN/samples.h5); never one of the\n"
      "                      run's own files; an existing one is refused\n"
      "  --force             move an existing FILE aside to FILE.old-N\n"
-     "  sampler.KEY=V       sampler settings (default gibbs with burn_in 1000)\n"},
+     "  sampler.KEY=V       sampler settings (default gibbs, or mala where gibbs cannot\n"
+     "                      move the model's units, with burn_in 1000)\n"},
     {"reproduce", cli_reproduce, "oqj",
      "ebm reproduce [FILE...] [-j N] [--out DIR]",
      "run documented experiments and compare with the values they cite",

@@ -113,9 +113,26 @@ static void unused_name(const ebm_node *cfg, char *name, size_t size) {
     }
 }
 
+/* The sampler when none is named: gibbs, or mala for a model gibbs cannot
+ * move (real-valued units, as an MLP energy's) and mala can. */
+static const char *default_sampler(const ebm_node *cfg) {
+    const ebm_model_ops *model = (const ebm_model_ops *)ebm_registry_find(
+        EBM_KIND_MODEL, ebm_cfg_str(cfg, "model.type", ""));
+    const ebm_sampler_ops *gibbs =
+        (const ebm_sampler_ops *)ebm_registry_find(EBM_KIND_SAMPLER, "gibbs");
+    const ebm_sampler_ops *mala =
+        (const ebm_sampler_ops *)ebm_registry_find(EBM_KIND_SAMPLER, "mala");
+    char why[512];
+    if (model && gibbs && mala && gibbs->xSupports &&
+        !gibbs->xSupports(model, why, sizeof why) &&
+        (!mala->xSupports || mala->xSupports(model, why, sizeof why)))
+        return "mala";
+    return "gibbs";
+}
+
 static int add_sampler(sample_job *j, const ebm_sample_opts *opts, ebm_diags *diags,
                        int *index, ebm_error *err) {
-    const char *type = "gibbs";
+    const char *chosen = default_sampler(j->cfg), *type = chosen;
     for (int i = 0; i < opts->n_overrides; i++) {
         const char *o = opts->overrides[i];
         if (strncmp(o, "sampler.", 8) && strncmp(o, "+sampler.", 9) && strncmp(o, "~sampler.", 9))
@@ -128,10 +145,11 @@ static int add_sampler(sample_job *j, const ebm_sample_opts *opts, ebm_diags *di
     unused_name(j->cfg, name, sizeof name);
     if (sampler && ebm_param_find(sampler->params, "burn_in"))
         snprintf(yaml, sizeof yaml,
-                 "{type: sample, name: %s, sampler: {type: gibbs, burn_in: %d}}", name,
+                 "{type: sample, name: %s, sampler: {type: %s, burn_in: %d}}", name, chosen,
                  DEFAULT_BURN_IN);
     else
-        snprintf(yaml, sizeof yaml, "{type: sample, name: %s, sampler: {type: gibbs}}", name);
+        snprintf(yaml, sizeof yaml, "{type: sample, name: %s, sampler: {type: %s}}", name,
+                 chosen);
     ebm_node *entry = ebm_cfg_parse_string(yaml, strlen(yaml), "<ebm sample>", err);
     if (!entry) return err->code;
     int bad = 0;

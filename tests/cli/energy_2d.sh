@@ -37,8 +37,12 @@ grep -q "equal a training row" "$WORK/out" && fail "a match count for real-value
 n_finite=$(h5dump -A 0 -d /samples/0000000000 -y -w 0 -m %.9g "$WORK/drawn.h5" |
   sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -s ' ,' '\n' | grep -cE '^-?[0-9]')
 [ "$n_finite" -eq 40 ] && pass "… 40 finite values" || fail "$n_finite finite sample values of 40"
-expect_status 1 "gibbs, the default, cannot move real-valued units" -- \
-  "$EBM" sample "$WORK/ok" --n 5 --out "$WORK/gibbs.h5"
+expect_status 0 "with no sampler named, ebm sample takes mala for real-valued units" -- \
+  "$EBM" sample "$WORK/ok" --n 5 --out "$WORK/default.h5" sampler.burn_in=20
+h5dump -a /samples/0000000000/sampler "$WORK/default.h5" >"$WORK/sampler.txt" 2>&1
+expect_in "$WORK/sampler.txt" "\"type: mala" "… and says so in the file"
+expect_status 1 "gibbs cannot move real-valued units" -- \
+  "$EBM" sample "$WORK/ok" --n 5 --out "$WORK/gibbs.h5" sampler.type=gibbs
 expect_in "$WORK/err" "choose another sampler with sampler.type=NAME" "… and the message says what to do"
 
 expect_status 1 "SGD with lr 1000 diverges and stops" -- "$EBM" run "$EXP" "${SMALL[@]}" \
