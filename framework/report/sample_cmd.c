@@ -17,6 +17,7 @@
 #include "claim.h"
 #include "condsample.h"
 #include "footprint.h"
+#include "overview.h"
 #include "h5util.h"
 #include "proc.h"
 #include "runfile.h"
@@ -56,6 +57,9 @@ static int find_run(const char *run, sample_job *j, ebm_error *err) {
     if (ebm_proc_is_dir(run)) {
         snprintf(j->run_dir, sizeof j->run_dir, "%s", run);
         snprintf(j->run_path, sizeof j->run_path, "%s/run.h5", run);
+        if (!ebm_proc_is_file(j->run_path) && ebm_overview_is_sweep(run))
+            return ebm_fail(err, EBM_EINVAL, "%s: a sweep directory; name one of its "
+                            "points' run directories (ebm show %s lists them)", run, run);
         if (!ebm_proc_is_file(j->run_path))
             return ebm_fail(err, EBM_EINVAL, "%s: a directory without run.h5, so not a "
                             "run directory", run);

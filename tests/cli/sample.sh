@@ -34,6 +34,10 @@ n_png=$(ls "$WORK/plots"/*label_*.png 2>/dev/null | wc -l)
 expect_status 2 "a missing run is bad input" -- "$EBM" sample "$WORK/no-such-run"
 expect_in "$WORK/err" "no such run directory or run file" "the message names the problem"
 expect_status 2 "a directory without run.h5 is bad input" -- "$EBM" sample "$WORK/plots"
+mkdir -p "$WORK/a-sweep" && touch "$WORK/a-sweep/sweep.yaml"
+expect_status 2 "a sweep directory is bad input" -- "$EBM" sample "$WORK/a-sweep"
+expect_in "$WORK/err" "a sweep directory; name one of its points' run directories" \
+  "… and the message says to name a point"
 expect_status 2 "--clamp without label= is bad input" -- "$EBM" sample "$RUN" --clamp 1
 expect_in "$WORK/err" "expected label=C" "the message shows the syntax"
 expect_status 2 "--clamp beyond the classes is bad input" -- "$EBM" sample "$RUN" --clamp label=3
