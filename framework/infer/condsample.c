@@ -43,14 +43,16 @@ static int start_chains(const ebm_cond_draw *how, draw_work *w, size_t units,
         /* Continuous states: the training rows are the states to move from,
          * as the sample estimator starts them, or else the model's own noise. */
         const ebm_dataset *d = how->start_rows;
+        int from_rows = rows_fit(how, units);
         for (size_t c = 0; c < how->n; c++) {
             float *x = w->states + c * units;
-            ebm_rng chain;
-            ebm_rng_derive(&chain, &start, c);
-            if (rows_fit(how, units))
+            if (from_rows) {
                 ebm_model_encode(how->ops, how->model, d->x + (c % d->n) * d->dim, units, x);
-            else
+            } else {
+                ebm_rng chain;
+                ebm_rng_derive(&chain, &start, c);
                 ebm_model_noise(how->ops, how->model, x, 1, &chain);
+            }
         }
         return EBM_OK;
     }
