@@ -43,6 +43,12 @@ int cli_sample(const cli_args *args) {
     int rc = ebm_sample_from_run(&opts, out, sizeof out, &groups, &n_groups, &diags, &err);
     if (rc && diags.n) cli_print_diags(&diags);
     if (rc) fprintf(stderr, "ebm sample: %s\n", err.msg);
+    if (n_groups > 0)
+        printf("sampler %s: %s%s (every setting: the datasets' sampler attribute)\n",
+               groups[0].sampler,
+               groups[0].run_sampler ? "the settings of the run's sample estimator"
+                                     : "ebm sample's defaults",
+               opts.n_overrides ? ", with the overrides given" : "");
     for (int g = 0; g < n_groups; g++) {
         const ebm_sample_group *s = &groups[g];
         printf("%s:%s  %zu samples of %zu values  clamped %s", out, s->path, s->n,

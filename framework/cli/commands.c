@@ -60,8 +60,10 @@ static const cli_command commands[] = {
      "  --out FILE, -o FILE the samples file (default RUN/samples.h5); never one of the\n"
      "                      run's own files; an existing one is refused\n"
      "  --force             move an existing FILE aside to FILE.old-N\n"
-     "  sampler.KEY=V       sampler settings (default gibbs, or mala where gibbs cannot\n"
-     "                      move the model's units, with burn_in 1000)\n"},
+     "  sampler.KEY=V       sampler settings (default: those of the run's sample\n"
+     "                      estimator, unless another type is named; else gibbs, or\n"
+     "                      mala where gibbs cannot move the model's units, with\n"
+     "                      burn_in 1000)\n"},
     {"reproduce", cli_reproduce, "oqj",
      "ebm reproduce [FILE...] [-j N] [--out DIR]",
      "run documented experiments and compare with the values they cite",

@@ -38,6 +38,7 @@ typedef struct sample_job {
     int have_info;
     ebm_node *cfg;
     const ebm_node *sampler_cfg;   /* inside cfg */
+    int run_sampler;               /* 1: sampler_cfg started as the run's own */
     ebm_dataset train, valid;
     const ebm_model_ops *ops;
     void *model;
@@ -95,10 +96,6 @@ static int parse_clamp(const char *clamp, int *label, ebm_error *err) {
     return EBM_OK;
 }
 
-/* The sampler as a `sample` estimator entry appended to log.estimators, so
- * one validation checks the stored config and the sampler settings (ranges,
- * misspelt keys) and fills the sampler's defaults. Overrides are applied to
- * the entry: "sampler.burn_in=500" sets its sampler.burn_in. */
 /* A name for the appended entry that no estimator of the run already writes
  * its metrics under (an unnamed `sample` estimator writes them as "sample"),
  * so the run's config stays valid with the entry added. */
@@ -134,20 +131,47 @@ static const char *default_sampler(const ebm_node *cfg) {
     return "gibbs";
 }
 
+/* The sampler of the run's first `sample` estimator (NULL when it has none):
+ * the settings its logged samples were drawn with. */
+static const ebm_node *run_sampler(const ebm_node *cfg) {
+    const ebm_node *estimators = ebm_node_at(cfg, "log.estimators");
+    for (int i = 0; estimators && estimators->kind == EBM_NODE_SEQ && i < estimators->n; i++) {
+        const ebm_node *e = estimators->values[i];
+        const ebm_node *sampler = ebm_node_child(e, "sampler");
+        if (strcmp(ebm_cfg_str(e, "type", ""), "sample") == 0 && sampler &&
+            sampler->kind == EBM_NODE_MAP)
+            return sampler;
+    }
+    return NULL;
+}
+
+/* The sampler as a `sample` estimator entry appended to log.estimators, so
+ * one validation checks the stored config and the sampler settings (ranges,
+ * misspelt keys) and fills the sampler's defaults. The entry starts from the
+ * sampler the run's own `sample` estimator drew with, unless the user names
+ * another type (whose keys may differ); else from the default sampler with
+ * DEFAULT_BURN_IN. Overrides are applied to the entry: "sampler.burn_in=500"
+ * sets its sampler.burn_in. */
 static int add_sampler(sample_job *j, const ebm_sample_opts *opts, ebm_diags *diags,
                        int *index, ebm_error *err) {
-    const char *chosen = default_sampler(j->cfg), *type = chosen;
+    const char *named = NULL;
     for (int i = 0; i < opts->n_overrides; i++) {
         const char *o = opts->overrides[i];
         if (strncmp(o, "sampler.", 8) && strncmp(o, "+sampler.", 9) && strncmp(o, "~sampler.", 9))
             return ebm_fail(err, EBM_EINVAL, "'%s': ebm sample takes only sampler "
                             "settings (sampler.KEY=VALUE, e.g. sampler.burn_in=500)", o);
-        if (strncmp(o, "sampler.type=", 13) == 0) type = o + 13;
+        if (strncmp(o, "sampler.type=", 13) == 0) named = o + 13;
     }
+    const ebm_node *own = run_sampler(j->cfg);
+    if (own && named && strcmp(named, ebm_cfg_str(own, "type", "")) != 0) own = NULL;
+    j->run_sampler = own != NULL;
+    const char *chosen = default_sampler(j->cfg), *type = named ? named : chosen;
     const ebm_plugin *sampler = ebm_registry_find(EBM_KIND_SAMPLER, type);
     char name[64], yaml[256];
     unused_name(j->cfg, name, sizeof name);
-    if (sampler && ebm_param_find(sampler->params, "burn_in"))
+    if (own)
+        snprintf(yaml, sizeof yaml, "{type: sample, name: %s}", name);
+    else if (sampler && ebm_param_find(sampler->params, "burn_in"))
         snprintf(yaml, sizeof yaml,
                  "{type: sample, name: %s, sampler: {type: %s, burn_in: %d}}", name, chosen,
                  DEFAULT_BURN_IN);
@@ -156,6 +180,11 @@ static int add_sampler(sample_job *j, const ebm_sample_opts *opts, ebm_diags *di
                  chosen);
     ebm_node *entry = ebm_cfg_parse_string(yaml, strlen(yaml), "<ebm sample>", err);
     if (!entry) return err->code;
+    /* ebm_node_set frees the copy when it fails (or is NULL). */
+    if (own && ebm_node_set(entry, "sampler", ebm_node_clone(own))) {
+        ebm_node_free(entry);
+        return ebm_fail(err, EBM_ENOMEM, "sample: out of memory");
+    }
     int bad = 0;
     for (int i = 0; i < opts->n_overrides; i++)
         bad |= ebm_cfg_apply_override(entry, opts->overrides[i], i + 1, diags) != 0;
@@ -424,6 +453,8 @@ static int draw_groups(sample_job *j, const ebm_sample_opts *opts, int clamp,
         else snprintf(s->clamped, sizeof s->clamped, "label=%d", label);
         s->n = n;
         s->n_visible = n_visible;
+        snprintf(s->sampler, sizeof s->sampler, "%s", ebm_cfg_str(j->sampler_cfg, "type", ""));
+        s->run_sampler = j->run_sampler;
         s->binary = ebm_model_has_binary(j->ops) && j->n_data == j->train.dim;
         s->matches = s->binary ? ebm_cond_count_matches(&j->train, j->n_labels, label, rows,
                                                         n, n_visible)

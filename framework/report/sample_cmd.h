@@ -26,6 +26,9 @@ typedef struct ebm_sample_group {
     char clamped[64];     /* "none" or "label=3" */
     size_t n, n_visible;  /* samples, values each */
     size_t matches;       /* how many equal a training row (of the class) */
+    char sampler[64];     /* the sampler's type */
+    int run_sampler;      /* 1: drawn with the settings of the run's own `sample`
+                             estimator (and the overrides) */
     int binary;           /* 0: real-valued samples, or whole states of a model
                              that ignores its data: matches means nothing */
 } ebm_sample_group;

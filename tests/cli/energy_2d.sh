@@ -9,7 +9,7 @@ SMALL=('~sweep' '~expect' data.n=600 data.valid=200 train.epochs=2 log.every.epo
        "model.layers=[16]")
 
 expect_status 0 "a short training run completes" -- "$EBM" run "$EXP" "${SMALL[@]}" \
-  'log.estimators=[{type: kde, split: valid}, {type: quadrature, split: valid, grid: 60, baseline: kde_loglik}, {type: sample, chains: 20, images: 20, sampler: {type: mala, burn_in: 50, sweeps: 20, start: random}}]' \
+  'log.estimators=[{type: kde, split: valid}, {type: quadrature, split: valid, grid: 60, baseline: kde_loglik}, {type: sample, chains: 20, images: 20, sampler: {type: mala, burn_in: 50, sweeps: 20, step: 0.05, start: random}}]' \
   --out "$WORK/ok" --quiet
 h5dump -a /status "$WORK/ok/run.h5" >"$WORK/status" 2>&1
 expect_in "$WORK/status" '"completed"' "status completed"
@@ -37,10 +37,19 @@ grep -q "equal a training row" "$WORK/out" && fail "a match count for real-value
 n_finite=$(h5dump -A 0 -d /samples/0000000000 -y -w 0 -m %.9g "$WORK/drawn.h5" |
   sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -s ' ,' '\n' | grep -cE '^-?[0-9]')
 [ "$n_finite" -eq 40 ] && pass "… 40 finite values" || fail "$n_finite finite sample values of 40"
-expect_status 0 "with no sampler named, ebm sample takes mala for real-valued units" -- \
+# With no sampler named, ebm sample draws as the run's sample estimator did
+# (its mala, 20 sweeps, step 0.05), with the overrides given on top.
+expect_status 0 "with no sampler named, ebm sample takes the run's sample estimator's sampler" -- \
   "$EBM" sample "$WORK/ok" --n 5 --out "$WORK/default.h5" sampler.burn_in=20
+expect_in "$WORK/out" "sampler mala: the settings of the run's sample estimator, with the overrides given" \
+  "… and says so"
 h5dump -a /samples/0000000000/sampler "$WORK/default.h5" >"$WORK/sampler.txt" 2>&1
-expect_in "$WORK/sampler.txt" "\"type: mala" "… and says so in the file"
+expect_in "$WORK/sampler.txt" "\"type: mala" "… the file records mala"
+expect_in "$WORK/sampler.txt" "step: 0.05" "… with the estimator's step"
+expect_in "$WORK/sampler.txt" "burn_in: 20" "… and the burn-in given, not the estimator's 50"
+expect_status 0 "naming another sampler starts from its defaults" -- \
+  "$EBM" sample "$WORK/ok" --n 5 --out "$WORK/langevin.h5" sampler.type=langevin sampler.burn_in=20
+expect_in "$WORK/out" "sampler langevin: ebm sample's defaults" "… and says so"
 expect_status 1 "gibbs cannot move real-valued units" -- \
   "$EBM" sample "$WORK/ok" --n 5 --out "$WORK/gibbs.h5" sampler.type=gibbs
 expect_in "$WORK/err" "choose another sampler with sampler.type=NAME" "… and the message says what to do"

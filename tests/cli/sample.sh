@@ -76,6 +76,12 @@ h5dump -H -A 0 "$WORK/ising/run.h5" >"$WORK/ising.txt" 2>&1
 expect_in "$WORK/ising.txt" "SIMPLE { ( 4, 32, 32 ) / ( 4, 32, 32 ) }" "… logs 4 samples as 32x32 lattices"
 expect_status 0 "ebm sample draws lattices" -- "$EBM" sample "$WORK/ising" --n 3 --out "$WORK/lattices.h5" \
   sampler.burn_in=20
+# … with the run's own sampler: gibbs in random scan, 50 sweeps.
+expect_in "$WORK/out" "sampler gibbs: the settings of the run's sample estimator" \
+  "… with the settings of the run's sample estimator"
+h5dump -a /samples/0000000000/sampler "$WORK/lattices.h5" >"$WORK/lattice-sampler.txt" 2>&1
+expect_in "$WORK/lattice-sampler.txt" "scan: random" "… its random scan"
+expect_in "$WORK/lattice-sampler.txt" "sweeps: 50" "… and its 50 sweeps"
 expect_in "$WORK/out" "/samples/0000000000  3 samples of 1024 values  clamped none" "… of 1024 spins each"
 grep -q "equal a training row" "$WORK/out" && fail "a match count for samples that are not data rows" ||
   pass "… with no match count against the one-value data row"
@@ -83,11 +89,14 @@ grep -q "equal a training row" "$WORK/out" && fail "a match count for samples th
 # A real-valued model with no data rows to start from (a correlated 2-D
 # Gaussian energy over data: none) starts its chains from its own noise:
 # 2000 independent MALA chains end as draws from N(0, [[1, .9], [.9, 1]]).
+# The run has no sample estimator and gibbs cannot move real values: with no
+# sampler named, ebm sample takes mala.
 # Bounds: 5 standard errors (mean 0.11, variance 0.16, covariance 0.15).
 expect_status 0 "a Gaussian energy run" -- "$EBM" run "$SRC/experiments/mh-gaussian.yaml" '~sweep' \
   '~expect' 'log.estimators=[]' --out "$WORK/gauss" --quiet
 expect_status 0 "ebm sample draws from it from noise starts" -- "$EBM" sample "$WORK/gauss" --n 2000 \
-  --out "$WORK/gauss.h5" sampler.type=mala sampler.burn_in=500
+  --out "$WORK/gauss.h5" sampler.burn_in=500
+expect_in "$WORK/out" "sampler mala: ebm sample's defaults" "… with mala, unnamed"
 moments=$(h5dump -A 0 -d /samples/0000000000 -y -w 0 -m %.9g "$WORK/gauss.h5" |
   sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -s ' ,' '\n' | grep -v '^$' | paste - - |
   awk '{ a += $1; b += $2; aa += $1 * $1; bb += $2 * $2; ab += $1 * $2; n++ }
