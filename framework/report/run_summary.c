@@ -8,6 +8,7 @@
 
 #include "cfg.h"
 #include "reproduce.h"
+#include "schema.h"
 
 /* The expect: entries of the run's own config that need no sweep, as a
  * list node that borrows them (only its values array is owned). */
@@ -26,7 +27,7 @@ static int single_run_entries(const ebm_node *expect, ebm_node *out, int *n_skip
 }
 
 const char *ebm_headline_metric(const ebm_node *cfg, const ebm_runinfo *run) {
-    const char *named = cfg ? ebm_cfg_str(cfg, "log.headline", "") : "";
+    const char *named = ebm_schema_headline(cfg);
     const ebm_series *s = named[0] ? ebm_runinfo_metric(run, named) : NULL;
     if (!s && run->headline && run->headline[0]) s = ebm_runinfo_metric(run, run->headline);
     if (s) return s->name;

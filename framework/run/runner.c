@@ -30,6 +30,7 @@
 #include "registry.h"
 #include "rng.h"
 #include "runfile.h"
+#include "schema.h"
 #include "textdiff.h"
 #include "train.h"
 
@@ -308,11 +309,11 @@ static int estimator_data(run *r, int i, const ebm_node *est_cfg, const char *ty
     return EBM_OK;
 }
 
-/* The headline: log.headline once it has been logged, else the first metric
- * the first estimator to log anything logged (first = index of the metrics
- * that estimator added). */
+/* The headline: the one the config names (ebm_schema_headline) once it has
+ * been logged, else the first metric the first estimator to log anything
+ * logged (first = index of the metrics that estimator added). */
 static void choose_headline(run *r, int first) {
-    const char *named = ebm_cfg_str(r->cfg, "log.headline", "");
+    const char *named = ebm_schema_headline(r->cfg);
     double value;
     if (named[0] && ebm_log_last(r->log, named, &value))
         snprintf(r->headline, sizeof r->headline, "%s", named);

@@ -91,7 +91,8 @@ static const ebm_param log_params[] = {
      .help = "what to measure at each log point"},
     {.name = "headline", .type = EBM_P_STRING, .flags = EBM_PF_OPTIONAL,
      .help = "the metric the progress line and the end-of-run and sweep tables lead "
-             "with (default: the first estimator's first metric)"},
+             "with (default: the metric of the first expect entry, else the first "
+             "estimator's first metric)"},
     END};
 
 static const ebm_param crossing_params[] = {
@@ -153,6 +154,16 @@ const ebm_param ebm_experiment_params[] = {
      .sub = expect_params,
      .help = "documented values this experiment reproduces"},
     END};
+
+const char *ebm_schema_headline(const ebm_node *cfg) {
+    const char *named = cfg ? ebm_cfg_str(cfg, "log.headline", "") : "";
+    if (named[0]) return named;
+    const ebm_node *expect = cfg ? ebm_node_child(cfg, "expect") : NULL;
+    if (!expect || expect->kind != EBM_NODE_SEQ || expect->n == 0) return "";
+    const ebm_node *first = expect->values[0];
+    const char *metric = ebm_cfg_str(first, "metric", "");
+    return metric[0] ? metric : ebm_cfg_str(first, "crossing.metric", "");
+}
 
 const ebm_param *ebm_param_find(const ebm_param *table, const char *name) {
     for (const ebm_param *p = table; p && p->name; p++)

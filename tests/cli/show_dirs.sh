@@ -8,7 +8,10 @@ EXP="$SRC/experiments/hopfield-capacity.yaml"
   --out "$WORK/runs/sw" --quiet >/dev/null 2>&1   # 003 fails: more patterns than units
 "$EBM" run "$SRC/experiments/hopfield-recall.yaml" --out "$WORK/runs/old" --quiet >/dev/null || fail "run old"
 sleep 1.1   # so the second run starts a second later: newest first is then defined
-"$EBM" run "$SRC/experiments/hopfield-gradient.yaml" data.dim=60 train.epochs=2 --out "$WORK/runs/new" --quiet >/dev/null || fail "run new"
+# Both Hopfield experiments lead with fixed_points, the metric their expect
+# block reads; the second names another headline, so the rows differ.
+"$EBM" run "$SRC/experiments/hopfield-gradient.yaml" data.dim=60 train.epochs=2 log.headline=energy_gap \
+  --out "$WORK/runs/new" --quiet >/dev/null || fail "run new"
 
 expect_status 0 "show a sweep directory" -- "$EBM" show "$WORK/runs/sw"
 expect_in "$WORK/out" "point  data.load  model.rule      status     duration   retrieval_overlap" "a header with the swept keys and the headline metric"
@@ -33,7 +36,10 @@ expect_in "$WORK/out" "3 runs and sweeps, newest first" "the count"
 names=$(sed -n '3,$p' "$WORK/out" | awk '{print $1}' | tr '\n' ' ')
 [ "$names" = "new old sw " ] && pass "newest first: $names" || fail "order: $names ($(cat "$WORK/out"))"
 grep -q '^sw  .*3/4 completed .* 4 points$' "$WORK/out" && pass "the sweep's row counts its points" || fail "sweep row: $(cat "$WORK/out")"
-grep -q '^new  *completed  *[0-9.]* s  *20[0-9-]*T[0-9:]*Z  fixed_points 0$' "$WORK/out" && pass "a run's row: status, duration, start, headline" || fail "run row: $(cat "$WORK/out")"
+grep -q '^new  *completed  *[0-9.]* s  *20[0-9-]*T[0-9:]*Z  energy_gap -0\.[0-9]*$' "$WORK/out" && pass "a run's row: status, duration, start, headline" || fail "run row: $(cat "$WORK/out")"
+grep -q '^old  *completed  *[0-9.]* s  *20[0-9-]*T[0-9:]*Z  fixed_points 1$' "$WORK/out" &&
+  pass "… and a run without log.headline leads with its expect block's metric" ||
+  fail "old row: $(cat "$WORK/out")"
 
 expect_status 0 "show --json on a directory of runs" -- "$EBM" show "$WORK/runs" --json
 python3 - "$WORK/out" <<'PY' && pass "the runs' JSON parses" || fail "runs JSON: $(cat "$WORK/out")"
@@ -41,7 +47,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["kind"] == "runs"
 assert [(r["name"], r["kind"]) for r in d["rows"]] == [("new", "run"), ("old", "run"), ("sw", "sweep")]
-assert d["rows"][0]["overrides"] == "data.dim=60 train.epochs=2"
+assert d["rows"][0]["overrides"] == "data.dim=60 train.epochs=2 log.headline=energy_gap"
 PY
 
 expect_status 0 "show --json on a run" -- "$EBM" show "$WORK/runs/new" --json

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "schema.h"
 #include "sweep_expr.h"
 #include "test.h"
 
@@ -585,6 +586,30 @@ TEST(emit_built_tree) {
     ebm_node_free(back);
 }
 
+/* The headline a config leads with: log.headline, else what the first
+ * expect entry reads (its metric, or its crossing's), else none. */
+TEST(headline_named_or_expected) {
+    static const struct {
+        const char *yaml, *headline;
+    } cases[] = {
+        {"log: {headline: b}\nexpect: [{metric: a}]", "b"},
+        {"expect: [{quantity: q, metric: a}, {metric: c}]", "a"},
+        {"expect: [{crossing: {metric: overlap, level: 0.5, over: data.load}}]", "overlap"},
+        {"expect: []", ""},
+        {"log: {every: {epochs: 1}}", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ebm_error err = {0};
+        ebm_node *cfg = parse(cases[i].yaml, &err);
+        ASSERT(cfg);
+        if (strcmp(ebm_schema_headline(cfg), cases[i].headline) != 0)
+            FAIL_("%s: headline '%s', expected '%s'", cases[i].yaml, ebm_schema_headline(cfg),
+                  cases[i].headline);
+        ebm_node_free(cfg);
+    }
+    ASSERT(strcmp(ebm_schema_headline(NULL), "") == 0);
+}
+
 int main(void) {
     RUN(parse_positions);
     RUN(parse_syntax_error_has_position);
@@ -607,5 +632,6 @@ int main(void) {
     RUN(sweep_values);
     RUN(emit_round_trip);
     RUN(emit_built_tree);
+    RUN(headline_named_or_expected);
     TEST_MAIN_END();
 }
