@@ -28,6 +28,16 @@
 #define EBM_HOT_LOOP EBM_VECTORISE
 #endif
 
+/* Eight lanes in GCC's vector types, for hot loops that write their lanes
+ * out (AIS's products, eight random streams side by side): each clone keeps
+ * them in its CPU's widest registers, and the association is the code's,
+ * so every clone rounds the same. */
+typedef float ebm_f32x8 __attribute__((vector_size(32)));
+typedef double ebm_f64x8 __attribute__((vector_size(64)));
+typedef int32_t ebm_i32x8 __attribute__((vector_size(32)));
+typedef int64_t ebm_i64x8 __attribute__((vector_size(64)));
+typedef uint64_t ebm_u64x8 __attribute__((vector_size(64)));
+
 /* e^x for x clamped to [−80, 80] (NaN stays NaN), relative error ~2e-7, written without
  * calls or branches so that the loops below vectorise (libm's expf does not
  * without -ffast-math, and the sampling loops run over every unit of every

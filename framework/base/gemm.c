@@ -22,9 +22,13 @@
  * all rows and the tensor moves between the cores' caches at each step: on a
  * 2-core machine whose cores share little cache that made the gradient phases
  * of an RBM step two to three times slower. The cut falls on a multiple of
- * ROW_QUANTUM rows. OpenBLAS's kernels tile C's rows by 4, 8, 12 or 16, so a
- * cut there leaves every tile where the whole product has it; measured with
- * the Haswell kernels, every entry then has the same bits as uncut. */
+ * ROW_QUANTUM rows. OpenBLAS's Haswell kernel computes C's rows in tiles of
+ * 12, and an entry's rounding depends on its place in its tile: cut at a
+ * multiple of 12, every entry has the same bits as uncut (measured on
+ * 784 × 256, 784 × 500 and 500 × 1000), cut elsewhere thousands differ. 48 is
+ * also a multiple of the 4, 8 and 16 of other kernels. Like the blocks, the
+ * cut depends on the shape only, so with any kernel the bits do not depend
+ * on the thread count. */
 #define ROW_PARTS 2
 #define ROW_QUANTUM 48
 

@@ -81,15 +81,10 @@ void ebm_rng_fill_uniformf(ebm_rng *rng, float *out, size_t n) {
     memcpy(rng->s, s, sizeof s);
 }
 
-/* Eight xoshiro256** states side by side, one per vector lane: GCC's vector
- * types, so each clone of the loop below uses its CPU's widest registers. */
-typedef uint64_t u64x8 __attribute__((vector_size(64)));
-typedef int32_t i32x8 __attribute__((vector_size(32)));
-typedef float f32x8 __attribute__((vector_size(32)));
-
+/* Eight xoshiro256** states side by side, one per vector lane. */
 EBM_HOT_LOOP void ebm_rng_fill_uniformf_lanes(ebm_rng *rngs, size_t lanes, float *out,
                                               size_t ld, size_t n) {
-    u64x8 s0, s1, s2, s3;
+    ebm_u64x8 s0, s1, s2, s3;
     for (size_t l = 0; l < EBM_RNG_LANES; l++) {
         const ebm_rng *r = &rngs[l < lanes ? l : 0];   /* spare lanes run a copy */
         s0[l] = r->s[0];
@@ -100,10 +95,10 @@ EBM_HOT_LOOP void ebm_rng_fill_uniformf_lanes(ebm_rng *rngs, size_t lanes, float
     for (size_t i = 0; i < n; i += 2) {
         /* next() of every lane: rotl(s1 · 5, 7) · 9, the products as shifts
          * and adds (no 64-bit vector multiply below AVX-512DQ) */
-        u64x8 times5 = (s1 << 2) + s1;
-        u64x8 rotated = (times5 << 7) | (times5 >> 57);
-        u64x8 x = (rotated << 3) + rotated;
-        u64x8 t = s1 << 17;
+        ebm_u64x8 times5 = (s1 << 2) + s1;
+        ebm_u64x8 rotated = (times5 << 7) | (times5 >> 57);
+        ebm_u64x8 x = (rotated << 3) + rotated;
+        ebm_u64x8 t = s1 << 17;
         s2 ^= s0;
         s3 ^= s1;
         s1 ^= s2;
@@ -111,10 +106,10 @@ EBM_HOT_LOOP void ebm_rng_fill_uniformf_lanes(ebm_rng *rngs, size_t lanes, float
         s2 ^= t;
         s3 = (s3 << 45) | (s3 >> 19);
         /* the two 24-bit halves, as ebm_rng_fill_uniformf takes them */
-        f32x8 high = __builtin_convertvector(__builtin_convertvector(x >> 40, i32x8), f32x8) *
+        ebm_f32x8 high = __builtin_convertvector(__builtin_convertvector(x >> 40, ebm_i32x8), ebm_f32x8) *
                      0x1.0p-24f;
-        f32x8 low = __builtin_convertvector(
-                        __builtin_convertvector((x >> 16) & 0xffffff, i32x8), f32x8) *
+        ebm_f32x8 low = __builtin_convertvector(
+                        __builtin_convertvector((x >> 16) & 0xffffff, ebm_i32x8), ebm_f32x8) *
                     0x1.0p-24f;
         for (size_t l = 0; l < lanes; l++) {
             out[l * ld + i] = high[l];

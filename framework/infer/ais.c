@@ -9,38 +9,34 @@
 
 #include "fastmath.h"
 
-/* GCC's vector types hold the eight lanes, so the association is written
+/* Eight lanes (fastmath.h's vector types), so the association is written
  * out, not left to the vectoriser: every clone (AVX-512, AVX2, baseline)
  * rounds the same, and the eight chains of multiplications run side by side
  * instead of one long one. */
 enum { LANES = 8 };
-typedef double f64x8 __attribute__((vector_size(64)));
-typedef float f32x8 __attribute__((vector_size(32)));
-typedef int32_t i32x8 __attribute__((vector_size(32)));
-typedef int64_t i64x8 __attribute__((vector_size(64)));
 
 EBM_HOT_LOOP int ebm_ais_factor_sums(const float *restrict gain, const float *restrict x,
                                      float scale, size_t n, double *log_product,
                                      double *positive, double *negative) {
-    f64x8 up = {0}, down = {0}, product = {1, 1, 1, 1, 1, 1, 1, 1};
-    i32x8 large = {0};
+    ebm_f64x8 up = {0}, down = {0}, product = {1, 1, 1, 1, 1, 1, 1, 1};
+    ebm_i32x8 large = {0};
     double log_sum = 0;
     size_t i = 0;
     for (; i + LANES <= n; i += LANES) {
-        f32x8 xs, gs;
+        ebm_f32x8 xs, gs;
         memcpy(&xs, x + i, sizeof xs);
         memcpy(&gs, gain + i, sizeof gs);
-        f32x8 s = scale * xs;
-        i32x8 small = ((i32x8)s & 0x7fffffff) < 0x42700000;   /* |s| < 60, on the bits */
+        ebm_f32x8 s = scale * xs;
+        ebm_i32x8 small = ((ebm_i32x8)s & 0x7fffffff) < 0x42700000;   /* |s| < 60, on the bits */
         large |= ~small;
         /* a unit left out adds 0 and multiplies by 1: its lane is unchanged */
-        f32x8 s_up = (f32x8)((i32x8)s & small & (s > 0.0f));
-        f32x8 s_down = (f32x8)((i32x8)s & small & (s < 0.0f));
-        f32x8 g = (f32x8)((i32x8)gs & small);
-        up += __builtin_convertvector(s_up, f64x8);
-        down += __builtin_convertvector(s_down, f64x8);
-        product *= 1.0 + __builtin_convertvector(g, f64x8);
-        i64x8 over = product > 1e200;
+        ebm_f32x8 s_up = (ebm_f32x8)((ebm_i32x8)s & small & (s > 0.0f));
+        ebm_f32x8 s_down = (ebm_f32x8)((ebm_i32x8)s & small & (s < 0.0f));
+        ebm_f32x8 g = (ebm_f32x8)((ebm_i32x8)gs & small);
+        up += __builtin_convertvector(s_up, ebm_f64x8);
+        down += __builtin_convertvector(s_down, ebm_f64x8);
+        product *= 1.0 + __builtin_convertvector(g, ebm_f64x8);
+        ebm_i64x8 over = product > 1e200;
         int fold = 0;
         for (int l = 0; l < LANES; l++) fold |= over[l] != 0;
         if (fold)
@@ -78,14 +74,14 @@ EBM_HOT_LOOP int ebm_ais_factor_sums(const float *restrict gain, const float *re
 }
 
 EBM_HOT_LOOP double ebm_ais_dot(const double *restrict w, const float *restrict x, size_t n) {
-    f64x8 lane = {0};
+    ebm_f64x8 lane = {0};
     size_t i = 0;
     for (; i + LANES <= n; i += LANES) {
-        f64x8 ws;
-        f32x8 xs;
+        ebm_f64x8 ws;
+        ebm_f32x8 xs;
         memcpy(&ws, w + i, sizeof ws);
         memcpy(&xs, x + i, sizeof xs);
-        lane += ws * __builtin_convertvector(xs, f64x8);
+        lane += ws * __builtin_convertvector(xs, ebm_f64x8);
     }
     for (int l = 0; i < n; i++, l++) lane[l] += w[i] * (double)x[i];
     double sum = 0;
