@@ -1,12 +1,14 @@
 /* cmd_sweep.c — `ebm sweep`: a grid of runs, N at a time or over MPI ranks,
- * a table of its points, its summary's path, and which points failed with
- * how to run them again. */
+ * a table of its points, the verdicts of its expect: entries, its summary's
+ * path, and which points failed with how to run them again. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "expect.h"
 #include "overview.h"
+#include "reproduce.h"
 #include "summary.h"
 #include "sweep.h"
 #include "sweep_mpi.h"
@@ -36,6 +38,17 @@ static void print_points(const char *dir) {
     if (ebm_overview_read(dir, &ov, &err) != EBM_OK) return;
     ebm_overview_write(stdout, &ov);
     ebm_overview_free(&ov);
+}
+
+/* The documented values the sweep's expect: block names, checked as
+ * `ebm run` checks a run's. */
+static void print_expectations(const char *dir) {
+    ebm_reproduce_row *rows = NULL;
+    int n_rows = 0;
+    ebm_error err;
+    if (ebm_expect_evaluate_sweep(dir, &rows, &n_rows, &err) == EBM_OK)
+        ebm_expect_write_lines(stdout, rows, n_rows);
+    ebm_reproduce_rows_free(rows, n_rows);
 }
 
 int cli_sweep(const cli_args *args) {
@@ -101,6 +114,7 @@ int cli_sweep(const cli_args *args) {
     int status = cli_report("sweep", rc, &err, NULL);
     if (dir[0] && rc != EBM_ECONFIG) {
         print_points(dir);
+        if (rc == EBM_OK) print_expectations(dir);
         printf("%s/summary.csv\n", dir);
         if (rc == EBM_EINTERRUPT)
             fprintf(stderr, "continue it with: ebm sweep --resume %s\n", dir);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proc.h"
 #include "runfile.h"
 #include "summary.h"
 
@@ -492,4 +493,30 @@ int ebm_expect_fail_all(const char *experiment, const ebm_node *expect,
         }
     }
     return EBM_OK;
+}
+
+int ebm_expect_evaluate_sweep(const char *dir, ebm_reproduce_row **rows, int *n_rows,
+                              ebm_error *err) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/config.yaml", dir);
+    ebm_error ignored;
+    ebm_node *cfg = ebm_cfg_parse_file(path, &ignored);
+    const ebm_node *expect = cfg ? ebm_node_child(cfg, "expect") : NULL;
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    int rc = EBM_OK;
+    if (expect && ebm_proc_is_file(path))
+        rc = ebm_expect_evaluate(ebm_cfg_str(cfg, "name", "sweep"), expect, dir, 1, rows,
+                                 n_rows, err);
+    ebm_node_free(cfg);
+    return rc;
+}
+
+void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows) {
+    for (int i = 0; i < n_rows; i++) {
+        const ebm_reproduce_row *r = &rows[i];
+        fprintf(to, "expect: %s = %.6g, documented [%.6g, %.6g] (%s): %s", r->quantity,
+                r->obtained, r->low, r->high, r->source, r->pass ? "PASS" : "FAIL");
+        if (r->note && r->note[0]) fprintf(to, " (%s)", r->note);
+        fputc('\n', to);
+    }
 }

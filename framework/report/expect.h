@@ -14,6 +14,8 @@
 #ifndef EBM_EXPECT_H
 #define EBM_EXPECT_H
 
+#include <stdio.h>
+
 #include "cfg.h"
 
 /* One line of `ebm reproduce`'s table: a documented value and what a run
@@ -40,6 +42,16 @@ int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
 int ebm_expect_fail_all(const char *experiment, const ebm_node *expect,
                         const char *note, ebm_reproduce_row **rows,
                         int *n_rows, ebm_error *err);
+
+/* The expect: entries of the sweep in dir (its config.yaml), evaluated
+ * over its points (summary.csv) and appended to *rows: none when it has no
+ * expect: block or no summary yet. Only running out of memory is an error. */
+int ebm_expect_evaluate_sweep(const char *dir, ebm_reproduce_row **rows, int *n_rows,
+                              ebm_error *err);
+
+/* One line per row, as `ebm run` and `ebm sweep` end:
+ * "expect: QUANTITY = OBTAINED, documented [LO, HI] (SOURCE): PASS|FAIL". */
+void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows);
 
 /* The first x where y goes below (below = 1) or above level, linearly
  * interpolated between the neighbouring points; x ascending. NaN when it

@@ -110,23 +110,6 @@ static int run_expectations(report *r, const char *dir, ebm_error *err) {
     return rc;
 }
 
-/* A sweep's expect: entries, evaluated over its points. */
-static int sweep_expectations(report *r, const char *dir, ebm_error *err) {
-    char path[PATH_SIZE], name[256];
-    snprintf(path, sizeof path, "%s/config.yaml", dir);
-    snprintf(name, sizeof name, "%s", "sweep");
-    ebm_error ignored;
-    ebm_node *cfg = ebm_cfg_parse_file(path, &ignored);
-    const ebm_node *expect = cfg ? ebm_node_child(cfg, "expect") : NULL;
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    int rc = EBM_OK;
-    if (expect && ebm_proc_is_file(path))
-        rc = ebm_expect_evaluate(ebm_cfg_str(cfg, "name", name), expect, dir, 1, &r->rows,
-                                 &r->n_rows, err);
-    ebm_node_free(cfg);
-    return rc;
-}
-
 /* reproduce.csv: experiment,quantity,documented,tolerance,low,high,source,
  * obtained,result,note (ebm_reproduce_write_csv). */
 static int reproduce_rows(report *r, const char *path, ebm_error *err) {
@@ -175,7 +158,7 @@ static int gather_dir(report *r, const char *dir, int from_reproduce, ebm_error 
     }
     if (ebm_overview_is_sweep(dir)) {
         if (push(&r->sweeps, &r->n_sweeps, dir)) return ebm_fail(err, EBM_ENOMEM, "out of memory");
-        return from_reproduce ? EBM_OK : sweep_expectations(r, dir, err);
+        return from_reproduce ? EBM_OK : ebm_expect_evaluate_sweep(dir, &r->rows, &r->n_rows, err);
     }
     snprintf(path, sizeof path, "%s/reproduce.csv", dir);
     if (!from_reproduce && ebm_proc_is_file(path)) {

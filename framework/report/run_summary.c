@@ -99,13 +99,7 @@ void ebm_run_summary_write(FILE *to, const ebm_run_summary *s) {
     if (head) write_metric(to, head, width);
     for (int i = 0; i < run->n_metrics; i++)
         if (&run->metrics[i] != head) write_metric(to, &run->metrics[i], width);
-    for (int i = 0; i < s->n_rows; i++) {
-        const ebm_reproduce_row *r = &s->rows[i];
-        fprintf(to, "expect: %s = %.6g, documented [%.6g, %.6g] (%s): %s", r->quantity,
-                r->obtained, r->low, r->high, r->source, r->pass ? "PASS" : "FAIL");
-        if (r->note && r->note[0]) fprintf(to, " (%s)", r->note);
-        fputc('\n', to);
-    }
+    ebm_expect_write_lines(to, s->rows, s->n_rows);
     if (s->n_skipped)
         fprintf(to, "expect: %d more entr%s need%s the sweep (ebm sweep or ebm reproduce)\n",
                 s->n_skipped, s->n_skipped == 1 ? "y" : "ies", s->n_skipped == 1 ? "s" : "");

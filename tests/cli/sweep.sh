@@ -22,6 +22,10 @@ h5dump -d /params/model.rule "$WORK/sw/summary.h5" >"$WORK/rule" 2>&1
 expect_in "$WORK/rule" '"hebbian", "storkey", "hebbian", "storkey"' "… and swept text as strings"
 expect_in "$WORK/out" "point  data.load  model.rule  status" "the sweep ends with a table of its points"
 grep -q '^003    0.3        storkey     completed' "$WORK/out" && pass "… a row per point" || fail "table: $(cat "$WORK/out")"
+# … then the documented values of the experiment's expect: block, checked as
+# ebm run checks a run's (here over a coarse grid: pass or fail, the line says)
+grep -qE '^expect: critical load \(overlap crosses 0\.9\) = [0-9.]+, documented \[0\.12, 0\.17\] \(Amit.*\): (PASS|FAIL)$' "$WORK/out" &&
+  pass "… and the expect: entries' verdicts" || fail "no expect: line: $(cat "$WORK/out")"
 [ "$(tail -n +2 "$WORK/sw/summary.csv" | wc -l)" -eq 4 ] && pass "summary.csv has 4 rows" || fail "summary.csv rows: $(cat "$WORK/sw/summary.csv")"
 expect_in "$WORK/sw/summary.csv" "retrieval_overlap" "summary has the metric column"
 expect_in "$WORK/sw/summary.csv" "completed" "summary has statuses"
