@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "reproduce.h"
+#include "run_summary.h"
 
 /* DIR or DIR/run.h5 → the file and its directory. */
 static int locate(const char *target, ebm_show_info *out, ebm_error *err) {
@@ -120,11 +122,27 @@ int ebm_show(const char *target, ebm_show_info *out, ebm_error *err) {
     if (rc) return rc;
     config_name(out->run.config_yaml, out->name, sizeof out->name);
     find_last_step(out);
+    /* The documented values a completed run checks at its end (a run still
+     * going, or cut short, would fail them for want of its last epochs). */
+    ebm_run_summary summary;
+    ebm_error ignored;
+    if (!out->from_checkpoint && strcmp(out->run.status, "completed") == 0 &&
+        ebm_run_summary_read(out->dir, &summary, &ignored) == EBM_OK) {
+        out->expect = summary.rows;
+        out->n_expect = summary.n_rows;
+        summary.rows = NULL;
+        summary.n_rows = 0;
+        ebm_run_summary_free(&summary);
+    }
     return EBM_OK;
 }
 
 void ebm_show_free(ebm_show_info *info) {
-    if (info) ebm_runinfo_free(&info->run);
+    if (!info) return;
+    ebm_runinfo_free(&info->run);
+    ebm_reproduce_rows_free(info->expect, info->n_expect);
+    info->expect = NULL;
+    info->n_expect = 0;
 }
 
 static const char *status_text(const ebm_show_info *info) {
@@ -225,6 +243,7 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
         }
     }
     print_sandwiches(to, run);
+    ebm_expect_write_lines(to, info->expect, info->n_expect);
 }
 
 void ebm_show_write_json(FILE *to, const ebm_show_info *info) {
@@ -258,5 +277,18 @@ void ebm_show_write_json(FILE *to, const ebm_show_info *info) {
         fprintf(to, ", \"at\": %" PRId64 ", \"points\": %zu}", s->n ? s->step[s->n - 1] : 0,
                 s->n);
     }
-    fputs("}}\n", to);
+    fputs("},\n \"expect\": [", to);
+    for (int i = 0; i < info->n_expect; i++) {
+        const ebm_reproduce_row *r = &info->expect[i];
+        fputs(i ? ",\n  {\"quantity\": " : "\n  {\"quantity\": ", to);
+        ebm_json_string(to, r->quantity);
+        fputs(", \"obtained\": ", to);
+        ebm_json_number(to, r->obtained);
+        fputs(", \"low\": ", to);
+        ebm_json_number(to, r->low);
+        fputs(", \"high\": ", to);
+        ebm_json_number(to, r->high);
+        fprintf(to, ", \"pass\": %s}", r->pass ? "true" : "false");
+    }
+    fputs("]}\n", to);
 }

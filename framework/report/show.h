@@ -8,6 +8,7 @@
 
 #include "checkpoint.h"
 #include "error.h"
+#include "expect.h"
 #include "runfile.h"
 
 typedef enum ebm_show_writer {
@@ -29,6 +30,8 @@ typedef struct ebm_show_info {
     int has_checkpoint;
     ebm_checkpoint_info checkpoint;
     char checkpoint_error[2048]; /* why checkpoint.h5 is missing or unreadable */
+    ebm_reproduce_row *expect;   /* a completed run's expect: entries, checked */
+    int n_expect;
 } ebm_show_info;
 
 /* Reads the run at target (a run directory or its run.h5). When run.h5 cannot

@@ -50,6 +50,11 @@ assert [(r["name"], r["kind"]) for r in d["rows"]] == [("new", "run"), ("old", "
 assert d["rows"][0]["overrides"] == "data.dim=60 train.epochs=2 log.headline=energy_gap"
 PY
 
+# A completed run's expect: entries are checked again, as ebm run's end did.
+expect_status 0 "show a run" -- "$EBM" show "$WORK/runs/old"
+grep -qE '^expect: fraction of stored patterns that are fixed points = 1, documented \[1, 1\] \(Personnaz.*\): PASS$' "$WORK/out" &&
+  pass "… with its expect: entry's verdict" || fail "show a run: $(cat "$WORK/out")"
+
 expect_status 0 "show --json on a run" -- "$EBM" show "$WORK/runs/new" --json
 python3 - "$WORK/out" <<'PY' && pass "a run's JSON parses" || fail "run JSON: $(cat "$WORK/out")"
 import json, sys
@@ -58,6 +63,9 @@ assert d["kind"] == "run" and d["status"] == "completed" and d["last_epoch"] == 
 assert d["metrics"]["fixed_points"]["axis"] == "epoch" and d["metrics"]["fixed_points"]["at"] == 2
 assert d["metrics"]["retrieval_energy"]["axis"] == "sweep"
 assert " run " in d["command"] and d["duration_s"] > 0 and d["resumable"] is False
+# 60 units trained 2 epochs: no pattern is a fixed point yet, documented 1
+assert [(e["quantity"], e["obtained"], e["low"], e["pass"]) for e in d["expect"]] == \
+    [("fraction of patterns that are fixed points after training", 0, 1, False)], d["expect"]
 PY
 expect_status 0 "show a run" -- "$EBM" show "$WORK/runs/new"
 expect_in "$WORK/out" "overrides:   data.dim=60 train.epochs=2" "the run's overrides"
