@@ -362,6 +362,17 @@ static double obtain_crossing(const ebm_node *crossing, const ebm_node *at,
     result = ebm_expect_crossing(xs, ys, n, level,
                                  !direction || strcmp(direction, "below") == 0,
                                  note, note_size);
+    /* Say so when each value's metric is a mean: over seeds that is the
+     * point, over another swept key (a rule, a size) it mixes curves that
+     * `at` would keep apart. */
+    int most = 0, fewest = np;
+    for (int i = 0; i < n; i++) {
+        if (count[i] > most) most = count[i];
+        if (count[i] < fewest) fewest = count[i];
+    }
+    if (!isnan(result) && most > 1)
+        snprintf(note, note_size, "the mean of %s%d points at each %s", fewest < most ? "up to " : "",
+                 most, over);
 done:
     free(xs);
     free(ys);

@@ -24,8 +24,10 @@ expect_in "$WORK/out" "point  data.load  model.rule  status" "the sweep ends wit
 grep -q '^003    0.3        storkey     completed' "$WORK/out" && pass "… a row per point" || fail "table: $(cat "$WORK/out")"
 # … then the documented values of the experiment's expect: block, checked as
 # ebm run checks a run's (here over a coarse grid: pass or fail, the line says)
-grep -qE '^expect: critical load \(overlap crosses 0\.9\) = [0-9.]+, documented \[0\.12, 0\.17\] \(Amit.*\): (PASS|FAIL)$' "$WORK/out" &&
+grep -qE '^expect: critical load \(overlap crosses 0\.9\) = [0-9.]+, documented \[0\.12, 0\.17\] \(Amit.*\): (PASS|FAIL)( \(.*\))?$' "$WORK/out" &&
   pass "… and the expect: entries' verdicts" || fail "no expect: line: $(cat "$WORK/out")"
+# The crossing over data.load averages the two rules at each load, and says so.
+expect_in "$WORK/out" "(the mean of 2 points at each data.load)" "… noting the mean over the other swept key"
 [ "$(tail -n +2 "$WORK/sw/summary.csv" | wc -l)" -eq 4 ] && pass "summary.csv has 4 rows" || fail "summary.csv rows: $(cat "$WORK/sw/summary.csv")"
 expect_in "$WORK/sw/summary.csv" "retrieval_overlap" "summary has the metric column"
 expect_in "$WORK/sw/summary.csv" "completed" "summary has statuses"

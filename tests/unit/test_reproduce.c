@@ -214,6 +214,7 @@ TEST(expect_on_a_sweep) {
     /* between (0.2, 0.8) and (0.3, 0.4): 0.2 + (0.6-0.8)*0.1/(0.4-0.8) = 0.25 */
     ASSERT_NEAR(rows[0].obtained, 0.25, 1e-12);
     ASSERT(rows[0].pass);
+    ASSERT_STR_CONTAINS(rows[0].note, "the mean of 2 points at each data.load");
     ASSERT(isnan(rows[1].obtained) && !rows[1].pass);
     ASSERT_STR_CONTAINS(rows[1].note, "never goes below 0.05 over [0.1, 0.4]");
     ASSERT(isnan(rows[2].obtained));
@@ -264,6 +265,7 @@ TEST(crossing_of_one_curve) {
     ASSERT_NEAR(rows[0].obtained, 0.275, 1e-12);
     ASSERT_NEAR(rows[1].obtained, 0.225, 1e-12);
     ASSERT(rows[0].pass && rows[1].pass);
+    ASSERT(strcmp(rows[0].note, "") == 0);   /* one point at each load: no mean */
     ASSERT(isnan(rows[2].obtained));
     ASSERT_STR_CONTAINS(rows[2].note, "seeds is not a swept key");
     ebm_reproduce_rows_free(rows, n);
