@@ -531,3 +531,33 @@ void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows)
         fputc('\n', to);
     }
 }
+
+int ebm_expect_mark_for(const ebm_node *entry, const char *metric, const char *key,
+                        ebm_expect_mark *out) {
+    ebm_reproduce_row row;
+    char note[256] = "";
+    const ebm_node *crossing = ebm_node_child(entry, "crossing");
+    const ebm_node *at = ebm_node_child(entry, "at");
+    const char *reduce = child_text(entry, "reduce");
+    double x, level;
+    if (crossing) {
+        const char *over = child_text(crossing, "over"), *of = child_text(crossing, "metric");
+        if (!over || !of || strcmp(over, key) || strcmp(of, metric) ||
+            child_number(crossing, "level", &level) != 0)
+            return 0;
+        documented(entry, &row, note, sizeof note);
+        if (isnan(row.low)) return 0;
+        *out = (ebm_expect_mark){.is_crossing = 1, .x = row.documented, .y = level,
+                                 .low = row.low, .high = row.high};
+        return 1;
+    }
+    const char *of = child_text(entry, "metric");
+    if (!of || strcmp(of, metric) || (reduce && strcmp(reduce, "final")) || !at ||
+        at->kind != EBM_NODE_MAP || at->n != 1 || strcmp(at->keys[0], key) ||
+        child_number(at, key, &x) != 0)
+        return 0;
+    documented(entry, &row, note, sizeof note);
+    if (isnan(row.low)) return 0;
+    *out = (ebm_expect_mark){.x = x, .y = row.documented, .low = row.low, .high = row.high};
+    return 1;
+}

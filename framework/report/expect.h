@@ -53,6 +53,20 @@ int ebm_expect_evaluate_sweep(const char *dir, ebm_reproduce_row **rows, int *n_
  * "expect: QUANTITY = OBTAINED, documented [LO, HI] (SOURCE): PASS|FAIL". */
 void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows);
 
+/* Where an expect: entry shows on the plot of a sweep's final metric
+ * against swept key: a documented point (an entry of that metric whose `at`
+ * names key alone: x its value, y the documented one, [low, high] around y)
+ * or a documented crossing (of that metric over key: x the documented value,
+ * [low, high] around x, y the level). */
+typedef struct ebm_expect_mark {
+    int is_crossing;
+    double x, y, low, high;
+} ebm_expect_mark;
+
+/* 1 and *out when entry belongs on that plot, else 0. */
+int ebm_expect_mark_for(const ebm_node *entry, const char *metric, const char *key,
+                        ebm_expect_mark *out);
+
 /* The first x where y goes below (below = 1) or above level, linearly
  * interpolated between the neighbouring points; x ascending. NaN when it
  * never does or already has at x[0], with the reason in note. */

@@ -1,6 +1,7 @@
 /* plot_sweep.c — `ebm plot` on a sweep directory: every point's metrics
  * overlaid (plot_runs.c), and each final metric against each numeric swept
- * key, one line per combination of the other keys (sweep_final.gp). */
+ * key, one line per combination of the other keys, with the values the
+ * experiment's expect: entries document on that plot (sweep_final.gp). */
 #include "plot_sweep.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "expect.h"
 #include "plot_runs.h"
 #include "plot_text.h"
 #include "proc.h"
@@ -34,11 +36,43 @@ static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t siz
     if (!out[0]) ebm_plot_fmt(out, size, "all points");
 }
 
+/* The documented points and crossings of expect (ebm_expect_mark_for) on
+ * the plot of metric against key, as data files named to sweep_final.gp:
+ * docpoints (x y ylow yhigh) and doccross (x y xlow xhigh). */
+static int write_marks(ebm_plot_ctx *ctx, const char *stem, const ebm_node *expect,
+                       const char *metric, const char *key, ebm_plot_text *a,
+                       ebm_error *err) {
+    static const char *const names[2] = {"docpoints", "doccross"};
+    for (int crossing = 0; crossing < 2; crossing++) {
+        FILE *f = NULL;
+        char path[4700];
+        for (int i = 0; expect && expect->kind == EBM_NODE_SEQ && i < expect->n; i++) {
+            ebm_expect_mark mark;
+            if (!ebm_expect_mark_for(expect->values[i], metric, key, &mark) ||
+                mark.is_crossing != crossing)
+                continue;
+            if (!f) {
+                ebm_plot_fmt(path, sizeof path, "%s/%s__%s.dat", ctx->data, stem,
+                             names[crossing]);
+                if (!(f = fopen(path, "w")))
+                    return ebm_fail(err, EBM_EIO, "%s: cannot open: %s", path,
+                                    strerror(errno));
+                fprintf(f, "# documented by expect: %s\n",
+                        crossing ? "crossing, its level, low, high" : "key, value, low, high");
+            }
+            fprintf(f, "%.17g %.17g %.17g %.17g\n", mark.x, mark.y, mark.low, mark.high);
+        }
+        if (f && fclose(f) != 0) return ebm_fail(err, EBM_EIO, "%s: cannot write", path);
+        if (f) ebm_plot_text_gp(a, names[crossing], path);
+    }
+    return EBM_OK;
+}
+
 /* Final metric against swept key k: one series per combination of the other
  * keys, each sorted by the swept value. */
 static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *experiment,
-                        const char *sweep_label, const char *png_dir, int k, int m,
-                        ebm_error *err) {
+                        const ebm_node *expect, const char *sweep_label,
+                        const char *png_dir, int k, int m, ebm_error *err) {
     int np = s->n_points;
     xy *pts = malloc((size_t)np * sizeof *pts);
     char (*groups)[400] = malloc((size_t)np * sizeof *groups);
@@ -84,6 +118,11 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
         ebm_plot_text_gp(&a, name, path);
         ebm_plot_fmt(name, sizeof name, "title%d", n_series);
         ebm_plot_text_gp(&a, name, groups[p]);
+    }
+    if (!rc && n_series > 0) {
+        char stem[600];
+        ebm_plot_fmt(stem, sizeof stem, "%s__final_%s_vs_%s", sweep_label, metric, key);
+        rc = write_marks(ctx, stem, expect, s->metrics[m], s->keys[k], &a, err);
     }
     if (!rc && n_series > 0) {
         char ylabel[300], text[1200], title[1200] = "";
@@ -200,8 +239,9 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
     for (int k = 0; !rc && k < s.n_keys; k++) {
         if (ebm_summary_key_kind(&s, k) == EBM_KEY_TEXT) continue;
         for (int m = 0; !rc && m < s.n_metrics; m++)
-            rc = final_vs_key(ctx, &s, ebm_cfg_str(cfg, "name", ""), sweep_label, png_dir, k,
-                              m, err);
+            rc = final_vs_key(ctx, &s, ebm_cfg_str(cfg, "name", ""),
+                              cfg ? ebm_node_child(cfg, "expect") : NULL, sweep_label,
+                              png_dir, k, m, err);
     }
     ebm_node_free(cfg);
     ebm_summary_free(&s);

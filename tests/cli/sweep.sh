@@ -47,6 +47,13 @@ expect_in "$WORK/err" "data.load" "invalid point named"
 
 expect_status 0 "plot the sweep" -- "$EBM" plot "$WORK/sw" --out "$WORK/plots"
 ls "$WORK/plots"/*.png >/dev/null 2>&1 && pass "sweep plots written" || fail "no sweep plots"
+# The final overlap against load carries the crossing hopfield-capacity's
+# expect: block documents: 0.138 in [0.12, 0.17], at the level 0.9.
+awk 'NF == 4 && $1 > 0.1379 && $1 < 0.1381 && $2 > 0.8999 && $2 < 0.9001 &&
+     $3 > 0.1199 && $3 < 0.1201 && $4 > 0.1699 && $4 < 0.1701 { found = 1 } END { exit !found }' \
+  "$WORK"/plots/data/*final_retrieval_overlap_vs_data.load__doccross.dat 2>/dev/null &&
+  pass "… with the documented crossing on the overlap's plot" ||
+  fail "no documented crossing: $(ls "$WORK/plots/data")"
 
 # Several runs without images and no --out: the curves go to the first
 # run's plots/, and no run is left an empty plots/ directory.

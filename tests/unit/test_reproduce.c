@@ -273,6 +273,35 @@ TEST(crossing_of_one_curve) {
     test_remove_tree(dir);
 }
 
+/* Which entries show on the plot of a final metric against a swept key. */
+TEST(marks_on_a_sweep_plot) {
+    ebm_node *root = parse(
+        "expect:\n"
+        "  - {quantity: m, metric: mag, at: {temp: 1.8}, value: 0.95, tolerance: 0.02}\n"
+        "  - {quantity: two_keys, metric: mag, at: {temp: 1.8, seed: 1}, value: 0.9}\n"
+        "  - {quantity: reduced, metric: mag, reduce: max, at: {temp: 1.8}, value: 1}\n"
+        "  - {quantity: no_at, metric: mag, value: 0.9}\n"
+        "  - {quantity: c, range: [0.12, 0.17], value: 0.138,\n"
+        "     crossing: {metric: overlap, level: 0.9, over: load}}\n"
+        "  - {quantity: other_over, value: 1, crossing: {metric: overlap, level: 0.9, over: n}}\n");
+    ASSERT(root);
+    const ebm_node *e = ebm_node_child(root, "expect");
+    ebm_expect_mark mark;
+    ASSERT(ebm_expect_mark_for(e->values[0], "mag", "temp", &mark));
+    ASSERT(!mark.is_crossing && mark.x == 1.8 && mark.y == 0.95);
+    ASSERT_NEAR(mark.low, 0.93, 1e-12);
+    ASSERT_NEAR(mark.high, 0.97, 1e-12);
+    ASSERT(!ebm_expect_mark_for(e->values[0], "energy", "temp", &mark));
+    ASSERT(!ebm_expect_mark_for(e->values[0], "mag", "seed", &mark));
+    for (int i = 1; i <= 3; i++) ASSERT(!ebm_expect_mark_for(e->values[i], "mag", "temp", &mark));
+    ASSERT(ebm_expect_mark_for(e->values[4], "overlap", "load", &mark));
+    ASSERT(mark.is_crossing && mark.x == 0.138 && mark.y == 0.9 && mark.low == 0.12 &&
+           mark.high == 0.17);
+    ASSERT(!ebm_expect_mark_for(e->values[4], "overlap", "n", &mark));
+    ASSERT(!ebm_expect_mark_for(e->values[5], "overlap", "load", &mark));
+    ebm_node_free(root);
+}
+
 TEST(crossing_interpolation) {
     char note[256] = "";
     double x[] = {1, 2, 4, 8};
@@ -389,6 +418,7 @@ int main(void) {
     RUN(expect_on_a_loglik_uses_its_sandwich);
     RUN(expect_on_a_sweep);
     RUN(crossing_of_one_curve);
+    RUN(marks_on_a_sweep_plot);
     RUN(crossing_interpolation);
     RUN(table);
     RUN(reproduce_end_to_end_with_a_stand_in_ebm);
