@@ -17,8 +17,15 @@ set grid
 set autoscale fix
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 set key outside right top spacing 1.1
-documented = ''
-if (exists("docpoints")) documented = documented . sprintf(", '%s' using 1:2:3:4 with yerrorbars pointtype 6 pointsize 1.4 linecolor rgb 'black' title 'documented'", docpoints)
-if (exists("doccross")) documented = documented . sprintf(", '%s' using 1:2:3:4 with xerrorbars pointtype 4 pointsize 1.4 linecolor rgb 'black' title 'documented crossing'", doccross)
+# Empty iterations draw nothing: the documented values only when given, and
+# the file names stay data (a quote in a path cannot break the command).
+if (!exists("docpoints")) docpoints = ''
+if (!exists("doccross")) doccross = ''
+n_points = strlen(docpoints) > 0 ? 1 : 0
+n_cross = strlen(doccross) > 0 ? 1 : 0
 plot for [i=1:n] value(sprintf('file%d', i)) using 1:2 \
-     with linespoints pointtype 7 pointsize 0.8 title value(sprintf('title%d', i)) @documented
+     with linespoints pointtype 7 pointsize 0.8 title value(sprintf('title%d', i)), \
+     for [j=1:n_points] docpoints using 1:2:3:4 with yerrorbars pointtype 6 pointsize 1.4 \
+     linecolor rgb 'black' title 'documented', \
+     for [j=1:n_cross] doccross using 1:2:3:4 with xerrorbars pointtype 4 pointsize 1.4 \
+     linecolor rgb 'black' title 'documented crossing'
