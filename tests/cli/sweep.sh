@@ -54,6 +54,11 @@ awk 'NF == 4 && $1 > 0.1379 && $1 < 0.1381 && $2 > 0.8999 && $2 < 0.9001 &&
   "$WORK"/plots/data/*final_retrieval_overlap_vs_data.load__doccross.dat 2>/dev/null &&
   pass "… with the documented crossing on the overlap's plot" ||
   fail "no documented crossing: $(ls "$WORK/plots/data")"
+# … drawn from data files the script names as data: a quote in the output
+# path does not break the plot command.
+expect_status 0 "plot into a directory with a quote in its name" -- "$EBM" plot "$WORK/sw" --out "$WORK/q'x"
+[ -s "$WORK/q'x/final_retrieval_overlap_vs_data.load.png" ] && pass "… the overlap's plot drawn" ||
+  fail "no overlap plot under a quoted path: $(ls "$WORK/q'x")"
 
 # Several runs without images and no --out: the curves go to the first
 # run's plots/, and no run is left an empty plots/ directory.
