@@ -43,6 +43,19 @@ const char *ebm_headline_metric(const ebm_node *cfg, const ebm_runinfo *run) {
     return run->n_metrics ? run->metrics[0].name : "";
 }
 
+int ebm_run_expectations(const ebm_node *cfg, const char *dir, ebm_reproduce_row **rows,
+                         int *n_rows, int *n_skipped, ebm_error *err) {
+    ebm_node entries;
+    int rc = single_run_entries(cfg ? ebm_node_child(cfg, "expect") : NULL, &entries,
+                                n_skipped);
+    if (rc) return ebm_fail(err, rc, "out of memory");
+    if (entries.n > 0)
+        rc = ebm_expect_evaluate(ebm_cfg_str(cfg, "name", "run"), &entries, dir, 0, rows,
+                                 n_rows, err);
+    free(entries.values);
+    return rc;
+}
+
 int ebm_run_summary_read(const char *dir, ebm_run_summary *out, ebm_error *err) {
     memset(out, 0, sizeof *out);
     char path[4200];
@@ -53,14 +66,7 @@ int ebm_run_summary_read(const char *dir, ebm_run_summary *out, ebm_error *err) 
     ebm_node *cfg = ebm_cfg_parse_string(out->run.config_yaml, strlen(out->run.config_yaml),
                                          path, &ignored);
     out->headline = ebm_headline_metric(cfg, &out->run);
-    ebm_node entries;
-    rc = single_run_entries(cfg ? ebm_node_child(cfg, "expect") : NULL, &entries,
-                            &out->n_skipped);
-    if (rc) ebm_fail(err, rc, "out of memory");
-    if (!rc && entries.n > 0)
-        rc = ebm_expect_evaluate(ebm_cfg_str(cfg, "name", "run"), &entries, dir, 0, &out->rows,
-                                 &out->n_rows, err);
-    free(entries.values);
+    rc = ebm_run_expectations(cfg, dir, &out->rows, &out->n_rows, &out->n_skipped, err);
     ebm_node_free(cfg);
     if (rc) ebm_run_summary_free(out);
     return rc;

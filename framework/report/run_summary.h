@@ -25,6 +25,12 @@ typedef struct ebm_run_summary {
  * else the first metric; "" for none. cfg (the run's resolved config) may be NULL. */
 const char *ebm_headline_metric(const ebm_node *cfg, const ebm_runinfo *run);
 
+/* The expect: entries of a run's config (cfg, may be NULL) that need no
+ * sweep, evaluated against DIR/run.h5 and appended to *rows; *n_skipped
+ * counts those that need one. */
+int ebm_run_expectations(const ebm_node *cfg, const char *dir, ebm_reproduce_row **rows,
+                         int *n_rows, int *n_skipped, ebm_error *err);
+
 /* Reads DIR/run.h5 and evaluates its config's expect: entries. */
 int ebm_run_summary_read(const char *dir, ebm_run_summary *out, ebm_error *err);
 void ebm_run_summary_free(ebm_run_summary *s);

@@ -124,15 +124,18 @@ int ebm_show(const char *target, ebm_show_info *out, ebm_error *err) {
     find_last_step(out);
     /* The documented values a completed run checks at its end (a run still
      * going, or cut short, would fail them for want of its last epochs). */
-    ebm_run_summary summary;
-    ebm_error ignored;
-    if (!out->from_checkpoint && strcmp(out->run.status, "completed") == 0 &&
-        ebm_run_summary_read(out->dir, &summary, &ignored) == EBM_OK) {
-        out->expect = summary.rows;
-        out->n_expect = summary.n_rows;
-        summary.rows = NULL;
-        summary.n_rows = 0;
-        ebm_run_summary_free(&summary);
+    if (!out->from_checkpoint && strcmp(out->run.status, "completed") == 0) {
+        ebm_error ignored;
+        const char *yaml = out->run.config_yaml ? out->run.config_yaml : "";
+        ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), out->run_path, &ignored);
+        int n_skipped = 0;
+        if (cfg && ebm_run_expectations(cfg, out->dir, &out->expect, &out->n_expect,
+                                        &n_skipped, &ignored) != EBM_OK) {
+            ebm_reproduce_rows_free(out->expect, out->n_expect);
+            out->expect = NULL;
+            out->n_expect = 0;
+        }
+        ebm_node_free(cfg);
     }
     return EBM_OK;
 }
