@@ -47,7 +47,7 @@ static void print_expectations(const char *dir) {
     int n_rows = 0;
     ebm_error err;
     if (ebm_expect_evaluate_sweep(dir, &rows, &n_rows, &err) == EBM_OK)
-        ebm_expect_write_lines(stdout, rows, n_rows);
+        ebm_expect_write_lines(stdout, rows, n_rows, 0);
     ebm_reproduce_rows_free(rows, n_rows);
 }
 

@@ -522,7 +522,8 @@ int ebm_expect_evaluate_sweep(const char *dir, ebm_reproduce_row **rows, int *n_
     return rc;
 }
 
-void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows) {
+void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows,
+                            int n_skipped) {
     for (int i = 0; i < n_rows; i++) {
         const ebm_reproduce_row *r = &rows[i];
         fprintf(to, "expect: %s = %.6g, documented [%.6g, %.6g] (%s): %s", r->quantity,
@@ -530,6 +531,9 @@ void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows)
         if (r->note && r->note[0]) fprintf(to, " (%s)", r->note);
         fputc('\n', to);
     }
+    if (n_skipped > 0)
+        fprintf(to, "expect: %d more entr%s need%s the sweep (ebm sweep or ebm reproduce)\n",
+                n_skipped, n_skipped == 1 ? "y" : "ies", n_skipped == 1 ? "s" : "");
 }
 
 int ebm_expect_mark_for(const ebm_node *entry, const char *metric, const char *key,

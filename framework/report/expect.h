@@ -50,8 +50,11 @@ int ebm_expect_evaluate_sweep(const char *dir, ebm_reproduce_row **rows, int *n_
                               ebm_error *err);
 
 /* One line per row, as `ebm run` and `ebm sweep` end:
- * "expect: QUANTITY = OBTAINED, documented [LO, HI] (SOURCE): PASS|FAIL". */
-void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows);
+ * "expect: QUANTITY = OBTAINED, documented [LO, HI] (SOURCE): PASS|FAIL";
+ * then, when n_skipped > 0 (a single run's entries that only a sweep can
+ * check), a line that says how many. */
+void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows,
+                            int n_skipped);
 
 /* Where an expect: entry shows on the plot of a sweep's final metric
  * against swept key: a documented point (an entry of that metric whose `at`

@@ -105,8 +105,5 @@ void ebm_run_summary_write(FILE *to, const ebm_run_summary *s) {
     if (head) write_metric(to, head, width);
     for (int i = 0; i < run->n_metrics; i++)
         if (&run->metrics[i] != head) write_metric(to, &run->metrics[i], width);
-    ebm_expect_write_lines(to, s->rows, s->n_rows);
-    if (s->n_skipped)
-        fprintf(to, "expect: %d more entr%s need%s the sweep (ebm sweep or ebm reproduce)\n",
-                s->n_skipped, s->n_skipped == 1 ? "y" : "ies", s->n_skipped == 1 ? "s" : "");
+    ebm_expect_write_lines(to, s->rows, s->n_rows, s->n_skipped);
 }

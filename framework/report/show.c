@@ -128,9 +128,8 @@ int ebm_show(const char *target, ebm_show_info *out, ebm_error *err) {
         ebm_error ignored;
         const char *yaml = out->run.config_yaml ? out->run.config_yaml : "";
         ebm_node *cfg = ebm_cfg_parse_string(yaml, strlen(yaml), out->run_path, &ignored);
-        int n_skipped = 0;
         if (cfg && ebm_run_expectations(cfg, out->dir, &out->expect, &out->n_expect,
-                                        &n_skipped, &ignored) != EBM_OK) {
+                                        &out->n_expect_skipped, &ignored) != EBM_OK) {
             ebm_reproduce_rows_free(out->expect, out->n_expect);
             out->expect = NULL;
             out->n_expect = 0;
@@ -246,7 +245,7 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
         }
     }
     print_sandwiches(to, run);
-    ebm_expect_write_lines(to, info->expect, info->n_expect);
+    ebm_expect_write_lines(to, info->expect, info->n_expect, info->n_expect_skipped);
 }
 
 void ebm_show_write_json(FILE *to, const ebm_show_info *info) {
@@ -293,5 +292,5 @@ void ebm_show_write_json(FILE *to, const ebm_show_info *info) {
         ebm_json_number(to, r->high);
         fprintf(to, ", \"pass\": %s}", r->pass ? "true" : "false");
     }
-    fputs("]}\n", to);
+    fprintf(to, "],\n \"expect_need_sweep\": %d}\n", info->n_expect_skipped);
 }

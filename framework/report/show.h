@@ -32,6 +32,7 @@ typedef struct ebm_show_info {
     char checkpoint_error[2048]; /* why checkpoint.h5 is missing or unreadable */
     ebm_reproduce_row *expect;   /* a completed run's expect: entries, checked */
     int n_expect;
+    int n_expect_skipped;        /* its entries that only a sweep can check */
 } ebm_show_info;
 
 /* Reads the run at target (a run directory or its run.h5). When run.h5 cannot

@@ -70,4 +70,18 @@ PY
 expect_status 0 "show a run" -- "$EBM" show "$WORK/runs/new"
 expect_in "$WORK/out" "overrides:   data.dim=60 train.epochs=2" "the run's overrides"
 expect_in "$WORK/out" "last epoch:  2" "the last epoch"
+
+# Entries only a sweep can check are counted, as ebm run's end counts them
+# (hopfield-capacity's two crossings over data.load).
+"$EBM" run "$SRC/experiments/hopfield-capacity.yaml" data.dim=60 --out "$WORK/cap" --quiet \
+  >/dev/null || fail "run one point of hopfield-capacity"
+expect_status 0 "show a run whose expect: block is the sweep's" -- "$EBM" show "$WORK/cap"
+grep -qx 'expect: 2 more entries need the sweep (ebm sweep or ebm reproduce)' "$WORK/out" &&
+  pass "… says how many entries need the sweep" || fail "show cap: $(cat "$WORK/out")"
+expect_status 0 "show --json on it" -- "$EBM" show "$WORK/cap" --json
+python3 - "$WORK/out" <<'PY' && pass "… and so does its JSON" || fail "cap JSON: $(cat "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["expect"] == [] and d["expect_need_sweep"] == 2, d
+PY
 finish
