@@ -14,7 +14,9 @@ extern const ebm_model_ops ebm_model_rbm;
 
 static const ebm_param pll_params[] = {
     {.name = "sites", .type = EBM_P_ENUM, .def = "all", .choices = "all|one",
-     .help = "all: exact sum over every visible unit (grey values read as v >= 0.5); "
+     .help = "all: exact sum over every visible unit (a binarize: stochastic split "
+             "drawn binary once, as the likelihood estimators draw it; other grey "
+             "values read as v >= 0.5); "
              "one: n_visible * log sigma(F(v~) - F(v)) for one random i per row, v~_i = "
              "1 - v_i (scikit-learn's score_samples, grey rows as they are)"},
     {.name = "rows", .type = EBM_P_INT, .def = "1000", .range = "[0, inf)",
@@ -103,22 +105,31 @@ static double grey_site_log_p(const ebm_rbm *m, const float *x, const float *v, 
 static int pll_evaluate(const ebm_eval *ev, ebm_error *err) {
     enum { ROWS_PER_BLOCK = 256 };
     ebm_rbm *m = ev->model;
-    const ebm_dataset *d = ev->data;
+    const ebm_dataset *split = ev->data, *d = split;
     size_t nv = m->n_visible, nh = m->n_hidden;
     if (m->gaussian)
         return ebm_fail(err, EBM_ENOTSUP, "pseudo_likelihood: needs binary visible "
                         "units; this rbm's are Gaussian (use ais or exact)");
-    if (!d || d->n == 0)
+    if (!split || split->n == 0)
         return ebm_fail(err, EBM_EDATA, "pseudo_likelihood: the split has no rows");
-    if (d->dim != nv)
+    if (split->dim != nv)
         return ebm_fail(err, EBM_EDATA, "pseudo_likelihood: data rows have %zu values, "
-                        "the rbm %zu visible units", d->dim, nv);
+                        "the rbm %zu visible units", split->dim, nv);
     int all_sites = strcmp(ebm_cfg_str(ev->cfg, "sites", "all"), "all") == 0;
     size_t rows = (size_t)ebm_cfg_int(ev->cfg, "rows", 1000);
-    if (rows == 0 || rows > d->n) rows = d->n;
+    if (rows == 0 || rows > split->n) rows = split->n;
+    /* All sites score binary rows: a stochastically binarised split's are
+     * drawn once, as exact and ais score them, so the three agree on what
+     * they measure (thresholding would score cleaner rows than the model
+     * was trained on). One site keeps the grey rows, as scikit-learn does. */
+    ebm_dataset drawn = {0};
+    if (all_sites && !(d = ebm_eval_binary_rows(ev, rows, &drawn, err))) return EBM_ENOMEM;
     flips f;
     int rc = flips_init(&f, m, err);
-    if (rc) return rc;
+    if (rc) {
+        ebm_dataset_free(&drawn);
+        return rc;
+    }
     float *v = malloc(ROWS_PER_BLOCK * nv * sizeof *v);
     float *x = malloc(ROWS_PER_BLOCK * nh * sizeof *x);
     if (!v || !x) rc = ebm_fail(err, EBM_ENOMEM, "pseudo_likelihood: row buffers");
@@ -129,9 +140,10 @@ static int pll_evaluate(const ebm_eval *ev, ebm_error *err) {
             break;
         }
         size_t n = rows - start < ROWS_PER_BLOCK ? rows - start : ROWS_PER_BLOCK;
-        /* All sites: grey levels (stochastic binarisation) are read as
-         * v = [x ≥ ½], the conditionals being those of binary units. One
-         * site is scikit-learn's score_samples, grey rows as they are. */
+        /* All sites: grey levels left (data given grey without binarize:
+         * stochastic) are read as v = [x ≥ ½], the conditionals being those
+         * of binary units. One site is scikit-learn's score_samples, grey
+         * rows as they are. */
         for (size_t k = 0; k < n * nv; k++) {
             float value = d->x[start * nv + k];
             v[k] = all_sites ? value >= 0.5f : value;
@@ -155,6 +167,7 @@ static int pll_evaluate(const ebm_eval *ev, ebm_error *err) {
     free(v);
     free(x);
     flips_free(&f);
+    ebm_dataset_free(&drawn);
     if (rc) return rc;
     return ebm_log_metric(ev->log, NULL, total / (double)rows, err);
 }

@@ -137,6 +137,46 @@ TEST(one_site_on_grey_rows_is_scikit_learns_formula) {
     rbm_destroy(m);
 }
 
+/* A stochastically binarised split is scored over every site as binary rows
+ * drawn from it, as exact and ais score it, not thresholded: grey_split's
+ * rows are all 0.5, which the threshold reads as all units on. The mean of
+ * Σ_i log p(v_i | v_−i) over the 1,024 equally likely draws (enumerated,
+ * with brute_site) is the target, within 5 standard errors. */
+TEST(all_sites_score_stochastic_rows_drawn) {
+    enum { ROWS = 4000 };
+    static float x[ROWS * GREY_UNITS];
+    ebm_dataset data;
+    double unused_mean, unused_se;
+    ebm_rbm *m = grey_split(x, ROWS, &data, &unused_mean, &unused_se);
+    ASSERT(m);
+    double m1 = 0, m2 = 0;
+    for (unsigned state = 0; state < 1u << GREY_UNITS; state++) {
+        float v[GREY_UNITS];
+        for (int i = 0; i < GREY_UNITS; i++) v[i] = (float)((state >> i) & 1u);
+        double pl = 0;
+        for (size_t i = 0; i < GREY_UNITS; i++) pl += brute_site(m, v, i);
+        m1 += pl / 1024.0;
+        m2 += pl * pl / 1024.0;
+    }
+    double se = sqrt((m2 - m1 * m1) / ROWS);
+    float ones[GREY_UNITS];
+    for (int i = 0; i < GREY_UNITS; i++) ones[i] = 1.0f;
+    double thresholded = 0;
+    for (size_t i = 0; i < GREY_UNITS; i++) thresholded += brute_site(m, ones, i);
+    ebm_error err = {0};
+    ebm_log *log = ebm_log_new(NULL);
+    if (rbm_evaluate(&ebm_estimator_pseudo_likelihood, "{sites: all, rows: 0}", m, &data,
+                     &data, NULL, 3, log, &err))
+        FAIL_("pseudo_likelihood: %s", err.msg);
+    double got = metric(log, "pseudo_likelihood");
+    if (fabs(got - m1) > 5 * se)
+        FAIL_("pseudo-likelihood %.4f, over binary draws %.4f +- %.4f (thresholded %.4f)", got,
+              m1, se, thresholded);
+    ASSERT(fabs(thresholded - m1) > 100 * se);   /* the test tells the two apart */
+    ebm_log_free(log);
+    rbm_destroy(m);
+}
+
 TEST(gaussian_visible_units_are_refused) {
     ebm_rbm *m = rbm_random(4, 3, 1, 0.5, 0.5, 45);
     ASSERT(m);
@@ -222,6 +262,7 @@ int main(void) {
     RUN(all_sites_match_brute_force);
     RUN(one_site_mean_matches_all_sites);
     RUN(one_site_on_grey_rows_is_scikit_learns_formula);
+    RUN(all_sites_score_stochastic_rows_drawn);
     RUN(gaussian_visible_units_are_refused);
     RUN(reconstruction_by_hand);
     RUN(free_energy_gap_by_hand);
