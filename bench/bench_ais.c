@@ -165,7 +165,7 @@ int main(int argc, char **argv) {
     printf("# ebm AIS benchmark: %ld runs x %ld linear steps, %d threads; the RBM is untrained\n"
            "# beyond its data biases (AIS cost does not depend on the weights)\n",
            o.runs, o.steps, ebm_threads());
-    bench_print_blas();
+    bench_print_machine();
     double n0 = 784, n1 = 500, n2 = 1000, rbm_raise_over_ais = 0;
     double dbm_raise_over_ais = 0;
     if (!rc)

@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
            "steps, mean field <= %ld iterations; %d threads\n",
            m->size[0], m->size[1], m->size[2], b.t.train.n, b.t.fit.batch_size, b.chains, b.k,
            o.iterations, ebm_threads());
-    bench_print_blas();
+    bench_print_machine();
     double sgemm = bench_sgemm_gflops(2048, 3, &err);
     if (sgemm < 0) {
         bench_free(&b);

@@ -37,7 +37,9 @@ static void usage(FILE *to) {
             "Then one more epoch in windows of 50 steps, each followed by one sgemm:\n"
             "ebm_fraction_of_sgemm_paired is the median of the windows' ratios (and\n"
             "_min, _max), for machines whose speed changes during a run.\n"
-            "OpenBLAS threads: set OPENBLAS_NUM_THREADS.\n");
+            "cores_roundtrip_ns (at the start) and _after (at the end): how far apart\n"
+            "the cores were; the step slows with it, sgemm hardly does.\n"
+            "Threads: OMP_NUM_THREADS (ebm holds OpenBLAS to one thread per block).\n");
 }
 
 /* Returns 0, 1 after --help, or -1 on a bad argument. */
@@ -249,7 +251,7 @@ int main(int argc, char **argv) {
            "# %zu hidden, PCD-1 with %zu persistent chains, batch %zu, lr 0.05, no momentum,\n"
            "# no weight decay; %d threads\n",
            o.data_dir, b.t.train.n, nv, nh, b.chains, b.t.fit.batch_size, ebm_threads());
-    bench_print_blas();
+    bench_print_machine();
     printf("# FLOPs counted: the 5 GEMMs of a PCD-1 step, 2*nv*nh*(2*rows + 3*chains) per\n"
            "# step (= 5 x 2*%zu*%zu per sample when chains = batch)\n", nv, nh);
 
@@ -293,6 +295,8 @@ int main(int argc, char **argv) {
     printf("sgemm_n=%ld\n", o.sgemm_n);
     printf("sgemm_gflops=%.2f\n", sgemm);
     printf("sgemm_step_shapes_gflops=%.2f\n", shapes);
+    double roundtrip = bench_cores_roundtrip_ns();
+    if (roundtrip > 0) printf("cores_roundtrip_ns_after=%.0f\n", roundtrip);
     if (pairs.n) {
         printf("paired_windows=%zu\n", pairs.n);
         printf("ebm_fraction_of_sgemm_paired_min=%.3f\n", pairs.ratio[0]);

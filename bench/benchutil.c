@@ -3,6 +3,9 @@
 #include "benchutil.h"
 
 #include <cblas.h>
+#include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +66,49 @@ double bench_sgemm_gflops(int n, int reps, ebm_error *err) {
     return 2.0 * (double)n * (double)n * (double)n / best / 1e9;
 }
 
-void bench_print_blas(void) {
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Thread 0 writes an odd number, thread 1 answers with the next even one.
+ * A waiter that spins long yields its core, so on a loaded machine the
+ * measurement ends (slowly) instead of waiting for a descheduled partner. */
+static void await_value(atomic_long *flag, long value) {
+    for (long spins = 0; atomic_load_explicit(flag, memory_order_acquire) != value; spins++)
+        if (spins % 100000 == 99999) sched_yield();
+}
+
+double bench_cores_roundtrip_ns(void) {
+    if (ebm_threads() < 2) return -1;
+    enum { BATCHES = 9, TRIPS = 5000 };
+    double times[BATCHES];
+    /* Alone on its cache line, so nothing else moves with it. */
+    _Alignas(128) atomic_long flag = 0;
+    #pragma omp parallel num_threads(2)
+    {
+        int me = omp_get_thread_num();
+        for (long batch = 0; batch < BATCHES; batch++) {
+            long base = batch * 2 * TRIPS;
+            double start = bench_now();
+            for (long trip = 0; trip < TRIPS; trip++) {
+                long odd = base + 2 * trip + 1;
+                if (me == 0) {
+                    atomic_store_explicit(&flag, odd, memory_order_release);
+                    await_value(&flag, odd + 1);
+                } else {
+                    await_value(&flag, odd);
+                    atomic_store_explicit(&flag, odd + 1, memory_order_release);
+                }
+            }
+            if (me == 0) times[batch] = (bench_now() - start) / TRIPS * 1e9;
+        }
+    }
+    qsort(times, BATCHES, sizeof *times, compare_doubles);
+    return times[BATCHES / 2];
+}
+
+void bench_print_machine(void) {
     printf("blas=%s\n", openblas_get_config());
     printf("blas_core=%s\n", openblas_get_corename());
     const char *forced = getenv("OPENBLAS_CORETYPE");
@@ -71,6 +116,8 @@ void bench_print_blas(void) {
         printf("# OPENBLAS_CORETYPE=%s chose these kernels, not OpenBLAS's look at the CPU;\n"
                "# unset, it may pick others (on AVX-512 CPUs, faster ones) and every ratio\n"
                "# to sgemm below changes with them\n", forced);
+    double roundtrip = bench_cores_roundtrip_ns();
+    if (roundtrip > 0) printf("cores_roundtrip_ns=%.0f\n", roundtrip);
 }
 
 /* The sum is returned through a volatile so the compiler cannot drop the

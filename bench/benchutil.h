@@ -25,17 +25,26 @@ double bench_now(void);
  * -1 and err when out of memory. */
 double bench_sgemm_gflops(int n, int reps, ebm_error *err);
 
-/* Prints which OpenBLAS runs the products (blas=, its configuration) and
- * whose kernels (blas_core=): a ratio to sgemm holds for those kernels
- * only. When OPENBLAS_CORETYPE chose them rather than OpenBLAS's look at
- * the CPU, a comment line says so. */
-void bench_print_blas(void);
+/* Prints what a ratio to sgemm holds for: which OpenBLAS runs the products
+ * (blas=, its configuration) and whose kernels (blas_core=), with a comment
+ * line when OPENBLAS_CORETYPE chose them rather than OpenBLAS's look at the
+ * CPU; and how far apart the cores are (cores_roundtrip_ns=, with two
+ * threads or more). */
+void bench_print_machine(void);
 
 /* Best rate, in GB/s, of reading the n floats of buf once (a vectorised sum)
  * over `reps` passes after one untimed pass: the memory-bandwidth ceiling of
  * anything that must stream those bytes, at their size (a buffer that fits
  * in a cache is read at the cache's rate). */
 double bench_read_gbytes(const float *buf, size_t n, int reps);
+
+/* Median time, in ns, for a value written by one of ebm's threads to reach
+ * another and the answer to come back (two threads passing a counter), or
+ * -1 with fewer than two threads. A virtual machine's cores can sit near
+ * each other or far apart, and the host may move them while it runs: a
+ * step that hands its layers from core to core slows with this number,
+ * while sgemm, which shares almost nothing between threads, does not. */
+double bench_cores_roundtrip_ns(void);
 
 /* A model made and ready to train exactly as `ebm run` makes it: the data,
  * the model and the runner's training loop (ebm_fit) from a config. */
