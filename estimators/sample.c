@@ -8,6 +8,7 @@
 
 #include "estimator.h"
 #include "catalog.h"
+#include "condsample.h"
 #include "sampler.h"
 #include "plugins.h"
 
@@ -17,7 +18,8 @@ static const ebm_param sample_params[] = {
      .help = "the sampler and its settings, e.g. {type: gibbs, sweeps: 100}"},
     {.name = "chains", .type = EBM_P_INT, .def = "10", .range = "[1, inf)",
      .flags = EBM_PF_STATES,
-     .help = "independent chains, each from a uniform random state"},
+     .help = "independent chains, each from a uniform random state (a model "
+             "with real-valued units: from the split's rows, or its noise)"},
     {.name = "images", .type = EBM_P_INT, .def = "0", .range = "[0, inf)",
      .help = "how many final states to log as samples (/samples/<step>)"},
     EBM_PARAM_END};
@@ -32,31 +34,6 @@ static void sample_run_free(sample_run *r) {
     free(r->low);
     free(r->high);
     free(r->image);
-}
-
-/* Uniform random starts when the model says its unit values; otherwise the
- * data rows (encoded), which is at least a valid state to move from. */
-static int start_chains(const ebm_eval *ev, sample_run *r, size_t n, size_t units,
-                        ebm_error *err) {
-    ebm_rng start;
-    ebm_rng_named(&start, ev->rng, "start");
-    for (size_t c = 0; c < n; c++) {
-        float *x = r->x + c * units;
-        ebm_rng rng;
-        ebm_rng_derive(&rng, &start, c);
-        if (r->low) {
-            for (size_t i = 0; i < units; i++)
-                x[i] = (ebm_rng_u64(&rng) >> 63) ? r->high[i] : r->low[i];
-        } else if (ev->data->dim == units && ev->data->n > 0) {
-            const float *row = ev->data->x + (c % ev->data->n) * units;
-            ebm_model_encode(ev->ops, ev->model, row, units, x);
-        } else {
-            return ebm_fail(err, EBM_ENOTSUP, "sample: model %s gives no unit "
-                            "values (xUnitValues) and its states are not data "
-                            "rows, so chains have no start", ev->ops->info.name);
-        }
-    }
-    return EBM_OK;
 }
 
 /* A unit on the ±1 scale: low → −1, high → +1. */
@@ -132,7 +109,10 @@ static int sample_evaluate(const ebm_eval *ev, ebm_error *err) {
     if (!r.x || !r.image || (ebm_model_has_binary(ev->ops) && (!r.low || !r.high)))
         rc = ebm_fail(err, EBM_ENOMEM, "sample: out of memory for %zu chains", n);
     if (!rc && r.low) ebm_model_unit_values(ev->ops, ev->model, r.low, r.high);
-    if (!rc) rc = start_chains(ev, &r, n, units, err);
+    /* Fresh chains as ebm sample starts them: the split's rows serve a
+     * model with real-valued units. */
+    if (!rc) rc = ebm_chains_start(ev->ops, ev->model, ev->data, n, units, ev->rng, r.x, err);
+    if (rc == EBM_ENOTSUP) ebm_error_prefix(err, "sample");
 
     /* The sampler logs under "<prefix>_<sampler>" (annealing's schedule:
      * sample_annealing_energy) so its traces never collide with the metrics. */

@@ -8,14 +8,13 @@
 
 /* Scratch for one draw, freed in one place. */
 typedef struct draw_work {
-    float *states, *low, *high, *row;
+    float *states, *label_state, *row;
     unsigned char *clamped;
 } draw_work;
 
 static void draw_work_free(draw_work *w) {
     free(w->states);
-    free(w->low);
-    free(w->high);
+    free(w->label_state);
     free(w->row);
     free(w->clamped);
 }
@@ -29,43 +28,50 @@ static void label_template(const ebm_cond_draw *how, draw_work *w, float *state)
     ebm_model_encode(how->ops, how->model, w->row, how->n_data, state);
 }
 
-/* Whether the start rows are states of the model, one row a chain. */
-static int rows_fit(const ebm_cond_draw *how, size_t units) {
-    const ebm_dataset *d = how->start_rows;
-    return d && d->n > 0 && d->dim == units;
+/* Whether rows are data rows the model's states hold. */
+static int rows_fit(const ebm_model_ops *ops, void *model, const ebm_dataset *rows) {
+    return rows && rows->n > 0 && ebm_model_row_length(ops, model, rows->dim) == rows->dim;
 }
 
-static int start_chains(const ebm_cond_draw *how, draw_work *w, size_t units,
-                        ebm_rng *rng) {
+int ebm_chains_start(const ebm_model_ops *ops, void *model, const ebm_dataset *rows,
+                     size_t n, size_t units, ebm_rng *rng, float *x, ebm_error *err) {
     ebm_rng start;
     ebm_rng_named(&start, rng, "start");
-    if (!ebm_model_has_binary(how->ops)) {
-        /* Continuous states: the training rows are the states to move from,
-         * as the sample estimator starts them, or else the model's own noise. */
-        const ebm_dataset *d = how->start_rows;
-        int from_rows = rows_fit(how, units);
-        for (size_t c = 0; c < how->n; c++) {
-            float *x = w->states + c * units;
-            if (from_rows) {
-                ebm_model_encode(how->ops, how->model, d->x + (c % d->n) * d->dim, units, x);
-            } else {
-                ebm_rng chain;
-                ebm_rng_derive(&chain, &start, c);
-                ebm_model_noise(how->ops, how->model, x, 1, &chain);
-            }
+    if (ebm_model_all_binary(ops, model)) {
+        float *low = malloc(units * sizeof *low), *high = malloc(units * sizeof *high);
+        if (!low || !high) {
+            free(low);
+            free(high);
+            return ebm_fail(err, EBM_ENOMEM, "out of memory for %zu units", units);
         }
+        ebm_model_unit_values(ops, model, low, high);
+        for (size_t c = 0; c < n; c++) {
+            ebm_rng chain;
+            ebm_rng_derive(&chain, &start, c);
+            for (size_t i = 0; i < units; i++)
+                x[c * units + i] = (ebm_rng_u64(&chain) >> 63) ? high[i] : low[i];
+        }
+        free(low);
+        free(high);
         return EBM_OK;
     }
-    size_t first = how->n_data - how->n_labels;
-    for (size_t c = 0; c < how->n; c++) {
-        float *x = w->states + c * units;
-        if (how->label >= 0) label_template(how, w, x);
-        ebm_rng chain;
-        ebm_rng_derive(&chain, &start, c);
-        for (size_t i = 0; i < units; i++) {
-            int up = (int)(ebm_rng_u64(&chain) >> 63);
-            if (how->label < 0 || i < first || i >= how->n_data)
-                x[i] = up ? w->high[i] : w->low[i];
+    /* Real-valued units: a pick of two values is no state to start from (a
+     * Gaussian unit would start at 0 or 1 whatever the data's scale), so the
+     * rows the model learned from, or its own noise. */
+    int from_rows = rows_fit(ops, model, rows);
+    if (!from_rows && !ebm_model_has_noise(ops))
+        return ebm_fail(err, EBM_ENOTSUP, "model %s has real-valued units, no noise "
+                        "distribution (xNoise) and its states are not data rows to "
+                        "start from, so chains have no start", ops->info.name);
+    for (size_t c = 0; c < n; c++) {
+        float *state = x + c * units;
+        if (from_rows) {
+            ebm_model_encode(ops, model, rows->x + (c % rows->n) * rows->dim, rows->dim,
+                             state);
+        } else {
+            ebm_rng chain;
+            ebm_rng_derive(&chain, &start, c);
+            ebm_model_noise(ops, model, state, 1, &chain);
         }
     }
     return EBM_OK;
@@ -75,12 +81,9 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
                     ebm_error *err) {
     const ebm_model_ops *ops = how->ops;
     size_t units = ops->xUnits(how->model);
-    if (!ebm_model_has_binary(ops) &&
-        ((!rows_fit(how, units) && !ebm_model_has_noise(ops)) || how->label >= 0))
+    if (!ebm_model_has_binary(ops) && how->label >= 0)
         return ebm_fail(err, EBM_ENOTSUP, "model %s has no binary unit values "
-                        "(xUnitValues), no noise distribution (xNoise) and its states "
-                        "are not data rows to start from, so chains have no start",
-                        ops->info.name);
+                        "(xUnitValues), so no label units to clamp", ops->info.name);
     if (how->n_data > units || how->n_labels > how->n_data)
         return ebm_fail(err, EBM_EINVAL, "%zu data units with %zu labels, but the "
                         "model has %zu units", how->n_data, how->n_labels, units);
@@ -94,18 +97,23 @@ int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,
                         how->n, units);
     draw_work w = {0};
     w.states = malloc(how->n * units * sizeof *w.states);
-    w.low = malloc(units * sizeof *w.low);
-    w.high = malloc(units * sizeof *w.high);
+    w.label_state = malloc(units * sizeof *w.label_state);
     w.row = malloc((how->n_data ? how->n_data : 1) * sizeof *w.row);
     w.clamped = calloc(units, 1);
-    if (!w.states || !w.low || !w.high || !w.row || !w.clamped) {
+    if (!w.states || !w.label_state || !w.row || !w.clamped) {
         draw_work_free(&w);
         return ebm_fail(err, EBM_ENOMEM, "out of memory for %zu chains", how->n);
     }
-    if (ebm_model_has_binary(ops)) ebm_model_unit_values(ops, how->model, w.low, w.high);
-    if (how->label >= 0)
-        memset(w.clamped + (how->n_data - how->n_labels), 1, how->n_labels);
-    int rc = start_chains(how, &w, units, rng);
+    int rc = ebm_chains_start(ops, how->model, how->start_rows, how->n, units, rng,
+                              w.states, err);
+    if (!rc && how->label >= 0) {
+        size_t first = how->n_data - how->n_labels;
+        memset(w.clamped + first, 1, how->n_labels);
+        label_template(how, &w, w.label_state);
+        for (size_t c = 0; c < how->n; c++)
+            memcpy(w.states + c * units + first, w.label_state + first,
+                   how->n_labels * sizeof *w.states);
+    }
 
     ebm_rng sampler_rng;
     ebm_rng_named(&sampler_rng, rng, "sampler");

@@ -23,16 +23,25 @@ typedef struct ebm_cond_draw {
     int label;                     /* the clamped class, or -1: all units free */
     size_t n;                      /* chains, one sample each */
     const volatile sig_atomic_t *stop;
-    /* Where chains of a model without binary unit values (a continuous
-     * energy) start: row c mod n of these, encoded, when they are states of
-     * the model; otherwise the model's noise distribution (xNoise). */
+    /* The rows chains of a model with real-valued units start from
+     * (ebm_chains_start). */
     const ebm_dataset *start_rows;
 } ebm_cond_draw;
 
-/* Starts every chain from a uniform random state (label units one-hot at
- * `label`, kept clamped), or, for a model with no binary unit values, from
- * a row of start_rows (or the model's noise); runs the sampler as its config
- * says, and writes each chain's final state, decoded to a data row, without
+/* Where n fresh chains of `units` units start, into x (n × units), for
+ * every caller that runs a sampler on new chains (the sample estimator,
+ * `ebm sample`, the conditional estimator): a model whose units are all
+ * binary from a uniform random state over its unit values; any other (a
+ * continuous energy, an RBM with Gaussian visible units) from row c mod n of
+ * `rows`, encoded, when its states hold data rows, else from its noise
+ * distribution (xNoise). Chain c draws from ebm_rng_derive of rng's "start"
+ * stream, c only. EBM_ENOTSUP when none of the three applies. */
+int ebm_chains_start(const ebm_model_ops *ops, void *model, const ebm_dataset *rows,
+                     size_t n, size_t units, ebm_rng *rng, float *x, ebm_error *err);
+
+/* Starts every chain as ebm_chains_start does from start_rows, its label
+ * units then set one-hot at `label` and kept clamped; runs the sampler as its
+ * config says, and writes each chain's final state, decoded to a data row, without
  * the label columns: rows is n × (n_data − n_labels) values (in {0, 1} for
  * binary models). Chain c draws from ebm_rng_derive(rng, c) only. */
 int ebm_cond_sample(const ebm_cond_draw *how, ebm_rng *rng, float *rows,

@@ -1,11 +1,13 @@
 /* test_conditional.c — classification and generation with label units:
- * sampled P(c | v) against the exact sum over hidden units, and the
- * conditional estimator's clamped samples on models whose P(v | c) is known. */
+ * sampled P(c | v) against the exact sum over hidden units, the conditional
+ * estimator's clamped samples on models whose P(v | c) is known, and where
+ * fresh chains start (ebm_chains_start). */
 #include "test.h"
 
 #include <unistd.h>
 
 #include "boltzmann_testutil.h"
+#include "rbm_est_testutil.h"
 #include "estimator.h"
 #include "log.h"
 #include "condsample.h"
@@ -203,7 +205,46 @@ TEST(row_class_reads_one_hot_labels) {
     ASSERT_EQ(ebm_cond_row_class(&d, 0, N_LABELS), -1);
 }
 
+/* Binary units start uniformly over their two values; a Gaussian RBM's
+ * visible units start at the rows (far from 0 and 1 here, as a data set's
+ * own units may be), its hidden units at 0; with no rows and no noise
+ * distribution there is no start, and the error says why. */
+TEST(chains_start_by_the_kind_of_units) {
+    enum { NV = 6, NH = 3, ROWS = 4, CHAINS = 10 };
+    float rows[ROWS * NV];
+    for (size_t k = 0; k < ROWS * NV; k++) rows[k] = 40.0f + (float)k;
+    ebm_dataset data = {.n = ROWS, .dim = NV, .x = rows};
+    float x[CHAINS * (NV + NH)];
+    ebm_rng rng;
+    ebm_rng_seed(&rng, 5);
+    ebm_error err = {0};
+
+    ebm_rbm *binary = rbm_random(NV, NH, 0, 1.0, 0.0, 6);
+    ASSERT(binary);
+    ASSERT_OK(ebm_chains_start(&ebm_model_rbm, binary, &data, CHAINS, NV + NH, &rng, x, &err));
+    size_t ones = 0;
+    for (size_t k = 0; k < CHAINS * (NV + NH); k++) {
+        ASSERT(x[k] == 0.0f || x[k] == 1.0f);
+        ones += x[k] == 1.0f;
+    }
+    ASSERT(ones > 10 && ones < CHAINS * (NV + NH) - 10);
+    rbm_destroy(binary);
+
+    ebm_rbm *gaussian = rbm_random(NV, NH, 1, 1.0, 0.0, 7);
+    ASSERT(gaussian);
+    ASSERT_OK(ebm_chains_start(&ebm_model_rbm, gaussian, &data, CHAINS, NV + NH, &rng, x,
+                               &err));
+    for (size_t c = 0; c < CHAINS; c++)
+        for (size_t i = 0; i < NV + NH; i++)
+            ASSERT_EQ(x[c * (NV + NH) + i], i < NV ? rows[(c % ROWS) * NV + i] : 0.0f);
+    ASSERT_EQ(ebm_chains_start(&ebm_model_rbm, gaussian, NULL, CHAINS, NV + NH, &rng, x,
+                               &err), EBM_ENOTSUP);
+    ASSERT_STR_CONTAINS(err.msg, "real-valued units");
+    rbm_destroy(gaussian);
+}
+
 int main(void) {
+    RUN(chains_start_by_the_kind_of_units);
     RUN(sampled_classification_matches_exact);
     RUN(conditional_samples_belong_to_the_clamped_class);
     RUN(row_class_reads_one_hot_labels);
