@@ -277,9 +277,47 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* One curve of a sweep: the points whose values of `keys` equal those of
+ * `point`. */
+typedef struct curve {
+    int point;
+    const int *keys;
+    int n_keys;
+} curve;
+
+static int on_curve(const ebm_summary *s, int p, const curve *c) {
+    for (int i = 0; c && i < c->n_keys; i++) {
+        size_t k = (size_t)c->keys[i], n = (size_t)s->n_keys;
+        if (strcmp(s->params[(size_t)p * n + k], s->params[(size_t)c->point * n + k]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* The swept keys that split a crossing's points into curves: all but its
+ * `over`, `seed` (repeats, whose mean is the curve) and the keys `at` pins.
+ * Fills keys (room for s->n_keys) and returns how many. */
+static int curve_keys(const ebm_summary *s, const ebm_node *crossing, const ebm_node *at,
+                      int *keys) {
+    const char *over = child_text(crossing, "over");
+    int n = 0;
+    for (int k = 0; k < s->n_keys; k++) {
+        if ((over && strcmp(s->keys[k], over) == 0) || strcmp(s->keys[k], "seed") == 0)
+            continue;
+        int pinned = 0;
+        for (int i = 0; at && at->kind == EBM_NODE_MAP && i < at->n; i++) {
+            const char *inner;
+            if (at_key(s, at->keys[i], &inner) == k) pinned = 1;
+        }
+        if (!pinned) keys[n++] = k;
+    }
+    return n;
+}
+
 /* With `at`, only the points that match it count (one curve of several
- * swept together, e.g. each degree of a dense memory). */
-static double obtain_crossing(const ebm_node *crossing, const ebm_node *at,
+ * swept together, e.g. each degree of a dense memory); with `on`, only the
+ * points of that curve. */
+static double obtain_crossing(const ebm_node *crossing, const ebm_node *at, const curve *on,
                               const ebm_summary *s, char *note, size_t note_size) {
     const char *metric = child_text(crossing, "metric");
     const char *over = child_text(crossing, "over");
@@ -316,7 +354,8 @@ static double obtain_crossing(const ebm_node *crossing, const ebm_node *at,
         return NAN;
     }
     /* Distinct values of `over`, each with the mean of the metric over the
-     * points that share it (the other swept keys averaged out). */
+     * points that share it: the seeds of one curve (push_curve_rows splits
+     * the other keys into curves before this). */
     int np = s->n_points, n = 0;
     double *xs = malloc((size_t)(np ? np : 1) * sizeof *xs);
     double *ys = malloc((size_t)(np ? np : 1) * sizeof *ys);
@@ -336,7 +375,7 @@ static double obtain_crossing(const ebm_node *crossing, const ebm_node *at,
         }
         double y = s->final[(size_t)p * s->n_metrics + m];
         if (isnan(y)) continue;   /* a failed point has no value */
-        if (at && !point_matches(s, p, at)) continue;
+        if ((at && !point_matches(s, p, at)) || !on_curve(s, p, on)) continue;
         int at = 0;
         while (at < n && xs[at] != x) at++;
         if (at == n) xs[n++] = x;
@@ -362,9 +401,8 @@ static double obtain_crossing(const ebm_node *crossing, const ebm_node *at,
     result = ebm_expect_crossing(xs, ys, n, level,
                                  !direction || strcmp(direction, "below") == 0,
                                  note, note_size);
-    /* Say so when each value's metric is a mean: over seeds that is the
-     * point, over another swept key (a rule, a size) it mixes curves that
-     * `at` would keep apart. */
+    /* Say so when each value's metric is a mean (of seeds), so a reader
+     * knows the curve is not one run's. */
     int most = 0, fewest = np;
     for (int i = 0; i < n; i++) {
         if (count[i] > most) most = count[i];
@@ -394,14 +432,18 @@ static int judge_by_sandwich(const ebm_reproduce_row *row, const double sandwich
     return pass;
 }
 
+/* label, when not empty, names the curve a row is about after its quantity:
+ * "QUANTITY [model.rule=storkey]". */
 static int fill_row(ebm_reproduce_row *row, const char *experiment,
-                    const ebm_node *entry, int index, const char *note) {
+                    const ebm_node *entry, int index, const char *label, const char *note) {
     const char *quantity = child_text(entry, "quantity");
     const char *source = child_text(entry, "source");
-    char fallback[32];
+    char fallback[32], named[2048];
     snprintf(fallback, sizeof fallback, "expect[%d]", index);
+    snprintf(named, sizeof named, label && label[0] ? "%s [%s]" : "%s%s",
+             quantity ? quantity : fallback, label ? label : "");
     row->experiment = strdup(experiment);
-    row->quantity = strdup(quantity ? quantity : fallback);
+    row->quantity = strdup(named);
     row->source = strdup(source ? source : "");
     row->note = strdup(note);
     return row->experiment && row->quantity && row->source && row->note ? 0 : -1;
@@ -412,6 +454,60 @@ static void free_row(ebm_reproduce_row *row) {
     free(row->quantity);
     free(row->source);
     free(row->note);
+}
+
+/* A crossing over a sweep whose other swept keys (not `seed`, not pinned by
+ * `at`) take several values: one row per curve, each judged alone, as a
+ * mean of unlike curves (two learning rules, two sizes) crosses where
+ * neither does. 0 rows pushed when there are fewer than two curves (the
+ * caller judges the entry as one), else how many, or -1 when out of memory. */
+static int push_curve_rows(const char *experiment, const ebm_node *entry, int index,
+                           const ebm_summary *s, ebm_reproduce_row **rows, int *n_rows) {
+    const ebm_node *crossing = ebm_node_child(entry, "crossing");
+    const ebm_node *at = ebm_node_child(entry, "at");
+    const char *over = child_text(crossing, "over");
+    /* A broken entry is judged, and its fault named, as one. */
+    if ((at && at->kind != EBM_NODE_MAP) || !over || ebm_summary_key(s, over) < 0) return 0;
+    int *keys = malloc((size_t)(s->n_keys ? s->n_keys : 1) * sizeof *keys);
+    int *first = malloc((size_t)(s->n_points ? s->n_points : 1) * sizeof *first);
+    if (!keys || !first) {
+        free(keys);
+        free(first);
+        return -1;
+    }
+    int n_keys = curve_keys(s, crossing, at, keys), n_curves = 0;
+    /* The first point of each curve, in the sweep's order. */
+    for (int p = 0; n_keys > 0 && p < s->n_points; p++) {
+        if (at && !point_matches(s, p, at)) continue;
+        curve c = {.point = p, .keys = keys, .n_keys = n_keys};
+        int seen = 0;
+        for (int i = 0; i < n_curves && !seen; i++) seen = on_curve(s, first[i], &c);
+        if (!seen) first[n_curves++] = p;
+    }
+    int pushed = 0;
+    for (int i = 0; n_curves > 1 && i < n_curves; i++) {
+        curve c = {.point = first[i], .keys = keys, .n_keys = n_keys};
+        char label[1024] = "", note[2048] = "";
+        for (int j = 0, used = 0; j < n_keys && used < (int)sizeof label; j++)
+            used += snprintf(label + used, sizeof label - (size_t)used, "%s%s=%s",
+                             j ? ", " : "", s->keys[keys[j]],
+                             s->params[(size_t)first[i] * (size_t)s->n_keys + (size_t)keys[j]]);
+        ebm_reproduce_row row;
+        memset(&row, 0, sizeof row);
+        documented(entry, &row, note, sizeof note);
+        row.obtained = note[0] ? NAN : obtain_crossing(crossing, at, &c, s, note, sizeof note);
+        row.pass = !isnan(row.obtained) && row.obtained >= row.low && row.obtained <= row.high;
+        if (fill_row(&row, experiment, entry, index, label, note) ||
+            push_row(rows, n_rows, &row)) {
+            free_row(&row);
+            pushed = -1;
+            break;
+        }
+        pushed++;
+    }
+    free(keys);
+    free(first);
+    return pushed;
 }
 
 static int expect_list_ok(const ebm_node *expect, const char *experiment,
@@ -438,6 +534,14 @@ int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
     }
     for (int i = 0; i < expect->n; i++) {
         const ebm_node *entry = expect->values[i];
+        if (have_sweep && entry->kind == EBM_NODE_MAP && ebm_node_child(entry, "crossing")) {
+            int pushed = push_curve_rows(experiment, entry, i + 1, &sweep, rows, n_rows);
+            if (pushed < 0) {
+                rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+                break;
+            }
+            if (pushed > 0) continue;
+        }
         ebm_reproduce_row row;
         memset(&row, 0, sizeof row);
         char note[2048] = "";
@@ -456,7 +560,7 @@ int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
             } else if (is_sweep && !have_sweep) {
                 snprintf(note, sizeof note, "%s", sweep_note);
             } else if (crossing) {
-                row.obtained = obtain_crossing(crossing, ebm_node_child(entry, "at"),
+                row.obtained = obtain_crossing(crossing, ebm_node_child(entry, "at"), NULL,
                                                have_sweep ? &sweep : NULL, note,
                                                sizeof note);
             } else if (metric) {
@@ -472,7 +576,7 @@ int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
                    row.obtained <= row.high;
         if (!isnan(row.obtained) && !isnan(sandwich[0]))
             row.pass = judge_by_sandwich(&row, sandwich, note, sizeof note);
-        if (fill_row(&row, experiment, entry, i + 1, note) ||
+        if (fill_row(&row, experiment, entry, i + 1, "", note) ||
             push_row(rows, n_rows, &row)) {
             free_row(&row);
             rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
@@ -497,7 +601,7 @@ int ebm_expect_fail_all(const char *experiment, const ebm_node *expect,
         row.documented = row.low = row.high = NAN;
         if (entry && entry->kind == EBM_NODE_MAP)
             documented(entry, &row, ignored, sizeof ignored);
-        if (fill_row(&row, experiment, entry, i + 1, note) ||
+        if (fill_row(&row, experiment, entry, i + 1, "", note) ||
             push_row(rows, n_rows, &row)) {
             free_row(&row);
             return ebm_fail(err, EBM_ENOMEM, "out of memory");

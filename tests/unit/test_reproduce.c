@@ -144,19 +144,21 @@ TEST(expect_on_a_loglik_uses_its_sandwich) {
 /* A sweep over load × seed with final overlap (and err = 1 - overlap):
  *   seed 1: 1.0 0.9 0.5 0.1     seed 2: 1.0 0.7 0.3 0.1
  *   mean:   1.0 0.8 0.4 0.1     at load 0.1 0.2 0.3 0.4
- * written in a shuffled order, so the crossing must sort by load. */
-static int write_sweep(const char *dir) {
+ * written in a shuffled order, so the crossing must sort by load. With
+ * `second` another key than seed takes seed's place, with values a and b. */
+static int write_sweep_over(const char *dir, const char *second) {
     static const char *loads[] = {"0.3", "0.1", "0.4", "0.2"};
     static const double overlap[2][4] = {{0.5, 1.0, 0.1, 0.9}, {0.3, 1.0, 0.1, 0.7}};
     char *points[8], *params[16], names[8][64];
-    char *keys[] = {"data.load", "seed"};
+    char *keys[] = {"data.load", (char *)second};
+    int seeds = strcmp(second, "seed") == 0;
     int p = 0;
     for (int l = 0; l < 4; l++) {
         for (int s = 0; s < 2; s++, p++) {
-            snprintf(names[p], sizeof names[p], "data.load=%s,seed=%d", loads[l], s + 1);
+            snprintf(names[p], sizeof names[p], "data.load=%s,%s=%d", loads[l], second, s + 1);
             points[p] = names[p];
             params[2 * p] = (char *)loads[l];
-            params[2 * p + 1] = s ? "2" : "1";
+            params[2 * p + 1] = seeds ? (s ? "2" : "1") : (s ? "b" : "a");
             char path[256];
             snprintf(path, sizeof path, "%s/%s", dir, names[p]);
             double y = overlap[s][l];
@@ -175,6 +177,8 @@ static int write_sweep(const char *dir) {
     ebm_summary_free(&summary);
     return rc;
 }
+
+static int write_sweep(const char *dir) { return write_sweep_over(dir, "seed"); }
 
 TEST(expect_on_a_sweep) {
     char dir[64];
@@ -268,6 +272,42 @@ TEST(crossing_of_one_curve) {
     ASSERT(strcmp(rows[0].note, "") == 0);   /* one point at each load: no mean */
     ASSERT(isnan(rows[2].obtained));
     ASSERT_STR_CONTAINS(rows[2].note, "seeds is not a swept key");
+    ebm_reproduce_rows_free(rows, n);
+    ebm_node_free(root);
+    test_remove_tree(dir);
+}
+
+/* Another swept key than seed splits a crossing into curves, one verdict
+ * each (their mean would cross where neither does); `at` on that key keeps
+ * one entry whole, and seeds inside a curve are still averaged. */
+TEST(crossing_per_curve_of_another_key) {
+    char dir[64];
+    test_make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    ASSERT_OK(write_sweep_over(dir, "model.rule"));
+    ebm_node *root = parse(
+        "expect:\n"
+        "  - {quantity: critical, range: [0.26, 0.3],\n"
+        "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n"
+        "  - {quantity: rule_b, value: 0.225, tolerance: 1e-9, at: {model.rule: b},\n"
+        "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n");
+    ASSERT(root);
+    ebm_reproduce_row *rows = NULL;
+    int n = 0;
+    ebm_error err;
+    ASSERT_OK(ebm_expect_evaluate("cap", ebm_node_child(root, "expect"), dir, 1,
+                                  &rows, &n, &err));
+    ASSERT_EQ(n, 3);
+    /* rule a is the first point's (load 0.3), then rule b */
+    ASSERT(strcmp(rows[0].quantity, "critical [model.rule=a]") == 0);
+    ASSERT_NEAR(rows[0].obtained, 0.275, 1e-12);
+    ASSERT(rows[0].pass);
+    ASSERT(strcmp(rows[1].quantity, "critical [model.rule=b]") == 0);
+    ASSERT_NEAR(rows[1].obtained, 0.225, 1e-12);
+    ASSERT(!rows[1].pass);
+    ASSERT(strcmp(rows[0].note, "") == 0 && strcmp(rows[1].note, "") == 0);
+    ASSERT(strcmp(rows[2].quantity, "rule_b") == 0);
+    ASSERT_NEAR(rows[2].obtained, 0.225, 1e-12);
     ebm_reproduce_rows_free(rows, n);
     ebm_node_free(root);
     test_remove_tree(dir);
@@ -418,6 +458,7 @@ int main(void) {
     RUN(expect_on_a_loglik_uses_its_sandwich);
     RUN(expect_on_a_sweep);
     RUN(crossing_of_one_curve);
+    RUN(crossing_per_curve_of_another_key);
     RUN(marks_on_a_sweep_plot);
     RUN(crossing_interpolation);
     RUN(table);
