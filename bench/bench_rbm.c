@@ -194,11 +194,6 @@ static int after_step(void *ctx, int epoch, size_t batches_done, ebm_error *err)
     return EBM_OK;
 }
 
-static int by_value(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 /* One more epoch in paired windows; the ratios sorted in p->ratio. */
 static int paired_epoch(bench_run *b, int epoch, size_t sgemm_n, double flops_per_step,
                         paired *p, ebm_error *err) {
@@ -221,7 +216,7 @@ static int paired_epoch(bench_run *b, int epoch, size_t sgemm_n, double flops_pe
     free(p->a);
     free(p->b);
     free(p->c);
-    qsort(p->ratio, p->n, sizeof *p->ratio, by_value);
+    bench_sort_doubles(p->ratio, p->n);
     return rc;
 }
 

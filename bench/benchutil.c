@@ -71,6 +71,8 @@ static int compare_doubles(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+void bench_sort_doubles(double *x, size_t n) { qsort(x, n, sizeof *x, compare_doubles); }
+
 /* Thread 0 writes an odd number, thread 1 answers with the next even one.
  * A waiter that spins long yields its core, so on a loaded machine the
  * measurement ends (slowly) instead of waiting for a descheduled partner. */
@@ -104,7 +106,7 @@ double bench_cores_roundtrip_ns(void) {
             if (me == 0) times[batch] = (bench_now() - start) / TRIPS * 1e9;
         }
     }
-    qsort(times, BATCHES, sizeof *times, compare_doubles);
+    bench_sort_doubles(times, BATCHES);
     return times[BATCHES / 2];
 }
 

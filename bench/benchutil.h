@@ -38,6 +38,9 @@ void bench_print_machine(void);
  * in a cache is read at the cache's rate). */
 double bench_read_gbytes(const float *buf, size_t n, int reps);
 
+/* Sorts n doubles in increasing order (for medians and ranges). */
+void bench_sort_doubles(double *x, size_t n);
+
 /* Median time, in ns, for a value written by one of ebm's threads to reach
  * another and the answer to come back (two threads passing a counter), or
  * -1 with fewer than two threads. A virtual machine's cores can sit near

@@ -419,6 +419,11 @@ done:
     return result;
 }
 
+/* The plain verdict: the obtained value lies in the documented [low, high]. */
+static int within_documented(const ebm_reproduce_row *row) {
+    return !isnan(row->obtained) && row->obtained >= row->low && row->obtained <= row->high;
+}
+
 /* A sampled log-likelihood is right only to within its sandwich [lo, hi]
  * (RAISE below, forward AIS above): the entry passes when the documented
  * value, widened by its tolerance (or its range), meets the sandwich, i.e.
@@ -496,7 +501,7 @@ static int push_curve_rows(const char *experiment, const ebm_node *entry, int in
         memset(&row, 0, sizeof row);
         documented(entry, &row, note, sizeof note);
         row.obtained = note[0] ? NAN : obtain_crossing(crossing, at, &c, s, note, sizeof note);
-        row.pass = !isnan(row.obtained) && row.obtained >= row.low && row.obtained <= row.high;
+        row.pass = within_documented(&row);
         if (fill_row(&row, experiment, entry, index, label, note) ||
             push_row(rows, n_rows, &row)) {
             free_row(&row);
@@ -572,8 +577,7 @@ int ebm_expect_evaluate(const char *experiment, const ebm_node *expect,
                                             "crossing or quantity");
             }
         }
-        row.pass = !isnan(row.obtained) && row.obtained >= row.low &&
-                   row.obtained <= row.high;
+        row.pass = within_documented(&row);
         if (!isnan(row.obtained) && !isnan(sandwich[0]))
             row.pass = judge_by_sandwich(&row, sandwich, note, sizeof note);
         if (fill_row(&row, experiment, entry, i + 1, "", note) ||
