@@ -38,7 +38,9 @@ static void usage(FILE *to) {
             "  ais_fraction_of_sgemm       RBM forward AIS GFLOP/s over cblas_sgemm 2048^3\n"
             "  raise_over_ais_time         RBM RAISE time over forward AIS time (last line)\n"
             "  dbm_ais_fraction_of_sgemm, dbm_ais_raise_over_ais_time  the same for the DBM\n"
-            "Defaults: M 100, K 1000, N 5000, /usr/share/datasets/fashion-mnist.\n");
+            "Defaults: M 100, K 1000, N 5000, /usr/share/datasets/fashion-mnist.\n"
+            "others_cores, steal_cores: the cores' time other processes used and the\n"
+            "host took while it ran (not a quiet machine's ratios when either is 0.1+).\n");
 }
 
 static int parse_args(int argc, char **argv, bench_opts *o) {
@@ -142,6 +144,8 @@ int main(int argc, char **argv) {
     bench_opts o;
     int parsed = parse_args(argc, argv, &o);
     if (parsed) return parsed > 0 ? 0 : 2;
+    bench_watch watch;
+    bench_watch_start(&watch);
     ebm_error err;
     ebm_error_clear(&err);
     char yaml[1024];
@@ -175,6 +179,7 @@ int main(int argc, char **argv) {
         rc = bench_pair("dbm_ais", &ebm_estimator_dbm_ais, &dbm, &o, 2 * 2 * (n0 * n1 + n1 * n2),
                         sgemm, &dbm_raise_over_ais, &err);
     if (!rc) printf("sgemm_gflops=%.2f\n", sgemm);
+    if (!rc) bench_watch_print(&watch);
     if (!rc) printf("raise_over_ais_time=%.3f\n", rbm_raise_over_ais);
     model_free(&rbm);
     model_free(&dbm);

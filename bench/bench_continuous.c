@@ -33,7 +33,9 @@ static void usage(FILE *to) {
             "                                 chains (Geyer's ESS of coordinate 0)\n"
             "  <sampler>_<target>_chains_C_over_1  the time of C chains over one's\n"
             "and chains_100_over_1, mala's on the MLP energy (C = 100): the ratio the\n"
-            "issue holds to at most 5. Defaults: S 2000, C 100. Threads: OMP_NUM_THREADS.\n");
+            "issue holds to at most 5. Defaults: S 2000, C 100. Threads: OMP_NUM_THREADS.\n"
+            "others_cores, steal_cores: the cores' time other processes used and the\n"
+            "host took while it ran (not a quiet machine's ratios when either is 0.1+).\n");
 }
 
 static int parse_args(int argc, char **argv, bench_opts *o) {
@@ -124,6 +126,8 @@ int main(int argc, char **argv) {
     bench_opts o;
     int parsed = parse_args(argc, argv, &o);
     if (parsed) return parsed > 0 ? 0 : 2;
+    bench_watch watch;
+    bench_watch_start(&watch);
     ebm_threads_set(0);
     ebm_error err;
     ebm_error_clear(&err);
@@ -134,6 +138,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, "bench_continuous: %s\n", err.msg);
             return 1;
         }
+    bench_watch_print(&watch);
     if (o.chains == 100) printf("chains_100_over_1=%.2f\n", mlp_ratio);
     return 0;
 }

@@ -40,7 +40,9 @@ static void usage(FILE *to) {
             "  model:  4 products per Gibbs step, the statistics;\n"
             "and dbm_fraction_of_sgemm: the epoch's GFLOP/s over cblas_sgemm 2048^3\n"
             "in the same run (the limit). Defaults: N 10000, E 1, I 10,\n"
-            "/usr/share/datasets/fashion-mnist. Threads: OMP_NUM_THREADS.\n");
+            "/usr/share/datasets/fashion-mnist. Threads: OMP_NUM_THREADS.\n"
+            "others_cores, steal_cores: the cores' time other processes used and the\n"
+            "host took while it ran (not a quiet machine's ratios when either is 0.1+).\n");
 }
 
 static int parse_args(int argc, char **argv, bench_opts *o) {
@@ -109,6 +111,8 @@ int main(int argc, char **argv) {
     bench_opts o;
     int parsed = parse_args(argc, argv, &o);
     if (parsed) return parsed > 0 ? 0 : 2;
+    bench_watch watch;
+    bench_watch_start(&watch);
     ebm_error err;
     ebm_error_clear(&err);
     bench_run b;
@@ -164,6 +168,7 @@ int main(int argc, char **argv) {
     printf("dbm_gflop=%.1f\n", flops / 1e9);
     printf("dbm_gflops=%.2f\n", gflops);
     printf("sgemm_gflops=%.2f\n", sgemm);
+    bench_watch_print(&watch);
     printf("dbm_fraction_of_sgemm=%.3f\n", gflops / sgemm);
     bench_free(&b);
     return 0;

@@ -37,7 +37,9 @@ static void usage(FILE *to) {
             "cache's rate). Ratios above 1 mean fewer bytes read than one pass per\n"
             "sweep (rejected updates and kept units cost no row of J).\n"
             "Defaults: N 1000, S 200, C 4, K 100, T 1.\n"
-            "Key lines: sk_gibbs_over_bound, hopfield_evolve_over_bound.\n");
+            "Key lines: sk_gibbs_over_bound, hopfield_evolve_over_bound.\n"
+            "others_cores, steal_cores: the cores' time other processes used and the\n"
+            "host took while it ran (not a quiet machine's ratios when either is 0.1+).\n");
 }
 
 /* Returns 0, 1 after --help, or -1 on a bad argument. */
@@ -153,6 +155,8 @@ int main(int argc, char **argv) {
     bench_opts o;
     int parsed = parse_args(argc, argv, &o);
     if (parsed) return parsed > 0 ? 0 : 2;
+    bench_watch watch;
+    bench_watch_start(&watch);
     ebm_error err;
     ebm_error_clear(&err);
     ebm_rng root;
@@ -180,6 +184,7 @@ int main(int argc, char **argv) {
     printf("bound_updates_per_s=%.4g\n", bound);
     printf("sk_gibbs_updates_per_s=%.4g\n", sk_rate);
     printf("hopfield_evolve_updates_per_s=%.4g\n", hop_rate);
+    bench_watch_print(&watch);
     printf("hopfield_evolve_over_bound=%.3f\n", hop_rate / bound);
     printf("sk_gibbs_over_bound=%.3f\n", sk_rate / bound);
     return 0;

@@ -39,6 +39,9 @@ static void usage(FILE *to) {
             "_min, _max), for machines whose speed changes during a run.\n"
             "cores_roundtrip_ns (at the start) and _after (at the end): how far apart\n"
             "the cores were; the step slows with it, sgemm hardly does.\n"
+            "others_cores and steal_cores: the cores' time other processes used and\n"
+            "the host took during the run; a ratio measured beside either is not a\n"
+            "quiet machine's.\n"
             "Threads: OMP_NUM_THREADS (ebm holds OpenBLAS to one thread per block).\n");
 }
 
@@ -229,6 +232,8 @@ int main(int argc, char **argv) {
     bench_opts o;
     int parsed = parse_args(argc, argv, &o);
     if (parsed) return parsed > 0 ? 0 : 2;
+    bench_watch watch;
+    bench_watch_start(&watch);
     ebm_error err;
     ebm_error_clear(&err);
 
@@ -292,6 +297,7 @@ int main(int argc, char **argv) {
     printf("sgemm_step_shapes_gflops=%.2f\n", shapes);
     double roundtrip = bench_cores_roundtrip_ns();
     if (roundtrip > 0) printf("cores_roundtrip_ns_after=%.0f\n", roundtrip);
+    bench_watch_print(&watch);
     if (pairs.n) {
         printf("paired_windows=%zu\n", pairs.n);
         printf("ebm_fraction_of_sgemm_paired_min=%.3f\n", pairs.ratio[0]);

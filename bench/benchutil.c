@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gemm.h"
 #include "rng.h"
@@ -120,6 +122,49 @@ void bench_print_machine(void) {
                "# to sgemm below changes with them\n", forced);
     double roundtrip = bench_cores_roundtrip_ns();
     if (roundtrip > 0) printf("cores_roundtrip_ns=%.0f\n", roundtrip);
+}
+
+/* The machine's busy and stolen time since boot (/proc/stat's first line,
+ * in clock ticks) and this process's CPU time, all in seconds. Guest time
+ * is already inside user time. 0 when /proc/stat cannot be read. */
+static int read_machine_time(double *busy, double *steal, double *own) {
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f) return 0;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
+                       softirq = 0, stolen = 0;
+    int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice,
+                   &system, &idle, &iowait, &irq, &softirq, &stolen);
+    fclose(f);
+    if (n < 7) return 0;
+    double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
+    *busy = (double)(user + nice + system + irq + softirq) * tick;
+    *steal = (double)stolen * tick;
+    struct rusage self;
+    getrusage(RUSAGE_SELF, &self);
+    *own = (double)self.ru_utime.tv_sec + 1e-6 * (double)self.ru_utime.tv_usec +
+           (double)self.ru_stime.tv_sec + 1e-6 * (double)self.ru_stime.tv_usec;
+    return 1;
+}
+
+void bench_watch_start(bench_watch *w) {
+    w->ok = read_machine_time(&w->busy, &w->steal, &w->own);
+    w->start = bench_now();
+}
+
+void bench_watch_print(const bench_watch *w) {
+    double busy, steal, own, wall = bench_now() - w->start;
+    if (!w->ok || !read_machine_time(&busy, &steal, &own) || wall <= 0) return;
+    /* Ticks count whole hundredths: a short run's figure is rough, and a
+     * small negative one is rounding. */
+    double others = (busy - w->busy - (own - w->own)) / wall;
+    double stolen = (steal - w->steal) / wall;
+    if (others < 0) others = 0;
+    printf("others_cores=%.2f\n", others);
+    printf("steal_cores=%.2f\n", stolen);
+    if (others >= 0.1 || stolen >= 0.1)
+        printf("# other processes used %.2f cores and the host took %.2f while this ran:\n"
+               "# these ratios are not a quiet machine's (docs/performance.md)\n",
+               others, stolen);
 }
 
 /* The sum is returned through a volatile so the compiler cannot drop the

@@ -49,6 +49,22 @@ void bench_sort_doubles(double *x, size_t n);
  * while sgemm, which shares almost nothing between threads, does not. */
 double bench_cores_roundtrip_ns(void);
 
+/* What the rest of the machine did while a benchmark ran: the cores' time
+ * that other processes used and, in a virtual machine, the time the host
+ * took from it (steal), each in cores averaged over the run. A ratio
+ * measured beside either is not a quiet machine's, however steady it looks:
+ * a busy second core slows a two-thread step and sgemm unequally. */
+typedef struct bench_watch {
+    double start;               /* bench_now() */
+    double busy, steal, own;    /* seconds: all processes', the host's, ours */
+    int ok;                     /* 0: /proc/stat could not be read */
+} bench_watch;
+
+void bench_watch_start(bench_watch *w);
+/* Prints others_cores= and steal_cores= for the time since
+ * bench_watch_start, and a comment line when either is 0.1 or more. */
+void bench_watch_print(const bench_watch *w);
+
 /* A model made and ready to train exactly as `ebm run` makes it: the data,
  * the model and the runner's training loop (ebm_fit) from a config. */
 #define BENCH_MAX_TENSORS 32

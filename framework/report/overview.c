@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "run_summary.h"
 #include "runfile.h"
+#include "textdiff.h"
 
 #define PATH_SIZE 4400
 
@@ -114,16 +115,23 @@ static int fill_from_run(ebm_overview_row *row, const char *run_dir) {
     return rc;
 }
 
-/* The value point_overrides gives key ("key=value ..." or, in sweeps made
- * before points were numbered, "key=value,key=value"). */
-static char *value_of(const char *point_overrides, const char *key) {
+/* The value a point's overrides give key: from its list of "key=value"
+ * items, whose values may hold spaces (a flow map such as "{type: mh,
+ * step: 0.3}"); or, in sweeps made before points listed their overrides,
+ * from the name "key=value,key=value". */
+static char *value_of(const ebm_node *list, const char *name, const char *key) {
     size_t len = strlen(key);
-    for (const char *p = point_overrides; p && *p;) {
+    for (int i = 0; list && i < list->n; i++) {
+        const char *item = list->values[i]->scalar;
+        if (item && strncmp(item, key, len) == 0 && item[len] == '=')
+            return strdup(item + len + 1);
+    }
+    for (const char *p = list ? NULL : name; p && *p;) {
         if (strncmp(p, key, len) == 0 && p[len] == '=') {
             const char *v = p + len + 1;
-            return strndup(v, strcspn(v, " "));
+            return strndup(v, strcspn(v, ","));
         }
-        p = strchr(p, ' ');
+        p = strchr(p, ',');
         if (p) p++;
     }
     return strdup("");
@@ -177,7 +185,7 @@ static int read_sweep(const char *dir, ebm_overview *ov, ebm_error *err) {
         row->values = calloc((size_t)ov->n_keys + 1, sizeof *row->values);
         if (!row->name || !row->kind || !row->overrides || !row->values) rc = EBM_ENOMEM;
         for (int k = 0; !rc && k < ov->n_keys; k++)
-            if (!(row->values[k] = value_of(row->overrides, ov->keys[k]))) rc = EBM_ENOMEM;
+            if (!(row->values[k] = value_of(list, name, ov->keys[k]))) rc = EBM_ENOMEM;
         join(path, sizeof path, dir, name);
         if (!rc) rc = fill_from_run(row, path);
     }
@@ -293,6 +301,10 @@ static void format_duration(char *out, size_t size, double s) {
     else snprintf(out, size, "%d:%02d:%02d", (int)s / 3600, (int)s / 60 % 60, (int)s % 60);
 }
 
+/* Room for a swept value as the table shows it (EBM_TEXT_SHOWN_MAX
+ * characters of up to four bytes). */
+#define SHOWN_SIZE (4 * EBM_TEXT_SHOWN_MAX + 4)
+
 static int width_of(const char *s, int at_least) {
     int n = (int)strlen(s);
     return n > at_least ? n : at_least;
@@ -312,13 +324,28 @@ static const char *shared_headline(const ebm_overview *ov) {
 void ebm_overview_write(FILE *to, const ebm_overview *ov) {
     const char *head = shared_headline(ov);
     int w_name = ov->is_sweep ? 5 : 4, w_status = 6, *w_key = calloc((size_t)ov->n_keys + 1, sizeof *w_key);
-    if (!w_key) return;
+    char (*shown)[SHOWN_SIZE] = calloc((size_t)ov->n_rows * (size_t)ov->n_keys + 1, sizeof *shown);
+    const char **key_values = calloc((size_t)ov->n_rows + 1, sizeof *key_values);
+    if (!w_key || !shown || !key_values) {
+        free(w_key);
+        free(shown);
+        free(key_values);
+        return;
+    }
     for (int k = 0; k < ov->n_keys; k++) w_key[k] = width_of(ov->keys[k], 1);
     for (int i = 0; i < ov->n_rows; i++) {
         const ebm_overview_row *r = &ov->rows[i];
         w_name = width_of(r->name, w_name);
         w_status = width_of(r->status, w_status);
-        for (int k = 0; k < ov->n_keys; k++) w_key[k] = width_of(r->values[k], w_key[k]);
+    }
+    for (int k = 0; k < ov->n_keys; k++) {
+        for (int i = 0; i < ov->n_rows; i++) key_values[i] = ov->rows[i].values[k];
+        for (int i = 0; i < ov->n_rows; i++) {
+            char *text = shown[(size_t)i * (size_t)ov->n_keys + (size_t)k];
+            ebm_text_shown_value(text, SHOWN_SIZE, key_values[i], key_values,
+                                 (size_t)ov->n_rows, 1, EBM_TEXT_SHOWN_MAX);
+            w_key[k] = width_of(text, w_key[k]);
+        }
     }
     if (ov->is_sweep)
         fprintf(to, "sweep %s (%s): %d point%s\n", ov->dir, ov->experiment, ov->n_rows,
@@ -336,7 +363,8 @@ void ebm_overview_write(FILE *to, const ebm_overview *ov) {
         char duration[32];
         format_duration(duration, sizeof duration, r->duration_s);
         fprintf(to, "%-*s", w_name, r->name);
-        for (int k = 0; k < ov->n_keys; k++) fprintf(to, "  %-*s", w_key[k], r->values[k]);
+        for (int k = 0; k < ov->n_keys; k++)
+            fprintf(to, "  %-*s", w_key[k], shown[(size_t)i * (size_t)ov->n_keys + (size_t)k]);
         fprintf(to, "  %-*s  %-9s", w_status, r->status, duration);
         if (!ov->is_sweep) fprintf(to, "  %-20s", r->started[0] ? r->started : "-");
         if (!r->headline[0] || !isfinite(r->headline_value))
@@ -347,6 +375,8 @@ void ebm_overview_write(FILE *to, const ebm_overview *ov) {
             fprintf(to, "  %s %.10g\n", r->headline, r->headline_value);
     }
     free(w_key);
+    free(shown);
+    free(key_values);
 }
 
 void ebm_overview_write_json(FILE *to, const ebm_overview *ov) {

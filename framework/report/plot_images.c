@@ -41,9 +41,12 @@ static int image_title(const ebm_node *cfg, const ebm_image_set *set, const char
     if (set->sampler && *set->sampler) ebm_plot_fmt(when, sizeof when, "drawn by ebm sample");
     else ebm_plot_fmt(when, sizeof when, "epoch %lld", (long long)set->step);
     int layout = set->layout && *set->layout, width = ebm_plot_title_width(px);
+    /* A density's box is on the axes already; its digits in the title are
+     * only the machine's copy. */
+    const char *shown = !layout ? "" : strncmp(set->layout, "density ", 8) == 0 ? "density"
+                                                                            : set->layout;
     ebm_plot_fmt(text, sizeof text, "%s%s%s, %s%s%s%s%s", experiment, *experiment ? ": " : "",
-                 group, when, layout ? " (" : "", layout ? set->layout : "",
-                 layout ? ")" : "", extra);
+                 group, when, layout ? " (" : "", shown, layout ? ")" : "", extra);
     out[0] = '\0';
     ebm_plot_title_add(out, size, text, width, 2);
     ebm_plot_fmt(text, sizeof text, "run %s", legend);

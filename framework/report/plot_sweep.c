@@ -16,6 +16,7 @@
 #include "plot_text.h"
 #include "proc.h"
 #include "summary.h"
+#include "textdiff.h"
 
 typedef struct xy { double x, y; } xy;
 
@@ -151,7 +152,8 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
 /* Sweeps of more points than this over one numeric key draw a gradient. */
 #define GRADIENT_POINTS 5
 
-/* The point legend of p as ebm_plot_sweep builds it. */
+/* The point legend of p as ebm_plot_sweep builds it: each swept key's last
+ * part and its value, shown by what sets it apart from the other points'. */
 static void point_legend(const ebm_summary *s, int p, const char *prefix, char *legend,
                          size_t size) {
     size_t len = 0;
@@ -159,8 +161,12 @@ static void point_legend(const ebm_summary *s, int p, const char *prefix, char *
     if (prefix) len = (size_t)snprintf(legend, size, "%s:", prefix);
     for (int k = 0; k < s->n_keys && len < size; k++) {
         const char *dot = strrchr(s->keys[k], '.');
+        char value[4 * EBM_TEXT_SHOWN_MAX + 4];
+        ebm_text_shown_value(value, sizeof value, s->params[(size_t)p * s->n_keys + k],
+                             (const char *const *)s->params + k, (size_t)s->n_points,
+                             (size_t)s->n_keys, EBM_TEXT_SHOWN_MAX);
         len += (size_t)snprintf(legend + len, size - len, "%s%s=%s", len ? " " : "",
-                                dot ? dot + 1 : s->keys[k], s->params[(size_t)p * s->n_keys + k]);
+                                dot ? dot + 1 : s->keys[k], value);
     }
     if (!legend[0]) ebm_plot_fmt(legend, size, "%s", s->points[p]);
 }

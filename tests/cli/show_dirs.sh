@@ -31,6 +31,23 @@ assert rows[0]["metrics"]["retrieval_overlap"] == 1 and rows[0]["duration_s"] > 
 assert rows[0]["overrides"] == "data.load=0.05 model.rule=hebbian"
 PY
 
+# A swept flow map: its whole value, spaces and all, not cut at the first
+# space ("{type:" for every point); when too long for a column, the front the
+# points share is elided so what differs shows. JSON keeps it whole.
+"$EBM" sweep "$SRC/experiments/ebm-2d.yaml" train.epochs=1 data.n=400 data.valid=200 data.shape=two_moons \
+  --out "$WORK/maps" --quiet >/dev/null 2>&1 || fail "sweep ebm-2d"
+expect_status 0 "show a sweep of flow maps" -- "$EBM" show "$WORK/maps"
+grep -q '^000  *two_moons  *\.\.\.sampler: {type: langevin, sweeps: 20, step: 0\.01}}  *completed' "$WORK/out" &&
+  grep -q '^001  *two_moons  *\.\.\.sampler: {type: mh, kernel: gaussian, sweeps: 20, \.\.\.  *completed' "$WORK/out" &&
+  pass "a swept map shows what differs between points" || fail "maps: $(cat "$WORK/out")"
+expect_status 0 "show --json on a sweep of flow maps" -- "$EBM" show "$WORK/maps" --json
+python3 - "$WORK/out" <<'PY' && pass "… and its JSON holds the whole values" || fail "maps JSON: $(cat "$WORK/out")"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+assert rows[1]["values"]["train.sampler"].startswith("{type: short_run, start: replay,"), rows
+assert rows[1]["values"]["train.sampler"].endswith("step: 0.3, adapt: false}}"), rows
+PY
+
 expect_status 0 "show a directory of runs" -- "$EBM" show "$WORK/runs"
 expect_in "$WORK/out" "3 runs and sweeps, newest first" "the count"
 names=$(sed -n '3,$p' "$WORK/out" | awk '{print $1}' | tr '\n' ' ')

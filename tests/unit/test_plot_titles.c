@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "runfile.h"
 #include "test.h"
+#include "textdiff.h"
 
 /* Lines of text, each at most width characters (UTF-8 code points). */
 static int lines_fit(const char *text, int width, int *lines) {
@@ -65,6 +66,32 @@ TEST(fit_title) {
     free(t.text);
 }
 
+/* A swept value in a legend or a column: whole when every value of its key
+ * fits; else what the points share at the front, up to a ", ", is elided and
+ * the rest cut, counted in characters. */
+TEST(shown_value_keeps_what_differs) {
+    char out[256];
+    const char *short_values[] = {"{type: cd, k: 1}", "{type: pcd, k: 1}"};
+    ebm_text_shown_value(out, sizeof out, short_values[1], short_values, 2, 1, 20);
+    ASSERT(strcmp(out, "{type: pcd, k: 1}") == 0);
+    /* strided as a sweep summary holds them: key 1 of 2 per point */
+    const char *grid[] = {"0.1", "{type: short_run, buffer: 100, sampler: {type: langevin, step: 0.01}}",
+                          "0.2", "{type: short_run, buffer: 100, sampler: {type: mh, kernel: gaussian}}"};
+    ebm_text_shown_value(out, sizeof out, grid[1], grid + 1, 2, 2, 40);
+    ASSERT(strcmp(out, "...sampler: {type: langevin, step: 0.01}}") != 0);   /* 41: cut */
+    ASSERT(strcmp(out, "...sampler: {type: langevin, step: 0....") == 0);
+    ebm_text_shown_value(out, sizeof out, grid[3], grid + 1, 2, 2, 50);
+    ASSERT(strcmp(out, "...sampler: {type: mh, kernel: gaussian}}") == 0);
+    /* nothing shared up to a ", ": the front stays, the end is cut */
+    const char *apart[] = {"{alpha: 1, beta: 2, gamma: 3}", "{zeta: 1, eta: 2, theta: 3, iota: 4}"};
+    ebm_text_shown_value(out, sizeof out, apart[1], apart, 2, 1, 12);
+    ASSERT(strcmp(out, "{zeta: 1,...") == 0);
+    /* characters, not bytes */
+    const char *greek[] = {"αβγδεζηθικλμ", "ab"};
+    ebm_text_shown_value(out, sizeof out, greek[0], greek, 2, 1, 8);
+    ASSERT(strcmp(out, "αβγδε...") == 0);
+}
+
 /* A gnuplot that appends its arguments, one a line, to log and writes a
  * stand-in file at each outfile='...'. */
 static int fake_gnuplot(const char *bin, const char *log) {
@@ -114,7 +141,8 @@ static const char *CONFIG =
     "    - {type: conditional, name: cond, labels: 2, burn_in: 300, images: 2}\n";
 
 /* A run of CONFIG: loss at 3 epochs, samples at epochs 2 and 5 (the sample
- * estimator's), class-conditional samples at 5 (the conditional's). */
+ * estimator's), class-conditional samples at 5 (the conditional's), and a
+ * 4 × 4 density image at 5 as the quadrature estimator writes it. */
 static int write_run(const char *dir) {
     char path[512];
     ebm_error err;
@@ -131,6 +159,9 @@ static int write_run(const char *dir) {
     rc |= ebm_runfile_images(rf, "samples", 5, x, 4, 4, 2, 2, NULL, &err);
     rc |= ebm_runfile_images(rf, "images/cond_samples", 5, x, 4, 4, 2, 2,
                              "label=0,label=1", &err);
+    rc |= ebm_runfile_images(rf, "images/quadrature_density", 5, x, 1, 16, 4, 4,
+                             "density box=-5.10917926,5.19066787,-3.38906765,3.92198825",
+                             &err);
     rc |= ebm_runfile_status(rf, "completed", &err);
     rc |= ebm_runfile_close(rf, &err);
     return rc;
@@ -213,6 +244,11 @@ TEST(titles_name_experiment_run_step_and_sampler) {
     ASSERT(lines_fit(title, ebm_plot_title_width(480), &lines));
     for (char *c = title; *c; c++) *c = *c == '\n' ? ' ' : *c;   /* wrapped anywhere */
     ASSERT_STR_CONTAINS(title, "clamped: the label, one class a column");
+    /* a density: its box is on the axes, not in digits in the title */
+    snprintf(png, sizeof png, "%s/plots/images_quadrature_density.png", run);
+    ASSERT(title_of(log, png, title, sizeof title));
+    ASSERT_STR_CONTAINS(title, "exp-titles: quadrature_density, epoch 5 (density)");
+    ASSERT(strstr(title, "5.109") == NULL);
     free(log);
 
     /* a file of `ebm sample`: its attributes say the sampler and clamp */
@@ -323,6 +359,7 @@ TEST(png_names_one_pattern) {
 
 int main(void) {
     RUN(fit_title);
+    RUN(shown_value_keeps_what_differs);
     RUN(titles_name_experiment_run_step_and_sampler);
     RUN(long_titles_fit);
     RUN(png_names_one_pattern);
