@@ -47,8 +47,11 @@ static void documented(const ebm_node *entry, ebm_reproduce_row *row,
         row->low = lo;
         row->high = hi;
         row->tolerance = -1;
+        /* a one-sided range ([2, .inf]) without a value: its finite end */
         row->documented = child_number(entry, "value", &value) == 0 ? value
-                                                                     : 0.5 * (lo + hi);
+                          : isfinite(lo) && isfinite(hi)            ? 0.5 * (lo + hi)
+                          : isfinite(lo)                            ? lo
+                                                                    : hi;
         return;
     }
     if (range) {
@@ -431,9 +434,10 @@ static int within_documented(const ebm_reproduce_row *row) {
 static int judge_by_sandwich(const ebm_reproduce_row *row, const double sandwich[2],
                              char *note, size_t note_size) {
     int pass = row->high >= sandwich[0] && row->low <= sandwich[1];
+    char range[80];
+    ebm_expect_range_text(row->low, row->high, 6, range, sizeof range);
     snprintf(note, note_size, "judged by the sandwich [%.6g, %.6g]: the documented "
-             "[%.6g, %.6g] %s it", sandwich[0], sandwich[1], row->low, row->high,
-             pass ? "meets" : "misses");
+             "%s %s it", sandwich[0], sandwich[1], range, pass ? "meets" : "misses");
     return pass;
 }
 
@@ -630,18 +634,34 @@ int ebm_expect_evaluate_sweep(const char *dir, ebm_reproduce_row **rows, int *n_
     return rc;
 }
 
+void ebm_expect_range_text(double low, double high, int digits, char *out, size_t size) {
+    if (isinf(low) && isinf(high)) snprintf(out, size, "any value");
+    else if (isinf(high)) snprintf(out, size, "≥ %.*g", digits, low);
+    else if (isinf(low)) snprintf(out, size, "≤ %.*g", digits, high);
+    else snprintf(out, size, "[%.*g, %.*g]", digits, low, digits, high);
+}
+
 void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows,
                             int n_skipped) {
     for (int i = 0; i < n_rows; i++) {
         const ebm_reproduce_row *r = &rows[i];
-        fprintf(to, "expect: %s = %.6g, documented [%.6g, %.6g] (%s): %s", r->quantity,
-                r->obtained, r->low, r->high, r->source, r->pass ? "PASS" : "FAIL");
+        char range[80];
+        ebm_expect_range_text(r->low, r->high, 6, range, sizeof range);
+        fprintf(to, "expect: %s = %.6g, documented %s (%s): %s", r->quantity, r->obtained,
+                range, r->source, r->pass ? "PASS" : "FAIL");
         if (r->note && r->note[0]) fprintf(to, " (%s)", r->note);
         fputc('\n', to);
     }
     if (n_skipped > 0)
         fprintf(to, "expect: %d more entr%s need%s the sweep (ebm sweep or ebm reproduce)\n",
                 n_skipped, n_skipped == 1 ? "y" : "ies", n_skipped == 1 ? "s" : "");
+}
+
+/* A mark's bar: an infinite end of a one-sided range stops at the
+ * documented value, so the plot's axis does not run off to infinity. */
+static void mark_ends(ebm_reproduce_row *row) {
+    if (!isfinite(row->low)) row->low = row->documented;
+    if (!isfinite(row->high)) row->high = row->documented;
 }
 
 int ebm_expect_mark_for(const ebm_node *entry, const char *metric, const char *key,
@@ -659,6 +679,7 @@ int ebm_expect_mark_for(const ebm_node *entry, const char *metric, const char *k
             return 0;
         documented(entry, &row, note, sizeof note);
         if (isnan(row.low)) return 0;
+        mark_ends(&row);
         *out = (ebm_expect_mark){.is_crossing = 1, .x = row.documented, .y = level,
                                  .low = row.low, .high = row.high};
         return 1;
@@ -670,6 +691,7 @@ int ebm_expect_mark_for(const ebm_node *entry, const char *metric, const char *k
         return 0;
     documented(entry, &row, note, sizeof note);
     if (isnan(row.low)) return 0;
+    mark_ends(&row);
     *out = (ebm_expect_mark){.x = x, .y = row.documented, .low = row.low, .high = row.high};
     return 1;
 }

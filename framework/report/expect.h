@@ -49,8 +49,14 @@ int ebm_expect_fail_all(const char *experiment, const ebm_node *expect,
 int ebm_expect_evaluate_sweep(const char *dir, ebm_reproduce_row **rows, int *n_rows,
                               ebm_error *err);
 
+/* A documented range as text, numbers to `digits` significant digits:
+ * "[LO, HI]", or "≥ LO" / "≤ HI" when the other end is infinite (an entry's
+ * `range: [2, .inf]`). */
+void ebm_expect_range_text(double low, double high, int digits, char *out, size_t size);
+
 /* One line per row, as `ebm run` and `ebm sweep` end:
- * "expect: QUANTITY = OBTAINED, documented [LO, HI] (SOURCE): PASS|FAIL";
+ * "expect: QUANTITY = OBTAINED, documented [LO, HI] (SOURCE): PASS|FAIL"
+ * (the range as ebm_expect_range_text writes it);
  * then, when n_skipped > 0 (a single run's entries that only a sweep can
  * check), a line that says how many. */
 void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows,
@@ -60,7 +66,9 @@ void ebm_expect_write_lines(FILE *to, const ebm_reproduce_row *rows, int n_rows,
  * against swept key: a documented point (an entry of that metric whose `at`
  * names key alone: x its value, y the documented one, [low, high] around y)
  * or a documented crossing (of that metric over key: x the documented value,
- * [low, high] around x, y the level). */
+ * [low, high] around x, y the level). An infinite end of a range stops at
+ * the documented value, so a one-sided range draws as a bar to its finite
+ * end. */
 typedef struct ebm_expect_mark {
     int is_crossing;
     double x, y, low, high;

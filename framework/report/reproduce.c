@@ -246,9 +246,7 @@ static void format_documented(char *out, size_t size, const ebm_reproduce_row *r
     if (isnan(r->low) || isnan(r->high)) {
         snprintf(out, size, "-");
     } else if (r->tolerance < 0) {
-        format_number(a, sizeof a, r->low);
-        format_number(b, sizeof b, r->high);
-        snprintf(out, size, "[%s, %s]", a, b);
+        ebm_expect_range_text(r->low, r->high, 4, out, size);
     } else {
         format_number(a, sizeof a, r->documented);
         format_number(b, sizeof b, r->tolerance);

@@ -342,6 +342,55 @@ TEST(marks_on_a_sweep_plot) {
     ebm_node_free(root);
 }
 
+/* A one-sided range ([2, .inf]): judged by its finite end, written "≥ 2"
+ * in the verdict line and the table, and drawn on a sweep's plot as a bar
+ * from the finite end to the documented value, not to infinity (a stand-in
+ * bound of 1e6 made the plot's axis run to a million). */
+TEST(one_sided_ranges) {
+    char dir[64];
+    test_make_tmp(dir, sizeof dir);
+    ASSERT(dir[0]);
+    ASSERT_OK(write_run(dir, "speedup", (double[]){1.0, 10.8}, 2, NULL, NULL, 0));
+    ebm_node *root = parse(
+        "expect:\n"
+        "  - {quantity: fast, metric: speedup, value: 10, range: [2, .inf], source: s}\n"
+        "  - {quantity: low, metric: speedup, reduce: min, range: [-.inf, 0.5], source: s}\n"
+        "  - {quantity: at, metric: speedup, at: {dim: 50}, value: 10, range: [2, .inf]}\n"
+        "  - {quantity: bare, metric: speedup, range: [2, .inf]}\n");
+    ASSERT(root);
+    const ebm_node *e = ebm_node_child(root, "expect");
+    ebm_reproduce_row *rows = NULL;
+    int n = 0;
+    ebm_error err;
+    ASSERT_OK(ebm_expect_evaluate("exp", e, dir, 0, &rows, &n, &err));
+    ASSERT(n >= 2);
+    ASSERT(rows[0].obtained == 10.8 && rows[0].pass && rows[0].low == 2 && isinf(rows[0].high));
+    ASSERT(rows[1].obtained == 1.0 && !rows[1].pass && isinf(rows[1].low));
+    /* without a value the documented one is the finite end, not infinity */
+    ASSERT(strcmp(rows[n - 1].quantity, "bare") == 0 && rows[n - 1].documented == 2);
+    char path[128];
+    snprintf(path, sizeof path, "%s/lines.txt", dir);
+    FILE *f = fopen(path, "w");
+    ASSERT(f != NULL);
+    ebm_expect_write_lines(f, rows, 2, 0);
+    fclose(f);
+    char *text = ebm_proc_read_file(path, NULL, &err);
+    ASSERT(text != NULL);
+    ASSERT_STR_CONTAINS(text, "expect: fast = 10.8, documented ≥ 2 (s): PASS\n");
+    ASSERT_STR_CONTAINS(text, "expect: low = 1, documented ≤ 0.5 (s): FAIL\n");
+    free(text);
+    char range[80];
+    ebm_expect_range_text(0.12, 0.17, 4, range, sizeof range);
+    ASSERT(strcmp(range, "[0.12, 0.17]") == 0);
+    ebm_reproduce_rows_free(rows, n);
+    ebm_expect_mark mark;
+    ASSERT(ebm_expect_mark_for(e->values[2], "speedup", "dim", &mark));
+    ASSERT(mark.y == 10 && mark.low == 2 && mark.high == 10);
+    ASSERT(ebm_expect_mark_for(e->values[3], "speedup", "dim", &mark) == 0);   /* no at */
+    ebm_node_free(root);
+    test_remove_tree(dir);
+}
+
 TEST(crossing_interpolation) {
     char note[256] = "";
     double x[] = {1, 2, 4, 8};
@@ -460,6 +509,7 @@ int main(void) {
     RUN(crossing_of_one_curve);
     RUN(crossing_per_curve_of_another_key);
     RUN(marks_on_a_sweep_plot);
+    RUN(one_sided_ranges);
     RUN(crossing_interpolation);
     RUN(table);
     RUN(reproduce_end_to_end_with_a_stand_in_ebm);
