@@ -217,6 +217,9 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
         const ebm_checkpoint_pos *p = &info->checkpoint.pos;
         fprintf(to, "checkpoint:  epoch %" PRId64 ", minibatch %" PRId64 ", gradient step %"
                     PRId64 ", written %s\n", p->epoch, p->batch, p->step, info->checkpoint.written);
+    } else if (strcmp(run->status, "completed") == 0 && !info->from_checkpoint) {
+        /* not an error: a run that completes deletes its checkpoint */
+        fprintf(to, "checkpoint:  none (deleted when the run completed)\n");
     } else {
         fprintf(to, "checkpoint:  none (%s)\n", info->checkpoint_error);
     }
@@ -225,7 +228,7 @@ void ebm_show_write(FILE *to, const ebm_show_info *info) {
                     "above is gone (as it stands, a resume meets it again)\n", info->dir);
     else if (resumable(info))
         fprintf(to, "resume:      yes: ebm run --resume %s\n", info->dir);
-    else if (info->has_checkpoint)
+    else if (info->has_checkpoint || strcmp(run->status, "completed") == 0)
         fprintf(to, "resume:      not needed (%s)\n",
                 strcmp(run->status, "completed") == 0 ? "completed" : "still running");
     else

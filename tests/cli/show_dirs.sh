@@ -71,6 +71,9 @@ PY
 expect_status 0 "show a run" -- "$EBM" show "$WORK/runs/old"
 grep -qE '^expect: fraction of stored patterns that are fixed points = 1, documented \[1, 1\] \(Personnaz.*\): PASS$' "$WORK/out" &&
   pass "… with its expect: entry's verdict" || fail "show a run: $(cat "$WORK/out")"
+# A completed run deletes its checkpoint: that is no error, and no resume is needed.
+expect_in "$WORK/out" "checkpoint:  none (deleted when the run completed)" "a completed run's missing checkpoint explained"
+expect_in "$WORK/out" "resume:      not needed (completed)" "… and no resume needed"
 
 expect_status 0 "show --json on a run" -- "$EBM" show "$WORK/runs/new" --json
 python3 - "$WORK/out" <<'PY' && pass "a run's JSON parses" || fail "run JSON: $(cat "$WORK/out")"
