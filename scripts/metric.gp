@@ -5,6 +5,7 @@
 #   shadekey='data.load'; outfile='x.png'; xlabel='epoch';
 #   ylabel='loss'; plottitle='loss'" metric.gp
 # fileK: "step value" lines (NaN where undefined), or '' for none;
+# marksK: 1 to mark each point of fileK (a short series), 0 for a line alone;
 # bandK: "step lo hi" lines, drawn as a shaded band (e.g. a confidence
 # interval or a likelihood sandwich), or ''; exactK: the exact value, dashed.
 set terminal pngcairo size 900,560 noenhanced font ",10"
@@ -38,7 +39,8 @@ do for [i=1:n] {
     cmd = cmd . sprintf("file%d using 1:2:(shade%d) with lines linecolor palette notitle, ", i, i)
   }
   if (strlen(f) > 0 && !gradient) {
-    cmd = cmd . sprintf("file%d using 1:2 with linespoints pointtype 7 pointsize 0.4 linecolor %d title %s, ", i, i, t)
+    style = (!exists(sprintf('marks%d', i)) || value(sprintf('marks%d', i))) ? 'linespoints pointtype 7 pointsize 0.4' : 'lines'
+    cmd = cmd . sprintf("file%d using 1:2 with %s linecolor %d title %s, ", i, style, i, t)
   }
   if (strlen(e) > 0) {
     cmd = cmd . sprintf("exact%d using 1:2 with lines dashtype 2 linecolor %d title (%s.' (exact)'), ", i, i, t)

@@ -13,8 +13,7 @@
 int ebm_text_first_difference(const char *a, const char *b, char *line_a, char *line_b,
                               size_t size);
 
-/* Characters a swept value gets in `ebm show`'s columns and the plots'
- * legends. */
+/* Characters a swept value gets in `ebm show`'s columns. */
 #define EBM_TEXT_SHOWN_MAX 56
 
 /* value, one of the n values of a key (values[i * stride], i < n: a swept

@@ -21,6 +21,10 @@
  * buckets: more than a 900-pixel-wide picture can show, and spikes stay. */
 #define THIN_BUCKETS 2000
 
+/* A curve of more log points than this is drawn as a line alone: its point
+ * marks, 0.4 of a character each, would merge into a band that hides it. */
+#define MARKED_POINTS 200
+
 /* The overlay of metric, created (on axis, "step" when none) the first time;
  * NULL when out of memory. */
 static ebm_plot_overlay *find_overlay(ebm_plot_ctx *ctx, const char *metric, const char *axis) {
@@ -334,6 +338,7 @@ int ebm_plot_overlays(ebm_plot_ctx *ctx, ebm_error *err) {
             ebm_plot_fmt(name, sizeof name, "title%d", k + 1);
             ebm_plot_text_gp(&a, name, legend);
             ebm_plot_text_add(&a, "shade%d=%.17g; ", k + 1, o->shade_key ? c->shade : 0.0);
+            ebm_plot_text_add(&a, "marks%d=%d; ", k + 1, c->points <= MARKED_POINTS);
         }
         ebm_plot_text_add(&a, "gradient=%d; ", o->shade_key != NULL);
         ebm_plot_text_gp(&a, "shadekey", o->shade_key ? o->shade_key : "");

@@ -161,10 +161,11 @@ static void point_legend(const ebm_summary *s, int p, const char *prefix, char *
     if (prefix) len = (size_t)snprintf(legend, size, "%s:", prefix);
     for (int k = 0; k < s->n_keys && len < size; k++) {
         const char *dot = strrchr(s->keys[k], '.');
-        char value[4 * EBM_TEXT_SHOWN_MAX + 4];
+        /* a legend line holds more than a table's column */
+        char value[600];
         ebm_text_shown_value(value, sizeof value, s->params[(size_t)p * s->n_keys + k],
                              (const char *const *)s->params + k, (size_t)s->n_points,
-                             (size_t)s->n_keys, EBM_TEXT_SHOWN_MAX);
+                             (size_t)s->n_keys, (size_t)ebm_plot_title_width(800));
         len += (size_t)snprintf(legend + len, size - len, "%s%s=%s", len ? " " : "",
                                 dot ? dot + 1 : s->keys[k], value);
     }

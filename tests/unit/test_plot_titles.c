@@ -140,7 +140,7 @@ static const char *CONFIG =
     "    - {type: sample, sampler: {type: gibbs, sweeps: 7}, chains: 4, images: 4}\n"
     "    - {type: conditional, name: cond, labels: 2, burn_in: 300, images: 2}\n";
 
-/* A run of CONFIG: loss at 3 epochs, samples at epochs 2 and 5 (the sample
+/* A run of CONFIG: loss at 3 epochs, swap_rate at 300, samples at epochs 2 and 5 (the sample
  * estimator's), class-conditional samples at 5 (the conditional's), and a
  * 4 × 4 density image at 5 as the quadrature estimator writes it. */
 static int write_run(const char *dir) {
@@ -153,6 +153,9 @@ static int write_run(const char *dir) {
     int rc = 0;
     for (int step = 0; step < 3; step++)
         rc |= ebm_runfile_metric(rf, "loss", step, 1.0 / (step + 1), NULL, NULL, &err);
+    for (int step = 0; step < 300; step++)
+        rc |= ebm_runfile_metric(rf, "swap_rate", step, 0.5 + 0.1 * (step % 3), NULL, NULL,
+                                 &err);
     float x[4 * 4];
     for (int i = 0; i < 16; i++) x[i] = (float)(i % 2);
     rc |= ebm_runfile_images(rf, "samples", 2, x, 4, 4, 2, 2, NULL, &err);
@@ -229,6 +232,14 @@ TEST(titles_name_experiment_run_step_and_sampler) {
     snprintf(png, sizeof png, "%s/plots/loss.png", run);
     ASSERT(title_of(log, png, title, sizeof title));
     ASSERT(strcmp(title, "exp-titles: loss\nrun lr-high") == 0);
+    /* 3 points are marked; 300 would merge into a band, so a line alone */
+    ASSERT(strstr(log, "marks1=1; ") && strstr(log, "marks1=0; "));
+    const char *loss = strstr(log, "/plots/loss.png'"), *swap = strstr(log, "/plots/swap_rate.png'");
+    ASSERT(loss && swap);
+    while (loss > log && loss[-1] != '\n') loss--;
+    while (swap > log && swap[-1] != '\n') swap--;
+    ASSERT(strncmp(strstr(loss, "marks1="), "marks1=1", 8) == 0);
+    ASSERT(strncmp(strstr(swap, "marks1="), "marks1=0", 8) == 0);
     /* samples: the step drawn (the latest), the sample estimator's sampler,
      * nothing clamped */
     snprintf(png, sizeof png, "%s/plots/samples.png", run);
