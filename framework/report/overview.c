@@ -15,7 +15,7 @@
 #include "proc.h"
 #include "run_summary.h"
 #include "runfile.h"
-#include "textdiff.h"
+#include "text_table.h"
 
 #define PATH_SIZE 4400
 
@@ -302,13 +302,9 @@ static void format_duration(char *out, size_t size, double s) {
 }
 
 /* Room for a swept value as the table shows it (EBM_TEXT_SHOWN_MAX
- * characters of up to four bytes). */
+ * characters of up to four bytes), and for the last column's text. */
 #define SHOWN_SIZE (4 * EBM_TEXT_SHOWN_MAX + 4)
-
-static int width_of(const char *s, int at_least) {
-    int n = (int)strlen(s);
-    return n > at_least ? n : at_least;
-}
+#define LAST_SIZE 512
 
 /* The headline metric of the rows, when they share one. */
 static const char *shared_headline(const ebm_overview *ov) {
@@ -323,60 +319,68 @@ static const char *shared_headline(const ebm_overview *ov) {
 
 void ebm_overview_write(FILE *to, const ebm_overview *ov) {
     const char *head = shared_headline(ov);
-    int w_name = ov->is_sweep ? 5 : 4, w_status = 6, *w_key = calloc((size_t)ov->n_keys + 1, sizeof *w_key);
-    char (*shown)[SHOWN_SIZE] = calloc((size_t)ov->n_rows * (size_t)ov->n_keys + 1, sizeof *shown);
+    /* point|name, the swept keys, status, duration, [started], headline */
+    int cols = ov->n_keys + 4 + !ov->is_sweep;
+    int *width = calloc((size_t)cols, sizeof *width);
+    const char **cells = calloc((size_t)cols, sizeof *cells);
     const char **key_values = calloc((size_t)ov->n_rows + 1, sizeof *key_values);
-    if (!w_key || !shown || !key_values) {
-        free(w_key);
-        free(shown);
-        free(key_values);
-        return;
-    }
-    for (int k = 0; k < ov->n_keys; k++) w_key[k] = width_of(ov->keys[k], 1);
-    for (int i = 0; i < ov->n_rows; i++) {
-        const ebm_overview_row *r = &ov->rows[i];
-        w_name = width_of(r->name, w_name);
-        w_status = width_of(r->status, w_status);
-    }
+    char (*shown)[SHOWN_SIZE] = calloc((size_t)ov->n_rows * (size_t)ov->n_keys + 1, sizeof *shown);
+    char (*last)[LAST_SIZE] = calloc((size_t)ov->n_rows + 1, sizeof *last);
+    char (*duration)[32] = calloc((size_t)ov->n_rows + 1, sizeof *duration);
+    if (!width || !cells || !key_values || !shown || !last || !duration) goto done;
+    width[ov->n_keys + 2] = 9;   /* durations up to "12345.6 s" line up from the start */
     for (int k = 0; k < ov->n_keys; k++) {
         for (int i = 0; i < ov->n_rows; i++) key_values[i] = ov->rows[i].values[k];
-        for (int i = 0; i < ov->n_rows; i++) {
-            char *text = shown[(size_t)i * (size_t)ov->n_keys + (size_t)k];
-            ebm_text_shown_value(text, SHOWN_SIZE, key_values[i], key_values,
-                                 (size_t)ov->n_rows, 1, EBM_TEXT_SHOWN_MAX);
-            w_key[k] = width_of(text, w_key[k]);
+        for (int i = 0; i < ov->n_rows; i++)
+            ebm_text_shown_value(shown[(size_t)i * (size_t)ov->n_keys + (size_t)k], SHOWN_SIZE,
+                                 key_values[i], key_values, (size_t)ov->n_rows, 1,
+                                 EBM_TEXT_SHOWN_MAX);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && ov->is_sweep)
+            fprintf(to, "sweep %s (%s): %d point%s\n", ov->dir, ov->experiment, ov->n_rows,
+                    ov->n_rows == 1 ? "" : "s");
+        else if (pass == 1)
+            fprintf(to, "%s: %d run%s and sweeps, newest first\n", ov->dir, ov->n_rows,
+                    ov->n_rows == 1 ? "" : "s");
+        for (int i = -1; i < ov->n_rows; i++) {
+            int c = 0;
+            if (i < 0) {
+                cells[c++] = ov->is_sweep ? "point" : "name";
+                for (int k = 0; k < ov->n_keys; k++) cells[c++] = ov->keys[k];
+                cells[c++] = "status";
+                cells[c++] = "duration";
+                if (!ov->is_sweep) cells[c++] = "started";
+                cells[c++] = head ? head : "headline metric";
+            } else {
+                const ebm_overview_row *r = &ov->rows[i];
+                format_duration(duration[i], sizeof duration[i], r->duration_s);
+                if (!r->headline[0] || !isfinite(r->headline_value))
+                    snprintf(last[i], LAST_SIZE, "%s",
+                             strcmp(r->kind, "sweep") == 0 ? r->overrides : "-");
+                else if (head)
+                    snprintf(last[i], LAST_SIZE, "%.10g", r->headline_value);
+                else
+                    snprintf(last[i], LAST_SIZE, "%s %.10g", r->headline, r->headline_value);
+                cells[c++] = r->name;
+                for (int k = 0; k < ov->n_keys; k++)
+                    cells[c++] = shown[(size_t)i * (size_t)ov->n_keys + (size_t)k];
+                cells[c++] = r->status;
+                cells[c++] = duration[i];
+                if (!ov->is_sweep) cells[c++] = r->started[0] ? r->started : "-";
+                cells[c++] = last[i];
+            }
+            if (pass == 0) ebm_table_widen(width, cells, cols);
+            else ebm_table_row(to, cells, cols, width);
         }
     }
-    if (ov->is_sweep)
-        fprintf(to, "sweep %s (%s): %d point%s\n", ov->dir, ov->experiment, ov->n_rows,
-                ov->n_rows == 1 ? "" : "s");
-    else
-        fprintf(to, "%s: %d run%s and sweeps, newest first\n", ov->dir, ov->n_rows,
-                ov->n_rows == 1 ? "" : "s");
-    fprintf(to, "%-*s", w_name, ov->is_sweep ? "point" : "name");
-    for (int k = 0; k < ov->n_keys; k++) fprintf(to, "  %-*s", w_key[k], ov->keys[k]);
-    fprintf(to, "  %-*s  %-9s", w_status, "status", "duration");
-    if (!ov->is_sweep) fprintf(to, "  %-20s", "started");
-    fprintf(to, "  %s\n", head ? head : "headline metric");
-    for (int i = 0; i < ov->n_rows; i++) {
-        const ebm_overview_row *r = &ov->rows[i];
-        char duration[32];
-        format_duration(duration, sizeof duration, r->duration_s);
-        fprintf(to, "%-*s", w_name, r->name);
-        for (int k = 0; k < ov->n_keys; k++)
-            fprintf(to, "  %-*s", w_key[k], shown[(size_t)i * (size_t)ov->n_keys + (size_t)k]);
-        fprintf(to, "  %-*s  %-9s", w_status, r->status, duration);
-        if (!ov->is_sweep) fprintf(to, "  %-20s", r->started[0] ? r->started : "-");
-        if (!r->headline[0] || !isfinite(r->headline_value))
-            fprintf(to, "  %s\n", strcmp(r->kind, "sweep") == 0 ? r->overrides : "-");
-        else if (head)
-            fprintf(to, "  %.10g\n", r->headline_value);
-        else
-            fprintf(to, "  %s %.10g\n", r->headline, r->headline_value);
-    }
-    free(w_key);
-    free(shown);
+done:
+    free(width);
+    free(cells);
     free(key_values);
+    free(shown);
+    free(last);
+    free(duration);
 }
 
 void ebm_overview_write_json(FILE *to, const ebm_overview *ov) {

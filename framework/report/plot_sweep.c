@@ -16,7 +16,7 @@
 #include "plot_text.h"
 #include "proc.h"
 #include "summary.h"
-#include "textdiff.h"
+#include "text_table.h"
 
 typedef struct xy { double x, y; } xy;
 

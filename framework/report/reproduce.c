@@ -16,6 +16,7 @@
 #include "expect.h"
 #include "proc.h"
 #include "sweep.h"
+#include "text_table.h"
 
 #define POLL_NS 20000000L
 #define STOP_GRACE_SECONDS 10
@@ -254,74 +255,40 @@ static void format_documented(char *out, size_t size, const ebm_reproduce_row *r
     }
 }
 
-/* Display width in characters, counting a UTF-8 sequence (±) as one. */
-static int text_width(const char *s) {
-    int w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) w++;
-    return w;
-}
-
-static void pad(FILE *out, const char *s, int width) {
-    fputs(s, out);
-    for (int w = text_width(s); w < width; w++) fputc(' ', out);
-}
-
-/* A source is often a full citation; the table shows its start (the whole
- * text is in the experiment file). */
-/* Widths that keep a row within 100 columns. */
+/* A source is often a full citation, a quantity a sentence: the table
+ * shows their starts (the whole texts are in the experiment file, the CSV
+ * and the report). Widths that keep a row within 100 columns. */
 #define EXPERIMENT_WIDTH 20
 #define QUANTITY_WIDTH 26
 #define SOURCE_WIDTH 16
-
-static void cut(char *out, size_t size, const char *text, int width) {
-    snprintf(out, size, "%s", text);
-    if (text_width(out) <= width) return;
-    int w = 0;
-    char *c = out;
-    for (; *c; c++) {
-        if (((unsigned char)*c & 0xC0) != 0x80 && ++w > width - 3) break;
-    }
-    snprintf(c, size - (size_t)(c - out), "...");
-}
-
-static void short_source(char *out, size_t size, const char *source) {
-    cut(out, size, source, SOURCE_WIDTH);
-}
+#define NOTE_WIDTH 90
 
 void ebm_reproduce_print(FILE *out, const ebm_reproduce_row *rows, int n) {
     enum { COLS = 6 };
     static const char *const heads[COLS] = {"experiment", "quantity", "documented",
                                             "source", "obtained", "result"};
-    int width[COLS];
-    for (int c = 0; c < COLS; c++) width[c] = text_width(heads[c]);
+    int width[COLS] = {0};
     char doc[96], got[32], source[4 * SOURCE_WIDTH + 8], exp[4 * EXPERIMENT_WIDTH + 8],
         quantity[4 * QUANTITY_WIDTH + 8];
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1)
-            for (int c = 0; c < COLS; c++) {
-                pad(out, heads[c], c == COLS - 1 ? 0 : width[c]);
-                fputs(c == COLS - 1 ? "\n" : "  ", out);
-            }
+        if (pass == 0) ebm_table_widen(width, heads, COLS);
+        else ebm_table_row(out, heads, COLS, width);
         for (int i = 0; i < n; i++) {
             format_documented(doc, sizeof doc, &rows[i]);
             format_number(got, sizeof got, rows[i].obtained);
-            short_source(source, sizeof source, rows[i].source);
-            cut(exp, sizeof exp, rows[i].experiment, EXPERIMENT_WIDTH);
-            cut(quantity, sizeof quantity, rows[i].quantity, QUANTITY_WIDTH);
+            ebm_text_cut(source, sizeof source, rows[i].source, SOURCE_WIDTH);
+            ebm_text_cut(exp, sizeof exp, rows[i].experiment, EXPERIMENT_WIDTH);
+            ebm_text_cut(quantity, sizeof quantity, rows[i].quantity, QUANTITY_WIDTH);
             const char *cells[COLS] = {exp, quantity, doc, source, got,
                                        rows[i].pass ? "PASS" : "FAIL"};
-            for (int c = 0; c < COLS; c++) {
-                if (pass == 0) {
-                    if (text_width(cells[c]) > width[c]) width[c] = text_width(cells[c]);
-                    continue;
-                }
-                pad(out, cells[c], c == COLS - 1 ? 0 : width[c]);
-                fputs(c == COLS - 1 ? "\n" : "  ", out);
+            if (pass == 0) {
+                ebm_table_widen(width, cells, COLS);
+                continue;
             }
-            if (pass == 1 && rows[i].note && rows[i].note[0]) {
-                char note[4 * 90 + 8];
-                cut(note, sizeof note, rows[i].note, 90);
+            ebm_table_row(out, cells, COLS, width);
+            if (rows[i].note && rows[i].note[0]) {
+                char note[4 * NOTE_WIDTH + 8];
+                ebm_text_cut(note, sizeof note, rows[i].note, NOTE_WIDTH);
                 fprintf(out, "  note: %s\n", note);
             }
         }

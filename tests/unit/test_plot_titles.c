@@ -14,7 +14,7 @@
 #include "proc.h"
 #include "runfile.h"
 #include "test.h"
-#include "textdiff.h"
+#include "text_table.h"
 
 /* Lines of text, each at most width characters (UTF-8 code points). */
 static int lines_fit(const char *text, int width, int *lines) {
