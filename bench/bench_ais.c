@@ -52,41 +52,10 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
 }
 
 /* A model made (and fitted) as a run makes it, from the YAML of an experiment. */
-typedef struct bench_model {
-    ebm_node *cfg;
-    ebm_rng root;
-    ebm_dataset train, valid;
-    const ebm_model_ops *ops;
-    void *model;
-} bench_model;
-
-static void model_free(bench_model *b) {
-    if (b->model) b->ops->xDestroy(b->model);
-    ebm_dataset_free(&b->train);
-    ebm_dataset_free(&b->valid);
-    ebm_node_free(b->cfg);
-}
-
 static int model_open(bench_model *b, const char *yaml, const bench_opts *o, ebm_error *err) {
     memset(b, 0, sizeof *b);
-    b->cfg = ebm_cfg_parse_string(yaml, strlen(yaml), "<bench_ais>", err);
-    if (!b->cfg) return err->code;
-    ebm_node *data = ebm_node_child(b->cfg, "data");
-    ebm_node *path = ebm_node_new_scalar(o->data_dir, data->mark);
-    if (!path || ebm_node_set(data, "path", path))
-        return ebm_fail(err, EBM_ENOMEM, "config");
-    ebm_diags diags = {0};
-    if (ebm_cfg_validate(b->cfg, &diags) != 0) {
-        ebm_fail(err, EBM_ECONFIG, "invalid benchmark config: %s",
-                 diags.n ? diags.items[0] : "?");
-        ebm_diags_free(&diags);
-        return err->code;
-    }
-    ebm_diags_free(&diags);
-    ebm_rng_seed(&b->root, 1);
-    int rc = ebm_setup_data(b->cfg, &b->root, &b->train, &b->valid, err);
-    return rc ? rc : ebm_setup_model(b->cfg, &b->root, &b->train, 1, NULL, &b->ops,
-                                     &b->model, err);
+    ebm_node *cfg = bench_experiment(yaml, o->data_dir, err);
+    return cfg ? bench_model_open(b, cfg, err) : err->code;
 }
 
 /* Seconds of one evaluation of `est` with the YAML map est_yaml. */
@@ -181,8 +150,8 @@ int main(int argc, char **argv) {
     if (!rc) printf("sgemm_gflops=%.2f\n", sgemm);
     if (!rc) bench_watch_print(&watch);
     if (!rc) printf("raise_over_ais_time=%.3f\n", rbm_raise_over_ais);
-    model_free(&rbm);
-    model_free(&dbm);
+    bench_model_close(&rbm);
+    bench_model_close(&dbm);
     if (rc) {
         fprintf(stderr, "bench_ais: %s\n", err.msg);
         return 1;

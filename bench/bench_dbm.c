@@ -121,7 +121,7 @@ int main(int argc, char **argv) {
         bench_free(&b);
         return fail(&err);
     }
-    ebm_dbm *m = b.t.model;
+    ebm_dbm *m = b.t.m.model;
     if (m->n_hidden_layers != 2) {
         bench_free(&b);
         ebm_fail(&err, EBM_EINVAL, "expected two hidden layers");
@@ -129,7 +129,7 @@ int main(int argc, char **argv) {
     }
     printf("# ebm DBM benchmark: %zu-%zu-%zu, %zu rows, batch %zu, PCD %zu chains x %d "
            "steps, mean field <= %ld iterations; %d threads\n",
-           m->size[0], m->size[1], m->size[2], b.t.train.n, b.t.fit.batch_size, b.chains, b.k,
+           m->size[0], m->size[1], m->size[2], b.t.m.train.n, b.t.fit.batch_size, b.chains, b.k,
            o.iterations, ebm_threads());
     bench_print_machine();
     double sgemm = bench_sgemm_gflops(2048, 3, &err);
@@ -141,13 +141,13 @@ int main(int argc, char **argv) {
     long batches = 0;
     for (int epoch = 1; epoch <= o.epochs; epoch++) {
         ebm_rng train_rng;
-        ebm_rng_named(&train_rng, &b.t.root, "train");
+        ebm_rng_named(&train_rng, &b.t.m.root, "train");
         if (ebm_fit_epoch(&b.t.fit, &train_rng, epoch, &err)) {
             bench_free(&b);
             return fail(&err);
         }
-        for (size_t first = 0; first < b.t.train.n; first += b.t.fit.batch_size, batches++) {
-            size_t rows = b.t.train.n - first < b.t.fit.batch_size ? b.t.train.n - first
+        for (size_t first = 0; first < b.t.m.train.n; first += b.t.fit.batch_size, batches++) {
+            size_t rows = b.t.m.train.n - first < b.t.fit.batch_size ? b.t.m.train.n - first
                                                                : b.t.fit.batch_size;
             flops += batch_flops(m, rows, b.chains, b.k);
         }
@@ -159,10 +159,10 @@ int main(int argc, char **argv) {
     double sgemm_after = bench_sgemm_gflops(2048, 3, &err);
     if (sgemm_after > sgemm) sgemm = sgemm_after;
     double gflops = flops / seconds / 1e9;
-    printf("dbm_rows=%zu\n", b.t.train.n);
+    printf("dbm_rows=%zu\n", b.t.m.train.n);
     printf("dbm_epochs=%ld\n", o.epochs);
     printf("dbm_seconds=%.3f\n", seconds);
-    printf("dbm_seconds_per_10000_rows=%.3f\n", seconds / (double)(b.t.train.n * o.epochs) * 1e4);
+    printf("dbm_seconds_per_10000_rows=%.3f\n", seconds / (double)(b.t.m.train.n * o.epochs) * 1e4);
     printf("dbm_mean_field_iterations_per_batch=%.2f\n",
            (double)m->mean_field_iterations / (double)batches);
     printf("dbm_gflop=%.1f\n", flops / 1e9);

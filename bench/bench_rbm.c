@@ -151,10 +151,10 @@ static int bench_setup(bench_run *b, const bench_opts *o, ebm_error *err) {
 /* One epoch through ebm_fit_epoch, the loop the runner itself trains with.
  * Adds the epoch's PCD-1 FLOPs to *flops. */
 static int bench_epoch(bench_run *b, int epoch, double *flops, ebm_error *err) {
-    size_t n = b->t.train.n, dim = b->t.train.dim;
-    size_t nv = dim, nh = b->t.ops->xUnits(b->t.model) - dim;
+    size_t n = b->t.m.train.n, dim = b->t.m.train.dim;
+    size_t nv = dim, nh = b->t.m.ops->xUnits(b->t.m.model) - dim;
     ebm_rng train_rng;
-    ebm_rng_named(&train_rng, &b->t.root, "train");
+    ebm_rng_named(&train_rng, &b->t.m.root, "train");
     int rc = ebm_fit_epoch(&b->t.fit, &train_rng, epoch, err);
     if (rc) return rc;
     ebm_sampler_stats stats;   /* the runner logs these (tempering's swap rate) */
@@ -245,12 +245,12 @@ int main(int argc, char **argv) {
         return fail(&err);
     }
     double load_s = bench_now() - load_start;
-    size_t nv = b.t.train.dim, nh = b.t.ops->xUnits(b.t.model) - nv;
+    size_t nv = b.t.m.train.dim, nh = b.t.m.ops->xUnits(b.t.m.model) - nv;
 
     printf("# ebm RBM benchmark: binarised Fashion-MNIST (%s, threshold 0.5), %zu x %zu,\n"
            "# %zu hidden, PCD-1 with %zu persistent chains, batch %zu, lr 0.05, no momentum,\n"
            "# no weight decay; %d threads\n",
-           o.data_dir, b.t.train.n, nv, nh, b.chains, b.t.fit.batch_size, ebm_threads());
+           o.data_dir, b.t.m.train.n, nv, nh, b.chains, b.t.fit.batch_size, ebm_threads());
     bench_print_machine();
     printf("# FLOPs counted: the 5 GEMMs of a PCD-1 step, 2*nv*nh*(2*rows + 3*chains) per\n"
            "# step (= 5 x 2*%zu*%zu per sample when chains = batch)\n", nv, nh);
@@ -283,7 +283,7 @@ int main(int argc, char **argv) {
         return fail(&err);
     }
 
-    double samples = (double)b.t.train.n * o.epochs;
+    double samples = (double)b.t.m.train.n * o.epochs;
     double ebm_gflops = flops / train_s / 1e9;
     printf("ebm_load_seconds=%.3f\n", load_s);
     printf("ebm_epochs=%ld\n", o.epochs);

@@ -245,27 +245,36 @@ ebm_node *bench_experiment(const char *yaml, const char *data_dir, ebm_error *er
     return cfg;
 }
 
+int bench_model_open(bench_model *m, ebm_node *cfg, ebm_error *err) {
+    memset(m, 0, sizeof *m);
+    m->cfg = cfg;
+    ebm_rng_seed(&m->root, (uint64_t)ebm_cfg_int(cfg, "seed", 0));
+    int rc = ebm_setup_data(cfg, &m->root, &m->train, &m->valid, err);
+    return rc ? rc : ebm_setup_model(cfg, &m->root, &m->train, 1, NULL, &m->ops, &m->model,
+                                     err);
+}
+
+void bench_model_close(bench_model *m) {
+    if (m->model) m->ops->xDestroy(m->model);
+    ebm_dataset_free(&m->train);
+    ebm_dataset_free(&m->valid);
+    ebm_node_free(m->cfg);
+    memset(m, 0, sizeof *m);
+}
+
 int bench_training_open(bench_training *t, ebm_node *cfg, ebm_error *err) {
     memset(t, 0, sizeof *t);
-    t->cfg = cfg;
-    ebm_rng_seed(&t->root, (uint64_t)ebm_cfg_int(cfg, "seed", 0));
-    int rc = ebm_setup_data(cfg, &t->root, &t->train, &t->valid, err);
-    if (!rc) rc = ebm_setup_model(cfg, &t->root, &t->train, 1, NULL, &t->ops, &t->model, err);
+    int rc = bench_model_open(&t->m, cfg, err);
     if (rc) return rc;
-    t->n_params = t->ops->xParams(t->model, t->params, BENCH_MAX_TENSORS);
+    t->n_params = t->m.ops->xParams(t->m.model, t->params, BENCH_MAX_TENSORS);
     ebm_rng chains_rng;
-    ebm_rng_named(&chains_rng, &t->root, "chains");
-    return ebm_fit_open(&t->fit, t->ops, t->model, &t->train, t->params, t->n_params,
+    ebm_rng_named(&chains_rng, &t->m.root, "chains");
+    return ebm_fit_open(&t->fit, t->m.ops, t->m.model, &t->m.train, t->params, t->n_params,
                         ebm_node_child(cfg, "train"), ebm_node_at(cfg, "train.optim"),
                         (size_t)ebm_cfg_int(cfg, "train.batch", 0), &chains_rng, NULL, err);
 }
 
 void bench_training_close(bench_training *t) {
     ebm_fit_close(&t->fit);
-    if (t->model) t->ops->xDestroy(t->model);
-    ebm_dataset_free(&t->train);
-    ebm_dataset_free(&t->valid);
-    ebm_node_free(t->cfg);
-    t->model = NULL;
-    t->cfg = NULL;
+    bench_model_close(&t->m);
 }

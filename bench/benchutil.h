@@ -65,15 +65,20 @@ void bench_watch_start(bench_watch *w);
  * bench_watch_start, and a comment line when either is 0.1 or more. */
 void bench_watch_print(const bench_watch *w);
 
-/* A model made and ready to train exactly as `ebm run` makes it: the data,
- * the model and the runner's training loop (ebm_fit) from a config. */
-#define BENCH_MAX_TENSORS 32
-typedef struct bench_training {
+/* A model made exactly as `ebm run` makes it, from a config: the data and
+ * the model (fitted when the config says so, as a DBM's pretraining). */
+typedef struct bench_model {
     ebm_node *cfg;
     ebm_rng root;
     ebm_dataset train, valid;
     const ebm_model_ops *ops;
     void *model;
+} bench_model;
+
+/* ... and ready to train: the runner's training loop (ebm_fit) as well. */
+#define BENCH_MAX_TENSORS 32
+typedef struct bench_training {
+    bench_model m;
     ebm_tensor params[BENCH_MAX_TENSORS];
     int n_params;
     ebm_fit fit;
@@ -84,7 +89,9 @@ typedef struct bench_training {
  * err on failure. */
 ebm_node *bench_experiment(const char *yaml, const char *data_dir, ebm_error *err);
 
-/* Takes cfg (freed by bench_training_close, even on failure). */
+/* Each takes cfg (freed by its close, even on failure). */
+int bench_model_open(bench_model *m, ebm_node *cfg, ebm_error *err);
+void bench_model_close(bench_model *m);
 int bench_training_open(bench_training *t, ebm_node *cfg, ebm_error *err);
 void bench_training_close(bench_training *t);
 
