@@ -28,4 +28,3 @@ int ebm_text_first_difference(const char *a, const char *b, char *line_a, char *
     copy_line(b, line, line_b, size);
     return line;
 }
-
