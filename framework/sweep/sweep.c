@@ -4,6 +4,7 @@
  * resumed sweep is first checked to be the sweep its directory holds. */
 #include "sweep.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,10 @@ static int fail_with_diags(ebm_error *err, const char *what, ebm_diags *diags) {
 
 /* Composes and validates one point as the child will, so a bad value is
  * reported before anything runs, as `ebm validate` would report it (the
- * data and memory checks included). Returns the resolved tree or NULL. */
+ * data check, and the memory check against memory_bytes: 0 for this
+ * machine's). Returns the resolved tree or NULL. */
 static ebm_node *resolve_point(const char *experiment, const ebm_sweep_grid *grid,
-                               int point, ebm_error *err) {
+                               int point, double memory_bytes, ebm_error *err) {
     int n = grid->n_plain + (point >= 0 ? grid->n_axes : 0);
     char **overrides = malloc((size_t)(n ? n : 1) * sizeof *overrides);
     if (!overrides) {
@@ -49,7 +51,7 @@ static ebm_node *resolve_point(const char *experiment, const ebm_sweep_grid *gri
     ebm_error data_err;
     ebm_error_clear(&data_err);
     if (root && (ebm_cfg_validate(root, &diags) != 0 ||
-                 ebm_precheck(root, 0, &data_err) != EBM_OK)) {
+                 ebm_precheck(root, memory_bytes, &data_err) != EBM_OK)) {
         if (data_err.msg[0]) ebm_diags_add(&diags, "%s", data_err.msg);
         ebm_node_free(root);
         root = NULL;
@@ -84,10 +86,14 @@ static int plan(const ebm_sweep_opts *opts, const char *experiment,
     int rc = ebm_sweep_grid_build(ebm_node_at(file, "sweep"), args, n_args, grid, err);
     ebm_node_free(file);
     if (rc) return rc;
-    *base = resolve_point(experiment, grid, -1, err);
+    /* Points that other machines run (MPI ranks) are checked against their
+     * own memory when they start, not against this one's: a planner with
+     * less memory than the nodes would refuse points they can run. */
+    double memory_bytes = opts->workers ? INFINITY : 0;
+    *base = resolve_point(experiment, grid, -1, memory_bytes, err);
     rc = *base ? EBM_OK : err->code;
     for (int p = 0; !rc && p < grid->n_points; p++) {
-        ebm_node *point = resolve_point(experiment, grid, p, err);
+        ebm_node *point = resolve_point(experiment, grid, p, memory_bytes, err);
         if (!point) rc = err->code;
         ebm_node_free(point);
     }

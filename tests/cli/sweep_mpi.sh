@@ -1,7 +1,8 @@
 # ebm sweep under a 3-rank `mpirun --oversubscribe` on loopback: every point
 # runs exactly once, the points spread over the ranks, and the summary equals
 # a local `-j 2` run's; a bad point is refused before any rank runs anything,
-# and --fail-fast stops every rank. Skips when mpirun or MPI support is absent.
+# a point too large is left to the memory of the rank that runs it, and
+# --fail-fast stops every rank. Skips when mpirun or MPI support is absent.
 source "$SRC/tests/cli/lib.bash"
 EXP="$SRC/experiments/hopfield-capacity.yaml"
 GRID=(data.dim=100 "data.load=0.05,0.1,0.15" "model.rule=hebbian,storkey")
@@ -65,6 +66,24 @@ cmp -s "$WORK/local.dump" "$WORK/mpi.dump" && pass "summary.h5 equals the local 
 expect_status 2 "mpirun sweep with an invalid point" -- timeout 120 "${MPIRUN_QUICK[@]}" "$EBM" sweep "$EXP" data.dim=100 "data.load=0.1,-1" --out "$WORK/invalid" --quiet
 expect_in "$WORK/err" "data.load" "invalid point named"
 [ -z "$(find "$WORK/invalid" -name run.h5 2>/dev/null)" ] && pass "nothing ran" || fail "a point ran"
+
+# Memory is each rank's own: the planner (rank 0) does not refuse a point
+# for its size, as a local sweep does; the point meets the memory check on
+# the rank that runs it and fails there with the same message. (Here both
+# machines are this one, and no machine has 3.6 TB.)
+cat >"$WORK/huge.yaml" <<'YAML'
+name: huge
+data: {type: random_patterns, dim: 1000000, load: 0.00001}
+model: {type: hopfield, rule: hebbian}
+train: {epochs: 0}
+log: {estimators: [{type: fixed_points}]}
+YAML
+HUGE=("$WORK/huge.yaml" "seed=1,2")
+expect_status 2 "local sweep of a point too large for this machine" -- "$EBM" sweep "${HUGE[@]}" --out "$WORK/huge-local" --quiet
+expect_in "$WORK/err" "needs at least 3.6 TB of memory" "… is refused before it runs"
+expect_status 1 "mpirun sweep of the same points" -- timeout 120 "${MPIRUN_QUICK[@]}" "$EBM" sweep "${HUGE[@]}" --out "$WORK/huge" --quiet
+grep -q "needs at least 3.6 TB of memory" "$WORK/huge/000/log.txt" &&
+  pass "… is left to the rank that runs it, which refuses it" || fail "huge/000/log.txt: $(cat "$WORK/huge/000/log.txt" 2>&1)"
 
 # --fail-fast: the projection rule refuses more patterns than units, so the
 # first point fails; the others are stopped or never started, on every rank.
