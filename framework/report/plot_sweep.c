@@ -1,6 +1,7 @@
 /* plot_sweep.c — `ebm plot` on a sweep directory: every point's metrics
- * overlaid (plot_runs.c), and each final metric against each numeric swept
- * key, one line per combination of the other keys, with the values the
+ * overlaid (plot_runs.c), and each final metric against each swept key (a
+ * numeric key as an axis, a text key such as a sampler as categories), one
+ * series per combination of the other keys, with the values the
  * experiment's expect: entries document on that plot (sweep_final.gp). */
 #include "plot_sweep.h"
 
@@ -37,6 +38,25 @@ static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t siz
     if (!out[0]) ebm_plot_fmt(out, size, "all points");
 }
 
+/* The title of the series point p belongs to on a plot against key k: the
+ * other keys' last parts and values ("rule=hebbian seed=2"), each value shown
+ * by what sets it apart from the other points' (a sampler swept whole). */
+static void series_title(const ebm_summary *s, int p, int k, char *out, size_t size) {
+    size_t used = 0;
+    out[0] = '\0';
+    for (int j = 0; j < s->n_keys && used < size; j++) {
+        if (j == k) continue;
+        const char *dot = strrchr(s->keys[j], '.');
+        char value[600];
+        ebm_text_shown_value(value, sizeof value, s->params[(size_t)p * s->n_keys + j],
+                             (const char *const *)s->params + j, (size_t)s->n_points,
+                             (size_t)s->n_keys, (size_t)ebm_plot_title_width(800));
+        used += (size_t)snprintf(out + used, size - used, "%s%s=%s", used ? " " : "",
+                                 dot ? dot + 1 : s->keys[j], value);
+    }
+    if (!out[0]) ebm_plot_fmt(out, size, "all points");
+}
+
 /* The documented points and crossings of expect (ebm_expect_mark_for) on
  * the plot of metric against key, as data files named to sweep_final.gp:
  * docpoints (x y ylow yhigh) and doccross (x y xlow xhigh). */
@@ -69,8 +89,35 @@ static int write_marks(ebm_plot_ctx *ctx, const char *stem, const ebm_node *expe
     return EBM_OK;
 }
 
+/* Labels of a text key's categories: up to this many characters each. */
+#define CATEGORY_LABEL 40
+
+/* The categories of text key k: category[p] for each point, numbered in the
+ * order the points first give a value; their labels (the values, shown by
+ * what sets them apart) into labels. Returns how many; -1 out of memory. */
+static int categories(const ebm_summary *s, int k, int *category, char (*labels)[200]) {
+    int n = 0;
+    const char **first = malloc((size_t)s->n_points * sizeof *first);
+    if (!first) return -1;
+    for (int p = 0; p < s->n_points; p++) {
+        const char *v = s->params[(size_t)p * s->n_keys + k];
+        int c = 0;
+        while (c < n && strcmp(first[c], v) != 0) c++;
+        if (c == n) first[n++] = v;
+        category[p] = c;
+    }
+    for (int c = 0; c < n; c++) {
+        ebm_text_shown_value(labels[c], sizeof labels[c], first[c], first, (size_t)n, 1,
+                             CATEGORY_LABEL);
+        for (char *q = labels[c]; *q; q++)
+            if (*q == '"') *q = '\'';   /* the label is quoted in the data file */
+    }
+    free(first);
+    return n;
+}
+
 /* Final metric against swept key k: one series per combination of the other
- * keys, each sorted by the swept value. */
+ * keys, each sorted by the swept value (a text key's by its category). */
 static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *experiment,
                         const ebm_node *expect, const char *sweep_label,
                         const char *png_dir, int k, int m, ebm_error *err) {
@@ -78,9 +125,14 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
     xy *pts = malloc((size_t)np * sizeof *pts);
     char (*groups)[400] = malloc((size_t)np * sizeof *groups);
     int *done = calloc((size_t)np, sizeof *done);
+    int text = ebm_summary_key_kind(s, k) == EBM_KEY_TEXT, n_cat = 0;
+    int *category = text ? calloc((size_t)np, sizeof *category) : NULL;
+    char (*labels)[200] = text ? calloc((size_t)np, sizeof *labels) : NULL;
     int rc = EBM_OK, n_series = 0;
     ebm_plot_text a = {0};
-    if (!pts || !groups || !done) rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
+    if (!pts || !groups || !done || (text && (!category || !labels)) ||
+        (text && (n_cat = categories(s, k, category, labels)) < 0))
+        rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
     for (int p = 0; !rc && p < np; p++) other_keys(s, p, k, groups[p], sizeof groups[p]);
     char metric[160], key[160], png[4600];
     ebm_plot_safe_name(metric, sizeof metric, s->metrics[m]);
@@ -94,7 +146,7 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
             done[q] = 1;
             double y = s->final[(size_t)q * s->n_metrics + m];
             if (!isfinite(y)) continue;
-            pts[n].x = strtod(s->params[(size_t)q * s->n_keys + k], NULL);
+            pts[n].x = text ? category[q] : strtod(s->params[(size_t)q * s->n_keys + k], NULL);
             pts[n++].y = y;
         }
         if (n == 0) continue;
@@ -108,7 +160,10 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
             break;
         }
         fprintf(f, "# %s final %s (%s)\n", s->keys[k], s->metrics[m], groups[p]);
-        for (int i = 0; i < n; i++) fprintf(f, "%.17g %.17g\n", pts[i].x, pts[i].y);
+        for (int i = 0; i < n; i++) {
+            if (text) fprintf(f, "%d %.17g \"%s\"\n", (int)pts[i].x, pts[i].y, labels[(int)pts[i].x]);
+            else fprintf(f, "%.17g %.17g\n", pts[i].x, pts[i].y);
+        }
         if (fclose(f) != 0) {
             rc = ebm_fail(err, EBM_EIO, "%s: cannot write", path);
             break;
@@ -117,10 +172,13 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
         char name[32];
         ebm_plot_fmt(name, sizeof name, "file%d", n_series);
         ebm_plot_text_gp(&a, name, path);
+        char title[600], fitted[600];
+        series_title(s, p, k, title, sizeof title);
+        ebm_plot_fit_title(fitted, sizeof fitted, title, ebm_plot_title_width(800), 1);
         ebm_plot_fmt(name, sizeof name, "title%d", n_series);
-        ebm_plot_text_gp(&a, name, groups[p]);
+        ebm_plot_text_gp(&a, name, fitted);
     }
-    if (!rc && n_series > 0) {
+    if (!rc && n_series > 0 && !text) {
         char stem[600];
         ebm_plot_fmt(stem, sizeof stem, "%s__final_%s_vs_%s", sweep_label, metric, key);
         rc = write_marks(ctx, stem, expect, s->metrics[m], s->keys[k], &a, err);
@@ -134,7 +192,7 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
         ebm_plot_title_add(title, sizeof title, text, width, 2);
         ebm_plot_fmt(text, sizeof text, "sweep %s", sweep_label);
         ebm_plot_title_add(title, sizeof title, text, width, 1);
-        ebm_plot_text_add(&a, "n=%d; ", n_series);
+        ebm_plot_text_add(&a, "n=%d; categories=%d; ", n_series, n_cat);
         ebm_plot_text_gp(&a, "outfile", png);
         ebm_plot_text_gp(&a, "xlabel", s->keys[k]);
         ebm_plot_text_gp(&a, "ylabel", ylabel);
@@ -146,6 +204,8 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
     free(pts);
     free(groups);
     free(done);
+    free(category);
+    free(labels);
     return rc;
 }
 
@@ -240,11 +300,8 @@ int ebm_plot_sweep(ebm_plot_ctx *ctx, const char *dir, const char *sweep_name,
     char png_dir[4400];
     if (prefix_points) ebm_plot_fmt(png_dir, sizeof png_dir, "%s/%s", ctx->out, sweep_label);
     else ebm_plot_fmt(png_dir, sizeof png_dir, "%s", ctx->out);
-    int any_numeric = 0;
-    for (int k = 0; k < s.n_keys; k++) any_numeric |= ebm_summary_key_kind(&s, k) != EBM_KEY_TEXT;
-    if (!rc && any_numeric && s.n_metrics > 0) rc = ebm_proc_mkdirs(png_dir, err);
+    if (!rc && s.n_keys > 0 && s.n_metrics > 0) rc = ebm_proc_mkdirs(png_dir, err);
     for (int k = 0; !rc && k < s.n_keys; k++) {
-        if (ebm_summary_key_kind(&s, k) == EBM_KEY_TEXT) continue;
         for (int m = 0; !rc && m < s.n_metrics; m++)
             rc = final_vs_key(ctx, &s, ebm_cfg_str(cfg, "name", ""),
                               cfg ? ebm_node_child(cfg, "expect") : NULL, sweep_label,

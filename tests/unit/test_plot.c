@@ -309,9 +309,17 @@ TEST(plot_sweep) {
         if (!is_png(path)) FAIL_("%s is not a PNG", path);
         ASSERT_STR_CONTAINS(written, path);
     }
-    /* rule is not numeric: no plot for it; each point's samples and recall
-     * triples in its own plots/ */
-    ASSERT_EQ(count_lines(written), 4 + 2 * 4);
+    /* rule is text: its values are categories at x = 0, 1 in the order the
+     * points give them, labelled, one series per load */
+    snprintf(path, sizeof path, "%s/plots/data/sw__final_loss_vs_rule__1.dat", sweep);
+    text = slurp(path);
+    ASSERT(text && strcmp(text, "# rule final loss (load=0.2)\n0 0.25 \"a\"\n1 1 \"b\"\n") == 0);
+    free(text);
+    snprintf(path, sizeof path, "%s/plots/final_loss_vs_rule.png", sweep);
+    ASSERT(is_png(path));
+    ASSERT(colour_share(path, CURVE_1) > 2e-4 && colour_share(path, CURVE_2) > 2e-4);
+    /* each point's samples and recall triples in its own plots/ */
+    ASSERT_EQ(count_lines(written), 6 + 2 * 4);
     snprintf(path, sizeof path, "%s/load=0.1,rule=b/plots/samples.png", sweep);
     ASSERT(is_png(path));
     ASSERT_STR_CONTAINS(written, path);
