@@ -30,7 +30,11 @@ if (!exists("categories")) categories = 0
 if (categories > 0) {
   set xrange [-0.5:categories - 0.5]
   set offsets 0, 0, graph 0.05, graph 0.05
-  set xtics rotate by -20 left
+  # labels slant down to the left of their tic: room for the first on the
+  # left, none needed on the right
+  set xtics rotate by 30 right
+  set lmargin 26
+  set rmargin 4
   style = 'points pointtype 7 pointsize 1.2'
   cols = '1:2:xtic(3)'
 } else {
