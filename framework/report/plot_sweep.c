@@ -38,23 +38,26 @@ static void other_keys(const ebm_summary *s, int p, int k, char *out, size_t siz
     if (!out[0]) ebm_plot_fmt(out, size, "all points");
 }
 
-/* The title of the series point p belongs to on a plot against key k: the
- * other keys' last parts and values ("rule=hebbian seed=2"), each value shown
- * by what sets it apart from the other points' (a sampler swept whole). */
-static void series_title(const ebm_summary *s, int p, int k, char *out, size_t size) {
+/* Point p's swept values as a legend names them: after "prefix:" (when
+ * given), each key's last part and value ("rule=hebbian seed=2"), but key
+ * `skip` (-1: none), each value shown by what sets it apart from the other
+ * points' (a sampler swept whole). Empty when there are none to name. */
+static void swept_values(const ebm_summary *s, int p, int skip, const char *prefix,
+                         char *out, size_t size) {
     size_t used = 0;
     out[0] = '\0';
-    for (int j = 0; j < s->n_keys && used < size; j++) {
-        if (j == k) continue;
-        const char *dot = strrchr(s->keys[j], '.');
+    if (prefix) used = (size_t)snprintf(out, size, "%s:", prefix);
+    for (int k = 0; k < s->n_keys && used < size; k++) {
+        if (k == skip) continue;
+        const char *dot = strrchr(s->keys[k], '.');
+        /* a legend line holds more than a table's column */
         char value[600];
-        ebm_text_shown_value(value, sizeof value, s->params[(size_t)p * s->n_keys + j],
-                             (const char *const *)s->params + j, (size_t)s->n_points,
+        ebm_text_shown_value(value, sizeof value, s->params[(size_t)p * s->n_keys + k],
+                             (const char *const *)s->params + k, (size_t)s->n_points,
                              (size_t)s->n_keys, (size_t)ebm_plot_title_width(800));
         used += (size_t)snprintf(out + used, size - used, "%s%s=%s", used ? " " : "",
-                                 dot ? dot + 1 : s->keys[j], value);
+                                 dot ? dot + 1 : s->keys[k], value);
     }
-    if (!out[0]) ebm_plot_fmt(out, size, "all points");
 }
 
 /* The documented points and crossings of expect (ebm_expect_mark_for) on
@@ -173,7 +176,8 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
         ebm_plot_fmt(name, sizeof name, "file%d", n_series);
         ebm_plot_text_gp(&a, name, path);
         char title[600], fitted[600];
-        series_title(s, p, k, title, sizeof title);
+        swept_values(s, p, k, NULL, title, sizeof title);
+        if (!title[0]) ebm_plot_fmt(title, sizeof title, "all points");
         ebm_plot_fit_title(fitted, sizeof fitted, title, ebm_plot_title_width(800), 1);
         ebm_plot_fmt(name, sizeof name, "title%d", n_series);
         ebm_plot_text_gp(&a, name, fitted);
@@ -212,23 +216,11 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
 /* Sweeps of more points than this over one numeric key draw a gradient. */
 #define GRADIENT_POINTS 5
 
-/* The point legend of p as ebm_plot_sweep builds it: each swept key's last
- * part and its value, shown by what sets it apart from the other points'. */
+/* The point legend of p as ebm_plot_sweep builds it: its swept values, or
+ * its name when it has none. */
 static void point_legend(const ebm_summary *s, int p, const char *prefix, char *legend,
                          size_t size) {
-    size_t len = 0;
-    legend[0] = '\0';
-    if (prefix) len = (size_t)snprintf(legend, size, "%s:", prefix);
-    for (int k = 0; k < s->n_keys && len < size; k++) {
-        const char *dot = strrchr(s->keys[k], '.');
-        /* a legend line holds more than a table's column */
-        char value[600];
-        ebm_text_shown_value(value, sizeof value, s->params[(size_t)p * s->n_keys + k],
-                             (const char *const *)s->params + k, (size_t)s->n_points,
-                             (size_t)s->n_keys, (size_t)ebm_plot_title_width(800));
-        len += (size_t)snprintf(legend + len, size - len, "%s%s=%s", len ? " " : "",
-                                dot ? dot + 1 : s->keys[k], value);
-    }
+    swept_values(s, p, -1, prefix, legend, size);
     if (!legend[0]) ebm_plot_fmt(legend, size, "%s", s->points[p]);
 }
 
