@@ -128,13 +128,13 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
     xy *pts = malloc((size_t)np * sizeof *pts);
     char (*groups)[400] = malloc((size_t)np * sizeof *groups);
     int *done = calloc((size_t)np, sizeof *done);
-    int text = ebm_summary_key_kind(s, k) == EBM_KEY_TEXT, n_cat = 0;
-    int *category = text ? calloc((size_t)np, sizeof *category) : NULL;
-    char (*labels)[200] = text ? calloc((size_t)np, sizeof *labels) : NULL;
+    int categorical = ebm_summary_key_kind(s, k) == EBM_KEY_TEXT, n_cat = 0;
+    int *category = categorical ? calloc((size_t)np, sizeof *category) : NULL;
+    char (*labels)[200] = categorical ? calloc((size_t)np, sizeof *labels) : NULL;
     int rc = EBM_OK, n_series = 0;
     ebm_plot_text a = {0};
-    if (!pts || !groups || !done || (text && (!category || !labels)) ||
-        (text && (n_cat = categories(s, k, category, labels)) < 0))
+    if (!pts || !groups || !done || (categorical && (!category || !labels)) ||
+        (categorical && (n_cat = categories(s, k, category, labels)) < 0))
         rc = ebm_fail(err, EBM_ENOMEM, "out of memory");
     for (int p = 0; !rc && p < np; p++) other_keys(s, p, k, groups[p], sizeof groups[p]);
     char metric[160], key[160], png[4600];
@@ -149,7 +149,8 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
             done[q] = 1;
             double y = s->final[(size_t)q * s->n_metrics + m];
             if (!isfinite(y)) continue;
-            pts[n].x = text ? category[q] : strtod(s->params[(size_t)q * s->n_keys + k], NULL);
+            const char *value = s->params[(size_t)q * s->n_keys + k];
+            pts[n].x = categorical ? category[q] : strtod(value, NULL);
             pts[n++].y = y;
         }
         if (n == 0) continue;
@@ -164,8 +165,11 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
         }
         fprintf(f, "# %s final %s (%s)\n", s->keys[k], s->metrics[m], groups[p]);
         for (int i = 0; i < n; i++) {
-            if (text) fprintf(f, "%d %.17g \"%s\"\n", (int)pts[i].x, pts[i].y, labels[(int)pts[i].x]);
-            else fprintf(f, "%.17g %.17g\n", pts[i].x, pts[i].y);
+            if (categorical)
+                fprintf(f, "%d %.17g \"%s\"\n", (int)pts[i].x, pts[i].y,
+                        labels[(int)pts[i].x]);
+            else
+                fprintf(f, "%.17g %.17g\n", pts[i].x, pts[i].y);
         }
         if (fclose(f) != 0) {
             rc = ebm_fail(err, EBM_EIO, "%s: cannot write", path);
@@ -182,7 +186,7 @@ static int final_vs_key(ebm_plot_ctx *ctx, const ebm_summary *s, const char *exp
         ebm_plot_fmt(name, sizeof name, "title%d", n_series);
         ebm_plot_text_gp(&a, name, fitted);
     }
-    if (!rc && n_series > 0 && !text) {
+    if (!rc && n_series > 0 && !categorical) {
         char stem[600];
         ebm_plot_fmt(stem, sizeof stem, "%s__final_%s_vs_%s", sweep_label, metric, key);
         rc = write_marks(ctx, stem, expect, s->metrics[m], s->keys[k], &a, err);

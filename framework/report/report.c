@@ -51,8 +51,9 @@ static void html_text(FILE *f, const char *s) {
 /* A number cell; data-v holds the full value for sorting. */
 static void number_cell(FILE *f, double v) {
     if (isnan(v)) fputs("<td class=num data-v=\"\">-</td>", f);
-    else if (isinf(v)) fprintf(f, "<td class=num data-v=\"%sInfinity\">%s∞</td>", v < 0 ? "-" : "",
-                               v < 0 ? "−" : "");
+    else if (isinf(v))
+        fprintf(f, "<td class=num data-v=\"%sInfinity\">%s∞</td>", v < 0 ? "-" : "",
+                v < 0 ? "−" : "");
     else fprintf(f, "<td class=num data-v=\"%.17g\">%.10g</td>", v, v);
 }
 

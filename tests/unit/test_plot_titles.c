@@ -75,8 +75,9 @@ TEST(shown_value_keeps_what_differs) {
     ebm_text_shown_value(out, sizeof out, short_values[1], short_values, 2, 1, 20);
     ASSERT(strcmp(out, "{type: pcd, k: 1}") == 0);
     /* strided as a sweep summary holds them: key 1 of 2 per point */
-    const char *grid[] = {"0.1", "{type: short_run, buffer: 100, sampler: {type: langevin, step: 0.01}}",
-                          "0.2", "{type: short_run, buffer: 100, sampler: {type: mh, kernel: gaussian}}"};
+    const char *grid[] = {
+        "0.1", "{type: short_run, buffer: 100, sampler: {type: langevin, step: 0.01}}",
+        "0.2", "{type: short_run, buffer: 100, sampler: {type: mh, kernel: gaussian}}"};
     ebm_text_shown_value(out, sizeof out, grid[1], grid + 1, 2, 2, 40);
     ASSERT(strcmp(out, "...sampler: {type: langevin, step: 0.01}}") != 0);   /* 41: cut */
     ASSERT(strcmp(out, "...sampler: {type: langevin, step: 0....") == 0);
@@ -234,7 +235,8 @@ TEST(titles_name_experiment_run_step_and_sampler) {
     ASSERT(strcmp(title, "exp-titles: loss\nrun lr-high") == 0);
     /* 3 points are marked; 300 would merge into a band, so a line alone */
     ASSERT(strstr(log, "marks1=1; ") && strstr(log, "marks1=0; "));
-    const char *loss = strstr(log, "/plots/loss.png'"), *swap = strstr(log, "/plots/swap_rate.png'");
+    const char *loss = strstr(log, "/plots/loss.png'");
+    const char *swap = strstr(log, "/plots/swap_rate.png'");
     ASSERT(loss && swap);
     while (loss > log && loss[-1] != '\n') loss--;
     while (swap > log && swap[-1] != '\n') swap--;
