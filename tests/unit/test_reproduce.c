@@ -42,6 +42,22 @@ static ebm_node *parse(const char *yaml) {
     return root;
 }
 
+/* The rows of root's expect: block evaluated over dir (a sweep directory
+ * when sweep is set) as experiment `experiment`; NULL, with the error on
+ * stderr, when the evaluation fails. */
+static ebm_reproduce_row *evaluate(const char *experiment, const ebm_node *root,
+                                   const char *dir, int sweep, int *n) {
+    ebm_reproduce_row *rows = NULL;
+    ebm_error err;
+    *n = 0;
+    if (ebm_expect_evaluate(experiment, ebm_node_child(root, "expect"), dir, sweep, &rows, n,
+                            &err) == EBM_OK)
+        return rows;
+    fprintf(stderr, "evaluate: %s\n", err.msg);
+    ebm_reproduce_rows_free(rows, *n);
+    return NULL;
+}
+
 TEST(expect_on_a_run) {
     char dir[64];
     test_make_tmp(dir, sizeof dir);
@@ -59,11 +75,9 @@ TEST(expect_on_a_run) {
         "  - {quantity: odd, metric: recall, reduce: median, value: 1}\n"
         "  - {quantity: no_value, metric: recall}\n");
     ASSERT(root);
-    ebm_reproduce_row *rows = NULL;
-    int n = 0;
-    ebm_error err;
-    ASSERT_OK(ebm_expect_evaluate("exp", ebm_node_child(root, "expect"), dir, 0,
-                                  &rows, &n, &err));
+    int n;
+    ebm_reproduce_row *rows = evaluate("exp", root, dir, 0, &n);
+    ASSERT(rows != NULL);
     ASSERT_EQ(n, 8);
     ASSERT(strcmp(rows[0].experiment, "exp") == 0);
     ASSERT(strcmp(rows[0].quantity, "final_recall") == 0);
@@ -116,10 +130,9 @@ TEST(expect_on_a_loglik_uses_its_sandwich) {
         "  - {quantity: f, metric: exact_loglik, value: -100, tolerance: 0.5}\n"
         "  - {quantity: g, metric: ais_loglik, reduce: min, value: -200, tolerance: 1}\n");
     ASSERT(root);
-    ebm_reproduce_row *rows = NULL;
-    int n = 0;
-    ASSERT_OK(ebm_expect_evaluate("exp", ebm_node_child(root, "expect"), dir, 0,
-                                  &rows, &n, &err));
+    int n;
+    ebm_reproduce_row *rows = evaluate("exp", root, dir, 0, &n);
+    ASSERT(rows != NULL);
     ASSERT_EQ(n, 7);
     /* a: the estimate -103 is 3 from -100, but -100 is inside [-104, -99.5] */
     ASSERT(rows[0].obtained == -103 && rows[0].pass);
@@ -209,11 +222,9 @@ TEST(expect_on_a_sweep) {
         "  - {quantity: min_over_points, metric: err, reduce: min, value: 0}\n"
         "  - {quantity: absent_over_points, metric: nothing, reduce: mean, value: 0}\n");
     ASSERT(root);
-    ebm_reproduce_row *rows = NULL;
-    int n = 0;
-    ebm_error err;
-    ASSERT_OK(ebm_expect_evaluate("cap", ebm_node_child(root, "expect"), dir, 1,
-                                  &rows, &n, &err));
+    int n;
+    ebm_reproduce_row *rows = evaluate("cap", root, dir, 1, &n);
+    ASSERT(rows != NULL);
     ASSERT_EQ(n, 13);
     /* between (0.2, 0.8) and (0.3, 0.4): 0.2 + (0.6-0.8)*0.1/(0.4-0.8) = 0.25 */
     ASSERT_NEAR(rows[0].obtained, 0.25, 1e-12);
@@ -260,11 +271,9 @@ TEST(crossing_of_one_curve) {
         "  - {quantity: bad, value: 0.2, at: {seeds: 2},\n"
         "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n");
     ASSERT(root);
-    ebm_reproduce_row *rows = NULL;
-    int n = 0;
-    ebm_error err;
-    ASSERT_OK(ebm_expect_evaluate("cap", ebm_node_child(root, "expect"), dir, 1,
-                                  &rows, &n, &err));
+    int n;
+    ebm_reproduce_row *rows = evaluate("cap", root, dir, 1, &n);
+    ASSERT(rows != NULL);
     ASSERT_EQ(n, 3);
     ASSERT_NEAR(rows[0].obtained, 0.275, 1e-12);
     ASSERT_NEAR(rows[1].obtained, 0.225, 1e-12);
@@ -292,11 +301,9 @@ TEST(crossing_per_curve_of_another_key) {
         "  - {quantity: rule_b, value: 0.225, tolerance: 1e-9, at: {model.rule: b},\n"
         "     crossing: {metric: overlap, level: 0.6, over: data.load}}\n");
     ASSERT(root);
-    ebm_reproduce_row *rows = NULL;
-    int n = 0;
-    ebm_error err;
-    ASSERT_OK(ebm_expect_evaluate("cap", ebm_node_child(root, "expect"), dir, 1,
-                                  &rows, &n, &err));
+    int n;
+    ebm_reproduce_row *rows = evaluate("cap", root, dir, 1, &n);
+    ASSERT(rows != NULL);
     ASSERT_EQ(n, 3);
     /* rule a is the first point's (load 0.3), then rule b */
     ASSERT(strcmp(rows[0].quantity, "critical [model.rule=a]") == 0);
@@ -359,10 +366,9 @@ TEST(one_sided_ranges) {
         "  - {quantity: bare, metric: speedup, range: [2, .inf]}\n");
     ASSERT(root);
     const ebm_node *e = ebm_node_child(root, "expect");
-    ebm_reproduce_row *rows = NULL;
-    int n = 0;
-    ebm_error err;
-    ASSERT_OK(ebm_expect_evaluate("exp", e, dir, 0, &rows, &n, &err));
+    int n;
+    ebm_reproduce_row *rows = evaluate("exp", root, dir, 0, &n);
+    ASSERT(rows != NULL);
     ASSERT(n >= 2);
     ASSERT(rows[0].obtained == 10.8 && rows[0].pass && rows[0].low == 2 && isinf(rows[0].high));
     ASSERT(rows[1].obtained == 1.0 && !rows[1].pass && isinf(rows[1].low));
@@ -374,6 +380,7 @@ TEST(one_sided_ranges) {
     ASSERT(f != NULL);
     ebm_expect_write_lines(f, rows, 2, 0);
     fclose(f);
+    ebm_error err;
     char *text = ebm_proc_read_file(path, NULL, &err);
     ASSERT(text != NULL);
     ASSERT_STR_CONTAINS(text, "expect: fast = 10.8, documented ≥ 2 (s): PASS\n");
